@@ -1,0 +1,114 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull();
+
+export const consortia = pgTable('consortia', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const members = pgTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    consortiumId: text('consortium_id')
+      .notNull()
+      .references(() => consortia.id),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['prefecture', 'city', 'town', 'village', 'union', 'other'] }).notNull(),
+    // 地方公共団体コード (6 digits with check digit)
+    code: text('code'),
+    population: integer('population'),
+    // births per fiscal year: {"2023": 1234}
+    births: jsonb('births').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('members_consortium_idx').on(t.consortiumId),
+    uniqueIndex('members_consortium_code_uq').on(t.consortiumId, t.code),
+  ],
+);
+
+export const vendors = pgTable(
+  'vendors',
+  {
+    id: text('id').primaryKey(),
+    consortiumId: text('consortium_id')
+      .notNull()
+      .references(() => consortia.id),
+    name: text('name').notNull(),
+    // 法人番号 (13 digits)
+    corporateNumber: text('corporate_number'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('vendors_consortium_idx').on(t.consortiumId)],
+);
+
+export const roles = ['operator', 'secretariat', 'member', 'evaluator', 'vendor'] as const;
+export type Role = (typeof roles)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // null only for the platform operator
+    consortiumId: text('consortium_id').references(() => consortia.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: roles }).notNull(),
+    memberId: text('member_id').references(() => members.id),
+    vendorId: text('vendor_id').references(() => vendors.id),
+    passwordHash: text('password_hash').notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_consortium_idx').on(t.consortiumId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    // SHA-256 of the bearer token; the token itself is never stored
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const auditChains = pgTable('audit_chains', {
+  // one hash chain per consortium; "platform" for the operator's own actions
+  chainKey: text('chain_key').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    chainKey: text('chain_key').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    consortiumId: text('consortium_id'),
+    actorUserId: text('actor_user_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id'),
+    caseId: text('case_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('audit_chain_seq_uq').on(t.chainKey, t.seq),
+    index('audit_case_idx').on(t.consortiumId, t.caseId),
+  ],
+);

@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import { sessionLoader } from './auth/session.ts';
+import type { AppEnv, Deps } from './context.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
+import { AppError } from './errors.ts';
+import { isJsonContentType } from './http/json.ts';
+import { auditRoutes } from './routes/api/audit.ts';
+import { authRoutes } from './routes/api/auth.ts';
+import { consortiumRoutes } from './routes/api/consortia.ts';
+import { memberRoutes } from './routes/api/members.ts';
+import { userRoutes } from './routes/api/users.ts';
+import { vendorRoutes } from './routes/api/vendors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { authPages } from './routes/pages/auth.tsx';
+import { casePages } from './routes/pages/cases.tsx';
+import { ErrorPage } from './views/error-page.tsx';
+import { renderPage } from './views/render.ts';
+
+z.config(z.locales.ja());
+
+/** JSON bodies on /api are capped here; uploads and imports stream with limits of their own. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** Routes that take a body other than JSON (multipart uploads, CSV); each checks its own type. */
+const rawBodyRoutes: RegExp[] = [];
+
+const isRawBodyRoute = (path: string) => rawBodyRoutes.some((re) => re.test(path));
+
+const assets = new Map<string, { body: string; type: string }>([
+  ['app.css', { body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' }],
+]);
+
+const hasBody = (req: Request) => req.headers.get('content-length') !== null && req.headers.get('content-length') !== '0'
+  ? true
+  : req.headers.get('transfer-encoding') !== null;
+
+/** A JSON API: any body must be declared JSON (a form post cannot reach it). */
+function jsonOnly(): MiddlewareHandler<AppEnv> {
+  return async function requireJsonBody(c, next) {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && hasBody(c.req.raw) && !isRawBodyRoute(c.req.path)) {
+      if (!isJsonContentType(c.req.header('content-type'))) {
+        throw new AppError('unsupported_type', 'Content-Type は application/json を指定してください。');
+      }
+    }
+    await next();
+  };
+}
+
+function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new AppError('too_large', `リクエストが大きすぎます（上限 ${JSON_BODY_LIMIT / 1024} KB）。`);
+    },
+  });
+  return async function limitJsonBody(c, next) {
+    if (isRawBodyRoute(c.req.path)) return next();
+    return limit(c, next);
+  };
+}
+
+/** A Bearer-token call cannot be forged by another site, so only cookie callers need the origin check. */
+function csrfForCookies(): MiddlewareHandler<AppEnv> {
+  const check = csrf();
+  return async function csrfUnlessBearer(c, next) {
+    if (c.req.header('authorization')) return next();
+    return check(c, next);
+  };
+}
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async function provideDeps(c, next) {
+    c.set('deps', deps);
+    c.set('user', null);
+    c.set('tokenHash', null);
+    await next();
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    }),
+  );
+  app.use('*', csrfForCookies());
+  app.use('/api/*', jsonOnly());
+  app.use('/api/*', jsonBodyLimit());
+  app.use('/login', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('too_large'); } }));
+  app.use('*', sessionLoader());
+
+  app.get('/assets/:name', (c) => {
+    const asset = assets.get(c.req.param('name'));
+    if (!asset) throw new AppError('not_found');
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' });
+  });
+
+  app.route('/', healthRoutes);
+  app.route('/api', authRoutes);
+  app.route('/api', consortiumRoutes);
+  app.route('/api', userRoutes);
+  app.route('/api', memberRoutes);
+  app.route('/api', vendorRoutes);
+  app.route('/api', auditRoutes);
+  app.route('/', authPages);
+  app.route('/', casePages);
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path === '/api') {
+      return c.json(new AppError('not_found', 'そのURLは存在しません。').toBody(), 404);
+    }
+    return renderPage(
+      c,
+      ErrorPage({ title: 'ページが見つかりません', message: 'お探しのページは見つかりませんでした。URLをご確認ください。', user: c.get('user') }),
+      404,
+    );
+  });
+
+  app.onError((err, c) => {
+    const error = toAppError(err);
+    if (error.status >= 500) console.error(`[${c.req.method} ${c.req.path}]`, err);
+    const isApi = c.req.path.startsWith('/api/');
+    if (!isApi && error.code === 'unauthenticated') {
+      const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
+      return c.redirect(`/login${next}`, 303);
+    }
+    for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
+    if (isApi || c.req.path === '/healthz' || c.req.path === '/readyz') return c.json(error.toBody(), error.status);
+    return renderPage(c, ErrorPage({ title: pageTitle(error), message: error.message, user: c.get('user') }), error.status);
+  });
+
+  return app;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 403) return new AppError('forbidden', '許可されていない送信元からのリクエストです。');
+    if (err.status === 413) return new AppError('too_large');
+    if (err.status === 400) return new AppError('validation_error', 'リクエストの形式が正しくありません。');
+    if (err.status === 401) return new AppError('unauthenticated');
+    if (err.status === 404) return new AppError('not_found');
+    return new AppError('internal');
+  }
+  if (isDatabaseUnavailable(err)) return new AppError('database_unavailable', undefined, undefined, { 'retry-after': '5' });
+  return new AppError('internal');
+}
+
+function pageTitle(error: AppError): string {
+  switch (error.code) {
+    case 'not_found':
+      return 'ページが見つかりません';
+    case 'forbidden':
+      return '権限がありません';
+    case 'database_unavailable':
+      return '一時的に利用できません';
+    default:
+      return error.status >= 500 ? 'エラーが発生しました' : '操作を完了できませんでした';
+  }
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,36 @@
+import type { Context } from 'hono';
+import type { Role } from '../schema/index.ts';
+import type { Clock } from './clock.ts';
+import type { Database, Db } from './db/client.ts';
+import type { Config } from './env.ts';
+
+/** What the app needs from the outside world; tests pass their own. */
+export interface Deps {
+  database: Database;
+  clock: Clock;
+  config: Config;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  consortiumId: string | null;
+  memberId: string | null;
+  vendorId: string | null;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    user: SessionUser | null;
+    tokenHash: string | null;
+    secureHeadersNonce?: string;
+  };
+};
+
+export type Ctx = Context<AppEnv>;
+
+export const dbOf = (c: Ctx): Db => c.get('deps').database.db;
+export const nowOf = (c: Ctx): Date => c.get('deps').clock.now();

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const integer = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `${min}〜${max} の整数を指定してください (値: "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .describe(name);
+
+const flag = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (raw === '1' || raw === 'true') return true;
+    if (raw === '0' || raw === 'false') return false;
+    ctx.addIssue({ code: 'custom', message: `1 または 0 を指定してください (値: "${raw}")` });
+    return z.NEVER;
+  });
+
+const envSchema = z
+  .object({
+    PORT: integer('PORT', 1, 65535, 3000),
+    DATA_DIR: z.string().optional().transform((v) => (v && v.trim() !== '' ? v : './data')),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v : undefined))
+      .refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
+        message: 'postgres:// または postgresql:// で始まる接続文字列を指定してください',
+      }),
+    ADMIN_EMAIL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : undefined))
+      .refine((v) => v === undefined || z.email().safeParse(v).success, {
+        message: 'メールアドレスの形式ではありません',
+      }),
+    ADMIN_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => (v && v !== '' ? v : undefined))
+      .refine((v) => v === undefined || v.length >= 12, { message: '12文字以上のパスワードを指定してください' }),
+    DEMO: flag,
+    MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1, 2 ** 40, 200 * MiB),
+    SESSION_IDLE_MINUTES: integer('SESSION_IDLE_MINUTES', 1, 7 * 24 * 60, 120),
+    SESSION_MAX_HOURS: integer('SESSION_MAX_HOURS', 1, 24 * 30, 12),
+    DB_POOL_SIZE: integer('DB_POOL_SIZE', 1, 200, 10),
+    TRUST_PROXY: flag,
+  })
+  .superRefine((env, ctx) => {
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'],
+        message: 'ADMIN_EMAIL と ADMIN_PASSWORD は両方とも指定してください',
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  admin: { email: string; password: string } | undefined;
+  demo: boolean;
+  maxUploadBytes: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  dbPoolSize: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the process environment; the message names the variable in one line. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? '環境変数');
+    throw new ConfigError(`設定エラー: ${variable}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    demo: e.DEMO ?? e.DATABASE_URL === undefined,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    dbPoolSize: e.DB_POOL_SIZE,
+    trustProxy: e.TRUST_PROXY ?? false,
+  };
+}

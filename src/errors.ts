@@ -1,0 +1,65 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Every error code the API answers with, and its HTTP status. */
+export const errorStatus = {
+  validation_error: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  // 409 state conflicts
+  conflict: 409,
+  email_taken: 409,
+  invalid_transition: 409,
+  deadline_passed: 409,
+  too_large: 413,
+  unsupported_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  database_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+const defaultMessages: Record<ErrorCode, string> = {
+  validation_error: '入力内容に誤りがあります。',
+  unauthenticated: 'ログインしてください。',
+  forbidden: 'この操作を行う権限がありません。',
+  not_found: '指定されたものが見つかりません。',
+  conflict: '現在の状態ではこの操作はできません。',
+  email_taken: 'このメールアドレスはすでに登録されています。',
+  invalid_transition: 'この状態には移行できません。',
+  deadline_passed: '期限を過ぎているため受け付けられません。',
+  too_large: 'データが大きすぎます。',
+  unsupported_type: 'この形式のデータは受け付けられません。',
+  rate_limited: '試行回数が多すぎます。しばらく待ってから再度お試しください。',
+  internal: 'サーバーで問題が発生しました。時間をおいて再度お試しください。',
+  database_unavailable: 'データベースに接続できません。時間をおいて再度お試しください。',
+};
+
+/** The one error type: thrown anywhere, rendered by the app's onError. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, message?: string, details?: unknown, headers: Record<string, string> = {}) {
+    super(message ?? defaultMessages[code]);
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+  get status(): ContentfulStatusCode {
+    return errorStatus[this.code];
+  }
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export const notFound = (message?: string) => new AppError('not_found', message);
+export const forbidden = (message?: string) => new AppError('forbidden', message);

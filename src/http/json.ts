@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import type { Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+export const isJsonContentType = (value: string | undefined): boolean => value !== undefined && JSON_TYPE.test(value);
+
+/** Reads and validates a JSON body: 415 for another content type, 400 for bad JSON or a schema miss. */
+export async function readJson<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
+  if (!isJsonContentType(c.req.header('content-type'))) {
+    throw new AppError('unsupported_type', 'Content-Type は application/json を指定してください。');
+  }
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new AppError('validation_error', 'JSON の形式が正しくありません。');
+  }
+  return parseWith(schema, body);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError('validation_error', undefined, parsed.error.issues.map(issueDetail));
+  }
+  return parsed.data;
+}
+
+function issueDetail(issue: z.core.$ZodIssue) {
+  return { path: issue.path.map(String).join('.'), code: issue.code, message: issue.message };
+}

@@ -1,0 +1,71 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { openDatabase } from './db/client.ts';
+import { demoAccounts } from './demo/accounts.ts';
+import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
+import { ConfigError, parseConfig } from './env.ts';
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const database = await openDatabase(config);
+  await database.migrate();
+
+  let seeded = false;
+  if (await isEmpty(database.db)) {
+    const now = systemClock.now();
+    if (config.admin) await seedOperator(database.db, now, config.admin);
+    if (config.demo) {
+      await seedDemo(database.db, now, { withOperator: !config.admin });
+      seeded = true;
+    }
+  }
+
+  const app = createApp({ database, clock: systemClock, config });
+  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+    const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
+    console.log(`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`);
+    if (config.demo) {
+      console.log(`${seeded ? 'デモデータを読み込みました。' : ''}デモ用ログイン (パスワード: ${demoAccounts.password})`);
+      for (const a of demoAccounts.list) {
+        if (a.role === 'operator' && config.admin) continue;
+        console.log(`  ${a.email.padEnd(28)} ${a.label}`);
+      }
+    }
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: 処理中のリクエストを完了してから停止します…`);
+    const force = setTimeout(() => {
+      console.error('停止がタイムアウトしました。強制終了します。');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await database.close();
+      process.exit(0);
+    });
+    // idle keep-alive connections would otherwise hold close() open
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('起動に失敗しました:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { dummyPasswordHash, verifyPassword } from '../../auth/password.ts';
+import { SESSION_COOKIE, requireUser } from '../../auth/session.ts';
+import { hashToken, newSessionToken } from '../../auth/token.ts';
+import type { AppEnv, Ctx } from '../../context.ts';
+import { createSession, endSession } from '../../db/sessions.ts';
+import { type UserRow, findUserByEmail, userView } from '../../db/tenancy.ts';
+import { AppError } from '../../errors.ts';
+import { readJson } from '../../http/json.ts';
+import { mutate } from '../../http/mutate.ts';
+
+const loginInput = z.object({ email: z.string().max(254), password: z.string().max(200) });
+
+const LOGIN_FAILED = 'メールアドレスまたはパスワードが正しくありません。';
+
+/** Checks the credentials; the same work and the same answer whether or not the account exists. */
+export async function authenticate(c: Ctx, email: string, password: string): Promise<UserRow> {
+  const user = await findUserByEmail(c.get('deps').database.db, email.trim());
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok || user.disabledAt) throw new AppError('unauthenticated', LOGIN_FAILED);
+  return user;
+}
+
+/** Starts a fresh session (any session the browser brought is ended first) and sets the cookie. */
+export async function startSession(c: Ctx, user: UserRow): Promise<string> {
+  const { config } = c.get('deps');
+  const token = newSessionToken();
+  const previous = c.get('tokenHash');
+  await mutate(c, async (tx, audit) => {
+    if (previous) await endSession(tx, previous);
+    await createSession(tx, hashToken(token), user.id, c.get('deps').clock.now(), config.sessionMaxMs);
+    await audit({
+      consortiumId: user.consortiumId,
+      actorUserId: user.id,
+      actorRole: user.role,
+      action: 'auth.login',
+      objectType: 'user',
+      objectId: user.id,
+    });
+  });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isHttps(c),
+    path: '/',
+    maxAge: Math.floor(config.sessionMaxMs / 1000),
+  });
+  return token;
+}
+
+export async function finishSession(c: Ctx): Promise<void> {
+  const user = requireUser(c);
+  const tokenHash = c.get('tokenHash')!;
+  await mutate(c, async (tx, audit) => {
+    await endSession(tx, tokenHash);
+    await audit({ action: 'auth.logout', objectType: 'user', objectId: user.id });
+  });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+}
+
+function isHttps(c: Ctx): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return c.get('deps').config.trustProxy && c.req.header('x-forwarded-proto') === 'https';
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .post('/auth/login', async (c) => {
+    const input = await readJson(c, loginInput);
+    const user = await authenticate(c, input.email, input.password);
+    const token = await startSession(c, user);
+    return c.json({ token, user: userView(user) });
+  })
+  .post('/auth/logout', async (c) => {
+    await finishSession(c);
+    return c.json({ ok: true });
+  })
+  .get('/me', (c) => {
+    const user = requireUser(c);
+    return c.json({ user: userView(user) });
+  });

@@ -1,0 +1,57 @@
+import type { Child } from 'hono/jsx';
+import type { SessionUser } from '../context.ts';
+
+export const roleLabels: Record<SessionUser['role'], string> = {
+  operator: '運営者',
+  secretariat: '事務局',
+  member: '参加団体',
+  evaluator: '評価委員',
+  vendor: '事業者',
+};
+
+export interface LayoutProps {
+  title: string;
+  user?: SessionUser | null | undefined;
+  children?: Child;
+}
+
+/** The frame every page shares: skip link, header with navigation and logout, main landmark. */
+export function Layout({ title, user, children }: LayoutProps) {
+  return (
+    <html lang="ja">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} | 共同調達 選定ワークベンチ`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">本文へ移動</a>
+        <header class="site">
+          <div class="inner">
+            <a class="brand" href={user ? '/cases' : '/public'}>
+              共同調達 選定ワークベンチ
+            </a>
+            <nav aria-label="メインメニュー">
+              {user ? <a href="/cases">調達案件</a> : <a href="/login">ログイン</a>}
+            </nav>
+            {user ? (
+              <>
+                <span class="who">
+                  {user.name}（{roleLabels[user.role]}）
+                </span>
+                <form method="post" action="/logout">
+                  <button type="submit">ログアウト</button>
+                </form>
+              </>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site">共同調達 選定ワークベンチ</footer>
+      </body>
+    </html>
+  );
+}

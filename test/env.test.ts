@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/env.ts';
+
+describe('parseConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: undefined, demo: true, maxUploadBytes: 200 * 1024 * 1024 });
+  });
+
+  it('turns demo data off by default on PostgreSQL, and lets DEMO decide when given', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://db/x' }).demo).toBe(false);
+    expect(parseConfig({ DATABASE_URL: 'postgres://db/x', DEMO: '1' }).demo).toBe(true);
+    expect(parseConfig({ DEMO: '0' }).demo).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DEMO: 'yes' }, 'DEMO'],
+    [{ MAX_UPLOAD_BYTES: '-1' }, 'MAX_UPLOAD_BYTES'],
+    [{ ADMIN_EMAIL: 'admin@example.jp' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_EMAIL: 'not-an-address', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
+  ])('refuses %o with one line naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message.startsWith(`設定エラー: ${variable}:`)).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,135 @@
+import { createApp } from '../../src/app.ts';
+import { FixedClock } from '../../src/clock.ts';
+import type { Deps } from '../../src/context.ts';
+import type { Database } from '../../src/db/client.ts';
+import { seedOperator } from '../../src/demo/seed.ts';
+import { type Config, parseConfig } from '../../src/env.ts';
+import { freshDatabase } from './database.ts';
+
+export const OPERATOR = { email: 'operator@test.example', password: 'operator-password-1' };
+export const PASSWORD = 'test-password-1';
+
+export interface RequestOptions {
+  token?: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  clock: FixedClock;
+  database: Database;
+  call<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
+  login(email: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh database with a clock the test moves; the operator account exists. */
+export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
+  const database = await freshDatabase();
+  const clock = new FixedClock('2026-04-01T09:00:00.000+09:00');
+  const config = { ...parseConfig({ DEMO: '0' }), ...overrides };
+  const deps: Deps = { database, clock, config };
+  await seedOperator(database.db, clock.now(), OPERATOR);
+  const app = createApp(deps);
+
+  const call = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: BodyInit | undefined;
+    if (options.body !== undefined) {
+      if (typeof options.body === 'string' || options.body instanceof Uint8Array || options.body instanceof ReadableStream) {
+        body = options.body as BodyInit;
+      } else {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    const res = await app.request(path, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  };
+
+  return {
+    app,
+    deps,
+    clock,
+    database,
+    call,
+    async login(email, password = PASSWORD) {
+      const res = await call('POST', '/api/auth/login', { body: { email, password } });
+      if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${res.text}`);
+      return res.body.token as string;
+    },
+    close: () => database.close(),
+  };
+}
+
+export interface Tenant {
+  consortiumId: string;
+  secretariat: string;
+  memberIds: string[];
+  member: string;
+  evaluator: string;
+  vendorId: string;
+  vendor: string;
+  otherVendorId: string;
+  otherVendor: string;
+}
+
+/** A consortium built through the API: secretariat, two member bodies with a user, an evaluator, two vendors. */
+export async function createTenant(h: Harness, label: string): Promise<Tenant> {
+  const operator = await h.login(OPERATOR.email, OPERATOR.password);
+  const created = await h.call('POST', '/api/consortia', {
+    token: operator,
+    body: { name: `${label}協議会`, secretariat: { email: `sec-${label}@test.example`, name: `${label}事務局`, password: PASSWORD } },
+  });
+  if (created.status !== 201) throw new Error(created.text);
+  const secretariat = await h.login(`sec-${label}@test.example`);
+  const memberIds: string[] = [];
+  for (const [name, kind] of [
+    [`${label}市`, 'city'],
+    [`${label}村`, 'village'],
+  ] as const) {
+    const m = await h.call('POST', '/api/members', { token: secretariat, body: { name, kind, population: 1000 } });
+    if (m.status !== 201) throw new Error(m.text);
+    memberIds.push(m.body.member.id);
+  }
+  const vendorIds: string[] = [];
+  for (const n of [1, 2]) {
+    const v = await h.call('POST', '/api/vendors', { token: secretariat, body: { name: `${label}事業者${n}` } });
+    if (v.status !== 201) throw new Error(v.text);
+    vendorIds.push(v.body.vendor.id);
+  }
+  const users: [string, string, Record<string, string>][] = [
+    [`member-${label}@test.example`, 'member', { memberId: memberIds[0]! }],
+    [`eval-${label}@test.example`, 'evaluator', {}],
+    [`vendor-${label}@test.example`, 'vendor', { vendorId: vendorIds[0]! }],
+    [`vendor2-${label}@test.example`, 'vendor', { vendorId: vendorIds[1]! }],
+  ];
+  for (const [email, role, extra] of users) {
+    const u = await h.call('POST', '/api/users', { token: secretariat, body: { email, name: email, role, password: PASSWORD, ...extra } });
+    if (u.status !== 201) throw new Error(u.text);
+  }
+  return {
+    consortiumId: created.body.consortium.id,
+    secretariat,
+    memberIds,
+    member: await h.login(`member-${label}@test.example`),
+    evaluator: await h.login(`eval-${label}@test.example`),
+    vendorId: vendorIds[0]!,
+    vendor: await h.login(`vendor-${label}@test.example`),
+    otherVendorId: vendorIds[1]!,
+    otherVendor: await h.login(`vendor2-${label}@test.example`),
+  };
+}

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccounts } from '../../src/demo/accounts.ts';
+import { databaseUrl } from '../helpers/postgres.ts';
+import { freePort, startServer, waitForOutput } from '../helpers/process.ts';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'wb-main-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+async function login(base: string, email: string) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: demoAccounts.password }),
+  });
+  return { status: res.status, body: (await res.json()) as { token: string } };
+}
+
+describe('the server process', () => {
+  it('stops at start with one line naming a bad variable', async () => {
+    const started = startServer({ PORT: 'eighty', DATA_DIR: dataDir });
+    expect(await started.exited).toBe(1);
+    expect(started.output().trim()).toBe('設定エラー: PORT: 1〜65535 の整数を指定してください (値: "eighty")');
+  });
+
+  it('serves the demo on the embedded database, keeps data across a graceful restart', async () => {
+    const port = freePort();
+    const base = `http://localhost:${port}`;
+    const first = startServer({ PORT: String(port), DATA_DIR: dataDir });
+    await waitForOutput(first, `http://localhost:${port}`);
+    for (const account of demoAccounts.list) expect(first.output()).toContain(account.email);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    const secretariat = await login(base, 'jimukyoku@demo.example');
+    expect(secretariat.status).toBe(200);
+    const created = await fetch(`${base}/api/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secretariat.body.token}` },
+      body: JSON.stringify({ name: '再起動確認村', kind: 'village' }),
+    });
+    expect(created.status).toBe(201);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = startServer({ PORT: String(port), DATA_DIR: dataDir });
+    await waitForOutput(second, `http://localhost:${port}`);
+    expect(second.output()).not.toContain('デモデータを読み込みました');
+    const again = await login(base, 'jimukyoku@demo.example');
+    const list = await fetch(`${base}/api/members`, { headers: { authorization: `Bearer ${again.body.token}` } });
+    const names = ((await list.json()) as { members: { name: string }[] }).members.map((m) => m.name);
+    expect(names).toContain('再起動確認村');
+    expect(names).toContain('五木村');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)('switches to PostgreSQL with DATABASE_URL', async () => {
+    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    const name = `wb_main_${Date.now()}`;
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    try {
+      const port = freePort();
+      const started = startServer({
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, name),
+        ADMIN_EMAIL: 'admin@test.example',
+        ADMIN_PASSWORD: 'admin-password-123',
+      });
+      await waitForOutput(started, `http://localhost:${port}`);
+      expect(started.output()).toContain('PostgreSQL');
+      const res = await fetch(`http://localhost:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@test.example', password: 'admin-password-123' }),
+      });
+      expect(res.status).toBe(200);
+      // DEMO defaults to off on PostgreSQL
+      expect((await login(`http://localhost:${port}`, 'jimukyoku@demo.example')).status).toBe(401);
+      const db = postgres(databaseUrl(process.env.TEST_DATABASE_URL!, name), { max: 1, onnotice: () => {} });
+      const [row] = await db`select count(*)::int as n from consortia`;
+      expect(row!.n).toBe(0);
+      await db.end();
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 60_000);
+});
