@@ -1,1 +1,2 @@
 export * from './tenancy.ts';
+export * from './cases.ts';

@@ -12,8 +12,10 @@ import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
+import { caseRoutes } from './routes/api/cases.ts';
 import { consortiumRoutes } from './routes/api/consortia.ts';
 import { memberRoutes } from './routes/api/members.ts';
+import { surveyRoutes } from './routes/api/surveys.ts';
 import { userRoutes } from './routes/api/users.ts';
 import { vendorRoutes } from './routes/api/vendors.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,7 +30,7 @@ z.config(z.locales.ja());
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** Routes that take a body other than JSON (multipart uploads, CSV); each checks its own type. */
-const rawBodyRoutes: RegExp[] = [];
+const rawBodyRoutes: RegExp[] = [/^\/api\/members\/import$/];
 
 const isRawBodyRoute = (path: string) => rawBodyRoutes.some((re) => re.test(path));
 
@@ -120,6 +122,8 @@ export function createApp(deps: Deps) {
   app.route('/api', userRoutes);
   app.route('/api', memberRoutes);
   app.route('/api', vendorRoutes);
+  app.route('/api', caseRoutes);
+  app.route('/api', surveyRoutes);
   app.route('/api', auditRoutes);
   app.route('/', authPages);
   app.route('/', casePages);

@@ -19,7 +19,9 @@ export interface Reply<T = any> {
   status: number;
   body: T;
   headers: Headers;
+  /** the body as text (a UTF-8 BOM, if any, is kept) */
   text: string;
+  bytes: Uint8Array;
 }
 
 export interface Harness {
@@ -54,10 +56,11 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
       }
     }
     const res = await app.request(path, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     let parsed: unknown = text;
     if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
-    return { status: res.status, body: parsed, headers: res.headers, text };
+    return { status: res.status, body: parsed, headers: res.headers, text, bytes };
   };
 
   return {

@@ -1,0 +1,210 @@
+/**
+ * Cost apportionment (費用按分): how a total is shared among the participating member bodies.
+ * All arithmetic is exact (BigInt): base shares are whole yen, sum exactly to the total (largest
+ * remainder), and each lies within one yen of its exact proportion.
+ */
+
+export const memberKinds = ['prefecture', 'city', 'town', 'village', 'union', 'other'] as const;
+export type MemberKind = (typeof memberKinds)[number];
+
+export const memberKindLabels: Record<MemberKind, string> = {
+  prefecture: '都道府県',
+  city: '市',
+  town: '町',
+  village: '村',
+  union: '一部事務組合',
+  other: 'その他',
+};
+
+export const apportionmentMethods = ['equal', 'tier', 'population', 'births', 'mixed', 'none'] as const;
+export type ApportionmentMethod = (typeof apportionmentMethods)[number];
+
+export const apportionmentMethodLabels: Record<ApportionmentMethod, string> = {
+  equal: '均等割',
+  tier: '区分別定額（都道府県・市・町・村）',
+  population: '人口割',
+  births: '出生数割（前々年度）',
+  mixed: '組合せ（均等割・人口割・出生数割）',
+  none: '按分なし（各団体が直接契約）',
+};
+
+/** Ratios of a mixed rule, in millionths so that they add up exactly. */
+export const RATIO_SCALE = 1_000_000;
+
+export type ApportionmentRule =
+  | { method: 'equal'; total: number }
+  | { method: 'tier'; tierPrices: Partial<Record<MemberKind, number>> }
+  | { method: 'population'; total: number }
+  | { method: 'births'; total: number }
+  | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number } }
+  | { method: 'none' };
+
+export interface ApportionedMember {
+  id: string;
+  name: string;
+  kind: MemberKind;
+  /** 地方公共団体コード: orders the members and breaks ties between equal remainders */
+  code: string | null;
+  population: number | null;
+  births: Record<string, number>;
+  /** chosen options: true/false or a quantity */
+  options: Record<string, boolean | number>;
+}
+
+export interface PricedOption {
+  code: string;
+  name: string;
+  price?: number | null | undefined;
+}
+
+export interface Share {
+  memberId: string;
+  memberName: string;
+  base: number;
+  optionCharges: number;
+  amount: number;
+}
+
+export type Apportionment =
+  | { ok: true; method: ApportionmentMethod; total: number; sum: number; optionTotal: number; shares: Share[] }
+  | { ok: false; reason: string; members?: string[] };
+
+/** The fiscal year whose births count for a case of `caseFiscalYear` (前々年度). */
+export const birthsFiscalYear = (caseFiscalYear: number): number => caseFiscalYear - 2;
+
+/** Quantity of an option choice: true is one, false or absent is none. */
+export const optionQuantity = (value: boolean | number | undefined): number =>
+  value === true ? 1 : typeof value === 'number' && value > 0 ? value : 0;
+
+export function optionCharges(options: readonly PricedOption[], chosen: Record<string, boolean | number>): number {
+  let charge = 0;
+  for (const option of options) {
+    if (option.price) charge += option.price * optionQuantity(chosen[option.code]);
+  }
+  return charge;
+}
+
+/**
+ * Splits `total` in proportion to `weights` by the largest-remainder method: each share is the floor of
+ * its exact proportion, and the yen left over go one each to the largest remainders (ties: larger
+ * weight first, then the order given). The weights must not all be zero.
+ */
+export function largestRemainder(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sumWeights = weights.reduce((a, b) => a + b, 0n);
+  if (sumWeights <= 0n) throw new RangeError('weights must have a positive sum');
+  const floors = weights.map((w) => (total * w) / sumWeights);
+  const remainders = weights.map((w) => (total * w) % sumWeights);
+  let left = total - floors.reduce((a, b) => a + b, 0n);
+  const order = weights
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const byRemainder = remainders[b]! - remainders[a]!;
+      if (byRemainder !== 0n) return byRemainder > 0n ? 1 : -1;
+      const byWeight = weights[b]! - weights[a]!;
+      if (byWeight !== 0n) return byWeight > 0n ? 1 : -1;
+      return a - b;
+    });
+  for (const i of order) {
+    if (left === 0n) break;
+    floors[i] = floors[i]! + 1n;
+    left -= 1n;
+  }
+  return floors;
+}
+
+const byCode = (a: ApportionedMember, b: ApportionedMember) =>
+  (a.code ?? '~').localeCompare(b.code ?? '~') || a.name.localeCompare(b.name, 'ja') || a.id.localeCompare(b.id);
+
+/**
+ * Apportions the rule over the participating members (already filtered). `fiscalYear` is the case's;
+ * births count from two years earlier. Missing data for the chosen method is an answer, not a guess.
+ */
+export function apportion(
+  rule: ApportionmentRule,
+  participants: readonly ApportionedMember[],
+  options: readonly PricedOption[],
+  fiscalYear: number,
+): Apportionment {
+  const members = [...participants].sort(byCode);
+  if (rule.method === 'none') {
+    return { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
+  }
+
+  let bases: bigint[];
+  let total: number;
+  if (rule.method === 'tier') {
+    const missing = members.filter((m) => rule.tierPrices[m.kind] === undefined);
+    if (missing.length > 0) {
+      return { ok: false, reason: '区分別の金額が設定されていない区分の団体があります。', members: missing.map((m) => m.name) };
+    }
+    bases = members.map((m) => BigInt(rule.tierPrices[m.kind]!));
+    total = Number(bases.reduce((a, b) => a + b, 0n));
+  } else {
+    total = rule.total;
+    if (members.length === 0 || total === 0) {
+      bases = members.map(() => 0n);
+    } else {
+      const weights = weightsFor(rule, members, fiscalYear);
+      if (!weights.ok) return weights;
+      bases = largestRemainder(BigInt(total), weights.weights);
+    }
+  }
+
+  const shares = members.map((m, i) => {
+    const base = Number(bases[i]!);
+    const charges = optionCharges(options, m.options);
+    return { memberId: m.id, memberName: m.name, base, optionCharges: charges, amount: base + charges };
+  });
+  const optionTotal = shares.reduce((a, s) => a + s.optionCharges, 0);
+  return { ok: true, method: rule.method, total, sum: total + optionTotal, optionTotal, shares };
+}
+
+type Weights = { ok: true; weights: bigint[] } | { ok: false; reason: string; members?: string[] };
+
+function weightsFor(
+  rule: Extract<ApportionmentRule, { total: number }>,
+  members: readonly ApportionedMember[],
+  fiscalYear: number,
+): Weights {
+  const n = BigInt(members.length);
+  const birthsYear = String(birthsFiscalYear(fiscalYear));
+  const usesPopulation = rule.method === 'population' || (rule.method === 'mixed' && rule.ratios.population > 0);
+  const usesBirths = rule.method === 'births' || (rule.method === 'mixed' && rule.ratios.births > 0);
+
+  if (usesPopulation) {
+    const missing = members.filter((m) => m.population === null);
+    if (missing.length > 0) return { ok: false, reason: '人口が登録されていない団体があります。', members: missing.map((m) => m.name) };
+  }
+  if (usesBirths) {
+    const missing = members.filter((m) => m.births[birthsYear] === undefined);
+    if (missing.length > 0) {
+      return { ok: false, reason: `${birthsYear}年度の出生数が登録されていない団体があります。`, members: missing.map((m) => m.name) };
+    }
+  }
+  const population = members.map((m) => BigInt(m.population ?? 0));
+  const births = members.map((m) => BigInt(m.births[birthsYear] ?? 0));
+  const totalPopulation = population.reduce((a, b) => a + b, 0n);
+  const totalBirths = births.reduce((a, b) => a + b, 0n);
+  if (usesPopulation && totalPopulation === 0n) return { ok: false, reason: '参加団体の人口の合計が0のため、人口割で按分できません。' };
+  if (usesBirths && totalBirths === 0n) {
+    return { ok: false, reason: `参加団体の${birthsYear}年度の出生数の合計が0のため、出生数割で按分できません。` };
+  }
+
+  switch (rule.method) {
+    case 'equal':
+      return { ok: true, weights: members.map(() => 1n) };
+    case 'population':
+      return { ok: true, weights: population };
+    case 'births':
+      return { ok: true, weights: births };
+    case 'mixed': {
+      // over the common denominator n · ΣP · ΣB (a component with ratio 0 contributes a factor of 1)
+      const e = BigInt(rule.ratios.equal);
+      const p = BigInt(rule.ratios.population);
+      const b = BigInt(rule.ratios.births);
+      const dp = p > 0n ? totalPopulation : 1n;
+      const db = b > 0n ? totalBirths : 1n;
+      return { ok: true, weights: members.map((_, i) => e * dp * db + p * population[i]! * n * db + b * births[i]! * n * dp) };
+    }
+  }
+}

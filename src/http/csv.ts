@@ -1,0 +1,26 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Ctx } from '../context.ts';
+import { attachmentDisposition } from './disposition.ts';
+
+export type Cell = string | number | boolean | null | undefined;
+
+/** A cell that Excel would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe. */
+export function neutraliseCell(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') return String(cell);
+  if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** CSV that opens in Excel: UTF-8 with BOM, CRLF line ends, every cell neutralised. */
+export function toExcelCsv(rows: readonly (readonly Cell[])[]): string {
+  return `\uFEFF${stringify(rows.map((row) => row.map(neutraliseCell)), { record_delimiter: 'windows' })}`;
+}
+
+export function csvResponse(c: Ctx, filename: string, rows: readonly (readonly Cell[])[]) {
+  return c.body(toExcelCsv(rows), 200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': attachmentDisposition(filename),
+    'cache-control': 'no-store',
+  });
+}

@@ -1,0 +1,35 @@
+import type { Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
+
+/** Reads a small raw body, refusing it with 413 as soon as it passes `limit` bytes. */
+export async function readLimitedBody(c: Ctx, limit: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new AppError('too_large', `ファイルが大きすぎます（上限 ${Math.floor(limit / 1024 / 1024)} MB）。`);
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new AppError('too_large', `ファイルが大きすぎます（上限 ${Math.floor(limit / 1024 / 1024)} MB）。`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** The charset parameter of the request's Content-Type, if any. */
+export function declaredCharset(c: Ctx): string | undefined {
+  return /charset=["']?([\w.-]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
+}

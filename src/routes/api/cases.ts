@@ -1,0 +1,100 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireConsortiumRole } from '../../auth/session.ts';
+import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
+import { listCases } from '../../db/cases.ts';
+import { memberKindLabels } from '../../domain/apportionment.ts';
+import { optionQuantity } from '../../domain/apportionment.ts';
+import { csvResponse } from '../../http/csv.ts';
+import { parseWith, readJson } from '../../http/json.ts';
+import { apportionmentBody, apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
+import { loadCase, visibleTo } from '../../services/case-access.ts';
+import { caseInput, casePatch, caseView, createCase, transitionCase, transitionInput, updateCase } from '../../services/cases.ts';
+import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
+
+const idList = z
+  .string()
+  .max(2000)
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+const whatIfQuery = z.object({ with: idList, without: idList });
+
+async function apportionmentFor(c: Ctx, caseId: string) {
+  const { row } = await loadCase(c, caseId, 'secretariat', 'member');
+  const query = parseWith(whatIfQuery, c.req.query());
+  return { row, computed: await computeApportionment(dbOf(c), row, { with: query.with, without: query.without }) };
+}
+
+export const caseRoutes = new Hono<AppEnv>()
+  .post('/cases', async (c) => {
+    const input = await readJson(c, caseInput);
+    const row = await createCase(c, input);
+    return c.json({ case: caseView(row) }, 201);
+  })
+  .get('/cases', async (c) => {
+    const user = requireConsortiumRole(c, 'secretariat', 'member', 'evaluator', 'vendor');
+    const rows = await listCases(dbOf(c), user.consortiumId);
+    return c.json({ cases: rows.filter((r) => visibleTo(user, r)).map(caseView) });
+  })
+  .get('/cases/:id', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
+    return c.json({ case: caseView(row) });
+  })
+  .patch('/cases/:id', async (c) => {
+    const input = await readJson(c, casePatch);
+    const row = await updateCase(c, c.req.param('id'), input);
+    return c.json({ case: caseView(row) });
+  })
+  .post('/cases/:id/transition', async (c) => {
+    const { to } = await readJson(c, transitionInput);
+    const row = await transitionCase(c, c.req.param('id'), to);
+    return c.json({ case: caseView(row) });
+  })
+  .put('/cases/:id/participants/:memberId', async (c) => {
+    const input = await readJson(c, participationInput);
+    const participant = await setParticipation(c, c.req.param('id'), c.req.param('memberId'), input);
+    return c.json({ participant });
+  })
+  .get('/cases/:id/participants', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const list = await listParticipation(dbOf(c), user.consortiumId, row.id);
+    return c.json({ participants: list.flatMap((p) => (p.participant ? [p.participant] : [])) });
+  })
+  .put('/cases/:id/apportionment', async (c) => {
+    const input = await readJson(c, apportionmentInput);
+    const row = await setApportionment(c, c.req.param('id'), input);
+    return c.json(apportionmentBody(await computeApportionment(dbOf(c), row)));
+  })
+  .get('/cases/:id/apportionment', async (c) => {
+    const { computed } = await apportionmentFor(c, c.req.param('id'));
+    return c.json(apportionmentBody(computed));
+  })
+  .get('/cases/:id/apportionment.csv', async (c) => {
+    const { row, computed } = await apportionmentFor(c, c.req.param('id'));
+    const body = apportionmentBody(computed);
+    const list = await listParticipation(dbOf(c), row.consortiumId, row.id);
+    const shareOf = new Map(body.shares.map((s) => [s.memberId, s]));
+    const header = ['団体コード', '団体名', '区分', '参加', '参加日', '後乗り', ...row.options.map((o) => o.name), '基本負担額', 'オプション料金', '負担額合計'];
+    const lines = list.map(({ member, participant }) => {
+      const share = shareOf.get(member.id);
+      const joined = participant?.participating === true;
+      return [
+        member.code,
+        member.name,
+        memberKindLabels[member.kind],
+        joined ? '参加' : '不参加',
+        joined ? participant.joinedAt?.slice(0, 10) : '',
+        joined && participant.lateJoin ? '後乗り' : '',
+        ...row.options.map((o) => {
+          if (!joined) return '';
+          const value = participant.options[o.code];
+          return typeof value === 'number' ? value : optionQuantity(value) > 0 ? '○' : '';
+        }),
+        share?.base ?? '',
+        share?.optionCharges ?? '',
+        share?.amount ?? '',
+      ];
+    });
+    const totals = ['', '合計', '', '', '', '', ...row.options.map(() => ''), body.total, body.optionTotal, body.sum];
+    return csvResponse(c, `${row.title}_参加団体と負担額.csv`, [header, ...lines, totals]);
+  });

@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { type AppEnv, dbOf, nowOf } from '../../context.ts';
+import { intentLabels } from '../../domain/survey.ts';
+import { AppError, forbidden } from '../../errors.ts';
+import { csvResponse } from '../../http/csv.ts';
+import { readJson } from '../../http/json.ts';
+import {
+  answerSurvey,
+  createSurvey,
+  listSurveys,
+  loadSurvey,
+  responseInput,
+  responseView,
+  resultsOf,
+  surveyInput,
+  surveyPatch,
+  surveyResponsesOf,
+  surveyView,
+  updateSurvey,
+} from '../../services/surveys.ts';
+
+export const surveyRoutes = new Hono<AppEnv>()
+  .post('/surveys', async (c) => {
+    const input = await readJson(c, surveyInput);
+    const row = await createSurvey(c, input);
+    return c.json({ survey: surveyView(row, nowOf(c)) }, 201);
+  })
+  .get('/surveys', async (c) => {
+    const rows = await listSurveys(c);
+    return c.json({ surveys: rows.map((r) => surveyView(r, nowOf(c))) });
+  })
+  .get('/surveys/:id', async (c) => {
+    const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat', 'member');
+    return c.json({ survey: surveyView(row, nowOf(c)) });
+  })
+  .patch('/surveys/:id', async (c) => {
+    const input = await readJson(c, surveyPatch);
+    const row = await updateSurvey(c, c.req.param('id'), input);
+    return c.json({ survey: surveyView(row, nowOf(c)) });
+  })
+  .put('/surveys/:id/responses/:memberId', async (c) => {
+    const input = await readJson(c, responseInput);
+    const response = await answerSurvey(c, c.req.param('id'), c.req.param('memberId'), input);
+    return c.json({ response });
+  })
+  .get('/surveys/:id/responses', async (c) => {
+    const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat');
+    const rows = await surveyResponsesOf(dbOf(c), row);
+    return c.json({ responses: rows.map((r) => responseView(r.response, r.memberName)) });
+  })
+  .get('/surveys/:id/responses/:memberId', async (c) => {
+    const { user, row } = await loadSurvey(c, c.req.param('id'), 'secretariat', 'member');
+    const memberId = c.req.param('memberId');
+    if (user.role === 'member' && user.memberId !== memberId) throw forbidden('他の団体の回答は表示できません。');
+    const found = (await surveyResponsesOf(dbOf(c), row)).find((r) => r.response.memberId === memberId);
+    if (!found) throw new AppError('not_found', 'まだ回答がありません。');
+    return c.json({ response: responseView(found.response, found.memberName) });
+  })
+  .get('/surveys/:id/results', async (c) => {
+    const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat', 'member');
+    return c.json(await resultsOf(dbOf(c), row));
+  })
+  .get('/surveys/:id/results.csv', async (c) => {
+    const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat');
+    const { results, members, respondents } = await resultsOf(dbOf(c), row);
+    const header = ['順位', 'コード', '候補', '得点', '1位の数', ...Object.values(intentLabels), '参加意向の割合', '基準を満たす'];
+    const lines = results.map((r, i) => [
+      i + 1,
+      r.code,
+      r.name,
+      r.points,
+      r.firstChoices,
+      r.intents.join,
+      r.intents.study,
+      r.intents.interested,
+      r.intents.none,
+      `${(r.intendingShare * 100).toFixed(1)}%`,
+      r.meetsThreshold ? '○' : '',
+    ]);
+    return csvResponse(c, `${row.title}_集計.csv`, [header, ...lines, [], ['全団体数', members], ['回答団体数', respondents]]);
+  });

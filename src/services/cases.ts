@@ -1,0 +1,153 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { cases } from '../../schema/index.ts';
+import { requireConsortiumRole } from '../auth/session.ts';
+import { type Ctx, nowOf } from '../context.ts';
+import { type CaseRow, lockCase } from '../db/cases.ts';
+import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
+import { AppError, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { newId } from '../ids.ts';
+
+export const caseMethods = ['proposal', 'competitive_bid', 'comprehensive'] as const;
+export const caseMethodLabels: Record<(typeof caseMethods)[number], string> = {
+  proposal: '公募型プロポーザル',
+  competitive_bid: '一般競争入札',
+  comprehensive: '総合評価落札方式',
+};
+export const contractModes = ['bulk', 'individual'] as const;
+export const contractModeLabels: Record<(typeof contractModes)[number], string> = {
+  bulk: '一括契約（協議会が契約し負担金を按分）',
+  individual: '個別契約（各団体が契約）',
+};
+
+const MAX_YEN = 1_000_000_000_000;
+
+const optionCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'オプションのコードは英数字・-・_ の40文字以内にしてください' });
+
+export const optionsInput = z
+  .array(
+    z.object({
+      code: optionCode,
+      name: z.string().trim().min(1, { message: 'オプション名を入力してください' }).max(200),
+      price: z.number().int({ message: '金額は円単位の整数にしてください' }).min(0).max(MAX_YEN).nullable().optional(),
+    }),
+  )
+  .max(100)
+  .refine((list) => new Set(list.map((o) => o.code)).size === list.length, { message: 'オプションのコードが重複しています' });
+
+const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));
+
+const fiscalYear = z.number().int().min(2000).max(2100);
+
+export const caseInput = z.object({
+  title: z.string().trim().min(1, { message: '件名を入力してください' }).max(300),
+  description: z.string().max(20_000).optional(),
+  method: z.enum(caseMethods),
+  contractMode: z.enum(contractModes),
+  fiscalYear,
+  options: optionsInput.optional(),
+  rfiDeadline: isoTime.nullable().optional(),
+  submissionDeadline: isoTime.nullable().optional(),
+});
+
+export const casePatch = caseInput.partial().refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
+
+export function caseView(row: CaseRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    method: row.method,
+    contractMode: row.contractMode,
+    fiscalYear: row.fiscalYear,
+    state: row.state,
+    options: row.options,
+    rfiDeadline: row.rfiDeadline?.toISOString() ?? null,
+    submissionDeadline: row.submissionDeadline?.toISOString() ?? null,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    apportionmentMethod: row.apportionment?.method ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function createCase(c: Ctx, input: z.output<typeof caseInput>): Promise<CaseRow> {
+  const me = requireConsortiumRole(c, 'secretariat');
+  const now = nowOf(c);
+  return mutate(c, async (tx, audit) => {
+    const [row] = await tx
+      .insert(cases)
+      .values({
+        id: newId(),
+        consortiumId: me.consortiumId,
+        title: input.title,
+        description: input.description ?? '',
+        method: input.method,
+        contractMode: input.contractMode,
+        fiscalYear: input.fiscalYear,
+        state: 'draft',
+        options: input.options ?? [],
+        rfiDeadline: input.rfiDeadline ?? null,
+        submissionDeadline: input.submissionDeadline ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await audit({ action: 'case.create', objectType: 'case', objectId: row!.id, caseId: row!.id, details: { title: row!.title, method: row!.method } });
+    return row!;
+  });
+}
+
+// the catalogue and the method are fixed once the case is before vendors
+const editableBeforePublication: CaseState[] = ['draft', 'rfi', 'spec_review'];
+
+export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof casePatch>): Promise<CaseRow> {
+  const me = requireConsortiumRole(c, 'secretariat');
+  return mutate(c, async (tx, audit) => {
+    const current = await lockCase(tx, me.consortiumId, caseId);
+    if (!current) throw notFound('指定された調達案件が見つかりません。');
+    if (current.state === 'cancelled' || current.state === 'awarded') {
+      throw new AppError('conflict', `「${caseStateLabels[current.state]}」の案件は変更できません。`);
+    }
+    if (input.options !== undefined && !editableBeforePublication.includes(current.state)) {
+      throw new AppError('conflict', '公告後はオプションの一覧を変更できません。');
+    }
+    if ((input.method !== undefined && input.method !== current.method) && current.state !== 'draft') {
+      throw new AppError('conflict', '調達方式は準備中の案件でのみ変更できます。');
+    }
+    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    const [row] = await tx
+      .update(cases)
+      .set({ ...changes, updatedAt: nowOf(c) })
+      .where(eq(cases.id, caseId))
+      .returning();
+    await audit({ action: 'case.update', objectType: 'case', objectId: caseId, caseId, details: { changed: Object.keys(changes) } });
+    return row!;
+  });
+}
+
+export const transitionInput = z.object({ to: z.enum(caseStates) });
+
+/** Moves the case along its lifecycle; an illegal move is 409 invalid_transition and changes nothing. */
+export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Promise<CaseRow> {
+  const me = requireConsortiumRole(c, 'secretariat');
+  return mutate(c, async (tx, audit) => {
+    const current = await lockCase(tx, me.consortiumId, caseId);
+    if (!current) throw notFound('指定された調達案件が見つかりません。');
+    const result = transition(current.state, to);
+    if (!result.ok) throw new AppError('invalid_transition', result.reason, { from: current.state, to });
+    const now = nowOf(c);
+    const publishes = (to === 'rfi' || to === 'open') && current.publishedAt === null;
+    const [row] = await tx
+      .update(cases)
+      .set({ state: to, updatedAt: now, ...(publishes ? { publishedAt: now } : {}) })
+      .where(eq(cases.id, caseId))
+      .returning();
+    await audit({ action: 'case.transition', objectType: 'case', objectId: caseId, caseId, details: { from: current.state, to } });
+    return row!;
+  });
+}

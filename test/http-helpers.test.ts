@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { neutraliseCell, toExcelCsv } from '../src/http/csv.ts';
+import { attachmentDisposition } from '../src/http/disposition.ts';
+
+describe('CSV for Excel', () => {
+  it('starts with a BOM, ends lines with CRLF and quotes what needs quoting', () => {
+    expect(toExcelCsv([['団体名', '金額'], ['熊本市, 本庁', 1000]])).toBe('\uFEFF団体名,金額\r\n"熊本市, 本庁",1000\r\n');
+  });
+  it('neutralises cells Excel would run as formulas', () => {
+    for (const cell of ['=cmd|\' /C calc\'!A0', '+1+1', '-2', '@SUM(A1)', '\tx', '\rx']) {
+      expect(neutraliseCell(cell).startsWith("'")).toBe(true);
+    }
+    expect(neutraliseCell(-5)).toBe('-5');
+    expect(neutraliseCell('熊本市')).toBe('熊本市');
+  });
+});
+
+describe('attachmentDisposition', () => {
+  it('carries a Japanese name per RFC 5987 with an ASCII fallback', () => {
+    expect(attachmentDisposition('参加団体一覧.csv')).toBe(
+      `attachment; filename="______.csv"; filename*=UTF-8''%E5%8F%82%E5%8A%A0%E5%9B%A3%E4%BD%93%E4%B8%80%E8%A6%A7.csv`,
+    );
+  });
+  it('keeps path separators, quotes and control characters out', () => {
+    const header = attachmentDisposition('../../etc/pass"wd\r\n.pdf');
+    expect(header).not.toMatch(/\.\.\/|\r|\n|pass"wd/);
+  });
+});
