@@ -21,6 +21,9 @@ import { vendorRoutes } from './routes/api/vendors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authPages } from './routes/pages/auth.tsx';
 import { casePages } from './routes/pages/cases.tsx';
+import { memberPages } from './routes/pages/members.tsx';
+import { participationPages } from './routes/pages/participation.tsx';
+import { surveyPages } from './routes/pages/surveys.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -67,6 +70,20 @@ function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Page forms (including a member CSV) are small; uploads go through the API. */
+function pageFormLimit(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: 6 * 1024 * 1024,
+    onError: () => {
+      throw new AppError('too_large', '送信内容が大きすぎます（上限 6 MB）。');
+    },
+  });
+  return async function limitPageForm(c, next) {
+    if (c.req.path.startsWith('/api/')) return next();
+    return limit(c, next);
+  };
+}
+
 /** A Bearer-token call cannot be forged by another site, so only cookie callers need the origin check. */
 function csrfForCookies(): MiddlewareHandler<AppEnv> {
   const check = csrf();
@@ -108,6 +125,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', jsonOnly());
   app.use('/api/*', jsonBodyLimit());
   app.use('/login', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('too_large'); } }));
+  app.use('*', pageFormLimit());
   app.use('*', sessionLoader());
 
   app.get('/assets/:name', (c) => {
@@ -127,6 +145,9 @@ export function createApp(deps: Deps) {
   app.route('/api', auditRoutes);
   app.route('/', authPages);
   app.route('/', casePages);
+  app.route('/', participationPages);
+  app.route('/', memberPages);
+  app.route('/', surveyPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

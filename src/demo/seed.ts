@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { consortia, members, users, vendors } from '../../schema/index.ts';
+import { cases, consortia, members, participants, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
@@ -34,6 +34,9 @@ const demoVendors = [
   { name: 'くまもとクラウドサービス株式会社', email: 'vendor2@demo.example', person: '佐藤 花子' },
   { name: '火の国ソフトウェア株式会社', email: 'vendor3@demo.example', person: '鈴木 一郎' },
 ];
+
+/** The Japanese fiscal year (April to March) a date falls in. */
+const currentFiscalYear = (now: Date) => (now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1);
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);
@@ -76,7 +79,7 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
     for (const m of demoMembers) {
       const id = newId();
       memberIds.set(m.name, id);
-      const fy = now.getUTCFullYear();
+      const fy = currentFiscalYear(now);
       const births = m.births ? { [fy - 3]: m.births[0], [fy - 2]: m.births[1], [fy - 1]: m.births[2] } : {};
       await tx.insert(members).values({
         id,
@@ -109,5 +112,107 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
       const user = await insertUser(tx, { consortiumId, passwordHash, ...p }, now);
       await record(consortiumId, 'user.create', 'user', user.id, { email: p.email, role: p.role });
     }
+    await seedDemoCases(tx, now, consortiumId, memberIds, record);
   });
+}
+
+type Record_ = (consortiumId: string | null, action: string, objectType: string, objectId: string, details?: Record<string, unknown>) => Promise<unknown>;
+
+/** Three cases in different stages and an annual survey, so every page has something to show. */
+async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_) {
+  // the cases procure for next fiscal year, so births of FY N−2 are last year's, already registered
+  const fy = currentFiscalYear(now) + 1;
+  const day = 86_400_000;
+  const demoCases = [
+    {
+      title: 'AI議事録作成・音声文字起こしシステム 共同利用',
+      description: '県が一括して契約し、参加団体は区分別の利用料相当額を負担金として負担します。',
+      method: 'proposal' as const,
+      contractMode: 'bulk' as const,
+      state: 'open' as const,
+      options: [{ code: 'extra-id', name: '追加利用者ID（10ID単位）', price: 24_000 }],
+      apportionment: { method: 'tier' as const, tierPrices: { prefecture: 2_340_000, city: 540_000, town: 360_000, village: 180_000 } },
+      joiners: ['熊本県', '熊本市', '八代市', '人吉市', '荒尾市', '玉名市', '合志市', '菊陽町', '大津町', '高森町', '西原村', '産山村'],
+      options_: { 熊本市: { 'extra-id': 3 }, 八代市: { 'extra-id': 1 } } as Record<string, Record<string, number | boolean>>,
+      submissionDeadline: new Date(now.getTime() + 21 * day),
+    },
+    {
+      title: '子育て支援アプリ',
+      description: '出生数（前々年度）に応じて年間利用料を按分します。',
+      method: 'proposal' as const,
+      contractMode: 'bulk' as const,
+      state: 'draft' as const,
+      options: [{ code: 'push', name: 'プッシュ通知' }, { code: 'checkup', name: '健診予約連携', price: 50_000 }],
+      apportionment: { method: 'births' as const, total: 9_461_000 },
+      joiners: ['熊本市', '合志市', '菊陽町', '大津町', '五木村'],
+      options_: { 熊本市: { push: true, checkup: true }, 合志市: { push: true } } as Record<string, Record<string, number | boolean>>,
+      submissionDeadline: null,
+    },
+    {
+      title: '電子契約システム',
+      description: '仕様書に参加団体ごとのオプションの有無を記載し、各団体が落札者と個別に契約します。',
+      method: 'competitive_bid' as const,
+      contractMode: 'individual' as const,
+      state: 'spec_review' as const,
+      options: [{ code: 'consult', name: '導入支援コンサル' }, { code: 'users', name: '利用者ID（追加分）' }],
+      apportionment: { method: 'none' as const },
+      joiners: ['熊本県', '熊本市', '八代市', '荒尾市', '芦北町', '五木村'],
+      options_: { 熊本県: { consult: true, users: 50 }, 熊本市: { users: 20 } } as Record<string, Record<string, number | boolean>>,
+      submissionDeadline: new Date(now.getTime() + 45 * day),
+    },
+  ];
+  for (const demo of demoCases) {
+    const id = newId();
+    await tx.insert(cases).values({
+      id,
+      consortiumId,
+      title: demo.title,
+      description: demo.description,
+      method: demo.method,
+      contractMode: demo.contractMode,
+      fiscalYear: fy,
+      state: demo.state,
+      options: demo.options,
+      apportionment: demo.apportionment,
+      submissionDeadline: demo.submissionDeadline,
+      publishedAt: demo.state === 'open' ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await record(consortiumId, 'case.create', 'case', id, { title: demo.title });
+    for (const name of demo.joiners) {
+      const memberId = memberIds.get(name)!;
+      await tx.insert(participants).values({ caseId: id, memberId, participating: true, options: demo.options_[name] ?? {}, joinedAt: now, lateJoin: false, updatedAt: now });
+      await record(consortiumId, 'participant.join', 'participant', memberId, { caseId: id, member: name });
+    }
+  }
+
+  const surveyId = newId();
+  await tx.insert(surveys).values({
+    id: surveyId,
+    consortiumId,
+    title: `${fy}年度 共同調達 参加意向調査`,
+    candidates: [
+      { code: 'docs', name: '文書管理・電子決裁システム' },
+      { code: 'chat', name: 'ビジネスチャット' },
+      { code: 'form', name: '電子申請システム' },
+    ],
+    points: [2, 1],
+    thresholdMillionths: 250_000,
+    closesAt: new Date(now.getTime() + 30 * day),
+    createdAt: now,
+  });
+  await record(consortiumId, 'survey.create', 'survey', surveyId);
+  const answers: [string, string[], Record<string, 'join' | 'study' | 'interested' | 'none'>][] = [
+    ['熊本市', ['docs', 'chat'], { docs: 'join', chat: 'study' }],
+    ['八代市', ['docs', 'form'], { docs: 'join', form: 'interested' }],
+    ['人吉市', ['chat', 'docs'], { chat: 'join', docs: 'study' }],
+    ['菊陽町', ['docs'], { docs: 'join' }],
+    ['五木村', ['form', 'docs'], { form: 'join', docs: 'interested' }],
+  ];
+  for (const [name, ranking, chosen] of answers) {
+    const memberId = memberIds.get(name)!;
+    await tx.insert(surveyResponses).values({ surveyId, memberId, ranking, intents: chosen, updatedAt: now });
+    await record(consortiumId, 'survey.answer', 'survey_response', memberId, { surveyId });
+  }
 }

@@ -34,6 +34,12 @@ export function Layout({ title, user, children }: LayoutProps) {
             </a>
             <nav aria-label="メインメニュー">
               {user ? <a href="/cases">調達案件</a> : <a href="/login">ログイン</a>}
+              {user && (user.role === 'secretariat' || user.role === 'member') ? (
+                <>
+                  <a href="/surveys">意向調査</a>
+                  <a href="/members">参加団体</a>
+                </>
+              ) : null}
             </nav>
             {user ? (
               <>

@@ -1,20 +1,433 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../../context.ts';
+import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
+import { dbOf } from '../../context.ts';
+import { type CaseRow, listCases } from '../../db/cases.ts';
+import { findMember } from '../../db/tenancy.ts';
+import { apportionmentMethodLabels, memberKinds } from '../../domain/apportionment.ts';
+import { type CaseState, caseStateLabels, nextStates } from '../../domain/lifecycle.ts';
+import { AppError } from '../../errors.ts';
+import { parseWith } from '../../http/json.ts';
+import { apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
+import { loadCase, visibleTo } from '../../services/case-access.ts';
+import {
+  caseInput,
+  caseMethodLabels,
+  caseMethods,
+  contractModeLabels,
+  contractModes,
+  createCase,
+  optionsInput,
+  transitionCase,
+  updateCase,
+} from '../../services/cases.ts';
+import { listParticipation } from '../../services/participation.ts';
+import { ApportionmentForm, ApportionmentTable, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
+import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { renderPage } from '../../views/render.ts';
+import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
 
-export const casePages = new Hono<AppEnv>().get('/cases', (c) => {
-  const user = requirePageUser(c);
+const messages: Record<string, string> = {
+  created: '調達案件を作成しました。',
+  transition: '案件の状態を変更しました。',
+  options: 'オプションの一覧を保存しました。',
+  apportionment: '按分方法を保存しました。',
+  participation: '参加の申込み内容を保存しました。',
+};
+
+function Flash({ c }: { c: Ctx }) {
+  const message = messages[c.req.query('done') ?? ''];
+  return message ? (
+    <p class="success" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
+function ErrorBox({ message }: { message?: string | undefined }) {
+  return message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+function CreateCaseForm({ error, form }: { error?: string | undefined; form?: Form | undefined }) {
+  const v = (name: string, fallback = '') => (form ? field(form, name) : fallback);
+  return (
+    <section class="card" aria-labelledby="new-case">
+      <h2 id="new-case">調達案件の作成</h2>
+      <ErrorBox message={error} />
+      <form method="post" action="/cases">
+        <label for="title">件名</label>
+        <input id="title" name="title" type="text" required value={v('title')} />
+        <label for="method">調達方式</label>
+        <select id="method" name="method">
+          {caseMethods.map((m) => (
+            <option value={m} selected={v('method') === m}>
+              {caseMethodLabels[m]}
+            </option>
+          ))}
+        </select>
+        <label for="contractMode">契約形態</label>
+        <select id="contractMode" name="contractMode">
+          {contractModes.map((m) => (
+            <option value={m} selected={v('contractMode') === m}>
+              {contractModeLabels[m]}
+            </option>
+          ))}
+        </select>
+        <label for="fiscalYear">年度（西暦）</label>
+        <input id="fiscalYear" name="fiscalYear" type="number" min="2000" max="2100" required value={v('fiscalYear', String(new Date().getFullYear()))} />
+        <label for="description">概要</label>
+        <textarea id="description" name="description" rows={3}>
+          {v('description')}
+        </textarea>
+        <button class="primary" type="submit">
+          作成する
+        </button>
+      </form>
+    </section>
+  );
+}
+
+async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Form) {
+  if (user.role === 'operator') {
+    return renderPage(
+      c,
+      <Layout title="調達案件" user={user}>
+        <h1>調達案件</h1>
+        <p class="notice">運営者アカウントでは調達案件の内容は表示されません。協議会の作成は API から行います。</p>
+      </Layout>,
+    );
+  }
+  const rows = (await listCases(dbOf(c), user.consortiumId!)).filter((r) => visibleTo(user, r));
   return renderPage(
     c,
     <Layout title="調達案件" user={user}>
       <h1>調達案件</h1>
-      {user.role === 'operator' ? (
-        <p class="notice">運営者アカウントでは調達案件の内容は表示されません。協議会の作成は API から行います。</p>
-      ) : (
+      <Flash c={c} />
+      {rows.length === 0 ? (
         <p class="muted">まだ調達案件はありません。</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption>調達案件の一覧（{rows.length}件）</caption>
+            <thead>
+              <tr>
+                <th scope="col">件名</th>
+                <th scope="col">年度</th>
+                <th scope="col">調達方式</th>
+                <th scope="col">契約形態</th>
+                <th scope="col">状態</th>
+                <th scope="col">提出期限</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/cases/${r.id}`}>{r.title}</a>
+                  </th>
+                  <td>{r.fiscalYear}</td>
+                  <td>{caseMethodLabels[r.method]}</td>
+                  <td>{r.contractMode === 'bulk' ? '一括契約' : '個別契約'}</td>
+                  <td>
+                    <StateBadge state={r.state} />
+                  </td>
+                  <td>{dateTime(r.submissionDeadline)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
+      {user.role === 'secretariat' ? <CreateCaseForm error={error} form={form} /> : null}
     </Layout>,
+    error ? 400 : 200,
   );
-});
+}
+
+function TransitionForms({ row }: { row: CaseRow }) {
+  const moves = nextStates(row.state);
+  if (moves.length === 0) return <p class="muted">この案件の状態はこれ以上変更できません。</p>;
+  return (
+    <div class="actions">
+      {moves.map((to) => (
+        <form method="post" action={`/cases/${row.id}/transition`}>
+          <input type="hidden" name="to" value={to} />
+          <button class={to === 'cancelled' ? 'secondary' : 'primary'} type="submit">
+            {to === 'cancelled' ? '案件を中止する' : `「${caseStateLabels[to]}」へ進める`}
+          </button>
+        </form>
+      ))}
+    </div>
+  );
+}
+
+async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string } = {}) {
+  const { user, row } = await loadCase(c, caseId, 'secretariat', 'member', 'evaluator', 'vendor');
+  const canSeeMembers = user.role === 'secretariat' || user.role === 'member';
+  const matrix = canSeeMembers ? await listParticipation(dbOf(c), user.consortiumId, row.id) : [];
+  const whatIf = {
+    with: (c.req.query('with') ?? '').split(',').filter(Boolean),
+    without: (c.req.query('without') ?? '').split(',').filter(Boolean),
+  };
+  let apportionment: Awaited<ReturnType<typeof computeApportionment>> | null = null;
+  let apportionmentError: string | undefined;
+  if (canSeeMembers) {
+    try {
+      apportionment = await computeApportionment(dbOf(c), row, whatIf);
+      if (!apportionment.result.ok) {
+        const r = apportionment.result;
+        apportionmentError = `${r.reason}${r.members?.length ? `（${r.members.join('、')}）` : ''}`;
+      }
+    } catch (err) {
+      apportionmentError = formError(err);
+    }
+  }
+  const shares = apportionment?.result.ok ? apportionment.result : null;
+  const ownMember = user.role === 'member' ? matrix.find((m) => m.member.id === user.memberId) : undefined;
+  const status = problems.error ? 400 : 200;
+
+  return renderPage(
+    c,
+    <Layout title={row.title} user={user}>
+      <p>
+        <a href="/cases">調達案件の一覧</a>
+      </p>
+      <h1>{row.title}</h1>
+      <Flash c={c} />
+      <section class="card" aria-label="案件の概要">
+        <CaseSummary row={row} />
+      </section>
+
+      {user.role === 'secretariat' ? (
+        <section aria-labelledby="state-heading">
+          <h2 id="state-heading">状態の変更</h2>
+          {problems.section === 'transition' ? <ErrorBox message={problems.error} /> : null}
+          <TransitionForms row={row} />
+        </section>
+      ) : null}
+
+      {user.role === 'member' && ownMember ? (
+        <section aria-labelledby="own-heading">
+          <h2 id="own-heading">自団体の参加</h2>
+          <p>
+            {ownMember.participant?.participating ? '参加を申し込んでいます。' : 'まだ参加を申し込んでいません。'}{' '}
+            <a href={`/cases/${row.id}/participation`}>参加・オプションを申し込む／変更する</a>
+          </p>
+        </section>
+      ) : null}
+
+      {canSeeMembers ? (
+        <section aria-labelledby="matrix-heading">
+          <h2 id="matrix-heading">参加団体とオプション</h2>
+          <ParticipationMatrix options={row.options} rows={matrix} shares={shares ? new Map(shares.shares.map((s) => [s.memberId, s])) : undefined} />
+          <p class="actions">
+            <a href={`/api/cases/${row.id}/apportionment.csv`} download>
+              参加団体と負担額をCSVでダウンロード（Excel用）
+            </a>
+            {user.role === 'secretariat' ? <a href={`/cases/${row.id}/participation`}>団体に代わって参加を登録する</a> : null}
+          </p>
+        </section>
+      ) : null}
+
+      {canSeeMembers ? (
+        <section aria-labelledby="share-heading">
+          <h2 id="share-heading">費用按分</h2>
+          <p>
+            按分方法: {row.apportionment ? apportionmentMethodLabels[row.apportionment.method] : '未設定'}
+          </p>
+          {apportionment?.preview ? (
+            <p class="notice" role="status">
+              試算表示です（保存されていません）。<a href={`/cases/${row.id}`}>現在の参加状況に戻す</a>
+            </p>
+          ) : null}
+          {apportionmentError ? <ErrorBox message={apportionmentError} /> : null}
+          {shares && row.apportionment && row.apportionment.method !== 'none' ? (
+            <ApportionmentTable caption={apportionment?.preview ? '負担額（試算）' : '負担額'} shares={shares.shares} total={shares.total} optionTotal={shares.optionTotal} sum={shares.sum} />
+          ) : null}
+          <form method="get" action={`/cases/${row.id}`} class="card">
+            <h3>参加・脱退の試算</h3>
+            <div class="grid4">
+              <div>
+                <label for="with">参加した場合</label>
+                <select id="with" name="with">
+                  <option value="">（選択しない）</option>
+                  {matrix
+                    .filter((m) => !m.participant?.participating)
+                    .map((m) => (
+                      <option value={m.member.id} selected={whatIf.with.includes(m.member.id)}>
+                        {m.member.name}
+                      </option>
+                    ))}
+                </select>
+              </div>
+              <div>
+                <label for="without">脱退した場合</label>
+                <select id="without" name="without">
+                  <option value="">（選択しない）</option>
+                  {matrix
+                    .filter((m) => m.participant?.participating)
+                    .map((m) => (
+                      <option value={m.member.id} selected={whatIf.without.includes(m.member.id)}>
+                        {m.member.name}
+                      </option>
+                    ))}
+                </select>
+              </div>
+            </div>
+            <button class="secondary" type="submit">
+              試算する
+            </button>
+          </form>
+          {user.role === 'secretariat' && row.state !== 'cancelled' ? (
+            <>
+              {problems.section === 'apportionment' ? <ErrorBox message={problems.error} /> : null}
+              <ApportionmentForm row={row} />
+            </>
+          ) : null}
+        </section>
+      ) : null}
+
+      {user.role === 'secretariat' && ['draft', 'rfi', 'spec_review'].includes(row.state) ? (
+        <section aria-labelledby="options-heading">
+          <h2 id="options-heading">オプション</h2>
+          {problems.section === 'options' ? <ErrorBox message={problems.error} /> : null}
+          <OptionsForm row={row} />
+        </section>
+      ) : null}
+    </Layout>,
+    status,
+  );
+}
+
+function ConfirmTransition({ row, to, user }: { row: CaseRow; to: CaseState; user: SessionUser }) {
+  return (
+    <Layout title="状態の変更の確認" user={user}>
+      <div class="card narrow">
+        <h1>状態の変更の確認</h1>
+        <p>
+          「{row.title}」を「{caseStateLabels[row.state]}」から「{caseStateLabels[to]}」へ変更します。
+        </p>
+        <p class="notice">この操作は取り消せません。変更は監査記録に残ります。</p>
+        <form method="post" action={`/cases/${row.id}/transition`}>
+          <input type="hidden" name="to" value={to} />
+          <input type="hidden" name="confirmed" value="1" />
+          <div class="actions">
+            <button class="primary" type="submit">
+              {to === 'cancelled' ? '中止する' : '変更する'}
+            </button>
+            <a href={`/cases/${row.id}`}>取りやめる</a>
+          </div>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+function optionsFromForm(form: Form) {
+  const list = (name: string) => {
+    const value = form[name];
+    return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (typeof v === 'string' ? v.trim() : ''));
+  };
+  const codes = list('code');
+  const names = list('name');
+  const prices = list('price');
+  return names.flatMap((name, i) => {
+    if (name === '') return [];
+    const rawPrice = (prices[i] ?? '').replace(/[,，円\s]/g, '');
+    return [{ code: codes[i] ?? '', name, price: rawPrice === '' ? null : /^\d+$/.test(rawPrice) ? Number(rawPrice) : Number.NaN }];
+  });
+}
+
+function apportionmentFromForm(form: Form) {
+  const method = field(form, 'method');
+  const total = integerField(form, 'total');
+  if (method === 'tier') {
+    const tierPrices: Record<string, number> = {};
+    for (const kind of memberKinds) {
+      const value = integerField(form, `tier_${kind}`);
+      if (value !== undefined) tierPrices[kind] = value;
+    }
+    return { method, tierPrices };
+  }
+  if (method === 'mixed') {
+    const ratio = (k: string) => (field(form, `ratio_${k}`).trim() === '' ? 0 : Number(field(form, `ratio_${k}`)));
+    return { method, total, ratios: { equal: ratio('equal'), population: ratio('population'), births: ratio('births') } };
+  }
+  return method === 'none' ? { method } : { method, total };
+}
+
+export const casePages = new Hono<AppEnv>()
+  .get('/cases', async (c) => caseListPage(c, requirePageUser(c)))
+  .post('/cases', async (c) => {
+    const user = requirePageUser(c);
+    const form = await readForm(c);
+    try {
+      const input = parseWith(caseInput, {
+        title: field(form, 'title'),
+        method: field(form, 'method'),
+        contractMode: field(form, 'contractMode'),
+        fiscalYear: integerField(form, 'fiscalYear'),
+        description: field(form, 'description'),
+      });
+      const row = await createCase(c, input);
+      return c.redirect(`/cases/${row.id}?done=created`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseListPage(c, user, formError(err), form);
+    }
+  })
+  .get('/cases/:id', (c) => caseDetailPage(c, c.req.param('id')))
+  .post('/cases/:id/transition', async (c) => {
+    const user = requirePageUser(c);
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    const to = field(form, 'to') as CaseState;
+    if (!nextStates(row.state).includes(to) && field(form, 'confirmed') !== '1') {
+      return caseDetailPage(c, row.id, { section: 'transition', error: 'この状態には移行できません。' });
+    }
+    if (field(form, 'confirmed') !== '1') return renderPage(c, <ConfirmTransition row={row} to={to} user={user} />);
+    try {
+      await transitionCase(c, row.id, to);
+      return c.redirect(`/cases/${row.id}?done=transition`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, row.id, { section: 'transition', error: formError(err) });
+    }
+  })
+  .post('/cases/:id/options', async (c) => {
+    const caseId = c.req.param('id');
+    const form = await readForm(c);
+    try {
+      const options = parseWith(optionsInput, optionsFromForm(form));
+      await updateCase(c, caseId, { options });
+      return c.redirect(`/cases/${caseId}?done=options`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) });
+    }
+  })
+  .post('/cases/:id/apportionment', async (c) => {
+    const caseId = c.req.param('id');
+    const form = await readForm(c);
+    try {
+      await setApportionment(c, caseId, parseWith(apportionmentInput, apportionmentFromForm(form)));
+      return c.redirect(`/cases/${caseId}?done=apportionment#share-heading`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) });
+    }
+  });
+
+/** The member a participation page is about: the user's own body, or for the secretariat the one chosen. */
+export async function participationMember(c: Ctx, user: SessionUser, requested: string | undefined) {
+  if (user.role === 'member') return findMember(dbOf(c), user.consortiumId!, user.memberId!);
+  if (!requested) return undefined;
+  const member = await findMember(dbOf(c), user.consortiumId!, requested);
+  if (!member) throw new AppError('not_found', '指定された参加団体が見つかりません。');
+  return member;
+}

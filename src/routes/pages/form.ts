@@ -1,0 +1,38 @@
+import type { Ctx } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+
+export type Form = Record<string, string | File | (string | File)[]>;
+
+export async function readForm(c: Ctx): Promise<Form> {
+  return (await c.req.parseBody({ all: true })) as Form;
+}
+
+/** A text field of a posted form ('' when absent). */
+export function field(form: Form, name: string): string {
+  const value = form[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
+}
+
+/** An integer typed by a person: full-width digits and thousands separators are accepted. */
+export function integerField(form: Form, name: string): number | undefined {
+  const raw = field(form, name)
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[,，円\s]/g, '');
+  if (raw === '') return undefined;
+  return /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/** The user-facing message of a failed form action: the first validation detail, or the error's own. */
+export function formError(err: unknown): string {
+  if (!(err instanceof AppError)) throw err;
+  const details = err.details as { path?: string; message?: string }[] | undefined;
+  if (err.code === 'validation_error' && Array.isArray(details) && details[0]?.message) {
+    return details.map((d) => d.message).join('／');
+  }
+  return err.message;
+}
+
+export function isFormError(err: unknown): err is AppError {
+  return err instanceof AppError && err.status < 500 && err.code !== 'unauthenticated';
+}

@@ -1,0 +1,116 @@
+import { Hono } from 'hono';
+import { requireConsortiumRole } from '../../auth/session.ts';
+import type { AppEnv, Ctx } from '../../context.ts';
+import { dbOf } from '../../context.ts';
+import { listMembers } from '../../db/tenancy.ts';
+import { memberKindLabels, memberKinds } from '../../domain/apportionment.ts';
+import type { ImportOutcome } from '../../services/member-import.ts';
+import { importMembers } from '../../services/member-import.ts';
+import { count } from '../../views/format.ts';
+import { Layout } from '../../views/layout.tsx';
+import { renderPage } from '../../views/render.ts';
+import { readForm } from './form.ts';
+
+async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
+  const user = requireConsortiumRole(c, 'secretariat', 'member');
+  const rows = await listMembers(dbOf(c), user.consortiumId);
+  const years = [...new Set(rows.flatMap((m) => Object.keys(m.births)))].sort().slice(-3);
+  const failed = Boolean(error) || (outcome !== undefined && outcome.errors.length > 0);
+  return renderPage(
+    c,
+    <Layout title="参加団体" user={user}>
+      <h1>参加団体</h1>
+      {outcome && outcome.errors.length === 0 ? (
+        <p class="success" role="status">
+          取り込みました（新規 {outcome.created} 団体、更新 {outcome.updated} 団体）。
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {outcome && outcome.errors.length > 0 ? (
+        <div class="error" role="alert">
+          <p>誤りのある行があるため、1件も取り込んでいません。修正して再度取り込んでください。</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">行</th>
+                <th scope="col">内容</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outcome.errors.map((e) => (
+                <tr>
+                  <td class="num">{e.line}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <div class="table-wrap">
+        <table>
+          <caption>協議会の構成団体（{rows.length}団体）</caption>
+          <thead>
+            <tr>
+              <th scope="col">団体コード</th>
+              <th scope="col">団体名</th>
+              <th scope="col">区分</th>
+              <th scope="col" class="num">人口</th>
+              {years.map((y) => (
+                <th scope="col" class="num">
+                  出生数（{y}年度）
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr>
+                <td>{m.code ?? '—'}</td>
+                <th scope="row">{m.name}</th>
+                <td>{memberKindLabels[m.kind]}</td>
+                <td class="num">{count(m.population)}</td>
+                {years.map((y) => (
+                  <td class="num">{count(m.births[y])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {user.role === 'secretariat' ? (
+        <section class="card" aria-labelledby="import-heading">
+          <h2 id="import-heading">CSVから取り込む</h2>
+          <p>
+            Excel で保存したCSV（UTF-8 または Shift_JIS）を取り込めます。1行目は見出しで、
+            <code>団体名,区分,団体コード,人口,出生数_2023,…</code>（区分は {memberKinds.map((k) => memberKindLabels[k]).join('・')}）。
+            団体コードが登録済みの行は人口・出生数を更新します。1行でも誤りがあれば何も取り込みません。
+          </p>
+          <form method="post" action="/members/import" enctype="multipart/form-data">
+            <label for="csv">CSVファイル</label>
+            <input id="csv" name="file" type="file" accept=".csv,text/csv" required />
+            <button class="primary" type="submit">
+              取り込む
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </Layout>,
+    failed ? 400 : 200,
+  );
+}
+
+export const memberPages = new Hono<AppEnv>()
+  .get('/members', (c) => membersPage(c))
+  .post('/members/import', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const form = await readForm(c);
+    const file = form.file;
+    if (!(file instanceof File) || file.size === 0) return membersPage(c, undefined, 'CSVファイルを選んでください。');
+    const outcome = await importMembers(c, new Uint8Array(await file.arrayBuffer()));
+    return membersPage(c, outcome);
+  });

@@ -1,0 +1,209 @@
+import type { CaseOption } from '../../schema/index.ts';
+import type { CaseRow } from '../db/cases.ts';
+import type { MemberRow } from '../db/tenancy.ts';
+import { type Share, apportionmentMethodLabels, memberKindLabels, memberKinds, RATIO_SCALE } from '../domain/apportionment.ts';
+import { type CaseState, caseStateLabels } from '../domain/lifecycle.ts';
+import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
+import { count, dateOnly, dateTime, toLocalInput, yen } from './format.ts';
+
+export function StateBadge({ state }: { state: CaseState }) {
+  return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
+}
+
+export function CaseSummary({ row }: { row: CaseRow }) {
+  return (
+    <dl class="summary">
+      <dt>状態</dt>
+      <dd>
+        <StateBadge state={row.state} />
+      </dd>
+      <dt>調達方式</dt>
+      <dd>{caseMethodLabels[row.method]}</dd>
+      <dt>契約形態</dt>
+      <dd>{contractModeLabels[row.contractMode]}</dd>
+      <dt>年度</dt>
+      <dd>{row.fiscalYear}年度</dd>
+      <dt>RFI回答期限</dt>
+      <dd>{dateTime(row.rfiDeadline)}</dd>
+      <dt>提出期限</dt>
+      <dd>{dateTime(row.submissionDeadline)}</dd>
+      {row.description ? (
+        <>
+          <dt>概要</dt>
+          <dd class="prewrap">{row.description}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+export interface MatrixRow {
+  member: MemberRow;
+  participant: { participating: boolean; options: Record<string, boolean | number>; joinedAt: string | null; lateJoin: boolean } | null;
+}
+
+/** 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. */
+export function ParticipationMatrix({ options, rows, shares }: { options: CaseOption[]; rows: MatrixRow[]; shares?: Map<string, Share> | undefined }) {
+  const joined = rows.filter((r) => r.participant?.participating).length;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>
+          参加団体とオプション（参加 {joined} 団体／全 {rows.length} 団体）
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">団体名</th>
+            <th scope="col">区分</th>
+            <th scope="col">参加</th>
+            <th scope="col">参加日</th>
+            {options.map((o) => (
+              <th scope="col">{o.name}</th>
+            ))}
+            {shares ? <th scope="col" class="num">負担額</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ member, participant }) => {
+            const on = participant?.participating === true;
+            const share = shares?.get(member.id);
+            return (
+              <tr>
+                <th scope="row">{member.name}</th>
+                <td>{memberKindLabels[member.kind]}</td>
+                <td class="mark">{on ? (participant!.lateJoin ? '○（後乗り）' : '○') : '—'}</td>
+                <td>{on ? dateOnly(participant!.joinedAt) : '—'}</td>
+                {options.map((o) => {
+                  const value = on ? participant!.options[o.code] : undefined;
+                  return <td class="mark">{typeof value === 'number' ? (value > 0 ? count(value) : '—') : value === true ? '○' : '—'}</td>;
+                })}
+                {shares ? <td class="num">{share ? yen(share.amount) : '—'}</td> : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ApportionmentTable(props: { shares: Share[]; total: number; optionTotal: number; sum: number; preview?: boolean; caption: string }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">団体名</th>
+            <th scope="col" class="num">基本負担額</th>
+            <th scope="col" class="num">オプション料金</th>
+            <th scope="col" class="num">負担額</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.shares.map((s) => (
+            <tr>
+              <th scope="row">{s.memberName}</th>
+              <td class="num">{yen(s.base)}</td>
+              <td class="num">{yen(s.optionCharges)}</td>
+              <td class="num">{yen(s.amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">合計</th>
+            <td class="num">{yen(props.total)}</td>
+            <td class="num">{yen(props.optionTotal)}</td>
+            <td class="num">{yen(props.sum)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+export function ApportionmentForm({ row }: { row: CaseRow }) {
+  const rule = row.apportionment;
+  const total = rule && 'total' in rule ? String(rule.total) : '';
+  const tier = rule?.method === 'tier' ? rule.tierPrices : {};
+  const ratios = rule?.method === 'mixed' ? rule.ratios : { equal: 0, population: 0, births: 0 };
+  return (
+    <form method="post" action={`/cases/${row.id}/apportionment`} class="card">
+      <h3>按分方法の設定</h3>
+      <label for="ap-method">按分方法</label>
+      <select id="ap-method" name="method">
+        {Object.entries(apportionmentMethodLabels).map(([value, label]) => (
+          <option value={value} selected={rule?.method === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <label for="ap-total">按分する総額（円・税抜）</label>
+      <input id="ap-total" name="total" type="text" inputmode="numeric" value={total} aria-describedby="ap-total-help" />
+      <p id="ap-total-help" class="muted">均等割・人口割・出生数割・組合せで使います。</p>
+      <fieldset>
+        <legend>区分別定額（円・税抜）</legend>
+        <div class="grid4">
+          {memberKinds.map((kind) => (
+            <div>
+              <label for={`tier-${kind}`}>{memberKindLabels[kind]}</label>
+              <input id={`tier-${kind}`} name={`tier_${kind}`} type="text" inputmode="numeric" value={tier[kind] !== undefined ? String(tier[kind]) : ''} />
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>組合せの割合（合計 1）</legend>
+        <div class="grid4">
+          {(['equal', 'population', 'births'] as const).map((k) => (
+            <div>
+              <label for={`ratio-${k}`}>{{ equal: '均等割', population: '人口割', births: '出生数割' }[k]}</label>
+              <input id={`ratio-${k}`} name={`ratio_${k}`} type="text" inputmode="decimal" value={ratios[k] ? String(ratios[k] / RATIO_SCALE) : ''} />
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <button class="primary" type="submit">
+        按分方法を保存
+      </button>
+    </form>
+  );
+}
+
+export function OptionsForm({ row }: { row: CaseRow }) {
+  const blanks = 3;
+  return (
+    <form method="post" action={`/cases/${row.id}/options`} class="card">
+      <h3>オプションの一覧</h3>
+      <p class="muted">コードは英数字で入力します。行を削除するにはオプション名を空にします。</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">コード</th>
+            <th scope="col">オプション名</th>
+            <th scope="col">単価（円・税抜、任意）</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...row.options, ...Array.from({ length: blanks }, () => ({ code: '', name: '', price: null }))].map((o, i) => (
+            <tr>
+              <td>
+                <input type="text" name="code" value={o.code} aria-label={`${i + 1}行目のコード`} />
+              </td>
+              <td>
+                <input type="text" name="name" value={o.name} aria-label={`${i + 1}行目のオプション名`} />
+              </td>
+              <td>
+                <input type="text" name="price" inputmode="numeric" value={o.price === null || o.price === undefined ? '' : String(o.price)} aria-label={`${i + 1}行目の単価`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button class="primary" type="submit">
+        オプションを保存
+      </button>
+    </form>
+  );
+}

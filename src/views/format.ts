@@ -1,0 +1,32 @@
+const jst = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** 1234567 → "1,234,567円" */
+export const yen = (amount: number): string => `${amount.toLocaleString('ja-JP')}円`;
+
+export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('ja-JP'));
+
+/** A time in Japan, e.g. "2026/04/01 09:00"; a missing one as "—". */
+export const dateTime = (value: Date | string | null | undefined): string => (value ? jst.format(new Date(value)) : '—');
+
+export const dateOnly = (value: Date | string | null | undefined): string => (value ? jstDate.format(new Date(value)) : '—');
+
+/** The value of an <input type="datetime-local"> for a time, in Japan time. */
+export function toLocalInput(value: Date | string | null | undefined): string {
+  if (!value) return '';
+  const shifted = new Date(new Date(value).getTime() + 9 * 3_600_000);
+  return shifted.toISOString().slice(0, 16);
+}
+
+/** An <input type="datetime-local"> value read as Japan time, as ISO 8601 with offset; '' is null. */
+export function fromLocalInput(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00.000+09:00` : value;
+}
