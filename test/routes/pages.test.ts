@@ -114,7 +114,7 @@ describe('pages without JavaScript', () => {
   it('import the member list from a Shift_JIS file through the upload form', async () => {
     const cookie = await browserLogin('sec-pg@test.example');
     const form = new FormData();
-    form.set('file', new File([iconv.encode('団体名,区分,団体コード,人口\r\n西原村,村,434329,6700\r\n', 'cp932')], '団体.csv', { type: 'text/csv' }));
+    form.set('file', new File([new Uint8Array(iconv.encode('団体名,区分,団体コード,人口\r\n西原村,村,434329,6700\r\n', 'cp932'))], '団体.csv', { type: 'text/csv' }));
     const res = await h.app.request('/members/import', { method: 'POST', headers: { cookie, origin: ORIGIN }, body: form });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('取り込みました（新規 1 団体、更新 0 団体）');
