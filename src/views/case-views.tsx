@@ -207,3 +207,31 @@ export function OptionsForm({ row }: { row: CaseRow }) {
     </form>
   );
 }
+
+export function CaseEditForm({ row }: { row: CaseRow }) {
+  return (
+    <form method="post" action={`/cases/${row.id}/edit`} class="card">
+      <h3>案件情報の編集</h3>
+      <label for="edit-title">件名</label>
+      <input id="edit-title" name="title" type="text" required value={row.title} />
+      <label for="edit-description">概要</label>
+      <textarea id="edit-description" name="description" rows={3}>
+        {row.description}
+      </textarea>
+      <div class="grid4">
+        <div>
+          <label for="edit-rfi">RFI回答期限</label>
+          <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={toLocalInput(row.rfiDeadline)} />
+        </div>
+        <div>
+          <label for="edit-submission">提出期限</label>
+          <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={toLocalInput(row.submissionDeadline)} />
+        </div>
+      </div>
+      <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>
+      <button class="primary" type="submit">
+        保存する
+      </button>
+    </form>
+  );
+}

@@ -150,3 +150,16 @@ describe('pages without JavaScript', () => {
     expect(results.body.results[0]).toMatchObject({ code: 'b', points: 2, intending: 1 });
   });
 });
+
+describe('case details in the browser', () => {
+  it('set deadlines typed in Japan time', async () => {
+    const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '期限', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
+    const cookie = await browserLogin('sec-pg@test.example');
+    const res = await post(cookie, `/cases/${created.body.case.id}/edit`, { title: '期限つき', description: '説明', rfiDeadline: '', submissionDeadline: '2026-06-30T17:00' });
+    expect(res.status).toBe(303);
+    const got = await h.call('GET', `/api/cases/${created.body.case.id}`, { token: a.secretariat });
+    expect(got.body.case).toMatchObject({ title: '期限つき', description: '説明', rfiDeadline: null, submissionDeadline: '2026-06-30T08:00:00.000Z' });
+    const page = await get(cookie, `/cases/${created.body.case.id}`);
+    expect(page.text).toContain('value="2026-06-30T17:00"');
+  });
+});

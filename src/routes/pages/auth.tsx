@@ -3,6 +3,7 @@ import type { AppEnv, Ctx } from '../../context.ts';
 import { demoAccounts } from '../../demo/accounts.ts';
 import { AppError } from '../../errors.ts';
 import { Layout } from '../../views/layout.tsx';
+import { ErrorBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { authenticate, finishSession, startSession } from '../api/auth.ts';
 
@@ -16,11 +17,7 @@ function LoginPage(props: { next: string; error?: string | undefined; email?: st
     <Layout title="ログイン">
       <div class="card narrow">
         <h1>ログイン</h1>
-        {props.error ? (
-          <p class="error" role="alert">
-            {props.error}
-          </p>
-        ) : null}
+        <ErrorBox message={props.error} />
         <form method="post" action="/login">
           <input type="hidden" name="next" value={props.next} />
           <label for="email">メールアドレス</label>

@@ -11,6 +11,7 @@ import { apportionmentInput, computeApportionment, setApportionment } from '../.
 import { loadCase, visibleTo } from '../../services/case-access.ts';
 import {
   caseInput,
+  casePatch,
   caseMethodLabels,
   caseMethods,
   contractModeLabels,
@@ -21,15 +22,17 @@ import {
   updateCase,
 } from '../../services/cases.ts';
 import { listParticipation } from '../../services/participation.ts';
-import { ApportionmentForm, ApportionmentTable, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
+import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
 import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
 
 const messages: Record<string, string> = {
   created: '調達案件を作成しました。',
+  edit: '案件情報を保存しました。',
   transition: '案件の状態を変更しました。',
   options: 'オプションの一覧を保存しました。',
   apportionment: '按分方法を保存しました。',
@@ -37,20 +40,7 @@ const messages: Record<string, string> = {
 };
 
 function Flash({ c }: { c: Ctx }) {
-  const message = messages[c.req.query('done') ?? ''];
-  return message ? (
-    <p class="success" role="status">
-      {message}
-    </p>
-  ) : null;
-}
-
-function ErrorBox({ message }: { message?: string | undefined }) {
-  return message ? (
-    <p class="error" role="alert">
-      {message}
-    </p>
-  ) : null;
+  return <SuccessBox message={messages[c.req.query('done') ?? '']} />;
 }
 
 function CreateCaseForm({ error, form }: { error?: string | undefined; form?: Form | undefined }) {
@@ -208,6 +198,12 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           <h2 id="state-heading">状態の変更</h2>
           {problems.section === 'transition' ? <ErrorBox message={problems.error} /> : null}
           <TransitionForms row={row} />
+          {row.state !== 'cancelled' && row.state !== 'awarded' ? (
+            <>
+              {problems.section === 'edit' ? <ErrorBox message={problems.error} /> : null}
+              <CaseEditForm row={row} />
+            </>
+          ) : null}
         </section>
       ) : null}
 
@@ -397,6 +393,23 @@ export const casePages = new Hono<AppEnv>()
     } catch (err) {
       if (!isFormError(err)) throw err;
       return caseDetailPage(c, row.id, { section: 'transition', error: formError(err) });
+    }
+  })
+  .post('/cases/:id/edit', async (c) => {
+    const caseId = c.req.param('id');
+    const form = await readForm(c);
+    try {
+      const input = parseWith(casePatch, {
+        title: field(form, 'title'),
+        description: field(form, 'description'),
+        rfiDeadline: fromLocalInput(field(form, 'rfiDeadline')),
+        submissionDeadline: fromLocalInput(field(form, 'submissionDeadline')),
+      });
+      await updateCase(c, caseId, input);
+      return c.redirect(`/cases/${caseId}?done=edit`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err) });
     }
   })
   .post('/cases/:id/options', async (c) => {

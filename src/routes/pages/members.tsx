@@ -8,6 +8,7 @@ import type { ImportOutcome } from '../../services/member-import.ts';
 import { importMembers } from '../../services/member-import.ts';
 import { count } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { readForm } from './form.ts';
 
@@ -21,15 +22,9 @@ async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
     <Layout title="参加団体" user={user}>
       <h1>参加団体</h1>
       {outcome && outcome.errors.length === 0 ? (
-        <p class="success" role="status">
-          取り込みました（新規 {outcome.created} 団体、更新 {outcome.updated} 団体）。
-        </p>
+        <SuccessBox message={`取り込みました（新規 ${outcome.created} 団体、更新 ${outcome.updated} 団体）。`} />
       ) : null}
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorBox message={error} />
       {outcome && outcome.errors.length > 0 ? (
         <div class="error" role="alert">
           <p>誤りのある行があるため、1件も取り込んでいません。修正して再度取り込んでください。</p>

@@ -11,6 +11,7 @@ import { participationInput, setParticipation } from '../../services/participati
 import { CaseSummary } from '../../views/case-views.tsx';
 import { yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
+import { ErrorBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { participationMember } from './cases.tsx';
 import { type Form, field, formError, isFormError, readForm } from './form.ts';
@@ -59,11 +60,7 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
       {member ? (
         <form method="post" action={`/cases/${row.id}/participation`} class="card">
           <h2>{member.name}</h2>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorBox message={error} />
           {closed ? <p class="notice">中止された案件のため申込みできません。</p> : null}
           {preview ? <p class="notice">{preview}</p> : null}
           <input type="hidden" name="member" value={member.id} />

@@ -17,6 +17,7 @@ import {
 } from '../../services/surveys.ts';
 import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formError, isFormError, readForm } from './form.ts';
 
@@ -56,11 +57,7 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
       {user.role === 'secretariat' ? (
         <section class="card" aria-labelledby="new-survey">
           <h2 id="new-survey">調査の作成</h2>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorBox message={error} />
           <form method="post" action="/surveys">
             <label for="s-title">調査名</label>
             <input id="s-title" name="title" type="text" required value={v('title')} />
@@ -100,11 +97,7 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
         <a href="/surveys">意向調査の一覧</a>
       </p>
       <h1>{row.title}</h1>
-      {c.req.query('done') ? (
-        <p class="success" role="status">
-          回答を保存しました。締切までは変更できます。
-        </p>
-      ) : null}
+      {c.req.query('done') ? <SuccessBox message="回答を保存しました。締切までは変更できます。" /> : null}
       <p>
         締切: {dateTime(row.closesAt)}
         {view.closed ? '（締め切りました）' : ''}／ 配点: {row.points.map((p, i) => `${i + 1}位 ${p}点`).join('、')}／ 参加意向の基準: 全団体の{(view.threshold * 100).toFixed(0)}%
@@ -152,11 +145,7 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
       {user.role === 'member' && !view.closed ? (
         <form method="post" action={`/surveys/${row.id}/answer`} class="card">
           <h2>自団体の回答</h2>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorBox message={error} />
           <fieldset>
             <legend>導入を希望する順位</legend>
             {row.points.map((p, place) => (
