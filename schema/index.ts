@@ -1,2 +1,3 @@
 export * from './tenancy.ts';
 export * from './cases.ts';
+export * from './vendor-side.ts';

@@ -14,7 +14,10 @@ import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { consortiumRoutes } from './routes/api/consortia.ts';
+import { fileRoutes } from './routes/api/files.ts';
 import { memberRoutes } from './routes/api/members.ts';
+import { proposalRoutes } from './routes/api/proposals.ts';
+import { rfiRoutes } from './routes/api/rfi.ts';
 import { surveyRoutes } from './routes/api/surveys.ts';
 import { userRoutes } from './routes/api/users.ts';
 import { vendorRoutes } from './routes/api/vendors.ts';
@@ -33,7 +36,11 @@ z.config(z.locales.ja());
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** Routes that take a body other than JSON (multipart uploads, CSV); each checks its own type. */
-const rawBodyRoutes: RegExp[] = [/^\/api\/members\/import$/];
+const rawBodyRoutes: RegExp[] = [
+  /^\/api\/members\/import$/,
+  /^\/api\/cases\/[^/]+\/proposal\/files$/,
+  /^\/api\/cases\/[^/]+\/rfi\/response\/files$/,
+];
 
 const isRawBodyRoute = (path: string) => rawBodyRoutes.some((re) => re.test(path));
 
@@ -142,6 +149,9 @@ export function createApp(deps: Deps) {
   app.route('/api', vendorRoutes);
   app.route('/api', caseRoutes);
   app.route('/api', surveyRoutes);
+  app.route('/api', rfiRoutes);
+  app.route('/api', proposalRoutes);
+  app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
   app.route('/', authPages);
   app.route('/', casePages);

@@ -3,12 +3,14 @@ import type { Role } from '../schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Config } from './env.ts';
+import type { FileStorage } from './storage/storage.ts';
 
 /** What the app needs from the outside world; tests pass their own. */
 export interface Deps {
   database: Database;
   clock: Clock;
   config: Config;
+  storage: FileStorage;
 }
 
 export interface SessionUser {

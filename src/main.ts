@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -5,6 +6,7 @@ import { openDatabase } from './db/client.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
+import { localStorage } from './storage/local.ts';
 
 async function main() {
   let config;
@@ -31,7 +33,12 @@ async function main() {
     }
   }
 
-  const app = createApp({ database, clock: systemClock, config });
+  const storage = localStorage(join(resolve(config.dataDir), 'files'));
+  // a process stopped mid-upload leaves its staging file behind; nothing refers to it
+  const swept = await storage.sweepStaging();
+  if (swept > 0) console.log(`中断されたアップロードの一時ファイルを ${swept} 件削除しました。`);
+
+  const app = createApp({ database, clock: systemClock, config, storage });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
     console.log(`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`);

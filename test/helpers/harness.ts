@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { FixedClock } from '../../src/clock.ts';
 import type { Deps } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { seedOperator } from '../../src/demo/seed.ts';
 import { type Config, parseConfig } from '../../src/env.ts';
+import { localStorage } from '../../src/storage/local.ts';
 import { freshDatabase } from './database.ts';
 
 export const OPERATOR = { email: 'operator@test.example', password: 'operator-password-1' };
@@ -29,6 +33,8 @@ export interface Harness {
   deps: Deps;
   clock: FixedClock;
   database: Database;
+  /** where this harness keeps uploaded files */
+  filesRoot: string;
   call<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   login(email: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -39,7 +45,8 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
   const database = await freshDatabase();
   const clock = new FixedClock('2026-04-01T09:00:00.000+09:00');
   const config = { ...parseConfig({ DEMO: '0' }), ...overrides };
-  const deps: Deps = { database, clock, config };
+  const filesRoot = await mkdtemp(join(tmpdir(), 'wb-files-'));
+  const deps: Deps = { database, clock, config, storage: localStorage(filesRoot) };
   await seedOperator(database.db, clock.now(), OPERATOR);
   const app = createApp(deps);
 
@@ -74,7 +81,11 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
       if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${res.text}`);
       return res.body.token as string;
     },
-    close: () => database.close(),
+    filesRoot,
+    async close() {
+      await database.close();
+      await rm(filesRoot, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import * as fontkit from 'fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+
+/**
+ * Noto Sans JP for pdf-lib, through upstream fontkit 2.x.
+ *
+ * Why not `@pdf-lib/fontkit`: its 1.1.1 subsetter writes a broken `loca` for CJK TrueType fonts, so
+ * most glyphs render blank while `pdftotext` still reads the text (see ARCHITECTURE.md).
+ *
+ * What is cached, once per process, per weight:
+ *  - the font file bytes (≈5.4 MB each), read lazily on first use;
+ *  - the parsed fontkit `Font`. `fontkit.create` itself is cheap (≈2 ms: it reads only the table
+ *    directory), but the tables it decodes lazily on first use — cmap, GSUB/GPOS, hmtx, loca — cost
+ *    ≈25–30 ms per weight and stay on the font object, so every later document lays out text at once.
+ *
+ * Why sharing the parsed font across documents is safe:
+ *  - all per-document state lives in objects pdf-lib creates per embedding: the embedder and the
+ *    `Subset` from `font.createSubset()` (its own glyph list and mapping);
+ *  - what the shared font keeps is caches of immutable data (decoded tables, `Glyph` objects keyed
+ *    by glyph id, the layout engine);
+ *  - the one mutable field, the shared read position of the font stream, is only touched inside
+ *    synchronous calls (`layout`, `Subset.encode`), so interleaved async documents cannot observe it.
+ */
+
+export type FontWeight = 'regular' | 'bold';
+
+const FONT_FILES: Record<FontWeight, string> = {
+  regular: '@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf',
+};
+
+// Fixed subset tags (six capitals, as PDF requires) instead of pdf-lib's random suffix: same input, same bytes.
+const SUBSET_TAGS: Record<FontWeight, string> = { regular: 'NSJPRG', bold: 'NSJPBD' };
+
+export interface LoadedFont {
+  readonly weight: FontWeight;
+  readonly bytes: Uint8Array;
+  readonly font: fontkit.Font;
+}
+
+export interface JapaneseFonts {
+  readonly regular: PDFFont;
+  readonly bold: PDFFont;
+}
+
+type PdfLibFontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type PdfLibFont = ReturnType<PdfLibFontkit['create']>;
+
+const stats = { fileReads: 0, parses: 0 };
+const loading = new Map<FontWeight, Promise<LoadedFont>>();
+// Keyed by the very byte array we hand to pdf-lib, which passes it back to `create` untouched.
+const pdfLibViews = new WeakMap<Uint8Array, PdfLibFont>();
+
+/** How often the font files were read and parsed in this process; tests assert "once". */
+export function fontCacheStats(): { readonly fileReads: number; readonly parses: number } {
+  return { ...stats };
+}
+
+/** The cached bytes and parsed font of one weight; concurrent first callers share one read. */
+export function loadJapaneseFont(weight: FontWeight): Promise<LoadedFont> {
+  let pending = loading.get(weight);
+  if (!pending) {
+    pending = readAndParse(weight);
+    loading.set(weight, pending);
+    // A failed read must not poison the cache for the rest of the process.
+    pending.catch(() => loading.delete(weight));
+  }
+  return pending;
+}
+
+async function readAndParse(weight: FontWeight): Promise<LoadedFont> {
+  const path = createRequire(import.meta.url).resolve(FONT_FILES[weight]);
+  const bytes = await readFile(path);
+  stats.fileReads += 1;
+  const font = parseFont(bytes);
+  pdfLibViews.set(bytes, asPdfLibFont(font));
+  return { weight, bytes, font };
+}
+
+function parseFont(bytes: Uint8Array): fontkit.Font {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parsed = fontkit.create(buffer);
+  stats.parses += 1;
+  if ('fonts' in parsed) throw new Error('expected a single font, got a font collection');
+  return parsed;
+}
+
+/**
+ * The shared font as pdf-lib expects it. pdf-lib was written against fontkit 1, whose subsets
+ * stream their bytes (`encodeStream()`); fontkit 2 returns them from `encode()`. A proxy swaps in
+ * `createSubset` only; every other access reaches the real font with the real font as `this`, so
+ * fontkit's lazily cached tables land on the shared object.
+ */
+function asPdfLibFont(font: fontkit.Font): PdfLibFont {
+  const createSubset = () => {
+    const subset = font.createSubset();
+    return Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
+  };
+  const view = new Proxy(font, {
+    get: (target, property) => (property === 'createSubset' ? createSubset : Reflect.get(target, property, target)),
+  });
+  return view as unknown as PdfLibFont;
+}
+
+/** The fontkit pdf-lib is given: cached fonts for our bytes, a fresh parse for anything else. */
+export const japaneseFontkit: PdfLibFontkit = {
+  create(bytes: Uint8Array): PdfLibFont {
+    const cached = pdfLibViews.get(bytes);
+    if (cached) return cached;
+    const view = asPdfLibFont(parseFont(bytes));
+    pdfLibViews.set(bytes, view);
+    return view;
+  },
+};
+
+/** Embeds both weights; `subset: false` exists so tests can compare against the whole font. */
+export async function embedJapaneseFonts(doc: PDFDocument, options: { subset?: boolean } = {}): Promise<JapaneseFonts> {
+  const subset = options.subset ?? true;
+  doc.registerFontkit(japaneseFontkit);
+  const [regular, bold] = await Promise.all([loadJapaneseFont('regular'), loadJapaneseFont('bold')]);
+  const embed = (loaded: LoadedFont) =>
+    doc.embedFont(loaded.bytes, {
+      subset,
+      customName: subset ? `${SUBSET_TAGS[loaded.weight]}+${loaded.font.postscriptName}` : loaded.font.postscriptName,
+    });
+  return { regular: await embed(regular), bold: await embed(bold) };
+}

@@ -1,0 +1,674 @@
+import { type Color, PDFDocument, type PDFFont, type PDFPage, degrees, grayscale } from 'pdf-lib';
+import { type JapaneseFonts, embedJapaneseFonts } from './fonts.ts';
+
+/**
+ * A small A4 layout engine over pdf-lib for the workbench's documents.
+ *
+ * Geometry (line breaking, column widths, table pagination, dates, yen) is pure and exported for
+ * tests; `PdfDocumentBuilder` only moves a cursor down the page and draws what those helpers decide.
+ * Units are PDF points (1 mm ≈ 2.835 pt); y grows upwards from the bottom of the page.
+ */
+
+// ── Layout constants ────────────────────────────────────────────────────────────────────────────
+export const PRODUCT_NAME = '共同調達 選定ワークベンチ';
+
+export const PAGE_WIDTH = 595.28; // A4 portrait
+export const PAGE_HEIGHT = 841.89;
+export const MARGIN_TOP = 56.7; // 20 mm
+export const MARGIN_BOTTOM = 62.4; // 22 mm: the page number sits inside this margin
+export const MARGIN_LEFT = 56.7;
+export const MARGIN_RIGHT = 56.7;
+export const CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
+export const CONTENT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM;
+
+const FOOTER_BASELINE = 28.35; // 10 mm above the paper edge
+const FOOTER_SIZE = 9;
+
+const BODY_SIZE = 10.5; // the customary size of Japanese official documents
+const BODY_LINE_HEIGHT = BODY_SIZE * 1.7; // Japanese reads better with looser leading than Latin
+const PARAGRAPH_SPACE_AFTER = 6;
+
+const TITLE_SIZE = 18;
+const TITLE_LINE_HEIGHT = TITLE_SIZE * 1.4;
+const SUBTITLE_SIZE = 12;
+const TITLE_BLOCK_GAP = 18; // between the date/issuer lines and the title, and after the title
+const HEADING_SIZE = { 1: 14, 2: 12 } as const;
+const HEADING_SPACE_BEFORE = { 1: 14, 2: 10 } as const;
+const HEADING_SPACE_AFTER = 6;
+const HEADING_RULE_WIDTH = 0.8; // level-1 headings are underlined across the content width
+const KEEP_WITH_NEXT_LINES = 2; // a heading needs room for this many body lines, or it moves to the next page
+
+const TABLE_SIZE = 9;
+const TABLE_LINE_HEIGHT = TABLE_SIZE * 1.45;
+const CELL_PADDING_X = 4;
+const CELL_PADDING_Y = 3;
+const TABLE_BORDER_WIDTH = 0.5;
+const TABLE_BORDER = grayscale(0.45);
+const HEADER_FILL = grayscale(0.87);
+const KEY_FILL = grayscale(0.94); // the label column of key–value blocks
+const TABLE_SPACE_AFTER = 10;
+const KEY_COLUMN_FRACTION = 0.3;
+/** A row taller than a page is split into pieces of at least this many lines (fewer only at its end). */
+export const MIN_SPLIT_ROW_LINES = 2;
+
+const WATERMARK_TEXT = '案';
+const WATERMARK_SIZE = 300;
+const WATERMARK_ANGLE = 45;
+const WATERMARK_COLOR = grayscale(0.5);
+const WATERMARK_OPACITY = 0.15; // drawn over the content, so it must stay faint enough to read through
+
+const TEXT_COLOR = grayscale(0);
+// Where a CJK font's ideographic em box sits around the baseline, as fractions of the font size.
+const EM_ASCENT = 0.88;
+const EM_DESCENT = 0.12;
+const EPSILON = 1e-6; // widths are sums of floats: do not wrap a line that fits to within rounding
+
+// ── Money and dates ─────────────────────────────────────────────────────────────────────────────
+const yenNumber = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 0 });
+
+/** 1234567 → "1,234,567円". Money is integer yen, so a fraction is a bug upstream, not something to round. */
+export function formatYen(amount: number | bigint): string {
+  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw new RangeError(`not an integer yen amount: ${amount}`);
+  return `${yenNumber.format(amount)}円`;
+}
+
+export interface JapaneseDate {
+  /** 西暦, e.g. "2026年4月1日" */
+  readonly gregorian: string;
+  /** 和暦, e.g. "令和8年4月1日"; the first year of an era is written 元年 ("令和元年5月1日") */
+  readonly era: string;
+  /** both, as printed on documents: "2026年4月1日（令和8年4月1日）" */
+  readonly full: string;
+}
+
+const TOKYO = 'Asia/Tokyo'; // documents are dated in Japan whatever the server's zone
+const gregorianParts = new Intl.DateTimeFormat('ja-JP-u-ca-gregory', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: TOKYO });
+const eraParts = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', month: 'numeric', day: 'numeric', timeZone: TOKYO });
+
+/** A date in 西暦 and 和暦, as a calendar day in Japan. */
+export function formatJapaneseDate(date: Date): JapaneseDate {
+  if (Number.isNaN(date.getTime())) throw new RangeError('invalid date');
+  const part = (parts: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const g = gregorianParts.formatToParts(date);
+  const e = eraParts.formatToParts(date);
+  const gregorian = `${part(g, 'year')}年${part(g, 'month')}月${part(g, 'day')}日`;
+  // ICU versions differ on "1" versus "元" for an era's first year; documents use 元年.
+  const eraYear = part(e, 'year') === '1' ? '元' : part(e, 'year');
+  const era = `${part(e, 'era')}${eraYear}年${part(e, 'month')}月${part(e, 'day')}日`;
+  return { gregorian, era, full: `${gregorian}（${era}）` };
+}
+
+// ── Japanese line breaking (禁則処理) ──────────────────────────────────────────────────────────
+/** Width of a string in points at some fixed font and size. */
+export type Measure = (text: string) => number;
+
+// 行頭禁則: may not begin a line (closing brackets, punctuation, small kana, prolonged sound mark, iteration marks).
+const NO_LINE_START = new Set(
+  Array.from(
+    '、。，．・：；？！ー）］｝」』】〕〉》〙〗〟’”｠»' +
+      'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ' +
+      '々〻ゝゞヽヾ‐゠–〜～…‥％' +
+      '｡､｣ｰ' +
+      ',.:;?!)]}%',
+  ),
+);
+// 行末禁則: may not end a line (opening brackets and quotes).
+const NO_LINE_END = new Set(Array.from('（［｛「『【〔〈《〘〖〝‘“｟«｢([{'));
+// Runs of these stay together like a Latin word: break at spaces, not inside "ISO9001" or "https://…".
+const WORD_CHAR = /^[\x21-\x7E\u00C0-\u024F]$/;
+
+interface Atom {
+  readonly text: string;
+  readonly width: number;
+  readonly space: boolean;
+  readonly newline: boolean;
+  readonly noStart: boolean;
+  readonly noEnd: boolean;
+}
+
+function atomOf(text: string, measure: Measure): Atom {
+  const chars = Array.from(text);
+  return {
+    text,
+    width: text === '\n' ? 0 : measure(text),
+    space: text === ' ',
+    newline: text === '\n',
+    noStart: NO_LINE_START.has(chars[0] ?? ''),
+    noEnd: NO_LINE_END.has(chars[chars.length - 1] ?? ''),
+  };
+}
+
+/** Splits text into unbreakable pieces: a Latin word, one space, one other character, or a newline. */
+function atomize(text: string, measure: Measure): Atom[] {
+  const atoms: Atom[] = [];
+  let word = '';
+  const flushWord = () => {
+    if (word) atoms.push(atomOf(word, measure));
+    word = '';
+  };
+  for (const ch of text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
+    if (WORD_CHAR.test(ch)) {
+      word += ch;
+      continue;
+    }
+    flushWord();
+    atoms.push(atomOf(ch, measure));
+  }
+  flushWord();
+  return atoms;
+}
+
+/**
+ * Where `line` may be broken so that `next` starts a new line: the largest k (1 ≤ k ≤ line.length)
+ * such that line[0..k) goes on this line, or -1. Spaces are transparent: the rule is checked between
+ * the visible characters on either side, since spaces at a break are dropped.
+ */
+function lastBreak(line: readonly Atom[], next: Atom): number {
+  const seq = [...line, next];
+  for (let k = line.length; k >= 1; k--) {
+    let left = k - 1;
+    while (left >= 0 && seq[left]!.space) left--;
+    if (left < 0) return -1; // only spaces before k: breaking would leave an empty line
+    let right = k;
+    while (right < seq.length && seq[right]!.space) right++;
+    const after = seq[right];
+    if (!seq[left]!.noEnd && !(after && after.noStart)) return k;
+  }
+  return -1;
+}
+
+const joinAtoms = (atoms: readonly Atom[]) => atoms.map((a) => a.text).join('');
+const widthOf = (atoms: readonly Atom[]) => atoms.reduce((sum, a) => sum + a.width, 0);
+const trimEndSpaces = (atoms: readonly Atom[]) => {
+  let end = atoms.length;
+  while (end > 0 && atoms[end - 1]!.space) end--;
+  return atoms.slice(0, end);
+};
+const trimStartSpaces = (atoms: readonly Atom[]) => {
+  let start = 0;
+  while (start < atoms.length && atoms[start]!.space) start++;
+  return atoms.slice(start);
+};
+
+/**
+ * Breaks text into lines no wider than `maxWidth`, greedily, pushing characters to the next line
+ * (追い出し) where 禁則 forbids a break. Latin words break at spaces; a word longer than a whole line
+ * is split between characters. The rules give way only when nothing else fits (a run of 「「「…
+ * wider than the line, or a single character wider than the line, which is left to overflow).
+ * "\n" forces a break; an empty text is one empty line.
+ */
+export function breakLines(text: string, maxWidth: number, measure: Measure): string[] {
+  const queue = atomize(text, measure);
+  const lines: string[] = [];
+  let line: Atom[] = [];
+  let width = 0;
+  let wrapped = false; // the current line continues a wrapped one, so leading spaces are dropped
+  const emit = (atoms: readonly Atom[]) => lines.push(joinAtoms(trimEndSpaces(atoms)));
+
+  for (let i = 0; i < queue.length; ) {
+    const atom = queue[i]!;
+    if (atom.newline) {
+      emit(line);
+      line = [];
+      width = 0;
+      wrapped = false;
+      i++;
+      continue;
+    }
+    if (atom.space) {
+      // Spaces may run past the margin: they are trimmed where the line ends.
+      if (!(wrapped && line.length === 0)) {
+        line.push(atom);
+        width += atom.width;
+      }
+      i++;
+      continue;
+    }
+    if (width + atom.width <= maxWidth + EPSILON) {
+      line.push(atom);
+      width += atom.width;
+      i++;
+      continue;
+    }
+    const chars = Array.from(atom.text);
+    if (chars.length > 1 && atom.width > maxWidth + EPSILON) {
+      // No line could hold this word: split it into characters where it stands.
+      queue.splice(i, 1, ...chars.map((ch) => atomOf(ch, measure)));
+      continue;
+    }
+    if (trimEndSpaces(line).length === 0) {
+      // Alone on its line and still too wide: a single character that overflows rather than loops.
+      line.push(atom);
+      width += atom.width;
+      i++;
+      continue;
+    }
+    const k = lastBreak(line, atom);
+    const cut = k < 0 ? line.length : k; // no legal break: break before the atom anyway
+    emit(line.slice(0, cut));
+    line = trimStartSpaces(line.slice(cut));
+    width = widthOf(line);
+    wrapped = true;
+  }
+  emit(line);
+  return lines;
+}
+
+// ── Tables: column widths and pagination ────────────────────────────────────────────────────────
+/** Points, or a share of the content width. */
+export type ColumnWidth = number | { readonly fraction: number };
+export type CellAlign = 'left' | 'right' | 'center';
+
+/**
+ * Absolute widths as given, fractions of `totalWidth`, and the rest shared equally by columns
+ * without a width. Throws when the columns cannot fit, since a clipped table misreports figures.
+ */
+export function resolveColumnWidths(widths: ReadonlyArray<ColumnWidth | undefined>, totalWidth: number): number[] {
+  const fixed = widths.map((w) => (w === undefined ? undefined : typeof w === 'number' ? w : w.fraction * totalWidth));
+  if (fixed.some((w) => w !== undefined && !(w > 0))) throw new RangeError('column widths must be positive');
+  const used = fixed.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  const flexible = fixed.filter((w) => w === undefined).length;
+  const rest = totalWidth - used;
+  if (rest < -EPSILON || (flexible > 0 && rest <= EPSILON)) {
+    throw new RangeError(`columns need ${used.toFixed(1)}pt but only ${totalWidth.toFixed(1)}pt are available`);
+  }
+  return fixed.map((w) => w ?? rest / flexible);
+}
+
+/** Height of a table row (or row piece) holding `lines` lines. */
+export function rowHeight(lines: number, lineHeight: number, paddingY: number): number {
+  return lines * lineHeight + 2 * paddingY;
+}
+
+/** Lines [firstLine, firstLine + lineCount) of every cell of one row. */
+export interface RowPiece {
+  readonly row: number;
+  readonly firstLine: number;
+  readonly lineCount: number;
+}
+
+/** The part of a table drawn on one page, under its own copy of the header row. */
+export interface TableSegment {
+  /** Start a new page before drawing this segment (false only when the table starts on the current page). */
+  readonly newPage: boolean;
+  readonly pieces: readonly RowPiece[];
+}
+
+export interface TablePagination {
+  /** Lines in each row: the most lines of any of its cells. */
+  readonly rowLineCounts: readonly number[];
+  readonly lineHeight: number;
+  readonly paddingY: number;
+  /** Height of the header row, repeated at the top of every segment; 0 for a table without one. */
+  readonly headerHeight: number;
+  /** Space left on the current page. */
+  readonly available: number;
+  /** Space on an empty page. */
+  readonly pageHeight: number;
+}
+
+/**
+ * Splits a table into per-page segments. A row moves whole to the next page when it does not fit;
+ * only a row taller than an empty page is split, by lines, filling the current page first when at
+ * least MIN_SPLIT_ROW_LINES of it fit there. The header row is never left alone at a page's foot.
+ */
+export function paginateTable(input: TablePagination): TableSegment[] {
+  const { rowLineCounts, lineHeight, paddingY, headerHeight, pageHeight } = input;
+  const height = (lines: number) => rowHeight(lines, lineHeight, paddingY);
+  const segments: { newPage: boolean; pieces: RowPiece[] }[] = [];
+  let space = input.available;
+  let freshPage = input.available >= pageHeight - EPSILON;
+  let breakBefore = false;
+  let current: { newPage: boolean; pieces: RowPiece[] } | undefined;
+
+  const nextPage = () => {
+    space = pageHeight;
+    freshPage = true;
+    breakBefore = true;
+    current = undefined;
+  };
+  const headerCost = () => (current ? 0 : headerHeight);
+  const place = (piece: RowPiece) => {
+    if (!current) {
+      current = { newPage: breakBefore, pieces: [] };
+      segments.push(current);
+      space -= headerHeight;
+    }
+    current.pieces.push(piece);
+    space -= height(piece.lineCount);
+    freshPage = false;
+  };
+
+  if (rowLineCounts.length === 0) {
+    if (headerHeight > space + EPSILON && !freshPage) nextPage();
+    return [{ newPage: breakBefore, pieces: [] }];
+  }
+
+  rowLineCounts.forEach((lines, row) => {
+    if (height(lines) + headerCost() <= space + EPSILON) return place({ row, firstLine: 0, lineCount: lines });
+    if (height(lines) + headerHeight <= pageHeight + EPSILON) {
+      nextPage();
+      return place({ row, firstLine: 0, lineCount: lines });
+    }
+    let firstLine = 0;
+    while (firstLine < lines) {
+      const fit = Math.floor((space - headerCost() - 2 * paddingY + EPSILON) / lineHeight);
+      const rest = lines - firstLine;
+      if (fit >= Math.min(MIN_SPLIT_ROW_LINES, rest)) {
+        const lineCount = Math.min(fit, rest);
+        place({ row, firstLine, lineCount });
+        firstLine += lineCount;
+        if (firstLine < lines) nextPage();
+      } else if (freshPage) {
+        throw new RangeError('a page cannot hold the table header and one line of a row');
+      } else {
+        nextPage();
+      }
+    }
+  });
+  return segments;
+}
+
+// ── Small geometry helpers ──────────────────────────────────────────────────────────────────────
+/** Baseline of a line of text whose line box starts at `top`, with the em box centred in the box. */
+export function baselineInBox(top: number, size: number, lineHeight: number): number {
+  return top - (lineHeight - (EM_ASCENT + EM_DESCENT) * size) / 2 - EM_ASCENT * size;
+}
+
+/** Left x of text of `textWidth` aligned in a box [left, left + boxWidth] with `padding` on both sides. */
+export function alignedX(align: CellAlign, left: number, boxWidth: number, textWidth: number, padding: number): number {
+  if (align === 'right') return left + boxWidth - padding - textWidth;
+  if (align === 'center') return left + (boxWidth - textWidth) / 2;
+  return left + padding;
+}
+
+/**
+ * pdf-lib rotates text about its baseline origin; this is the origin that puts the centre of a
+ * `width` × em-box glyph run at `center` after rotating by `angle` degrees.
+ */
+export function rotatedTextOrigin(center: { x: number; y: number }, width: number, size: number, angle: number): { x: number; y: number } {
+  const radians = (angle * Math.PI) / 180;
+  const cx = width / 2;
+  const cy = ((EM_ASCENT - EM_DESCENT) / 2) * size;
+  return {
+    x: center.x - (cx * Math.cos(radians) - cy * Math.sin(radians)),
+    y: center.y - (cx * Math.sin(radians) + cy * Math.cos(radians)),
+  };
+}
+
+/** The footer text of page `index` (0-based) of `count`. */
+export const pageLabel = (index: number, count: number): string => `${index + 1} / ${count}`;
+
+// ── The document builder ────────────────────────────────────────────────────────────────────────
+export interface DocumentOptions {
+  /** Printed by `titleBlock()` and stored as the PDF title. */
+  readonly title: string;
+  /** The issuing consortium; printed under the date and stored as the PDF author. */
+  readonly author: string;
+  readonly subject?: string;
+  /** 発行日, printed in 西暦 and 和暦. */
+  readonly issuedAt: Date;
+  /** Metadata creation time; defaults to `issuedAt`, so the same payload gives the same bytes. */
+  readonly createdAt?: Date;
+  /** Stamps 「案」 across every page. */
+  readonly draft?: boolean;
+  /** Embed only the glyphs used (default). `false` embeds whole fonts (≈10 MB), for comparison in tests. */
+  readonly fontSubset?: boolean;
+}
+
+export interface TableColumn {
+  readonly header: string;
+  /** Points or `{ fraction }` of the content width; columns without one share what is left. */
+  readonly width?: ColumnWidth;
+  /** 'right' for amounts, 'center' for ○/— marks. */
+  readonly align?: CellAlign;
+}
+
+export interface TableSpec {
+  readonly columns: readonly TableColumn[];
+  readonly rows: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+interface ColumnStyle {
+  readonly width: number;
+  readonly align: CellAlign;
+  readonly bold: boolean;
+  readonly fill?: Color;
+}
+
+/** Starts an A4 document with the Japanese fonts embedded and page 1 open. */
+export async function createDocument(options: DocumentOptions): Promise<PdfDocumentBuilder> {
+  // No automatic metadata: pdf-lib would stamp `new Date()` and its own name.
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const fonts = await embedJapaneseFonts(pdf, { subset: options.fontSubset ?? true });
+  return new PdfDocumentBuilder(pdf, fonts, options);
+}
+
+export class PdfDocumentBuilder {
+  private page: PDFPage;
+  private cursor = 0; // y of the top of the free space on the current page
+  private finished = false;
+  private readonly widthCache = new Map<string, number>();
+
+  constructor(
+    private readonly pdf: PDFDocument,
+    private readonly fonts: JapaneseFonts,
+    private readonly options: DocumentOptions,
+  ) {
+    this.page = this.newPage();
+  }
+
+  /** Number of pages so far. */
+  get pageCount(): number {
+    return this.pdf.getPageCount();
+  }
+
+  /** Date and issuer at the top right, then the document title centred, as on Japanese official documents. */
+  titleBlock(subtitle?: string): this {
+    const date = formatJapaneseDate(this.options.issuedAt).full;
+    this.lines([date, ...this.wrap(this.options.author, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH)], this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
+    this.cursor -= TITLE_BLOCK_GAP;
+    this.lines(this.wrap(this.options.title, this.fonts.bold, TITLE_SIZE, CONTENT_WIDTH), this.fonts.bold, TITLE_SIZE, TITLE_LINE_HEIGHT, 'center');
+    if (subtitle) {
+      this.lines(this.wrap(subtitle, this.fonts.regular, SUBTITLE_SIZE, CONTENT_WIDTH), this.fonts.regular, SUBTITLE_SIZE, SUBTITLE_SIZE * 1.6, 'center');
+    }
+    this.cursor -= TITLE_BLOCK_GAP;
+    return this;
+  }
+
+  heading(text: string, level: 1 | 2 = 1): this {
+    const size = HEADING_SIZE[level];
+    const lineHeight = size * 1.5;
+    const lines = this.wrap(text, this.fonts.bold, size, CONTENT_WIDTH);
+    const before = this.atPageTop() ? 0 : HEADING_SPACE_BEFORE[level];
+    this.ensureSpace(before + lines.length * lineHeight + HEADING_SPACE_AFTER + KEEP_WITH_NEXT_LINES * BODY_LINE_HEIGHT);
+    if (!this.atPageTop()) this.cursor -= before;
+    this.lines(lines, this.fonts.bold, size, lineHeight, 'left');
+    if (level === 1) {
+      const y = this.cursor - 1;
+      this.page.drawLine({ start: { x: MARGIN_LEFT, y }, end: { x: MARGIN_LEFT + CONTENT_WIDTH, y }, thickness: HEADING_RULE_WIDTH, color: TEXT_COLOR });
+    }
+    this.cursor -= HEADING_SPACE_AFTER;
+    return this;
+  }
+
+  paragraph(text: string): this {
+    this.lines(this.wrap(text, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'left');
+    this.cursor -= PARAGRAPH_SPACE_AFTER;
+    return this;
+  }
+
+  /** A table; long tables continue on the next page under a repeated header row. */
+  table(spec: TableSpec): this {
+    const widths = resolveColumnWidths(spec.columns.map((c) => c.width), CONTENT_WIDTH);
+    const styles = spec.columns.map((c, i): ColumnStyle => ({ width: widths[i]!, align: c.align ?? 'left', bold: false }));
+    this.grid(styles, spec.columns.map((c) => c.header), spec.rows);
+    return this;
+  }
+
+  /** Label–value pairs (件名, 予定価格 …) as a two-column grid with shaded labels. */
+  keyValue(rows: ReadonlyArray<readonly [label: string, value: string]>): this {
+    const [keyWidth, valueWidth] = resolveColumnWidths([{ fraction: KEY_COLUMN_FRACTION }, undefined], CONTENT_WIDTH);
+    const styles: ColumnStyle[] = [
+      { width: keyWidth!, align: 'left', bold: true, fill: KEY_FILL },
+      { width: valueWidth!, align: 'left', bold: false },
+    ];
+    this.grid(styles, undefined, rows);
+    return this;
+  }
+
+  /** Vertical space; it does not carry over to the next page. */
+  space(points: number): this {
+    this.cursor = Math.max(this.cursor - points, MARGIN_BOTTOM);
+    return this;
+  }
+
+  pageBreak(): this {
+    if (!this.atPageTop()) this.newPage();
+    return this;
+  }
+
+  /** Draws page numbers (and the draft stamp), sets metadata and returns the PDF bytes; call once. */
+  async finish(): Promise<Uint8Array> {
+    if (this.finished) throw new Error('document already finished');
+    this.finished = true;
+    const pages = this.pdf.getPages();
+    pages.forEach((page, index) => {
+      const label = pageLabel(index, pages.length);
+      const width = this.measure(this.fonts.regular, FOOTER_SIZE)(label);
+      page.drawText(label, { x: (PAGE_WIDTH - width) / 2, y: FOOTER_BASELINE, size: FOOTER_SIZE, font: this.fonts.regular, color: TEXT_COLOR });
+      // Stamped last, over the content, so table fills cannot hide it.
+      if (this.options.draft) this.watermark(page);
+    });
+    const createdAt = this.options.createdAt ?? this.options.issuedAt;
+    this.pdf.setTitle(this.options.title, { showInWindowTitleBar: true });
+    this.pdf.setAuthor(this.options.author);
+    if (this.options.subject) this.pdf.setSubject(this.options.subject);
+    this.pdf.setCreator(PRODUCT_NAME);
+    this.pdf.setProducer(PRODUCT_NAME);
+    this.pdf.setCreationDate(createdAt);
+    this.pdf.setModificationDate(createdAt);
+    this.pdf.setLanguage('ja-JP');
+    return this.pdf.save();
+  }
+
+  // ── drawing internals ──
+
+  private newPage(): PDFPage {
+    this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+    this.cursor = PAGE_HEIGHT - MARGIN_TOP;
+    return this.page;
+  }
+
+  private atPageTop(): boolean {
+    return this.cursor >= PAGE_HEIGHT - MARGIN_TOP - EPSILON;
+  }
+
+  private available(): number {
+    return this.cursor - MARGIN_BOTTOM;
+  }
+
+  private ensureSpace(height: number): void {
+    if (height > this.available() + EPSILON && !this.atPageTop()) this.newPage();
+  }
+
+  /** Widths are memoised per font and size: a character is measured once, not once per candidate line. */
+  private measure(font: PDFFont, size: number): Measure {
+    return (text) => {
+      const key = `${font.name}\u0000${size}\u0000${text}`;
+      let width = this.widthCache.get(key);
+      if (width === undefined) {
+        width = font.widthOfTextAtSize(text, size);
+        this.widthCache.set(key, width);
+      }
+      return width;
+    };
+  }
+
+  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+    return breakLines(text, width, this.measure(font, size));
+  }
+
+  /** Draws whole lines down the content column, breaking pages between lines. */
+  private lines(lines: readonly string[], font: PDFFont, size: number, lineHeight: number, align: CellAlign): void {
+    const measure = this.measure(font, size);
+    for (const line of lines) {
+      this.ensureSpace(lineHeight);
+      this.text(line, alignedX(align, MARGIN_LEFT, CONTENT_WIDTH, measure(line), 0), this.cursor, font, size, lineHeight);
+      this.cursor -= lineHeight;
+    }
+  }
+
+  private text(line: string, x: number, top: number, font: PDFFont, size: number, lineHeight: number): void {
+    if (line === '') return;
+    this.page.drawText(line, { x, y: baselineInBox(top, size, lineHeight), size, font, color: TEXT_COLOR });
+  }
+
+  private grid(columns: readonly ColumnStyle[], header: readonly string[] | undefined, rows: ReadonlyArray<ReadonlyArray<string>>): void {
+    rows.forEach((row, i) => {
+      if (row.length !== columns.length) throw new RangeError(`row ${i + 1} has ${row.length} cells for ${columns.length} columns`);
+    });
+    const wrapCells = (cells: readonly string[], bold: (column: number) => boolean) =>
+      cells.map((cell, c) => this.wrap(cell, bold(c) ? this.fonts.bold : this.fonts.regular, TABLE_SIZE, columns[c]!.width - 2 * CELL_PADDING_X));
+    const headerLines = header ? wrapCells(header, () => true) : undefined;
+    const bodyLines = rows.map((row) => wrapCells(row, (c) => columns[c]!.bold));
+    const lineCount = (cells: readonly string[][]) => Math.max(1, ...cells.map((lines) => lines.length));
+    const headerHeight = headerLines ? rowHeight(lineCount(headerLines), TABLE_LINE_HEIGHT, CELL_PADDING_Y) : 0;
+
+    const segments = paginateTable({
+      rowLineCounts: bodyLines.map(lineCount),
+      lineHeight: TABLE_LINE_HEIGHT,
+      paddingY: CELL_PADDING_Y,
+      headerHeight,
+      available: this.available(),
+      pageHeight: CONTENT_HEIGHT,
+    });
+    for (const segment of segments) {
+      if (segment.newPage) this.newPage();
+      if (headerLines) {
+        const headerStyles = columns.map((c): ColumnStyle => ({ ...c, align: 'center', bold: true, fill: HEADER_FILL }));
+        this.gridRow(headerStyles, headerLines, 0, lineCount(headerLines));
+      }
+      for (const piece of segment.pieces) this.gridRow(columns, bodyLines[piece.row]!, piece.firstLine, piece.lineCount);
+    }
+    this.cursor -= TABLE_SPACE_AFTER;
+  }
+
+  private gridRow(columns: readonly ColumnStyle[], cells: readonly string[][], firstLine: number, lineCount: number): void {
+    const height = rowHeight(lineCount, TABLE_LINE_HEIGHT, CELL_PADDING_Y);
+    let left = MARGIN_LEFT;
+    columns.forEach((column, c) => {
+      this.page.drawRectangle({
+        x: left,
+        y: this.cursor - height,
+        width: column.width,
+        height,
+        borderColor: TABLE_BORDER,
+        borderWidth: TABLE_BORDER_WIDTH,
+        ...(column.fill ? { color: column.fill } : {}),
+      });
+      const font = column.bold ? this.fonts.bold : this.fonts.regular;
+      const measure = this.measure(font, TABLE_SIZE);
+      const lines = (cells[c] ?? []).slice(firstLine, firstLine + lineCount);
+      lines.forEach((line, i) => {
+        const x = alignedX(column.align, left, column.width, measure(line), CELL_PADDING_X);
+        this.text(line, x, this.cursor - CELL_PADDING_Y - i * TABLE_LINE_HEIGHT, font, TABLE_SIZE, TABLE_LINE_HEIGHT);
+      });
+      left += column.width;
+    });
+    this.cursor -= height;
+  }
+
+  private watermark(page: PDFPage): void {
+    const width = this.measure(this.fonts.bold, WATERMARK_SIZE)(WATERMARK_TEXT);
+    const origin = rotatedTextOrigin({ x: PAGE_WIDTH / 2, y: PAGE_HEIGHT / 2 }, width, WATERMARK_SIZE, WATERMARK_ANGLE);
+    page.drawText(WATERMARK_TEXT, {
+      ...origin,
+      size: WATERMARK_SIZE,
+      font: this.fonts.bold,
+      color: WATERMARK_COLOR,
+      opacity: WATERMARK_OPACITY,
+      rotate: degrees(WATERMARK_ANGLE),
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { Readable } from 'node:stream';
+import { desc, eq, and } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { cases, files, vendors } from '../../../schema/index.ts';
+import { requireConsortiumRole, requireUser } from '../../auth/session.ts';
+import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
+import { findCase } from '../../db/cases.ts';
+import type { FileRow } from '../../db/files.ts';
+import { fileView } from '../../db/files.ts';
+import { attachmentDisposition } from '../../http/disposition.ts';
+import { loadReadableFile } from '../../services/vendor-files.ts';
+
+async function readable(c: Ctx) {
+  const user = requireUser(c);
+  return loadReadableFile(c, user, c.req.param('id')!, (caseId) => findCase(dbOf(c), user.consortiumId ?? '', caseId));
+}
+
+export async function receiptOf(c: Ctx, file: FileRow, caseTitle: string) {
+  const [vendor] = await dbOf(c).select({ name: vendors.name }).from(vendors).where(eq(vendors.id, file.vendorId));
+  return { ...fileView(file), fileId: file.id, purpose: file.purpose, caseId: file.caseId, caseTitle, vendorId: file.vendorId, vendorName: vendor?.name ?? '' };
+}
+
+export const fileRoutes = new Hono<AppEnv>()
+  .get('/files/:id', async (c) => {
+    const { file } = await readable(c);
+    const stream = await c.get('deps').storage.get(file.storageKey);
+    return c.body(Readable.toWeb(stream) as ReadableStream, 200, {
+      'content-type': file.contentType,
+      'content-length': String(file.size),
+      'content-disposition': attachmentDisposition(file.name),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, no-store',
+    });
+  })
+  .get('/files/:id/receipt', async (c) => {
+    const { file, row } = await readable(c);
+    return c.json({ receipt: await receiptOf(c, file, row.title) });
+  })
+  .get('/receipts', async (c) => {
+    const user = requireConsortiumRole(c, 'vendor');
+    const rows = await dbOf(c)
+      .select({ file: files, caseTitle: cases.title })
+      .from(files)
+      .innerJoin(cases, eq(cases.id, files.caseId))
+      .where(and(eq(files.consortiumId, user.consortiumId), eq(files.vendorId, user.vendorId!)))
+      .orderBy(desc(files.receivedAt));
+    return c.json({ receipts: rows.map((r) => ({ ...fileView(r.file), purpose: r.file.purpose, caseId: r.file.caseId, caseTitle: r.caseTitle })) });
+  });

@@ -1,0 +1,97 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { proposals, vendors } from '../../schema/index.ts';
+import { type Ctx, dbOf, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
+import { isOnTime } from '../domain/deadline.ts';
+import { AppError } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+
+export const proposalPriceInput = z.object({
+  price: z.number().int({ message: '提案価格は円単位の整数（税抜）にしてください' }).min(0, { message: '提案価格は0以上にしてください' }).max(1_000_000_000_000),
+});
+
+export type ProposalRow = typeof proposals.$inferSelect;
+
+export async function ownProposal(db: Db, caseId: string, vendorId: string): Promise<ProposalRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(proposals)
+    .where(and(eq(proposals.caseId, caseId), eq(proposals.vendorId, vendorId)));
+  return row;
+}
+
+/** Proposals are taken for proposal and comprehensive-evaluation cases, while open, until the deadline. */
+export async function assertAcceptingProposals(c: Ctx, row: CaseRow, vendorId: string) {
+  if (row.method === 'competitive_bid') throw new AppError('conflict', 'この案件は入札で行うため、提案書は受け付けていません。');
+  if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、提案を受け付けていません。');
+  if (!isOnTime(nowOf(c), row.submissionDeadline)) {
+    throw new AppError('deadline_passed', row.submissionDeadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
+  }
+  const own = await ownProposal(dbOf(c), row.id, vendorId);
+  if (own?.withdrawnAt) throw new AppError('conflict', '辞退済みのため提出できません。');
+}
+
+export async function ownProposalView(db: Db, row: CaseRow, vendorId: string) {
+  const own = await ownProposal(db, row.id, vendorId);
+  const list = await vendorFiles(db, row.id, vendorId, 'proposal');
+  return { price: own?.price ?? null, files: list.map(fileView), withdrawn: own?.withdrawnAt !== null && own?.withdrawnAt !== undefined };
+}
+
+export async function setProposalPrice(c: Ctx, row: CaseRow, vendorId: string, price: number) {
+  await assertAcceptingProposals(c, row, vendorId);
+  await mutate(c, async (tx, audit) => {
+    const values = { price, updatedAt: nowOf(c) };
+    await tx
+      .insert(proposals)
+      .values({ caseId: row.id, vendorId, ...values })
+      .onConflictDoUpdate({ target: [proposals.caseId, proposals.vendorId], set: values });
+    await audit({ action: 'proposal.price', objectType: 'proposal', objectId: vendorId, caseId: row.id, details: { vendorId, price } });
+  });
+}
+
+/** 辞退: the vendor leaves the competition; its files stay on record but it is no longer a proposal. */
+export async function withdrawProposal(c: Ctx, row: CaseRow, vendorId: string, reason: string | undefined) {
+  await assertAcceptingProposals(c, row, vendorId);
+  await mutate(c, async (tx, audit) => {
+    const now = nowOf(c);
+    await tx
+      .insert(proposals)
+      .values({ caseId: row.id, vendorId, withdrawnAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [proposals.caseId, proposals.vendorId], set: { withdrawnAt: now, updatedAt: now } });
+    await audit({ action: 'proposal.withdraw', objectType: 'proposal', objectId: vendorId, caseId: row.id, details: { vendorId, reason } });
+  });
+}
+
+/** Every vendor with a price or at least one file: each is a proposal (withdrawn ones are marked). */
+export async function caseProposals(db: Db, row: CaseRow) {
+  const priced = await db
+    .select({ proposal: proposals, vendorName: vendors.name })
+    .from(proposals)
+    .innerJoin(vendors, eq(vendors.id, proposals.vendorId))
+    .where(eq(proposals.caseId, row.id))
+    .orderBy(asc(vendors.name));
+  const received = await caseFiles(db, row.id, 'proposal');
+  const names = new Map(priced.map((p) => [p.proposal.vendorId, p.vendorName]));
+  const vendorIds = new Set([...priced.map((p) => p.proposal.vendorId), ...received.map((f) => f.vendorId)]);
+  const missingNames = [...vendorIds].filter((id) => !names.has(id));
+  if (missingNames.length > 0) {
+    const rows = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId));
+    for (const v of rows) names.set(v.id, v.name);
+  }
+  return [...vendorIds]
+    .map((vendorId) => {
+      const p = priced.find((x) => x.proposal.vendorId === vendorId)?.proposal;
+      return {
+        vendorId,
+        vendorName: names.get(vendorId) ?? '',
+        price: p?.price ?? null,
+        files: received.filter((f) => f.vendorId === vendorId).map(fileView),
+        withdrawn: Boolean(p?.withdrawnAt),
+      };
+    })
+    .filter((p) => p.price !== null || p.files.length > 0)
+    .sort((a, b) => a.vendorName.localeCompare(b.vendorName, 'ja'));
+}

@@ -1,0 +1,148 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { type RfiAnswer, rfiResponses, rfis, vendors } from '../../schema/index.ts';
+import { type Ctx, dbOf, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
+import { isOnTime } from '../domain/deadline.ts';
+import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
+import { AppError, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+
+const questionCode = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください' });
+
+export const rfiInput = z.object({
+  deadline: z.iso.datetime({ offset: true, message: '回答期限は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v)),
+  questions: z
+    .array(
+      z
+        .object({
+          code: questionCode,
+          text: z.string().trim().min(1, { message: '質問文を入力してください' }).max(2000),
+          kind: z.enum(['text', 'number', 'yesno', 'choice', 'price']),
+          choices: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+        })
+        .refine((q) => q.kind !== 'choice' || (q.choices?.length ?? 0) >= 2, { message: '選択式の質問には選択肢を2つ以上指定してください' }),
+    )
+    .min(1, { message: '質問を1つ以上指定してください' })
+    .max(200)
+    .refine((qs) => new Set(qs.map((q) => q.code)).size === qs.length, { message: '質問のコードが重複しています' }),
+});
+
+export const rfiAnswerInput = z.object({
+  answers: z.record(z.string().max(40), z.union([z.string().max(10_000), z.number(), z.boolean()])),
+  submit: z.boolean().optional(),
+});
+
+export type RfiRow = typeof rfis.$inferSelect;
+
+export async function findRfi(db: Db, caseId: string): Promise<RfiRow | undefined> {
+  const [row] = await db.select().from(rfis).where(eq(rfis.caseId, caseId));
+  return row;
+}
+
+export function rfiView(row: RfiRow, now: Date) {
+  return { deadline: row.deadline.toISOString(), questions: row.questions, open: isOnTime(now, row.deadline) };
+}
+
+export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInput>): Promise<RfiRow> {
+  if (row.state === 'cancelled' || row.state === 'awarded') throw new AppError('conflict', 'この案件の情報提供依頼は変更できません。');
+  return mutate(c, async (tx, audit) => {
+    const values = { deadline: input.deadline, questions: input.questions, updatedAt: nowOf(c) };
+    const [saved] = await tx
+      .insert(rfis)
+      .values({ caseId: row.id, ...values })
+      .onConflictDoUpdate({ target: rfis.caseId, set: values })
+      .returning();
+    await audit({ action: 'rfi.set', objectType: 'rfi', objectId: row.id, caseId: row.id, details: { deadline: input.deadline.toISOString(), questions: input.questions.length } });
+    return saved!;
+  });
+}
+
+/** The RFI of a case a vendor may answer now: published, not cancelled, before the deadline. */
+export async function openRfiFor(c: Ctx, row: CaseRow): Promise<RfiRow> {
+  const rfi = await findRfi(dbOf(c), row.id);
+  if (!rfi) throw notFound('この案件には情報提供依頼がありません。');
+  if (row.state === 'cancelled') throw new AppError('conflict', '中止された案件には回答できません。');
+  if (!isOnTime(nowOf(c), rfi.deadline)) throw new AppError('deadline_passed', '回答期限を過ぎているため、回答の登録・変更はできません。');
+  return rfi;
+}
+
+export async function ownRfiResponse(db: Db, caseId: string, vendorId: string) {
+  const [row] = await db
+    .select()
+    .from(rfiResponses)
+    .where(and(eq(rfiResponses.caseId, caseId), eq(rfiResponses.vendorId, vendorId)));
+  return row;
+}
+
+export function rfiResponseView(row: typeof rfiResponses.$inferSelect | undefined, filesOfVendor: ReturnType<typeof fileView>[]) {
+  return {
+    answers: row?.answers ?? {},
+    status: row?.status ?? 'none',
+    submittedAt: row?.submittedAt?.toISOString() ?? null,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+    files: filesOfVendor,
+  };
+}
+
+/**
+ * Saves a vendor's answers as a draft, or submits them (every question answered). A submitted answer
+ * may be revised until the deadline and stays submitted, with the time of its latest revision.
+ */
+export async function saveRfiResponse(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof rfiAnswerInput>) {
+  const rfi = await openRfiFor(c, row);
+  const previous = await ownRfiResponse(dbOf(c), row.id, vendorId);
+  const submitting = input.submit === true || previous?.status === 'submitted';
+  const problems = rfiAnswerProblems(rfi.questions, input.answers as Record<string, RfiAnswer>, submitting);
+  if (problems.length > 0) throw new AppError('validation_error', problems[0], problems.map((message) => ({ path: 'answers', message })));
+  const now = nowOf(c);
+  return mutate(c, async (tx, audit) => {
+    const values = {
+      answers: input.answers,
+      status: submitting ? ('submitted' as const) : ('draft' as const),
+      submittedAt: submitting ? now : null,
+      updatedAt: now,
+    };
+    const [saved] = await tx
+      .insert(rfiResponses)
+      .values({ caseId: row.id, vendorId, ...values })
+      .onConflictDoUpdate({ target: [rfiResponses.caseId, rfiResponses.vendorId], set: values })
+      .returning();
+    await audit({
+      action: submitting ? (previous?.status === 'submitted' ? 'rfi.revise' : 'rfi.submit') : 'rfi.draft',
+      objectType: 'rfi_response',
+      objectId: vendorId,
+      caseId: row.id,
+      details: { vendorId, answered: Object.keys(input.answers).length },
+    });
+    return rfiResponseView(saved, (await vendorFiles(tx, row.id, vendorId, 'rfi')).map(fileView));
+  });
+}
+
+/** Every submitted answer, side by side, with price statistics per price question. */
+export async function submittedRfiResponses(db: Db, row: CaseRow) {
+  const rfi = await findRfi(db, row.id);
+  const rows = await db
+    .select({ response: rfiResponses, vendorName: vendors.name })
+    .from(rfiResponses)
+    .innerJoin(vendors, eq(vendors.id, rfiResponses.vendorId))
+    .where(and(eq(rfiResponses.caseId, row.id), eq(rfiResponses.status, 'submitted')))
+    .orderBy(asc(rfiResponses.submittedAt));
+  const attachments = await caseFiles(db, row.id, 'rfi');
+  const responses = rows.map(({ response, vendorName }) => ({
+    vendorId: response.vendorId,
+    vendorName,
+    answers: response.answers,
+    submittedAt: response.submittedAt!.toISOString(),
+    files: attachments.filter((f) => f.vendorId === response.vendorId).map(fileView),
+  }));
+  const stats: Record<string, ReturnType<typeof priceStats>> = {};
+  for (const question of rfi?.questions ?? []) {
+    if (question.kind !== 'price') continue;
+    const prices = responses.map((r) => r.answers[question.code]).filter((v): v is number => typeof v === 'number');
+    stats[question.code] = priceStats(prices);
+  }
+  return { rfi, responses, priceStats: stats };
+}

@@ -1,0 +1,105 @@
+import { rm } from 'node:fs/promises';
+import { and, eq } from 'drizzle-orm';
+import { files, rfiResponses } from '../../schema/index.ts';
+import { type Ctx, type SessionUser, dbOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { type FileRow, findFile } from '../db/files.ts';
+import { hasPassed, isOnTime } from '../domain/deadline.ts';
+import { AppError, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { newId } from '../ids.ts';
+import { receiveUpload } from '../uploads/receive.ts';
+
+export type FilePurpose = FileRow['purpose'];
+
+/**
+ * Receives one vendor file for a case: refused before a byte is read when the case does not take it
+ * now, streamed into staging, checked again against the deadline on arrival, then moved into storage
+ * together with its row and audit entry. On any failure nothing remains: no staging file, no stored
+ * file, no row.
+ */
+export async function receiveVendorFile(
+  c: Ctx,
+  user: SessionUser & { vendorId: string; consortiumId: string },
+  row: CaseRow,
+  purpose: FilePurpose,
+  deadline: Date | null,
+): Promise<FileRow> {
+  const { storage, config, clock } = c.get('deps');
+  if (!isOnTime(clock.now(), deadline)) throw new AppError('deadline_passed', deadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
+  const staged = await receiveUpload(c, storage, config.maxUploadBytes);
+  const key = newId();
+  let stored = false;
+  try {
+    const receivedAt = clock.now();
+    // a long upload may finish after the deadline: what counts is when the last byte arrived
+    if (!isOnTime(receivedAt, deadline)) throw new AppError('deadline_passed', '受信完了が提出期限を過ぎたため受け付けられません。');
+    return await mutate(c, async (tx, audit) => {
+      const [saved] = await tx
+        .insert(files)
+        .values({
+          id: key,
+          consortiumId: user.consortiumId,
+          caseId: row.id,
+          vendorId: user.vendorId,
+          purpose,
+          name: staged.name,
+          storageKey: key,
+          contentType: staged.contentType,
+          size: staged.size,
+          sha256: staged.sha256,
+          receivedAt,
+          uploadedBy: user.id,
+        })
+        .returning();
+      await storage.put(key, staged.stagedPath);
+      stored = true;
+      await audit({
+        action: 'file.receive',
+        objectType: 'file',
+        objectId: key,
+        caseId: row.id,
+        details: { purpose, name: staged.name, size: staged.size, sha256: staged.sha256, vendorId: user.vendorId },
+      });
+      return saved!;
+    });
+  } catch (err) {
+    await rm(staged.stagedPath, { force: true });
+    if (stored) await storage.delete(key).catch(() => {});
+    throw err;
+  }
+}
+
+async function rfiSubmitted(db: Db, caseId: string, vendorId: string) {
+  const [row] = await db
+    .select({ status: rfiResponses.status })
+    .from(rfiResponses)
+    .where(and(eq(rfiResponses.caseId, caseId), eq(rfiResponses.vendorId, vendorId)));
+  return row?.status === 'submitted';
+}
+
+/**
+ * Who may read a received file: the vendor that sent it; the secretariat once the proposal deadline has
+ * passed (proposal files) or once the vendor submitted its RFI answer (RFI files). Everyone else gets 404.
+ */
+export async function canReadFile(db: Db, user: SessionUser, file: FileRow, row: CaseRow, now: Date): Promise<boolean> {
+  if (user.consortiumId !== file.consortiumId) return false;
+  switch (user.role) {
+    case 'vendor':
+      return user.vendorId === file.vendorId;
+    case 'secretariat':
+      return file.purpose === 'proposal' ? hasPassed(now, row.submissionDeadline) : rfiSubmitted(db, file.caseId, file.vendorId);
+    default:
+      return false;
+  }
+}
+
+export async function loadReadableFile(c: Ctx, user: SessionUser, fileId: string, loadCaseRow: (caseId: string) => Promise<CaseRow | undefined>) {
+  const file = user.consortiumId ? await findFile(dbOf(c), user.consortiumId, fileId) : undefined;
+  const row = file ? await loadCaseRow(file.caseId) : undefined;
+  if (!file || !row || !(await canReadFile(dbOf(c), user, file, row, c.get('deps').clock.now()))) {
+    throw notFound('指定されたファイルが見つかりません。');
+  }
+  return { file, row };
+}

@@ -1,0 +1,106 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The command-line tools the PDF tests check documents with, and the Debian package of each. */
+const TOOLS = [
+  { command: 'qpdf', versionFlag: '--version', apt: 'qpdf' },
+  { command: 'pdftotext', versionFlag: '-v', apt: 'poppler-utils' },
+  { command: 'pdftoppm', versionFlag: '-v', apt: 'poppler-utils' },
+] as const;
+
+/** Fails, naming the package, when a tool is missing: CI installs them, so a skip would hide a real gap. */
+export function assertPdfToolsInstalled(): void {
+  const missing = TOOLS.filter((tool) => spawnSync(tool.command, [tool.versionFlag]).error);
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((tool) => tool.apt))].join(' ');
+    throw new Error(`PDF tests need ${missing.map((t) => t.command).join(', ')}: install with \`apt-get install ${packages}\``);
+  }
+}
+
+/** A scratch directory for PDFs and their renderings. */
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), 'documents-test-'));
+  private renders = 0;
+
+  write(name: string, bytes: Uint8Array): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /** A fresh file name stem for a rendering. */
+  nextRenderRoot(): string {
+    this.renders += 1;
+    return join(this.dir, `render-${this.renders}`);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** `qpdf --check`'s report; throws (with qpdf's output) on errors and on warnings (exit status 3). */
+export function qpdfCheck(pdfPath: string): string {
+  return execFileSync('qpdf', ['--check', pdfPath], { encoding: 'utf8' });
+}
+
+/** The text of each page, as `pdftotext -layout` lays it out. */
+export function pageTexts(pdfPath: string): string[] {
+  const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
+  // pdftotext ends every page with a form feed.
+  return text.split('\f').slice(0, -1);
+}
+
+export interface GrayImage {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array; // one byte a pixel, 0 black … 255 white
+}
+
+/** Renders one page in 8-bit grey with `pdftoppm -gray` (binary PGM, which needs no decoder). */
+export function renderPageGray(scratch: Scratch, pdfPath: string, page: number, dpi: number): GrayImage {
+  const root = scratch.nextRenderRoot();
+  execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-f', String(page), '-l', String(page), '-singlefile', pdfPath, root]);
+  return parsePgm(readFileSync(`${root}.pgm`));
+}
+
+/** Binary PGM (P5): "P5", width, height, maxval separated by whitespace (and # comments), one whitespace byte, pixels. */
+export function parsePgm(bytes: Uint8Array): GrayImage {
+  const fields: string[] = [];
+  let pos = 0;
+  while (fields.length < 4) {
+    while (pos < bytes.length && /\s/.test(String.fromCharCode(bytes[pos]!))) pos++;
+    if (bytes[pos] === 0x23) {
+      while (pos < bytes.length && bytes[pos] !== 0x0a) pos++;
+      continue;
+    }
+    let field = '';
+    while (pos < bytes.length && !/\s/.test(String.fromCharCode(bytes[pos]!))) field += String.fromCharCode(bytes[pos++]!);
+    if (!field) throw new Error('truncated PGM header');
+    fields.push(field);
+  }
+  const [magic, width, height, maxval] = [fields[0], Number(fields[1]), Number(fields[2]), Number(fields[3])];
+  if (magic !== 'P5' || maxval !== 255) throw new Error(`expected an 8-bit binary PGM, got ${magic} with maxval ${maxval}`);
+  const pixels = bytes.subarray(pos + 1, pos + 1 + width * height);
+  if (pixels.length !== width * height) throw new Error('truncated PGM pixels');
+  return { width, height, pixels };
+}
+
+/** Pixels darker than mid-grey. */
+export function darkPixels(image: GrayImage): number {
+  return image.pixels.reduce((count, value) => count + (value < 128 ? 1 : 0), 0);
+}
+
+/** Pixels whose grey levels differ by more than `tolerance` (anti-aliasing may wobble a little). */
+export function differingPixels(a: GrayImage, b: GrayImage, tolerance = 48): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`image sizes differ: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  let count = 0;
+  for (let i = 0; i < a.pixels.length; i++) if (Math.abs(a.pixels[i]! - b.pixels[i]!) > tolerance) count++;
+  return count;
+}

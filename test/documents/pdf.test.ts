@@ -1,0 +1,160 @@
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fontCacheStats, loadJapaneseFont } from '../../src/documents/fonts.ts';
+import { PRODUCT_NAME, type TableColumn, createDocument, formatYen } from '../../src/documents/layout.ts';
+import { Scratch, assertPdfToolsInstalled, darkPixels, differingPixels, pageTexts, qpdfCheck, renderPageGray } from './pdf-tools.ts';
+
+const ISSUED_AT = new Date('2026-04-01T00:00:00+09:00');
+const AUTHOR = '熊本県市町村電子自治体共同運営協議会';
+// Header texts that no body cell contains, so finding them on a page means the header row is there.
+const COLUMNS: TableColumn[] = [
+  { header: '要件ID', width: 54 },
+  { header: '要件内容', width: { fraction: 0.5 } },
+  { header: '必須区分', width: 48, align: 'center' },
+  { header: '見積額', align: 'right' },
+];
+const ROW_COUNT = 90;
+const requirementId = (i: number) => `REQ-${String(i).padStart(3, '0')}`;
+
+/** A draft requirements list whose table runs over three pages; no text in it contains 案 but the stamp. */
+async function buildRequirementsList(options: { fontSubset?: boolean } = {}): Promise<Uint8Array> {
+  const doc = await createDocument({
+    title: '住民記録システム 機能要件一覧',
+    author: AUTHOR,
+    subject: '共同調達 機能要件',
+    issuedAt: ISSUED_AT,
+    draft: true,
+    ...options,
+  });
+  doc.titleBlock('標準準拠システムへの移行に係る共同調達');
+  doc.heading('1. 概要');
+  doc.paragraph(
+    '本書は、構成団体が共同で調達する住民記録システムについて、必須とする機能を一覧にしたものである。「必須区分」欄の○は必須、—は任意を表す。金額は税込とする。',
+  );
+  doc.heading('2. 機能要件', 2);
+  const rows = Array.from({ length: ROW_COUNT }, (_, index) => {
+    const i = index + 1;
+    return [
+      requirementId(i),
+      `住民票の写しの交付に際し、窓口で本人確認書類を確認した記録を残すこと。転出証明書の交付時も同様とする。`,
+      i % 3 === 0 ? '○' : '—',
+      formatYen(i * 123_450),
+    ];
+  });
+  doc.table({ columns: COLUMNS, rows });
+  return doc.finish();
+}
+
+const scratch = new Scratch();
+let subsetPath = '';
+let pages: string[] = [];
+
+beforeAll(async () => {
+  assertPdfToolsInstalled();
+  subsetPath = scratch.write('requirements.pdf', await buildRequirementsList());
+  pages = pageTexts(subsetPath);
+});
+
+afterAll(() => scratch.remove());
+
+describe('a multi-page Japanese table document', () => {
+  it('passes qpdf --check', () => {
+    expect(qpdfCheck(subsetPath)).toContain('No syntax or stream encoding errors found');
+  });
+
+  it('spans at least three pages, each numbered "n / N" in its footer', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    pages.forEach((text, i) => expect(text).toContain(`${i + 1} / ${pages.length}`));
+  });
+
+  it('has the title block and the Japanese text', () => {
+    const first = pages[0]!;
+    expect(first).toContain('住民記録システム 機能要件一覧');
+    expect(first).toContain('2026年4月1日（令和8年4月1日）');
+    expect(first).toContain(AUTHOR);
+    expect(first).toContain('住民票の写しの交付に際し');
+    expect(first).toContain('1,234,500円'); // row 10, right-aligned
+  });
+
+  it('repeats the header row on every page', () => {
+    pages.forEach((text) => {
+      for (const column of COLUMNS) expect(text).toContain(column.header);
+    });
+  });
+
+  it('puts each row on exactly one page, in order', () => {
+    const pageOfRow = Array.from({ length: ROW_COUNT }, (_, index) => {
+      const id = requirementId(index + 1);
+      const found = pages.flatMap((text, page) => (text.includes(id) ? [page] : []));
+      expect(found, id).toHaveLength(1);
+      return found[0]!;
+    });
+    expect(pageOfRow).toEqual([...pageOfRow].sort((a, b) => a - b));
+  });
+
+  it('stamps 案 on every page of a draft', () => {
+    pages.forEach((text, i) => expect(text, `page ${i + 1}`).toContain('案'));
+  });
+
+  it('draws the same glyphs as the whole font does, so a subset cannot render blank', async () => {
+    const fullPath = scratch.write('requirements-full-font.pdf', await buildRequirementsList({ fontSubset: false }));
+    const subset = renderPageGray(scratch, subsetPath, 1, 50);
+    const full = renderPageGray(scratch, fullPath, 1, 50);
+    // Not blank: text, rules and table borders darken a good share of an A4 page even at 50 dpi.
+    const dark = darkPixels(full);
+    expect(dark / (full.width * full.height)).toBeGreaterThan(0.02);
+    expect(darkPixels(subset)).toBeGreaterThan(dark * 0.99);
+    // Blank glyphs would leave every text pixel differing; identical outlines leave next to none.
+    expect(differingPixels(subset, full)).toBeLessThan(dark * 0.01);
+  });
+});
+
+describe('fonts and size', () => {
+  it('reads and parses each font file once per process, however many documents are made', async () => {
+    await Promise.all([1, 2, 3].map(async () => (await createDocument({ title: 't', author: AUTHOR, issuedAt: ISSUED_AT })).paragraph('同時に作成').finish()));
+    expect(fontCacheStats()).toEqual({ fileReads: 2, parses: 2 });
+  });
+
+  it('keeps a two-page document with hundreds of distinct kanji well under 200 KB', async () => {
+    const { font } = await loadJapaneseFont('regular');
+    const kanji: string[] = [];
+    // Every 37th code point of the CJK block that the font covers: 400 kanji, the same on every run.
+    for (let cp = 0x4e00; kanji.length < 400; cp += 37) if (font.hasGlyphForCodePoint(cp)) kanji.push(String.fromCodePoint(cp));
+    const doc = await createDocument({ title: '漢字の多い文書', author: AUTHOR, issuedAt: ISSUED_AT });
+    doc.titleBlock();
+    doc.paragraph(kanji.slice(0, 200).join(''));
+    doc.pageBreak();
+    doc.paragraph(kanji.slice(200).join(''));
+    const bytes = await doc.finish();
+    expect(doc.pageCount).toBe(2);
+    expect(new Set(kanji).size).toBe(400);
+    expect(bytes.length).toBeLessThan(200_000);
+    const path = scratch.write('kanji.pdf', bytes);
+    expect(pageTexts(path).join('')).toContain(kanji.slice(0, 20).join(''));
+  });
+});
+
+describe('metadata', () => {
+  it('takes title, author, dates and product name from the caller, and the same input gives the same bytes', async () => {
+    const make = async () => {
+      const doc = await createDocument({
+        title: '評価結果通知書',
+        author: AUTHOR,
+        subject: '提案評価',
+        issuedAt: ISSUED_AT,
+        createdAt: new Date('2026-04-01T09:30:00+09:00'),
+      });
+      doc.titleBlock().paragraph('評価の結果を通知します。');
+      return doc.finish();
+    };
+    const bytes = await make();
+    expect(Buffer.from(await make()).equals(Buffer.from(bytes))).toBe(true);
+    const loaded = await PDFDocument.load(bytes, { updateMetadata: false });
+    expect(loaded.getTitle()).toBe('評価結果通知書');
+    expect(loaded.getAuthor()).toBe(AUTHOR);
+    expect(loaded.getSubject()).toBe('提案評価');
+    expect(loaded.getCreator()).toBe(PRODUCT_NAME);
+    expect(loaded.getProducer()).toBe(PRODUCT_NAME);
+    expect(loaded.getCreationDate()?.toISOString()).toBe('2026-04-01T00:30:00.000Z');
+  });
+});
