@@ -27,6 +27,9 @@ import { casePages } from './routes/pages/cases.tsx';
 import { memberPages } from './routes/pages/members.tsx';
 import { participationPages } from './routes/pages/participation.tsx';
 import { surveyPages } from './routes/pages/surveys.tsx';
+import { registerPages } from './routes/pages/register.tsx';
+import { receiptPages } from './routes/pages/receipts.tsx';
+import { vendorWorkPages } from './routes/pages/vendor-work.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -44,9 +47,14 @@ const rawBodyRoutes: RegExp[] = [
 
 const isRawBodyRoute = (path: string) => rawBodyRoutes.some((re) => re.test(path));
 
+const asset = (name: string, type: string) => [name, { body: readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8'), type }] as const;
 const assets = new Map<string, { body: string; type: string }>([
-  ['app.css', { body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' }],
+  asset('app.css', 'text/css; charset=utf-8'),
+  asset('upload.js', 'text/javascript; charset=utf-8'),
 ]);
+
+/** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
+const pageUploadRoutes = /^\/cases\/[^/]+\/(submit|rfi)\/upload$/;
 
 const hasBody = (req: Request) => req.headers.get('content-length') !== null && req.headers.get('content-length') !== '0'
   ? true
@@ -86,7 +94,7 @@ function pageFormLimit(): MiddlewareHandler<AppEnv> {
     },
   });
   return async function limitPageForm(c, next) {
-    if (c.req.path.startsWith('/api/')) return next();
+    if (c.req.path.startsWith('/api/') || pageUploadRoutes.test(c.req.path)) return next();
     return limit(c, next);
   };
 }
@@ -158,6 +166,9 @@ export function createApp(deps: Deps) {
   app.route('/', participationPages);
   app.route('/', memberPages);
   app.route('/', surveyPages);
+  app.route('/', registerPages);
+  app.route('/', vendorWorkPages);
+  app.route('/', receiptPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { cases, consortia, members, participants, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
+import { cases, consortia, members, participants, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
@@ -102,8 +102,10 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
       { email: 'hyoka2@demo.example', name: '評価委員 二', role: 'evaluator' },
       { email: 'hyoka3@demo.example', name: '評価委員 三', role: 'evaluator' },
     ];
+    const vendorIds: string[] = [];
     for (const v of demoVendors) {
       const id = newId();
+      vendorIds.push(id);
       await tx.insert(vendors).values({ id, consortiumId, name: v.name, corporateNumber: null, createdAt: now });
       await record(consortiumId, 'vendor.create', 'vendor', id, { name: v.name });
       people.push({ email: v.email, name: v.person, role: 'vendor', vendorId: id });
@@ -112,14 +114,14 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
       const user = await insertUser(tx, { consortiumId, passwordHash, ...p }, now);
       await record(consortiumId, 'user.create', 'user', user.id, { email: p.email, role: p.role });
     }
-    await seedDemoCases(tx, now, consortiumId, memberIds, record);
+    await seedDemoCases(tx, now, consortiumId, memberIds, record, vendorIds);
   });
 }
 
 type Record_ = (consortiumId: string | null, action: string, objectType: string, objectId: string, details?: Record<string, unknown>) => Promise<unknown>;
 
 /** Three cases in different stages and an annual survey, so every page has something to show. */
-async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_) {
+async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_, vendorIds: string[]) {
   // the cases procure for next fiscal year, so births of FY N−2 are last year's, already registered
   const fy = currentFiscalYear(now) + 1;
   const day = 86_400_000;
@@ -161,8 +163,10 @@ async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds:
       submissionDeadline: new Date(now.getTime() + 45 * day),
     },
   ];
+  const caseIds: string[] = [];
   for (const demo of demoCases) {
     const id = newId();
+    caseIds.push(id);
     await tx.insert(cases).values({
       id,
       consortiumId,
@@ -186,6 +190,30 @@ async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds:
       await record(consortiumId, 'participant.join', 'participant', memberId, { caseId: id, member: name });
     }
   }
+
+  // an RFI on the published case, answered by one vendor so far
+  const rfiCase = caseIds[0]!;
+  await tx.insert(rfis).values({
+    caseId: rfiCase,
+    deadline: new Date(now.getTime() + 7 * day),
+    questions: [
+      { code: 'summary', text: '製品・サービスの概要', kind: 'text' },
+      { code: 'lgwan', text: 'LGWAN接続系から利用できますか', kind: 'yesno' },
+      { code: 'hosting', text: '提供形態', kind: 'choice', choices: ['SaaS（クラウド）', 'オンプレミス'] },
+      { code: 'price', text: '参考見積額（全団体・年額・税抜）', kind: 'price' },
+    ],
+    updatedAt: now,
+  });
+  await record(consortiumId, 'rfi.set', 'rfi', rfiCase);
+  await tx.insert(rfiResponses).values({
+    caseId: rfiCase,
+    vendorId: vendorIds[1]!,
+    answers: { summary: '音声認識エンジンを用いたクラウド型の議事録作成サービスです。', lgwan: true, hosting: 'SaaS（クラウド）', price: 6_800_000 },
+    status: 'submitted',
+    submittedAt: now,
+    updatedAt: now,
+  });
+  await record(consortiumId, 'rfi.submit', 'rfi_response', vendorIds[1]!, { caseId: rfiCase });
 
   const surveyId = newId();
   await tx.insert(surveys).values({

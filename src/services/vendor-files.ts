@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { and, eq } from 'drizzle-orm';
-import { files, rfiResponses } from '../../schema/index.ts';
+import { and, desc, eq } from 'drizzle-orm';
+import { cases, files, rfiResponses } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, dbOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
-import { type FileRow, findFile } from '../db/files.ts';
+import { type FileRow, fileView, findFile } from '../db/files.ts';
 import { hasPassed, isOnTime } from '../domain/deadline.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -102,4 +102,15 @@ export async function loadReadableFile(c: Ctx, user: SessionUser, fileId: string
     throw notFound('指定されたファイルが見つかりません。');
   }
   return { file, row };
+}
+
+/** Every file a vendor has had received, newest first, with its case: the vendor's receipts (受付票). */
+export async function vendorReceipts(db: Db, consortiumId: string, vendorId: string) {
+  const rows = await db
+    .select({ file: files, caseTitle: cases.title })
+    .from(files)
+    .innerJoin(cases, eq(cases.id, files.caseId))
+    .where(and(eq(files.consortiumId, consortiumId), eq(files.vendorId, vendorId)))
+    .orderBy(desc(files.receivedAt));
+  return rows.map((r) => ({ ...fileView(r.file), purpose: r.file.purpose, caseId: r.file.caseId, caseTitle: r.caseTitle }));
 }

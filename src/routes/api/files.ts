@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
-import { desc, eq, and } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { cases, files, vendors } from '../../../schema/index.ts';
+import { vendors } from '../../../schema/index.ts';
 import { requireConsortiumRole, requireUser } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
 import { findCase } from '../../db/cases.ts';
 import type { FileRow } from '../../db/files.ts';
 import { fileView } from '../../db/files.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
-import { loadReadableFile } from '../../services/vendor-files.ts';
+import { loadReadableFile, vendorReceipts } from '../../services/vendor-files.ts';
 
 async function readable(c: Ctx) {
   const user = requireUser(c);
@@ -38,11 +38,5 @@ export const fileRoutes = new Hono<AppEnv>()
   })
   .get('/receipts', async (c) => {
     const user = requireConsortiumRole(c, 'vendor');
-    const rows = await dbOf(c)
-      .select({ file: files, caseTitle: cases.title })
-      .from(files)
-      .innerJoin(cases, eq(cases.id, files.caseId))
-      .where(and(eq(files.consortiumId, user.consortiumId), eq(files.vendorId, user.vendorId!)))
-      .orderBy(desc(files.receivedAt));
-    return c.json({ receipts: rows.map((r) => ({ ...fileView(r.file), purpose: r.file.purpose, caseId: r.file.caseId, caseTitle: r.caseTitle })) });
+    return c.json({ receipts: await vendorReceipts(dbOf(c), user.consortiumId, user.vendorId!) });
   });

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { vendors } from '../../../schema/index.ts';
 import { hashPassword } from '../../auth/password.ts';
 import { requireConsortiumRole } from '../../auth/session.ts';
-import { type AppEnv, dbOf, nowOf } from '../../context.ts';
+import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import type { Db } from '../../db/client.ts';
 import { findConsortium, findVendor, listVendors, userView, vendorView } from '../../db/tenancy.ts';
 import { insertUser } from '../../db/users.ts';
 import { notFound } from '../../errors.ts';
-import { readJson } from '../../http/json.ts';
+import { parseWith, readJson } from '../../http/json.ts';
 import { emailInput, idParam, nameInput, passwordInput } from '../../http/inputs.ts';
 import { corporateNumberInput } from '../../http/member-input.ts';
 import { mutate } from '../../http/mutate.ts';
@@ -33,6 +33,33 @@ async function insertVendor(tx: Db, consortiumId: string, name: string, corporat
   return row!;
 }
 
+
+/** A vendor registers itself with its first login; anyone may call it (the consortium must exist). */
+export async function registerVendor(c: Ctx, raw: unknown) {
+  const input = parseWith(registrationInput, raw);
+  if (!(await findConsortium(dbOf(c), input.consortiumId))) throw notFound('指定された協議会が見つかりません。');
+  const passwordHash = await hashPassword(input.password);
+  const now = nowOf(c);
+  return mutate(c, async (tx, audit) => {
+    const vendor = await insertVendor(tx, input.consortiumId, input.companyName, input.corporateNumber, now);
+    const user = await insertUser(
+      tx,
+      { consortiumId: input.consortiumId, role: 'vendor', vendorId: vendor.id, email: input.email, name: input.name, passwordHash },
+      now,
+    );
+    await audit({
+      consortiumId: input.consortiumId,
+      actorUserId: user.id,
+      actorRole: 'vendor',
+      action: 'vendor.register',
+      objectType: 'vendor',
+      objectId: vendor.id,
+      details: { name: vendor.name, email: user.email },
+    });
+    return { vendor: vendorView(vendor), user: userView(user) };
+  });
+}
+
 export const vendorRoutes = new Hono<AppEnv>()
   .post('/vendors', async (c) => {
     const me = requireConsortiumRole(c, 'secretariat');
@@ -46,29 +73,9 @@ export const vendorRoutes = new Hono<AppEnv>()
   })
   .post('/vendors/register', async (c) => {
     const input = await readJson(c, registrationInput);
-    if (!(await findConsortium(dbOf(c), input.consortiumId))) throw notFound('指定された協議会が見つかりません。');
-    const passwordHash = await hashPassword(input.password);
-    const now = nowOf(c);
-    const result = await mutate(c, async (tx, audit) => {
-      const vendor = await insertVendor(tx, input.consortiumId, input.companyName, input.corporateNumber, now);
-      const user = await insertUser(
-        tx,
-        { consortiumId: input.consortiumId, role: 'vendor', vendorId: vendor.id, email: input.email, name: input.name, passwordHash },
-        now,
-      );
-      await audit({
-        consortiumId: input.consortiumId,
-        actorUserId: user.id,
-        actorRole: 'vendor',
-        action: 'vendor.register',
-        objectType: 'vendor',
-        objectId: vendor.id,
-        details: { name: vendor.name, email: user.email },
-      });
-      return { vendor: vendorView(vendor), user: userView(user) };
-    });
-    return c.json(result, 201);
+    return c.json(await registerVendor(c, input), 201);
   })
+
   .get('/vendors', async (c) => {
     const me = requireConsortiumRole(c, 'secretariat');
     const rows = await listVendors(dbOf(c), me.consortiumId);

@@ -28,6 +28,9 @@ function LoginPage(props: { next: string; error?: string | undefined; email?: st
             ログイン
           </button>
         </form>
+        <p>
+          事業者の方で、まだ登録していない場合は <a href="/register">事業者の登録</a> へ。
+        </p>
       </div>
       {props.demo ? (
         <section class="card narrow" aria-labelledby="demo-heading">

@@ -22,8 +22,11 @@ import {
   updateCase,
 } from '../../services/cases.ts';
 import { listParticipation } from '../../services/participation.ts';
+import { findRfi } from '../../services/rfi.ts';
+import { FileTable } from '../../views/files.tsx';
+import { proposalsForCasePage } from './vendor-work.tsx';
 import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
-import { dateTime, fromLocalInput } from '../../views/format.ts';
+import { dateTime, fromLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -139,6 +142,24 @@ async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Fo
   );
 }
 
+function ProposalList({ proposals }: { proposals: NonNullable<Awaited<ReturnType<typeof proposalsForCasePage>>> }) {
+  if (proposals.length === 0) return <p class="muted">提案はありませんでした。</p>;
+  return (
+    <>
+      {proposals.map((p) => (
+        <div class="card">
+          <h3>
+            {p.vendorName}
+            {p.withdrawn ? '（辞退）' : ''}
+          </h3>
+          <p>提案価格: {p.price === null ? '未登録' : `${yen(p.price)}（税抜）`}</p>
+          <FileTable files={p.files} caption={`${p.vendorName} の提出ファイル`} />
+        </div>
+      ))}
+    </>
+  );
+}
+
 function TransitionForms({ row }: { row: CaseRow }) {
   const moves = nextStates(row.state);
   if (moves.length === 0) return <p class="muted">この案件の状態はこれ以上変更できません。</p>;
@@ -180,6 +201,8 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const shares = apportionment?.result.ok ? apportionment.result : null;
   const ownMember = user.role === 'member' ? matrix.find((m) => m.member.id === user.memberId) : undefined;
   const status = problems.error ? 400 : 200;
+  const rfi = await findRfi(dbOf(c), row.id);
+  const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
 
   return renderPage(
     c,
@@ -204,6 +227,40 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               <CaseEditForm row={row} />
             </>
           ) : null}
+        </section>
+      ) : null}
+
+      {user.role === 'vendor' ? (
+        <section aria-labelledby="vendor-heading">
+          <h2 id="vendor-heading">事業者の手続き</h2>
+          <ul>
+            {rfi ? (
+              <li>
+                <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限 {dateTime(rfi.deadline)}）
+              </li>
+            ) : null}
+            {row.method !== 'competitive_bid' && row.state === 'open' ? (
+              <li>
+                <a href={`/cases/${row.id}/submit`}>提案書を提出する・受付票を見る</a>（提出期限 {dateTime(row.submissionDeadline)}）
+              </li>
+            ) : null}
+          </ul>
+        </section>
+      ) : null}
+
+      {user.role === 'secretariat' ? (
+        <section aria-labelledby="vendor-side-heading">
+          <h2 id="vendor-side-heading">事業者からの回答・提案</h2>
+          <ul>
+            <li>
+              <a href={`/cases/${row.id}/rfi`}>{rfi ? '情報提供依頼（RFI）の設定と回答の比較' : '情報提供依頼（RFI）を作成する'}</a>
+            </li>
+          </ul>
+          {proposals === null ? (
+            row.method !== 'competitive_bid' ? <p class="muted">提案書は提出期限（{dateTime(row.submissionDeadline)}）の後に閲覧できます。</p> : null
+          ) : (
+            <ProposalList proposals={proposals} />
+          )}
         </section>
       ) : null}
 

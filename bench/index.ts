@@ -1,0 +1,20 @@
+import { benchUpload } from './upload.ts';
+
+// npm run bench: every figure next to its target; throughput as a ratio to a bare baseline measured in the same run.
+const rows: [string, string, string, string][] = [];
+const ok = (pass: boolean) => (pass ? 'met' : 'MISSED');
+
+const upload = await benchUpload(Number(process.env.BENCH_UPLOAD_MB ?? 200));
+rows.push([
+  `Upload ${upload.sizeMb} MB proposal (embedded DB)`,
+  `${upload.appMbPerSec.toFixed(0)} MB/s vs bare ${upload.bareMbPerSec.toFixed(0)} MB/s = ${upload.ratio.toFixed(2)}`,
+  'ratio ≥ 0.5',
+  ok(upload.ratio >= 0.5),
+]);
+rows.push([`Upload ${upload.sizeMb} MB: peak RSS increase`, `${upload.peakRssIncreaseMb.toFixed(1)} MB`, '≤ 64 MB', ok(upload.peakRssIncreaseMb <= 64)]);
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'target', 'result'][i]!.length));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(['measure', 'figure', 'target', 'result']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));

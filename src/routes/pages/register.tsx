@@ -1,0 +1,73 @@
+import { asc } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { consortia } from '../../../schema/index.ts';
+import type { AppEnv, Ctx } from '../../context.ts';
+import { dbOf } from '../../context.ts';
+import { findUserByEmail } from '../../db/tenancy.ts';
+import { Layout } from '../../views/layout.tsx';
+import { ErrorBox } from '../../views/messages.tsx';
+import { renderPage } from '../../views/render.ts';
+import { registerVendor } from '../api/vendors.ts';
+import { startSession } from '../api/auth.ts';
+import { type Form, field, formError, isFormError, readForm } from './form.ts';
+
+async function registerPage(c: Ctx, error?: string, form?: Form) {
+  const list = await dbOf(c).select().from(consortia).orderBy(asc(consortia.name));
+  const v = (name: string) => (form ? field(form, name) : '');
+  return renderPage(
+    c,
+    <Layout title="事業者の登録" user={c.get('user')}>
+      <div class="card narrow">
+        <h1>事業者の登録</h1>
+        <p>協議会の調達に参加する事業者の方は、ここで登録してください。登録後、公開中の案件の情報提供依頼への回答や提案書の提出ができます。</p>
+        <ErrorBox message={error} />
+        <form method="post" action="/register">
+          <label for="consortiumId">協議会</label>
+          <select id="consortiumId" name="consortiumId" required>
+            {list.map((row) => (
+              <option value={row.id} selected={v('consortiumId') === row.id}>
+                {row.name}
+              </option>
+            ))}
+          </select>
+          <label for="companyName">商号または名称</label>
+          <input id="companyName" name="companyName" type="text" required autocomplete="organization" value={v('companyName')} />
+          <label for="corporateNumber">法人番号（13桁・任意）</label>
+          <input id="corporateNumber" name="corporateNumber" type="text" inputmode="numeric" value={v('corporateNumber')} />
+          <label for="name">担当者名</label>
+          <input id="name" name="name" type="text" required autocomplete="name" value={v('name')} />
+          <label for="email">メールアドレス</label>
+          <input id="email" name="email" type="email" required autocomplete="email" value={v('email')} />
+          <label for="password">パスワード（10文字以上）</label>
+          <input id="password" name="password" type="password" required minlength={10} autocomplete="new-password" />
+          <button class="primary" type="submit">
+            登録する
+          </button>
+        </form>
+      </div>
+    </Layout>,
+    error ? 400 : 200,
+  );
+}
+
+export const registerPages = new Hono<AppEnv>()
+  .get('/register', (c) => registerPage(c))
+  .post('/register', async (c) => {
+    const form = await readForm(c);
+    try {
+      const { user } = await registerVendor(c, {
+        consortiumId: field(form, 'consortiumId'),
+        companyName: field(form, 'companyName'),
+        corporateNumber: field(form, 'corporateNumber').trim() || undefined,
+        email: field(form, 'email'),
+        name: field(form, 'name'),
+        password: field(form, 'password'),
+      });
+      const row = await findUserByEmail(dbOf(c), user.email);
+      await startSession(c, row!);
+      return c.redirect('/cases', 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return registerPage(c, formError(err), form);
+    }
+  });
