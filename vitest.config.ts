@@ -40,6 +40,16 @@ export default defineConfig({
         },
       },
       ...postgresProject,
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          globalSetup: ['test/setup/pglite-template.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });
