@@ -64,13 +64,9 @@ const EM_DESCENT = 0.12;
 const EPSILON = 1e-6; // widths are sums of floats: do not wrap a line that fits to within rounding
 
 // ── Money and dates ─────────────────────────────────────────────────────────────────────────────
-const yenNumber = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 0 });
 
 /** 1234567 → "1,234,567円". Money is integer yen, so a fraction is a bug upstream, not something to round. */
-export function formatYen(amount: number | bigint): string {
-  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw new RangeError(`not an integer yen amount: ${amount}`);
-  return `${yenNumber.format(amount)}円`;
-}
+export { formatYen } from '../domain/money.ts';
 
 export interface JapaneseDate {
   /** 西暦, e.g. "2026年4月1日" */
@@ -146,7 +142,8 @@ function atomize(text: string, measure: Measure): Atom[] {
     if (word) atoms.push(atomOf(word, measure));
     word = '';
   };
-  for (const ch of text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
+  // pdf-lib would split a drawn string at \f or \v itself, so other control characters become spaces.
+  for (const ch of text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ')) {
     if (WORD_CHAR.test(ch)) {
       word += ch;
       continue;

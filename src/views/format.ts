@@ -8,8 +8,7 @@ const jst = new Intl.DateTimeFormat('ja-JP', {
 });
 const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** 1234567 → "1,234,567円" */
-export const yen = (amount: number): string => `${amount.toLocaleString('ja-JP')}円`;
+export { formatYen as yen } from '../domain/money.ts';
 
 export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('ja-JP'));
 

@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { vendors } from '../../../schema/index.ts';
 import { requireConsortiumRole, requireUser } from '../../auth/session.ts';
-import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
+import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
+import { renderReceipt } from '../../documents/receipt.ts';
+import { findConsortium } from '../../db/tenancy.ts';
 import { findCase } from '../../db/cases.ts';
 import type { FileRow } from '../../db/files.ts';
 import { fileView } from '../../db/files.ts';
@@ -35,6 +37,28 @@ export const fileRoutes = new Hono<AppEnv>()
   .get('/files/:id/receipt', async (c) => {
     const { file, row } = await readable(c);
     return c.json({ receipt: await receiptOf(c, file, row.title) });
+  })
+  .get('/files/:id/receipt.pdf', async (c) => {
+    const { file, row } = await readable(c);
+    const receipt = await receiptOf(c, file, row.title);
+    const consortium = await findConsortium(dbOf(c), file.consortiumId);
+    const pdf = await renderReceipt({
+      consortiumName: consortium?.name ?? '',
+      caseTitle: row.title,
+      vendorName: receipt.vendorName,
+      purpose: file.purpose,
+      fileId: file.id,
+      fileName: file.name,
+      size: file.size,
+      sha256: file.sha256,
+      receivedAt: file.receivedAt,
+      issuedAt: nowOf(c),
+    });
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': attachmentDisposition(`受付票_${file.name}.pdf`),
+      'cache-control': 'private, no-store',
+    });
   })
   .get('/receipts', async (c) => {
     const user = requireConsortiumRole(c, 'vendor');
