@@ -1,3 +1,4 @@
 export * from './tenancy.ts';
 export * from './cases.ts';
 export * from './vendor-side.ts';
+export * from './evaluation.ts';

@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { consortiumRoutes } from './routes/api/consortia.ts';
+import { evaluationRoutes } from './routes/api/evaluation.ts';
 import { fileRoutes } from './routes/api/files.ts';
 import { memberRoutes } from './routes/api/members.ts';
 import { proposalRoutes } from './routes/api/proposals.ts';
@@ -158,6 +159,7 @@ export function createApp(deps: Deps) {
   app.route('/api', caseRoutes);
   app.route('/api', surveyRoutes);
   app.route('/api', rfiRoutes);
+  app.route('/api', evaluationRoutes);
   app.route('/api', proposalRoutes);
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);

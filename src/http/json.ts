@@ -31,3 +31,9 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
 function issueDetail(issue: z.core.$ZodIssue) {
   return { path: issue.path.map(String).join('.'), code: issue.code, message: issue.message };
 }
+
+/** A JSON body that may be left out: an empty request reads as `{}`. */
+export async function readOptionalJson<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
+  const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || Boolean(c.req.header('transfer-encoding'));
+  return hasBody ? readJson(c, schema) : parseWith(schema, {});
+}

@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { receiveUpload } from '../uploads/receive.ts';
+import { evaluatedVendors, isClearedEvaluator } from './evaluation.ts';
 
 export type FilePurpose = FileRow['purpose'];
 
@@ -81,7 +82,8 @@ async function rfiSubmitted(db: Db, caseId: string, vendorId: string) {
 
 /**
  * Who may read a received file: the vendor that sent it; the secretariat once the proposal deadline has
- * passed (proposal files) or once the vendor submitted its RFI answer (RFI files). Everyone else gets 404.
+ * passed (proposal files) or once the vendor submitted its RFI answer (RFI files); a committee member who
+ * declared no conflict, for proposals after the deadline. Everyone else gets 404.
  */
 export async function canReadFile(db: Db, user: SessionUser, file: FileRow, row: CaseRow, now: Date): Promise<boolean> {
   if (user.consortiumId !== file.consortiumId) return false;
@@ -90,6 +92,14 @@ export async function canReadFile(db: Db, user: SessionUser, file: FileRow, row:
       return user.vendorId === file.vendorId;
     case 'secretariat':
       return file.purpose === 'proposal' ? hasPassed(now, row.submissionDeadline) : rfiSubmitted(db, file.caseId, file.vendorId);
+    case 'evaluator':
+      // a committee member who declared no conflict, for proposals still in the competition
+      return (
+        file.purpose === 'proposal' &&
+        hasPassed(now, row.submissionDeadline) &&
+        (await isClearedEvaluator(db, file.caseId, user.id)) &&
+        (await evaluatedVendors(db, file.caseId)).some((v) => v.vendorId === file.vendorId)
+      );
     default:
       return false;
   }

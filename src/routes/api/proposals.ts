@@ -4,7 +4,7 @@ import { type AppEnv, dbOf, nowOf } from '../../context.ts';
 import { fileView } from '../../db/files.ts';
 import { hasPassed } from '../../domain/deadline.ts';
 import { AppError } from '../../errors.ts';
-import { readJson } from '../../http/json.ts';
+import { readJson, readOptionalJson } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
 import { assertAcceptingProposals, caseProposals, ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal } from '../../services/proposals.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
@@ -30,8 +30,7 @@ export const proposalRoutes = new Hono<AppEnv>()
   })
   .post('/cases/:id/proposal/withdraw', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
-    const hasBody = Number(c.req.header('content-length') ?? 0) > 0;
-    const { reason } = hasBody ? await readJson(c, withdrawInput) : { reason: undefined };
+    const { reason } = await readOptionalJson(c, withdrawInput);
     await withdrawProposal(c, row, user.vendorId!, reason);
     return c.json({ proposal: await ownProposalView(dbOf(c), row, user.vendorId!) });
   })

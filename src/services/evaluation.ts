@@ -1,0 +1,430 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Grade, type SheetScore, evaluations, evaluators, files, proposals, sheets, users, vendors } from '../../schema/index.ts';
+import { type Ctx, dbOf, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { fileView } from '../db/files.ts';
+import { Fraction } from '../domain/fraction.ts';
+import { type Ranking, type ScoringRules, rankProposals, sheetProblems, sheetTotal } from '../domain/scoring.ts';
+import { AppError, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+
+export type EvaluationRow = typeof evaluations.$inferSelect;
+type EvaluatorRow = typeof evaluators.$inferSelect;
+type SheetRow = typeof sheets.$inferSelect;
+
+const decimal = (max: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .refine((v) => Math.round(v * 1_000_000) === v * 1_000_000, { message: '小数第6位までで指定してください' });
+
+export const evaluationInput = z
+  .object({
+    criteria: z
+      .array(
+        z.object({
+          code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }),
+          group: z.string().trim().max(100).optional(),
+          name: z.string().trim().min(1, { message: '評価項目名を入力してください' }).max(200),
+          maxPoints: z.number().min(0).max(10_000).refine((v) => Math.round(v * 100) === v * 100, { message: '配点は小数第2位まで' }),
+          mode: z.enum(['points', 'grade', 'pass_fail', 'price']),
+          guidance: z.string().max(2000).optional(),
+        }),
+      )
+      .min(1, { message: '評価項目を1つ以上指定してください' })
+      .max(200)
+      .refine((cs) => new Set(cs.map((c) => c.code)).size === cs.length, { message: '評価項目のコードが重複しています' })
+      .refine((cs) => cs.filter((c) => c.mode === 'price').length <= 1, { message: '価格の評価項目は1つまでです' })
+      .refine((cs) => cs.every((c) => c.mode === 'pass_fail' || c.maxPoints > 0), { message: '配点は0より大きくしてください（適否の項目を除く）' }),
+    aggregation: z.enum(['average', 'sum', 'trimmed_mean']),
+    passRatio: decimal(1).default(0.6),
+    grades: z.object({ A: decimal(1), B: decimal(1), C: decimal(1), D: decimal(1), E: decimal(1) }).default({ A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 }),
+    evaluatorIds: z.array(z.string().max(64)).min(1, { message: '評価委員を1人以上指定してください' }).max(100),
+    anonymize: z.boolean().default(false),
+  })
+  .refine((v) => new Set(v.evaluatorIds).size === v.evaluatorIds.length, { message: '評価委員が重複しています', path: ['evaluatorIds'] });
+
+export const coiInput = z.object({ conflict: z.boolean(), note: z.string().max(2000).optional() });
+
+export const sheetInput = z.object({
+  scores: z.record(z.string().max(40), z.union([z.number(), z.enum(['A', 'B', 'C', 'D', 'E']), z.boolean()])),
+  comment: z.string().max(10_000).optional(),
+  /** the version the client last saw; a save against an older one is refused as stale */
+  version: z.number().int().min(0).optional(),
+});
+
+export const submitInput = z.object({ version: z.number().int().min(0).optional() });
+export const reopenInput = z.object({ evaluatorId: z.string().max(64), reason: z.string().trim().min(1, { message: '差し戻しの理由を入力してください' }).max(2000) });
+
+export function rulesOf(row: EvaluationRow): ScoringRules {
+  return {
+    criteria: row.criteria,
+    aggregation: row.aggregation,
+    passRatio: Fraction.decimal(row.passRatio),
+    grades: Object.fromEntries(Object.entries(row.grades).map(([g, v]) => [g, Fraction.decimal(v)])) as Record<Grade, Fraction>,
+  };
+}
+
+export function evaluationView(row: EvaluationRow, committee: EvaluatorRow[]) {
+  return {
+    criteria: row.criteria,
+    aggregation: row.aggregation,
+    passRatio: Number(row.passRatio),
+    grades: Object.fromEntries(Object.entries(row.grades).map(([g, v]) => [g, Number(v)])),
+    evaluatorIds: committee.map((e) => e.userId),
+    anonymize: row.anonymize,
+    closed: row.closedAt !== null,
+    closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+export async function findEvaluation(db: Db, caseId: string) {
+  const [row] = await db.select().from(evaluations).where(eq(evaluations.caseId, caseId));
+  if (!row) return null;
+  const committee = await db.select().from(evaluators).where(eq(evaluators.caseId, caseId));
+  return { row, committee };
+}
+
+export async function requireEvaluation(db: Db, caseId: string) {
+  const found = await findEvaluation(db, caseId);
+  if (!found) throw notFound('この案件には評価基準が設定されていません。');
+  return found;
+}
+
+// inputs are limited to six decimal places, which String() writes without an exponent
+const decimalText = (v: number) => String(v);
+
+/** Sets the published rules and the committee; refused once any sheet has been submitted. */
+export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof evaluationInput>) {
+  if (row.method === 'competitive_bid') throw new AppError('conflict', '一般競争入札の案件には評価基準を設定できません。');
+  const db = dbOf(c);
+  const people = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.consortiumId, row.consortiumId), eq(users.role, 'evaluator'), inArray(users.id, input.evaluatorIds)));
+  const unknown = input.evaluatorIds.filter((id) => !people.some((p) => p.id === id));
+  if (unknown.length > 0) throw new AppError('validation_error', '評価委員でない利用者が含まれています。', unknown.map((id) => ({ path: 'evaluatorIds', message: id })));
+  return mutate(c, async (tx, audit) => {
+    const [started] = await tx.select({ n: sheets.caseId }).from(sheets).where(and(eq(sheets.caseId, row.id), eq(sheets.status, 'submitted'))).limit(1);
+    if (started) throw new AppError('evaluation_started');
+    const values = {
+      criteria: input.criteria,
+      aggregation: input.aggregation,
+      passRatio: decimalText(input.passRatio),
+      grades: Object.fromEntries(Object.entries(input.grades).map(([g, v]) => [g, decimalText(v)])) as Record<Grade, string>,
+      anonymize: input.anonymize,
+      updatedAt: nowOf(c),
+    };
+    const [saved] = await tx
+      .insert(evaluations)
+      .values({ caseId: row.id, ...values })
+      .onConflictDoUpdate({ target: evaluations.caseId, set: values })
+      .returning();
+    const existing = await tx.select().from(evaluators).where(eq(evaluators.caseId, row.id));
+    const removed = existing.filter((e) => !input.evaluatorIds.includes(e.userId)).map((e) => e.userId);
+    if (removed.length > 0) await tx.delete(evaluators).where(and(eq(evaluators.caseId, row.id), inArray(evaluators.userId, removed)));
+    const added = input.evaluatorIds.filter((id) => !existing.some((e) => e.userId === id));
+    if (added.length > 0) await tx.insert(evaluators).values(added.map((userId) => ({ caseId: row.id, userId })));
+    await audit({
+      action: 'evaluation.set',
+      objectType: 'evaluation',
+      objectId: row.id,
+      caseId: row.id,
+      details: { criteria: input.criteria.length, aggregation: input.aggregation, passRatio: input.passRatio, evaluators: input.evaluatorIds, anonymize: input.anonymize },
+    });
+    return saved!;
+  });
+}
+
+export interface EvaluatedVendor {
+  vendorId: string;
+  vendorName: string;
+  /** 提案者A, B, C… in order of first submission */
+  label: string;
+  price: number | null;
+}
+
+const labelOf = (i: number) => (i < 26 ? `提案者${String.fromCharCode(65 + i)}` : `提案者${i + 1}`);
+
+/**
+ * The proposals to score: every vendor with a price or a file that did not withdraw, lettered
+ * 提案者A, B, C… in the order they first submitted (a stable order that says nothing about names).
+ */
+export async function evaluatedVendors(db: Db, caseId: string): Promise<EvaluatedVendor[]> {
+  const priced = await db.select().from(proposals).where(eq(proposals.caseId, caseId));
+  const received = await db
+    .select({ vendorId: files.vendorId, receivedAt: files.receivedAt })
+    .from(files)
+    .where(and(eq(files.caseId, caseId), eq(files.purpose, 'proposal')));
+  const first = new Map<string, number>();
+  const note = (vendorId: string, at: Date) => first.set(vendorId, Math.min(first.get(vendorId) ?? Infinity, at.getTime()));
+  for (const f of received) note(f.vendorId, f.receivedAt);
+  for (const p of priced) if (p.price !== null) note(p.vendorId, p.updatedAt);
+  const withdrawn = new Set(priced.filter((p) => p.withdrawnAt).map((p) => p.vendorId));
+  const ids = [...first.keys()].filter((id) => !withdrawn.has(id));
+  if (ids.length === 0) return [];
+  const names = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(inArray(vendors.id, ids));
+  return ids
+    .sort((a, b) => first.get(a)! - first.get(b)! || a.localeCompare(b))
+    .map((vendorId, i) => ({
+      vendorId,
+      vendorName: names.find((n) => n.id === vendorId)?.name ?? '',
+      label: labelOf(i),
+      price: priced.find((p) => p.vendorId === vendorId)?.price ?? null,
+    }));
+}
+
+/** The name an evaluator sees: the letter when the evaluation is anonymised. */
+export const shownName = (vendor: EvaluatedVendor, anonymize: boolean) => (anonymize ? vendor.label : vendor.vendorName);
+
+/** A file name an evaluator may see: under anonymisation the vendor's letter and a number, keeping the extension. */
+export function shownFileName(name: string, vendor: EvaluatedVendor, index: number, anonymize: boolean): string {
+  if (!anonymize) return name;
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? '';
+  return `${vendor.label}_提出資料${index + 1}${ext}`;
+}
+
+/** The caller as a cleared member of the committee (assigned and declared no conflict), or 404/403. */
+export async function clearedEvaluator(c: Ctx, row: CaseRow) {
+  const user = c.get('user')!;
+  const [member] = await dbOf(c)
+    .select()
+    .from(evaluators)
+    .where(and(eq(evaluators.caseId, row.id), eq(evaluators.userId, user.id)));
+  if (!member) throw notFound('この案件の評価委員ではありません。');
+  if (member.conflict === null) throw new AppError('forbidden', '先に利害関係の有無を申告してください。');
+  if (member.conflict) throw new AppError('forbidden', '利害関係があると申告したため、この案件の評価には参加できません。');
+  return member;
+}
+
+export async function isClearedEvaluator(db: Db, caseId: string, userId: string): Promise<boolean> {
+  const [member] = await db
+    .select({ conflict: evaluators.conflict })
+    .from(evaluators)
+    .where(and(eq(evaluators.caseId, caseId), eq(evaluators.userId, userId)));
+  return member?.conflict === false;
+}
+
+export async function declareConflict(c: Ctx, row: CaseRow, input: z.output<typeof coiInput>) {
+  const user = c.get('user')!;
+  return mutate(c, async (tx, audit) => {
+    const [member] = await tx
+      .select()
+      .from(evaluators)
+      .where(and(eq(evaluators.caseId, row.id), eq(evaluators.userId, user.id)))
+      .for('update');
+    if (!member) throw notFound('この案件の評価委員ではありません。');
+    if (member.conflict === true) throw new AppError('conflict', '利害関係ありと申告済みです。変更は事務局にご相談ください。');
+    if (member.conflict === false && !input.conflict) throw new AppError('conflict', '利害関係なしと申告済みです。');
+    const [saved] = await tx
+      .update(evaluators)
+      .set({ conflict: input.conflict, note: input.note ?? null, declaredAt: nowOf(c) })
+      .where(and(eq(evaluators.caseId, row.id), eq(evaluators.userId, user.id)))
+      .returning();
+    await audit({ action: 'evaluation.coi', objectType: 'evaluator', objectId: user.id, caseId: row.id, details: { conflict: input.conflict, note: input.note } });
+    return saved!;
+  });
+}
+
+function assertScoring(row: CaseRow, evaluation: EvaluationRow) {
+  if (evaluation.closedAt) throw new AppError('evaluation_closed');
+  if (row.state !== 'evaluation') throw new AppError('conflict', '案件が「審査中」のときに採点できます。');
+}
+
+export function sheetView(evaluation: EvaluationRow, sheet: SheetRow | undefined) {
+  const scores = sheet?.scores ?? {};
+  return {
+    status: sheet?.status ?? ('draft' as const),
+    scores,
+    total: sheetTotal(rulesOf(evaluation), scores).toNumber(),
+    comment: sheet?.comment ?? '',
+    version: sheet?.version ?? 0,
+    updatedAt: sheet?.updatedAt.toISOString() ?? null,
+    submittedAt: sheet?.submittedAt?.toISOString() ?? null,
+  };
+}
+
+async function lockSheet(tx: Db, caseId: string, evaluatorId: string, vendorId: string) {
+  const [sheet] = await tx
+    .select()
+    .from(sheets)
+    .where(and(eq(sheets.caseId, caseId), eq(sheets.evaluatorId, evaluatorId), eq(sheets.vendorId, vendorId)))
+    .for('update');
+  return sheet;
+}
+
+async function scoringContext(c: Ctx, row: CaseRow, vendorId: string) {
+  const member = await clearedEvaluator(c, row);
+  const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
+  assertScoring(row, evaluation);
+  const vendor = (await evaluatedVendors(dbOf(c), row.id)).find((v) => v.vendorId === vendorId);
+  if (!vendor) throw notFound('指定された提案が見つかりません。');
+  return { member, evaluation, vendor };
+}
+
+/**
+ * Saves a draft sheet. In one transaction the row is locked, then: a submitted sheet is 409 sheet_locked;
+ * a save against an older version than stored is 409 stale_sheet (two tabs never overwrite each other).
+ */
+export async function saveSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof sheetInput>) {
+  const { member, evaluation } = await scoringContext(c, row, vendorId);
+  const problems = sheetProblems(rulesOf(evaluation), input.scores, false);
+  if (problems.length > 0) throw new AppError('validation_error', problems[0]!.message, problems.map((p) => ({ path: `scores.${p.code}`, message: p.message })));
+  return mutate(c, async (tx, audit) => {
+    const current = await lockSheet(tx, row.id, member.userId, vendorId);
+    if (current?.status === 'submitted') throw new AppError('sheet_locked');
+    if (input.version !== undefined && input.version !== (current?.version ?? 0)) throw new AppError('stale_sheet');
+    const now = nowOf(c);
+    const values = { scores: input.scores, comment: input.comment ?? current?.comment ?? '', status: 'draft' as const, version: (current?.version ?? 0) + 1, updatedAt: now };
+    const [saved] = current
+      ? await tx.update(sheets).set(values).where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId))).returning()
+      : await tx.insert(sheets).values({ caseId: row.id, evaluatorId: member.userId, vendorId, ...values }).returning();
+    // the audit trail records that a sheet changed, never its scores
+    await audit({ action: 'sheet.save', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId: row.id, details: { vendorId, version: values.version } });
+    return sheetView(evaluation, saved);
+  });
+}
+
+export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof submitInput>) {
+  const { member, evaluation } = await scoringContext(c, row, vendorId);
+  return mutate(c, async (tx, audit) => {
+    const current = await lockSheet(tx, row.id, member.userId, vendorId);
+    if (current?.status === 'submitted') throw new AppError('sheet_locked');
+    if (input.version !== undefined && input.version !== (current?.version ?? 0)) throw new AppError('stale_sheet');
+    const missing = sheetProblems(rulesOf(evaluation), current?.scores ?? {}, true);
+    if (missing.length > 0) throw new AppError('incomplete_sheet', missing[0]!.message, missing.map((p) => ({ path: `scores.${p.code}`, message: p.message })));
+    const now = nowOf(c);
+    const [saved] = await tx
+      .update(sheets)
+      .set({ status: 'submitted', submittedAt: now, updatedAt: now, version: current!.version + 1 })
+      .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId)))
+      .returning();
+    await audit({ action: 'sheet.submit', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId: row.id, details: { vendorId } });
+    return sheetView(evaluation, saved);
+  });
+}
+
+export async function ownSheet(c: Ctx, row: CaseRow, vendorId: string) {
+  const { member, evaluation, vendor } = await scoringContext(c, row, vendorId).catch(async (err) => {
+    // reading one's own sheet stays possible after the close or outside the scoring state
+    if (!(err instanceof AppError) || (err.code !== 'evaluation_closed' && err.code !== 'conflict')) throw err;
+    const m = await clearedEvaluator(c, row);
+    const { row: e } = await requireEvaluation(dbOf(c), row.id);
+    const v = (await evaluatedVendors(dbOf(c), row.id)).find((x) => x.vendorId === vendorId);
+    if (!v) throw notFound('指定された提案が見つかりません。');
+    return { member: m, evaluation: e, vendor: v };
+  });
+  const [sheet] = await dbOf(c)
+    .select()
+    .from(sheets)
+    .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId)));
+  return { evaluation, vendor, sheet: sheetView(evaluation, sheet) };
+}
+
+/** 差し戻し: the secretariat returns a submitted sheet to its evaluator as a draft, with a recorded reason. */
+export async function reopenSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof reopenInput>) {
+  const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
+  if (evaluation.closedAt) throw new AppError('evaluation_closed');
+  return mutate(c, async (tx, audit) => {
+    const current = await lockSheet(tx, row.id, input.evaluatorId, vendorId);
+    if (!current) throw notFound('指定された採点票が見つかりません。');
+    if (current.status !== 'submitted') throw new AppError('conflict', '提出されていない採点票は差し戻せません。');
+    await tx
+      .update(sheets)
+      .set({ status: 'draft', submittedAt: null, version: current.version + 1, updatedAt: nowOf(c) })
+      .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, input.evaluatorId), eq(sheets.vendorId, vendorId)));
+    await audit({ action: 'sheet.reopen', objectType: 'sheet', objectId: `${input.evaluatorId}:${vendorId}`, caseId: row.id, details: { vendorId, evaluatorId: input.evaluatorId, reason: input.reason } });
+    return { status: 'draft' as const };
+  });
+}
+
+/** Who has submitted how many sheets: counts only, never scores. */
+export async function evaluationProgress(db: Db, caseId: string) {
+  const { committee } = await requireEvaluation(db, caseId);
+  const vendorsToScore = await evaluatedVendors(db, caseId);
+  const people = committee.length
+    ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, committee.map((e) => e.userId)))
+    : [];
+  const submitted = await db
+    .select({ evaluatorId: sheets.evaluatorId, vendorId: sheets.vendorId })
+    .from(sheets)
+    .where(and(eq(sheets.caseId, caseId), eq(sheets.status, 'submitted')));
+  const scoring = new Set(vendorsToScore.map((v) => v.vendorId));
+  return committee
+    .map((e) => ({
+      userId: e.userId,
+      name: people.find((p) => p.id === e.userId)?.name ?? '',
+      declared: e.conflict !== null,
+      conflict: e.conflict === true,
+      submitted: submitted.filter((s) => s.evaluatorId === e.userId && scoring.has(s.vendorId)).length,
+      total: e.conflict === true ? 0 : vendorsToScore.length,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+}
+
+export async function closeEvaluation(c: Ctx, row: CaseRow) {
+  const db = dbOf(c);
+  const { row: evaluation } = await requireEvaluation(db, row.id);
+  if (evaluation.closedAt) throw new AppError('evaluation_closed');
+  const progress = await evaluationProgress(db, row.id);
+  const eligible = progress.filter((p) => !p.conflict);
+  const outstanding = eligible.filter((p) => !p.declared || p.submitted < p.total);
+  if (eligible.length === 0) throw new AppError('sheets_outstanding', '利害関係のない評価委員がいないため、評価を締め切れません。');
+  if (outstanding.length > 0) {
+    throw new AppError('sheets_outstanding', undefined, outstanding.map((p) => ({ userId: p.userId, name: p.name, submitted: p.submitted, total: p.total, declared: p.declared })));
+  }
+  return mutate(c, async (tx, audit) => {
+    const [closed] = await tx
+      .update(evaluations)
+      .set({ closedAt: nowOf(c) })
+      .where(and(eq(evaluations.caseId, row.id)))
+      .returning();
+    const results = await computeResults(tx, row.id, closed!);
+    await audit({
+      action: 'evaluation.close',
+      objectType: 'evaluation',
+      objectId: row.id,
+      caseId: row.id,
+      details: { preferred: results.preferred, runnerUp: results.runnerUp, ranking: results.ranking.map((r) => ({ vendorId: r.vendorId, rank: r.rank, total: r.total, passed: r.passed })) },
+    });
+    return closed!;
+  });
+}
+
+/** The ranking from the submitted sheets of the cleared committee: one query for the sheets, then the pure rules. */
+export async function computeResults(db: Db, caseId: string, evaluation: EvaluationRow): Promise<Ranking & { vendors: EvaluatedVendor[] }> {
+  const committee = await db.select().from(evaluators).where(eq(evaluators.caseId, caseId));
+  const counted = committee.filter((e) => e.conflict === false).map((e) => e.userId).sort();
+  const vendorsToScore = await evaluatedVendors(db, caseId);
+  const submitted = await db
+    .select({ evaluatorId: sheets.evaluatorId, vendorId: sheets.vendorId, scores: sheets.scores })
+    .from(sheets)
+    .where(and(eq(sheets.caseId, caseId), eq(sheets.status, 'submitted')));
+  const ranking = rankProposals(
+    rulesOf(evaluation),
+    vendorsToScore.map((v) => ({ vendorId: v.vendorId, vendorName: v.vendorName, price: v.price })),
+    submitted as { evaluatorId: string; vendorId: string; scores: Record<string, SheetScore> }[],
+    counted,
+  );
+  return { ...ranking, vendors: vendorsToScore };
+}
+
+/** Proposals as an evaluator may see them: lettered names and file names when anonymised. */
+export async function proposalsForEvaluator(db: Db, caseId: string, anonymize: boolean) {
+  const list = await evaluatedVendors(db, caseId);
+  const received = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.caseId, caseId), eq(files.purpose, 'proposal')))
+    .orderBy(asc(files.receivedAt));
+  return list.map((v) => ({
+    vendorId: v.vendorId,
+    vendorName: shownName(v, anonymize),
+    price: v.price,
+    withdrawn: false,
+    files: received.filter((f) => f.vendorId === v.vendorId).map((f, i) => ({ ...fileView(f), name: shownFileName(f.name, v, i, anonymize) })),
+  }));
+}
