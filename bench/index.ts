@@ -1,3 +1,4 @@
+import { benchResults } from './results.ts';
 import { benchUpload } from './upload.ts';
 
 // npm run bench: every figure next to its target; throughput as a ratio to a bare baseline measured in the same run.
@@ -12,6 +13,14 @@ rows.push([
   ok(upload.ratio >= 0.5),
 ]);
 rows.push([`Upload ${upload.sizeMb} MB: peak RSS increase`, `${upload.peakRssIncreaseMb.toFixed(1)} MB`, '≤ 64 MB', ok(upload.peakRssIncreaseMb <= 64)]);
+
+const results = await benchResults();
+rows.push([
+  `Results: ${results.evaluatorCount} evaluators × ${results.vendorCount} vendors × ${results.criterionCount} criteria (embedded DB)`,
+  `${results.medianMs.toFixed(1)} ms (median, warm)`,
+  '< 50 ms',
+  ok(results.medianMs < 50),
+]);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'target', 'result'][i]!.length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

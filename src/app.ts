@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { sessionLoader } from './auth/session.ts';
 import type { AppEnv, Deps } from './context.ts';
-import { isDatabaseUnavailable } from './db/errors.ts';
+import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
 import { auditRoutes } from './routes/api/audit.ts';
@@ -31,6 +31,7 @@ import { surveyPages } from './routes/pages/surveys.tsx';
 import { registerPages } from './routes/pages/register.tsx';
 import { receiptPages } from './routes/pages/receipts.tsx';
 import { vendorWorkPages } from './routes/pages/vendor-work.tsx';
+import { evaluationPages } from './routes/pages/evaluation.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -52,6 +53,7 @@ const asset = (name: string, type: string) => [name, { body: readFileSync(new UR
 const assets = new Map<string, { body: string; type: string }>([
   asset('app.css', 'text/css; charset=utf-8'),
   asset('upload.js', 'text/javascript; charset=utf-8'),
+  asset('sheet.js', 'text/javascript; charset=utf-8'),
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
@@ -171,6 +173,7 @@ export function createApp(deps: Deps) {
   app.route('/', registerPages);
   app.route('/', vendorWorkPages);
   app.route('/', receiptPages);
+  app.route('/', evaluationPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {
@@ -210,6 +213,8 @@ function toAppError(err: unknown): AppError {
     return new AppError('internal');
   }
   if (isDatabaseUnavailable(err)) return new AppError('database_unavailable', undefined, undefined, { 'retry-after': '5' });
+  // two requests creating the same thing at once: the loser is told, nothing half-written remains
+  if (isUniqueViolation(err)) return new AppError('conflict', '同じ内容が同時に登録されました。画面を再読み込みして確認してください。');
   return new AppError('internal');
 }
 

@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { cases, consortia, members, participants, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
+import { cases, consortia, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
@@ -110,11 +110,14 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
       await record(consortiumId, 'vendor.create', 'vendor', id, { name: v.name });
       people.push({ email: v.email, name: v.person, role: 'vendor', vendorId: id });
     }
+    const evaluatorIds: string[] = [];
     for (const p of people) {
       const user = await insertUser(tx, { consortiumId, passwordHash, ...p }, now);
+      if (p.role === 'evaluator') evaluatorIds.push(user.id);
       await record(consortiumId, 'user.create', 'user', user.id, { email: p.email, role: p.role });
     }
     await seedDemoCases(tx, now, consortiumId, memberIds, record, vendorIds);
+    await seedDemoEvaluation(tx, now, consortiumId, memberIds, record, vendorIds, evaluatorIds);
   });
 }
 
@@ -243,4 +246,62 @@ async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds:
     await tx.insert(surveyResponses).values({ surveyId, memberId, ranking, intents: chosen, updatedAt: now });
     await record(consortiumId, 'survey.answer', 'survey_response', memberId, { surveyId });
   }
+}
+
+/** A proposal case whose deadline has passed: three proposals, criteria and a committee ready to score. */
+async function seedDemoEvaluation(
+  tx: Db,
+  now: Date,
+  consortiumId: string,
+  memberIds: Map<string, string>,
+  record: Record_,
+  vendorIds: string[],
+  evaluatorIds: string[],
+) {
+  const day = 86_400_000;
+  const id = newId();
+  await tx.insert(cases).values({
+    id,
+    consortiumId,
+    title: '文書管理・電子決裁システム',
+    description: '公募型プロポーザルにより事業者を選定し、各参加団体が個別に契約します。',
+    method: 'proposal',
+    contractMode: 'individual',
+    fiscalYear: currentFiscalYear(now) + 1,
+    state: 'evaluation',
+    options: [{ code: 'ocr', name: '紙文書の電子化（OCR）' }],
+    apportionment: { method: 'none' },
+    submissionDeadline: new Date(now.getTime() - 3 * day),
+    publishedAt: new Date(now.getTime() - 40 * day),
+    createdAt: now,
+    updatedAt: now,
+  });
+  await record(consortiumId, 'case.create', 'case', id, { title: '文書管理・電子決裁システム' });
+  for (const name of ['熊本県', '八代市', '玉名市', '菊陽町']) {
+    const memberId = memberIds.get(name)!;
+    await tx.insert(participants).values({ caseId: id, memberId, participating: true, options: name === '八代市' ? { ocr: true } : {}, joinedAt: now, lateJoin: false, updatedAt: now });
+    await record(consortiumId, 'participant.join', 'participant', memberId, { caseId: id, member: name });
+  }
+  const prices = [12_800_000, 11_500_000, 13_900_000];
+  for (const [i, vendorId] of vendorIds.entries()) {
+    await tx.insert(proposals).values({ caseId: id, vendorId, price: prices[i]!, updatedAt: new Date(now.getTime() - (10 - i) * day) });
+    await record(consortiumId, 'proposal.price', 'proposal', vendorId, { caseId: id });
+  }
+  await tx.insert(evaluations).values({
+    caseId: id,
+    criteria: [
+      { code: 'func', group: '技術提案', name: '機能要件の充足度', maxPoints: 30, mode: 'points', guidance: '必須機能・追加機能の網羅性と実現方法' },
+      { code: 'ux', group: '技術提案', name: '操作性・職員の使いやすさ', maxPoints: 20, mode: 'grade' },
+      { code: 'support', group: '技術提案', name: '導入支援・運用保守体制', maxPoints: 20, mode: 'grade' },
+      { code: 'lgwan', group: '必須要件', name: 'LGWAN環境での利用', maxPoints: 0, mode: 'pass_fail' },
+      { code: 'price', group: '価格', name: '価格点', maxPoints: 30, mode: 'price' },
+    ],
+    aggregation: 'average',
+    passRatio: '0.6',
+    grades: { A: '1', B: '0.75', C: '0.5', D: '0.25', E: '0' },
+    anonymize: true,
+    updatedAt: now,
+  });
+  await tx.insert(evaluators).values(evaluatorIds.map((userId) => ({ caseId: id, userId })));
+  await record(consortiumId, 'evaluation.set', 'evaluation', id, { evaluators: evaluatorIds.length });
 }

@@ -40,17 +40,47 @@ export interface Sheet {
 
 const scored = (c: Criterion) => c.mode === 'points' || c.mode === 'grade';
 
+// Every sheet value is an exact multiple of 10⁻⁸ point (points have at most 2 decimals; a grade is
+// maxPoints with 2 decimals × a coefficient with at most 6), so sheets add up in integer units —
+// exact, and far cheaper than fractions; fractions take over where evaluators are averaged.
+const UNITS = 100_000_000;
+const gradeUnitCache = new WeakMap<ScoringRules, Map<string, number>>();
+
+function gradeUnits(rules: ScoringRules, criterion: Criterion, grade: Grade): number {
+  let cache = gradeUnitCache.get(rules);
+  if (!cache) gradeUnitCache.set(rules, (cache = new Map()));
+  const key = `${criterion.maxPoints}\u0000${grade}`;
+  let units = cache.get(key);
+  if (units === undefined) {
+    const exact = Fraction.decimal(criterion.maxPoints).mul(rules.grades[grade]).mul(Fraction.of(UNITS));
+    if (exact.d !== 1n) throw new RangeError('a grade coefficient has more than six decimal places');
+    units = Number(exact.n);
+    cache.set(key, units);
+  }
+  return units;
+}
+
+/** A criterion's answer in units of 10⁻⁸ point (pass/fail and price are not points on a sheet). */
+function criterionUnits(rules: ScoringRules, criterion: Criterion, value: SheetScore | undefined): number {
+  if (criterion.mode === 'points' && typeof value === 'number') return Math.round(value * UNITS);
+  if (criterion.mode === 'grade' && typeof value === 'string') return gradeUnits(rules, criterion, value as Grade);
+  return 0;
+}
+
+function sheetUnits(rules: ScoringRules, scores: Record<string, SheetScore>): number {
+  let total = 0;
+  for (const c of rules.criteria) if (scored(c)) total += criterionUnits(rules, c, scores[c.code]);
+  return total;
+}
+
 /** Points a criterion's answer is worth (pass/fail and price are not points on a sheet). */
 export function criterionPoints(rules: ScoringRules, criterion: Criterion, value: SheetScore | undefined): Fraction {
-  if (value === undefined) return Fraction.ZERO;
-  if (criterion.mode === 'points' && typeof value === 'number') return Fraction.decimal(value);
-  if (criterion.mode === 'grade' && typeof value === 'string') return Fraction.decimal(criterion.maxPoints).mul(rules.grades[value]);
-  return Fraction.ZERO;
+  return Fraction.of(criterionUnits(rules, criterion, value), UNITS);
 }
 
 /** An evaluator's technical score on one sheet: the running total the sheet shows. */
 export function sheetTotal(rules: ScoringRules, scores: Record<string, SheetScore>): Fraction {
-  return Fraction.sum(rules.criteria.filter(scored).map((c) => criterionPoints(rules, c, scores[c.code])));
+  return Fraction.of(sheetUnits(rules, scores), UNITS);
 }
 
 /** The maximum an evaluator can give on a sheet. */
@@ -136,8 +166,12 @@ export function rankProposals(rules: ScoringRules, proposals: readonly Proposal[
   const technicalMax = sheetMaximum(rules).mul(rules.aggregation === 'sum' ? Fraction.of(Math.max(n, 1)) : Fraction.ONE);
   const passLine = rules.passRatio.mul(technicalMax);
 
+  const units = new Map<string, number>();
+  for (const e of evaluatorIds) for (const p of proposals) units.set(`${e}\u0000${p.vendorId}`, sheetUnits(rules, scoresOf(e, p.vendorId)));
+  const unitsOf = (evaluatorId: string, vendorId: string) => units.get(`${evaluatorId}\u0000${vendorId}`) ?? 0;
+
   const rows = proposals.map((p, order) => {
-    const perEvaluator = evaluatorIds.map((e) => sheetTotal(rules, scoresOf(e, p.vendorId)));
+    const perEvaluator = evaluatorIds.map((e) => Fraction.of(unitsOf(e, p.vendorId), UNITS));
     const technical = aggregate(rules, perEvaluator);
     let price = Fraction.ZERO;
     if (p.price !== null && lowest !== null) {
@@ -189,17 +223,19 @@ export function rankProposals(rules: ScoringRules, proposals: readonly Proposal[
       byVendor: Object.fromEntries(
         proposals.map((p) => {
           if (n === 0) return [p.vendorId, 0];
-          const values = evaluatorIds.map((e) => {
+          let sum = 0;
+          for (const e of evaluatorIds) {
             const v = scoresOf(e, p.vendorId)[c.code];
-            return c.mode === 'pass_fail' ? (v === true ? Fraction.ONE : Fraction.ZERO) : criterionPoints(rules, c, v);
-          });
-          return [p.vendorId, Fraction.sum(values).div(Fraction.of(n)).toNumber()];
+            sum += c.mode === 'pass_fail' ? (v === true ? UNITS : 0) : criterionUnits(rules, c, v);
+          }
+          // for display only
+          return [p.vendorId, sum / UNITS / n];
         }),
       ),
     }));
   const evaluatorTotals = evaluatorIds.map((e) => ({
     evaluatorId: e,
-    byVendor: Object.fromEntries(proposals.map((p) => [p.vendorId, sheetTotal(rules, scoresOf(e, p.vendorId)).toNumber()])),
+    byVendor: Object.fromEntries(proposals.map((p) => [p.vendorId, unitsOf(e, p.vendorId) / UNITS])),
   }));
 
   return {

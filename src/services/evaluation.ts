@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Grade, type SheetScore, evaluations, evaluators, files, proposals, sheets, users, vendors } from '../../schema/index.ts';
+import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
@@ -154,27 +154,7 @@ const labelOf = (i: number) => (i < 26 ? `提案者${String.fromCharCode(65 + i)
  * 提案者A, B, C… in the order they first submitted (a stable order that says nothing about names).
  */
 export async function evaluatedVendors(db: Db, caseId: string): Promise<EvaluatedVendor[]> {
-  const priced = await db.select().from(proposals).where(eq(proposals.caseId, caseId));
-  const received = await db
-    .select({ vendorId: files.vendorId, receivedAt: files.receivedAt })
-    .from(files)
-    .where(and(eq(files.caseId, caseId), eq(files.purpose, 'proposal')));
-  const first = new Map<string, number>();
-  const note = (vendorId: string, at: Date) => first.set(vendorId, Math.min(first.get(vendorId) ?? Infinity, at.getTime()));
-  for (const f of received) note(f.vendorId, f.receivedAt);
-  for (const p of priced) if (p.price !== null) note(p.vendorId, p.updatedAt);
-  const withdrawn = new Set(priced.filter((p) => p.withdrawnAt).map((p) => p.vendorId));
-  const ids = [...first.keys()].filter((id) => !withdrawn.has(id));
-  if (ids.length === 0) return [];
-  const names = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(inArray(vendors.id, ids));
-  return ids
-    .sort((a, b) => first.get(a)! - first.get(b)! || a.localeCompare(b))
-    .map((vendorId, i) => ({
-      vendorId,
-      vendorName: names.find((n) => n.id === vendorId)?.name ?? '',
-      label: labelOf(i),
-      price: priced.find((p) => p.vendorId === vendorId)?.price ?? null,
-    }));
+  return vendorsFrom(await resultsInputs(db, caseId, false));
 }
 
 /** The name an evaluator sees: the letter when the evaluation is anonymised. */
@@ -247,7 +227,16 @@ export function sheetView(evaluation: EvaluationRow, sheet: SheetRow | undefined
   };
 }
 
+/**
+ * Locks one evaluator's sheets for the rest of the transaction. The committee row is locked first: a
+ * sheet not yet written has no row to lock, and two first saves must still queue, not collide.
+ */
 async function lockSheet(tx: Db, caseId: string, evaluatorId: string, vendorId: string) {
+  await tx
+    .select({ userId: evaluators.userId })
+    .from(evaluators)
+    .where(and(eq(evaluators.caseId, caseId), eq(evaluators.userId, evaluatorId)))
+    .for('update');
   const [sheet] = await tx
     .select()
     .from(sheets)
@@ -394,20 +383,69 @@ export async function closeEvaluation(c: Ctx, row: CaseRow) {
   });
 }
 
-/** The ranking from the submitted sheets of the cleared committee: one query for the sheets, then the pure rules. */
+interface ResultsInputs {
+  counted: string[] | null;
+  priced: { vendorId: string; price: number | null; updatedAt: string; withdrawn: boolean }[] | null;
+  firstFiles: { vendorId: string; receivedAt: string }[] | null;
+  names: { id: string; name: string }[] | null;
+  submitted: { evaluatorId: string; vendorId: string; scores: Record<string, SheetScore> }[] | null;
+}
+
+/** Everything the ranking needs, in one round trip: the cleared committee, the proposals and the submitted sheets. */
+async function resultsInputs(db: Db, caseId: string, withSheets: boolean): Promise<ResultsInputs> {
+  const submittedSheets = withSheets
+    ? sql`(select json_agg(json_build_object('evaluatorId', evaluator_id, 'vendorId', vendor_id, 'scores', scores)) from sheets where case_id = ${caseId} and status = 'submitted')`
+    : sql`null`;
+  const result = await db.execute(sql`
+    select
+      (select json_agg(user_id order by user_id) from evaluators where case_id = ${caseId} and conflict = false) as counted,
+      (select json_agg(json_build_object('vendorId', vendor_id, 'price', price, 'updatedAt', updated_at, 'withdrawn', withdrawn_at is not null))
+         from proposals where case_id = ${caseId}) as priced,
+      (select json_agg(json_build_object('vendorId', vendor_id, 'receivedAt', first))
+         from (select vendor_id, min(received_at) as first from files where case_id = ${caseId} and purpose = 'proposal' group by vendor_id) f) as "firstFiles",
+      (select json_agg(json_build_object('id', v.id, 'name', v.name)) from vendors v join cases c on c.consortium_id = v.consortium_id where c.id = ${caseId}) as names,
+      ${submittedSheets} as submitted
+  `);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  const row = rows[0] ?? {};
+  // one driver hands json back parsed, the other as text
+  const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  return {
+    counted: parse(row.counted),
+    priced: parse(row.priced),
+    firstFiles: parse(row.firstFiles),
+    names: parse(row.names),
+    submitted: parse(row.submitted),
+  };
+}
+
+/** Lettered proposals from the rows of `resultsInputs`, in the order `evaluatedVendors` gives. */
+function vendorsFrom(inputs: ResultsInputs): EvaluatedVendor[] {
+  const first = new Map<string, number>();
+  const note = (vendorId: string, at: string) => first.set(vendorId, Math.min(first.get(vendorId) ?? Infinity, new Date(at).getTime()));
+  for (const f of inputs.firstFiles ?? []) note(f.vendorId, f.receivedAt);
+  for (const p of inputs.priced ?? []) if (p.price !== null) note(p.vendorId, p.updatedAt);
+  const withdrawn = new Set((inputs.priced ?? []).filter((p) => p.withdrawn).map((p) => p.vendorId));
+  return [...first.keys()]
+    .filter((id) => !withdrawn.has(id))
+    .sort((a, b) => first.get(a)! - first.get(b)! || a.localeCompare(b))
+    .map((vendorId, i) => ({
+      vendorId,
+      vendorName: inputs.names?.find((n) => n.id === vendorId)?.name ?? '',
+      label: labelOf(i),
+      price: (inputs.priced ?? []).find((p) => p.vendorId === vendorId)?.price ?? null,
+    }));
+}
+
+/** The ranking from the submitted sheets of the cleared committee: one query, then the pure rules. */
 export async function computeResults(db: Db, caseId: string, evaluation: EvaluationRow): Promise<Ranking & { vendors: EvaluatedVendor[] }> {
-  const committee = await db.select().from(evaluators).where(eq(evaluators.caseId, caseId));
-  const counted = committee.filter((e) => e.conflict === false).map((e) => e.userId).sort();
-  const vendorsToScore = await evaluatedVendors(db, caseId);
-  const submitted = await db
-    .select({ evaluatorId: sheets.evaluatorId, vendorId: sheets.vendorId, scores: sheets.scores })
-    .from(sheets)
-    .where(and(eq(sheets.caseId, caseId), eq(sheets.status, 'submitted')));
+  const inputs = await resultsInputs(db, caseId, true);
+  const vendorsToScore = vendorsFrom(inputs);
   const ranking = rankProposals(
     rulesOf(evaluation),
-    vendorsToScore.map((v) => ({ vendorId: v.vendorId, vendorName: v.vendorName, price: v.price })),
-    submitted as { evaluatorId: string; vendorId: string; scores: Record<string, SheetScore> }[],
-    counted,
+    vendorsToScore.map((v) => ({ vendorId: v.vendorId, vendorName: v.vendorName, price: v.price === null ? null : Number(v.price) })),
+    inputs.submitted ?? [],
+    inputs.counted ?? [],
   );
   return { ...ranking, vendors: vendorsToScore };
 }

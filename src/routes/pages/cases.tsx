@@ -23,6 +23,7 @@ import {
 } from '../../services/cases.ts';
 import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
+import { findEvaluation } from '../../services/evaluation.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from './vendor-work.tsx';
 import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
@@ -202,6 +203,8 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const ownMember = user.role === 'member' ? matrix.find((m) => m.member.id === user.memberId) : undefined;
   const status = problems.error ? 400 : 200;
   const rfi = await findRfi(dbOf(c), row.id);
+  const evaluation = user.role === 'evaluator' ? await findEvaluation(dbOf(c), row.id) : null;
+  const committee = evaluation?.committee.some((e) => e.userId === user.id) ?? false;
   const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
 
   return renderPage(
@@ -245,6 +248,24 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               </li>
             ) : null}
           </ul>
+        </section>
+      ) : null}
+
+      {user.role === 'evaluator' && committee ? (
+        <section aria-labelledby="evaluate-heading">
+          <h2 id="evaluate-heading">評価委員の手続き</h2>
+          <p>
+            <a href={`/cases/${row.id}/evaluate`}>提案を評価する（利害関係の申告・採点）</a>
+          </p>
+        </section>
+      ) : null}
+
+      {user.role === 'secretariat' && row.method !== 'competitive_bid' ? (
+        <section aria-labelledby="evaluation-heading">
+          <h2 id="evaluation-heading">提案の評価</h2>
+          <p>
+            <a href={`/cases/${row.id}/evaluation`}>評価基準・評価委員の設定、進み具合、評価結果</a>
+          </p>
         </section>
       ) : null}
 

@@ -1,0 +1,685 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type Criterion, sheets, users } from '../../../schema/index.ts';
+import type { AppEnv, Ctx } from '../../context.ts';
+import { dbOf } from '../../context.ts';
+import type { CaseRow } from '../../db/cases.ts';
+import { gradeLetters } from '../../domain/scoring.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { parseWith } from '../../http/json.ts';
+import { loadCase } from '../../services/case-access.ts';
+import {
+  closeEvaluation,
+  coiInput,
+  computeResults,
+  declareConflict,
+  evaluationInput,
+  evaluationProgress,
+  evaluationView,
+  findEvaluation,
+  ownSheet,
+  proposalsForEvaluator,
+  reopenInput,
+  reopenSheet,
+  saveSheet,
+  setEvaluation,
+  sheetInput,
+  submitSheet,
+  evaluatedVendors,
+} from '../../services/evaluation.ts';
+import { BarChart } from '../../views/bar-chart.tsx';
+import { sizeLabel } from '../../views/files.tsx';
+import { yen } from '../../views/format.ts';
+import { Layout } from '../../views/layout.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { renderPage } from '../../views/render.ts';
+import { type Form, field, formError, isFormError, readForm } from './form.ts';
+
+const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
+const aggregationLabels = { average: '平均', sum: '合計', trimmed_mean: '最高点・最低点を除いた平均' } as const;
+const round2 = (n: number) => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+
+function BackLink({ row }: { row: CaseRow }) {
+  return (
+    <p>
+      <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
+    </p>
+  );
+}
+
+/** The evaluator's start page: the declaration first, then the proposals and each sheet's status. */
+async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
+  const { user, row } = await loadCase(c, caseId, 'evaluator');
+  const found = await findEvaluation(dbOf(c), row.id);
+  const member = found?.committee.find((e) => e.userId === user.id);
+  if (!found || !member) throw notFound('この案件の評価委員ではありません。');
+  const page = (body: Child, status: ContentfulStatusCode = 200) =>
+    renderPage(
+      c,
+      <Layout title={`評価 | ${row.title}`} user={user}>
+        <BackLink row={row} />
+        <h1>提案の評価</h1>
+        <ErrorBox message={error} />
+        {body}
+      </Layout>,
+      error ? 400 : status,
+    );
+  if (member.conflict === null) {
+    return page(
+      <form method="post" action={`/cases/${row.id}/evaluate/coi`} class="card">
+        <h2>利害関係の申告</h2>
+        <p>評価を始める前に、提案者との利害関係（役員・親族関係、取引関係など）の有無を申告してください。申告は記録に残ります。申告するまで提案書は表示されません。</p>
+        <fieldset>
+          <legend>利害関係</legend>
+          <label class="checkbox">
+            <input type="radio" name="conflict" value="false" required />
+            提案者との利害関係はありません
+          </label>
+          <label class="checkbox">
+            <input type="radio" name="conflict" value="true" />
+            利害関係があります（この案件の評価には参加しません）
+          </label>
+        </fieldset>
+        <label for="coi-note">補足（任意）</label>
+        <textarea id="coi-note" name="note" rows={2} />
+        <button class="primary" type="submit">
+          申告する
+        </button>
+      </form>,
+    );
+  }
+  if (member.conflict) {
+    return page(<p class="notice">利害関係があると申告したため、この案件の評価には参加しません。</p>);
+  }
+  const proposals = await proposalsForEvaluator(dbOf(c), row.id, found.row.anonymize);
+  const mine = await dbOf(c)
+    .select({ vendorId: sheets.vendorId, status: sheets.status })
+    .from(sheets)
+    .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, user.id)));
+  const statusOf = (vendorId: string) => mine.find((s) => s.vendorId === vendorId)?.status;
+  return page(
+    <>
+      <p>
+        集計方法: {aggregationLabels[found.row.aggregation]}／ 最低基準点: 技術点の満点の{Math.round(Number(found.row.passRatio) * 100)}%
+        {found.row.closedAt ? '／ 評価は締め切られました。' : row.state !== 'evaluation' ? '／ 採点は案件が「審査中」になってからできます。' : ''}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <caption>提案と採点票</caption>
+          <thead>
+            <tr>
+              <th scope="col">提案者</th>
+              <th scope="col">提出資料</th>
+              <th scope="col">採点票</th>
+            </tr>
+          </thead>
+          <tbody>
+            {proposals.map((p) => {
+              const status = statusOf(p.vendorId);
+              return (
+                <tr>
+                  <th scope="row">{p.vendorName}</th>
+                  <td>
+                    {p.files.map((f) => (
+                      <div>
+                        <a href={`/api/files/${f.id}`}>{f.name}</a>（{sizeLabel(f.size)}）
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    <span class={status === 'submitted' ? 'status-submitted' : 'status-draft'}>{status === 'submitted' ? '提出済み' : status === 'draft' ? '一時保存中' : '未着手'}</span>{' '}
+                    <a href={`/cases/${row.id}/evaluate/${p.vendorId}`}>{status === 'submitted' ? '内容を見る' : '採点する'}</a>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>,
+  );
+}
+
+function scoresFromForm(form: Form, criteria: Criterion[]) {
+  const scores: Record<string, number | string | boolean> = {};
+  for (const criterion of criteria) {
+    const raw = field(form, `score_${criterion.code}`).trim();
+    if (raw === '' || criterion.mode === 'price') continue;
+    if (criterion.mode === 'points') scores[criterion.code] = Number(raw.replace(/[０-９．]/g, (d) => (d === '．' ? '.' : String.fromCharCode(d.charCodeAt(0) - 0xfee0))));
+    else if (criterion.mode === 'pass_fail') scores[criterion.code] = raw === 'true';
+    else scores[criterion.code] = raw;
+  }
+  return scores;
+}
+
+async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { message: string; fields: Record<string, string>; status: ContentfulStatusCode }, posted?: Form) {
+  const { user, row } = await loadCase(c, caseId, 'evaluator');
+  const { evaluation, vendor, sheet } = await ownSheet(c, row, vendorId);
+  const name = evaluation.anonymize ? vendor.label : vendor.vendorName;
+  const locked = sheet.status === 'submitted' || evaluation.closedAt !== null || row.state !== 'evaluation';
+  const value = (code: string) => (posted ? field(posted, `score_${code}`) : sheet.scores[code] === undefined ? '' : String(sheet.scores[code]));
+  const groups = [...new Set(evaluation.criteria.map((cr) => cr.group ?? ''))];
+  const done = c.req.query('done');
+  return renderPage(
+    c,
+    <Layout title={`採点票 ${name} | ${row.title}`} user={user}>
+      <p>
+        <a href={`/cases/${row.id}/evaluate`}>提案の一覧へ戻る</a>
+      </p>
+      <h1>採点票: {name}</h1>
+      <SuccessBox message={done === 'save' ? '一時保存しました。' : done === 'submit' ? '提出しました。提出後は変更できません（事務局による差し戻しを除く）。' : undefined} />
+      <ErrorBox message={problem?.message} />
+      {sheet.status === 'submitted' ? <p class="notice">この採点票は提出済みです。</p> : null}
+      <form method="post" action={`/cases/${row.id}/evaluate/${vendorId}`} data-sheet-api={`/api/cases/${row.id}/evaluation/sheets/${vendorId}`} novalidate>
+        <input type="hidden" name="version" value={String(sheet.version)} />
+        <div class="total-box" aria-live="polite">
+          技術点の合計: <output id="running-total">{round2(sheet.total)}</output> 点 <span id="save-status" class="muted" role="status" />
+        </div>
+        {groups.map((group) => (
+          <fieldset>
+            <legend>{group || '評価項目'}</legend>
+            {evaluation.criteria
+              .filter((cr) => (cr.group ?? '') === group)
+              .map((cr) => {
+                const id = `score-${cr.code}`;
+                const error = problem?.fields[cr.code];
+                const describedBy = `${id}-meta ${id}-error`;
+                return (
+                  <div class="criterion">
+                    <label for={id}>{cr.name}</label>
+                    <p class="meta" id={`${id}-meta`}>
+                      {modeLabels[cr.mode]}
+                      {cr.mode === 'points' || cr.mode === 'grade' || cr.mode === 'price' ? `・配点 ${round2(cr.maxPoints)}点` : ''}
+                      {cr.guidance ? `・${cr.guidance}` : ''}
+                    </p>
+                    {cr.mode === 'points' ? (
+                      <input
+                        id={id}
+                        class="score"
+                        name={`score_${cr.code}`}
+                        type="number"
+                        min="0"
+                        max={String(cr.maxPoints)}
+                        step="0.01"
+                        inputmode="decimal"
+                        value={value(cr.code)}
+                        disabled={locked}
+                        data-criterion={cr.code}
+                        data-mode="points"
+                        aria-describedby={describedBy}
+                        aria-invalid={error ? 'true' : 'false'}
+                      />
+                    ) : cr.mode === 'grade' ? (
+                      <select id={id} name={`score_${cr.code}`} disabled={locked} data-criterion={cr.code} data-mode="grade" data-max={String(cr.maxPoints)} aria-describedby={describedBy}>
+                        <option value="" data-coefficient="0">
+                          （未評価）
+                        </option>
+                        {gradeLetters.map((g) => (
+                          <option value={g} selected={value(cr.code) === g} data-coefficient={evaluation.grades[g]}>
+                            {g}（{round2(cr.maxPoints * Number(evaluation.grades[g]))}点）
+                          </option>
+                        ))}
+                      </select>
+                    ) : cr.mode === 'pass_fail' ? (
+                      <select id={id} name={`score_${cr.code}`} disabled={locked} data-criterion={cr.code} data-mode="pass_fail" aria-describedby={describedBy}>
+                        <option value="">（未評価）</option>
+                        <option value="true" selected={value(cr.code) === 'true'}>
+                          適
+                        </option>
+                        <option value="false" selected={value(cr.code) === 'false'}>
+                          不適
+                        </option>
+                      </select>
+                    ) : (
+                      <p id={id}>提案価格 {vendor.price === null ? '（未登録）' : yen(vendor.price)} から、評価の締切後に自動で計算されます。</p>
+                    )}
+                    <p class="field-error" id={`${id}-error`}>
+                      {error ?? ''}
+                    </p>
+                  </div>
+                );
+              })}
+          </fieldset>
+        ))}
+        <label for="comment">講評（任意）</label>
+        <textarea id="comment" name="comment" rows={3} disabled={locked}>
+          {posted ? field(posted, 'comment') : sheet.comment}
+        </textarea>
+        {locked ? null : (
+          <div class="actions">
+            <button class="secondary" type="submit" name="action" value="save">
+              一時保存
+            </button>
+            <button class="primary" type="submit" name="action" value="submit">
+              提出
+            </button>
+          </div>
+        )}
+      </form>
+      <script src="/assets/sheet.js" defer />
+    </Layout>,
+    problem ? problem.status : 200,
+  );
+}
+
+function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evaluation: ReturnType<typeof evaluationView> | null; candidates: { id: string; name: string }[] }) {
+  const rows: (Criterion | null)[] = [...(evaluation?.criteria ?? []), null, null, null];
+  const grades = evaluation?.grades ?? { A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 };
+  return (
+    <form method="post" action={`/cases/${row.id}/evaluation`} class="card">
+      <h2>評価基準と評価委員</h2>
+      <div class="table-wrap">
+        <table>
+          <caption>評価項目（項目名を空にした行は削除されます）</caption>
+          <thead>
+            <tr>
+              <th scope="col">コード</th>
+              <th scope="col">区分</th>
+              <th scope="col">項目名</th>
+              <th scope="col">配点</th>
+              <th scope="col">方式</th>
+              <th scope="col">評価の視点</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((cr, i) => (
+              <tr>
+                <td>
+                  <input type="text" name="c_code" value={cr?.code ?? ''} aria-label={`${i + 1}行目のコード`} />
+                </td>
+                <td>
+                  <input type="text" name="c_group" value={cr?.group ?? ''} aria-label={`${i + 1}行目の区分`} />
+                </td>
+                <td>
+                  <input type="text" name="c_name" value={cr?.name ?? ''} aria-label={`${i + 1}行目の項目名`} />
+                </td>
+                <td>
+                  <input type="text" name="c_max" inputmode="decimal" value={cr ? String(cr.maxPoints) : ''} aria-label={`${i + 1}行目の配点`} />
+                </td>
+                <td>
+                  <select name="c_mode" aria-label={`${i + 1}行目の方式`}>
+                    {Object.entries(modeLabels).map(([m, label]) => (
+                      <option value={m} selected={cr?.mode === m}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input type="text" name="c_guidance" value={cr?.guidance ?? ''} aria-label={`${i + 1}行目の評価の視点`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="grid4">
+        <div>
+          <label for="aggregation">集計方法</label>
+          <select id="aggregation" name="aggregation">
+            {Object.entries(aggregationLabels).map(([k, label]) => (
+              <option value={k} selected={evaluation?.aggregation === k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="passRatio">最低基準点（満点に対する割合）</label>
+          <input id="passRatio" name="passRatio" type="text" inputmode="decimal" value={String(evaluation?.passRatio ?? 0.6)} />
+        </div>
+        {gradeLetters.map((g) => (
+          <div>
+            <label for={`grade-${g}`}>段階 {g} の係数</label>
+            <input id={`grade-${g}`} name={`grade_${g}`} type="text" inputmode="decimal" value={String(grades[g])} />
+          </div>
+        ))}
+      </div>
+      <fieldset>
+        <legend>評価委員</legend>
+        {candidates.map((p) => (
+          <label class="checkbox">
+            <input type="checkbox" name="evaluatorIds" value={p.id} checked={evaluation?.evaluatorIds.includes(p.id) ?? false} />
+            {p.name}
+          </label>
+        ))}
+      </fieldset>
+      <label class="checkbox">
+        <input type="checkbox" name="anonymize" checked={evaluation?.anonymize ?? false} />
+        評価委員には提案者名を伏せ、「提案者A・B・C…」と表示する
+      </label>
+      <button class="primary" type="submit">
+        評価基準を保存
+      </button>
+    </form>
+  );
+}
+
+async function adminPage(c: Ctx, caseId: string, error?: string) {
+  const { user, row } = await loadCase(c, caseId, 'secretariat');
+  const db = dbOf(c);
+  const found = await findEvaluation(db, row.id);
+  const candidates = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.consortiumId, row.consortiumId), eq(users.role, 'evaluator')))
+    .orderBy(asc(users.name));
+  const view = found ? evaluationView(found.row, found.committee) : null;
+  const progress = found ? await evaluationProgress(db, row.id) : [];
+  const vendorsToScore = found ? await evaluatedVendors(db, row.id) : [];
+  const started = progress.some((p) => p.submitted > 0);
+  const results = found?.row.closedAt ? await computeResults(db, row.id, found.row) : null;
+  const nameOf = (id: string) => progress.find((p) => p.userId === id)?.name ?? '';
+  const done = c.req.query('done');
+  return renderPage(
+    c,
+    <Layout title={`評価の管理 | ${row.title}`} user={user}>
+      <BackLink row={row} />
+      <h1>提案の評価（事務局）</h1>
+      <SuccessBox message={done === 'setup' ? '評価基準を保存しました。' : done === 'reopen' ? '採点票を差し戻しました。' : done === 'close' ? '評価を締め切りました。結果は下のとおりです。' : undefined} />
+      <ErrorBox message={error} />
+      {found && !started && !found.row.closedAt ? <EvaluationSetup row={row} evaluation={view} candidates={candidates} /> : null}
+      {!found ? <EvaluationSetup row={row} evaluation={null} candidates={candidates} /> : null}
+      {found ? (
+        <section aria-labelledby="progress-heading">
+          <h2 id="progress-heading">進み具合</h2>
+          <p>
+            評価する提案: {vendorsToScore.length}件 ／ 集計方法: {aggregationLabels[found.row.aggregation]}
+            {found.row.anonymize ? ' ／ 評価委員には提案者名を伏せています' : ''}
+          </p>
+          <table>
+            <caption>評価委員ごとの提出状況（点数は表示しません）</caption>
+            <thead>
+              <tr>
+                <th scope="col">評価委員</th>
+                <th scope="col">利害関係の申告</th>
+                <th scope="col" class="num">提出済み／採点票</th>
+              </tr>
+            </thead>
+            <tbody>
+              {progress.map((p) => (
+                <tr>
+                  <th scope="row">{p.name}</th>
+                  <td>{!p.declared ? '未申告' : p.conflict ? '利害関係あり（除外）' : '利害関係なし'}</td>
+                  <td class="num">
+                    {p.submitted} / {p.total}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!found.row.closedAt ? (
+            <div class="actions">
+              <form method="post" action={`/cases/${row.id}/evaluation/close`}>
+                <label class="checkbox">
+                  <input type="checkbox" name="confirm" required />
+                  締め切ると採点票は変更できなくなることを確認しました
+                </label>
+                <button class="primary" type="submit">
+                  評価を締め切る
+                </button>
+              </form>
+            </div>
+          ) : null}
+          {!found.row.closedAt && started ? (
+            <form method="post" action={`/cases/${row.id}/evaluation/reopen`} class="card">
+              <h3>採点票の差し戻し</h3>
+              <div class="grid4">
+                <div>
+                  <label for="reopen-evaluator">評価委員</label>
+                  <select id="reopen-evaluator" name="evaluatorId">
+                    {progress
+                      .filter((p) => p.submitted > 0)
+                      .map((p) => (
+                        <option value={p.userId}>{p.name}</option>
+                      ))}
+                  </select>
+                </div>
+                <div>
+                  <label for="reopen-vendor">提案者</label>
+                  <select id="reopen-vendor" name="vendorId">
+                    {vendorsToScore.map((v) => (
+                      <option value={v.vendorId}>{v.vendorName}</option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+              <label for="reopen-reason">理由（記録に残ります）</label>
+              <input id="reopen-reason" name="reason" type="text" required />
+              <button class="secondary" type="submit">
+                差し戻す
+              </button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+      {results ? (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading">評価結果</h2>
+          <p>
+            優先交渉権者: <strong>{results.ranking.find((r) => r.vendorId === results.preferred)?.vendorName ?? '該当なし'}</strong> ／ 次点:{' '}
+            <strong>{results.ranking.find((r) => r.vendorId === results.runnerUp)?.vendorName ?? '該当なし'}</strong>
+            {results.ranking.some((r) => r.tie && r.passed && r.rank <= 2) ? ' ／ 同点のため、公表した方法で順位を決定してください。' : ''}
+          </p>
+          <div class="table-wrap">
+            <table>
+              <caption>
+                順位（技術点の満点 {round2(results.technicalMax)}点、最低基準点 {round2(results.passLine)}点、評価委員 {results.evaluatorCount}人）
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">順位</th>
+                  <th scope="col">提案者</th>
+                  <th scope="col" class="num">技術点</th>
+                  <th scope="col" class="num">価格点</th>
+                  <th scope="col" class="num">合計点</th>
+                  <th scope="col">判定</th>
+                </tr>
+              </thead>
+              <tbody>
+                {results.ranking.map((r) => (
+                  <tr>
+                    <td class="num">
+                      {r.rank}
+                      {r.tie ? '（同点）' : ''}
+                    </td>
+                    <th scope="row">{r.vendorName}</th>
+                    <td class="num">{round2(r.technical)}</td>
+                    <td class="num">{round2(r.price)}</td>
+                    <td class="num">{round2(r.total)}</td>
+                    <td>{r.passed ? '合格' : r.failedItems.length > 0 ? '不合格（必須項目）' : '不合格（最低基準点未満）'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <BarChart
+            caption="提案者ごとの合計点（技術点と価格点）"
+            legend={['技術点', '価格点']}
+            max={Math.max(...results.ranking.map((r) => r.total), 1)}
+            bars={results.ranking.map((r) => ({
+              label: r.vendorName,
+              parts: [
+                { value: r.technical, title: `技術点 ${round2(r.technical)}` },
+                { value: r.price, title: `価格点 ${round2(r.price)}` },
+              ],
+            }))}
+          />
+          <div class="table-wrap">
+            <table>
+              <caption>評価項目ごとの平均点（適否は「適」とした委員の割合）</caption>
+              <thead>
+                <tr>
+                  <th scope="col">評価項目</th>
+                  {results.ranking.map((r) => (
+                    <th scope="col" class="num">
+                      {r.vendorName}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {results.criterionAverages.map((a) => (
+                  <tr>
+                    <th scope="row">{a.name}</th>
+                    {results.ranking.map((r) => (
+                      <td class="num">{a.mode === 'pass_fail' ? `${Math.round((a.byVendor[r.vendorId] ?? 0) * 100)}%` : round2(a.byVendor[r.vendorId] ?? 0)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="table-wrap">
+            <table>
+              <caption>評価委員ごとの技術点</caption>
+              <thead>
+                <tr>
+                  <th scope="col">評価委員</th>
+                  {results.ranking.map((r) => (
+                    <th scope="col" class="num">
+                      {r.vendorName}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {results.evaluatorTotals.map((e) => (
+                  <tr>
+                    <th scope="row">{nameOf(e.evaluatorId)}</th>
+                    {results.ranking.map((r) => (
+                      <td class="num">{round2(e.byVendor[r.vendorId] ?? 0)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <a href={`/api/cases/${row.id}/evaluation/results.csv`} download>
+              評価結果をCSVでダウンロード
+            </a>
+          </p>
+        </section>
+      ) : null}
+    </Layout>,
+    error ? 400 : 200,
+  );
+}
+
+function evaluationFromForm(form: Form) {
+  const list = (name: string) => {
+    const v = form[name];
+    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : ''));
+  };
+  const codes = list('c_code');
+  const groups = list('c_group');
+  const maxes = list('c_max');
+  const modes = list('c_mode');
+  const guidance = list('c_guidance');
+  const criteria = list('c_name').flatMap((name, i) =>
+    name === ''
+      ? []
+      : [
+          {
+            code: codes[i] ?? '',
+            ...(groups[i] ? { group: groups[i] } : {}),
+            name,
+            maxPoints: maxes[i] === '' || maxes[i] === undefined ? 0 : Number(maxes[i]),
+            mode: modes[i] ?? 'points',
+            ...(guidance[i] ? { guidance: guidance[i] } : {}),
+          },
+        ],
+  );
+  return {
+    criteria,
+    aggregation: field(form, 'aggregation'),
+    passRatio: Number(field(form, 'passRatio') || '0.6'),
+    grades: Object.fromEntries(gradeLetters.map((g) => [g, Number(field(form, `grade_${g}`))])),
+    evaluatorIds: list('evaluatorIds').filter(Boolean),
+    anonymize: field(form, 'anonymize') === 'on',
+  };
+}
+
+function problemOf(err: AppError) {
+  const details = Array.isArray(err.details) ? (err.details as { path?: string; message?: string }[]) : [];
+  const fields: Record<string, string> = {};
+  for (const d of details) if (d.path?.startsWith('scores.')) fields[d.path.slice(7)] = d.message ?? '';
+  return { message: formError(err), fields, status: err.status };
+}
+
+export const evaluationPages = new Hono<AppEnv>()
+  .get('/cases/:id/evaluate', (c) => evaluatorHome(c, c.req.param('id')))
+  .post('/cases/:id/evaluate/coi', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
+    const form = await readForm(c);
+    try {
+      const conflict = field(form, 'conflict');
+      if (conflict !== 'true' && conflict !== 'false') throw new AppError('validation_error', '利害関係の有無を選んでください。');
+      await declareConflict(c, row, parseWith(coiInput, { conflict: conflict === 'true', note: field(form, 'note') || undefined }));
+      return c.redirect(`/cases/${row.id}/evaluate`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return evaluatorHome(c, row.id, formError(err));
+    }
+  })
+  .get('/cases/:id/evaluate/:vendorId', (c) => sheetPage(c, c.req.param('id'), c.req.param('vendorId')))
+  .post('/cases/:id/evaluate/:vendorId', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
+    const vendorId = c.req.param('vendorId');
+    const form = await readForm(c);
+    try {
+      const { evaluation } = await ownSheet(c, row, vendorId);
+      const version = Number(field(form, 'version'));
+      const saved = await saveSheet(
+        c,
+        row,
+        vendorId,
+        parseWith(sheetInput, { scores: scoresFromForm(form, evaluation.criteria), comment: field(form, 'comment'), version: Number.isInteger(version) ? version : undefined }),
+      );
+      if (field(form, 'action') === 'submit') await submitSheet(c, row, vendorId, { version: saved.version });
+      return c.redirect(`/cases/${row.id}/evaluate/${vendorId}?done=${field(form, 'action') === 'submit' ? 'submit' : 'save'}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return sheetPage(c, row.id, vendorId, problemOf(err), form);
+    }
+  })
+  .get('/cases/:id/evaluation', (c) => adminPage(c, c.req.param('id')))
+  .post('/cases/:id/evaluation', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    try {
+      await setEvaluation(c, row, parseWith(evaluationInput, evaluationFromForm(form)));
+      return c.redirect(`/cases/${row.id}/evaluation?done=setup`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return adminPage(c, row.id, formError(err));
+    }
+  })
+  .post('/cases/:id/evaluation/close', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    try {
+      if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '締め切りの確認にチェックを入れてください。');
+      await closeEvaluation(c, row);
+      return c.redirect(`/cases/${row.id}/evaluation?done=close#results-heading`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const details = Array.isArray(err.details) ? (err.details as { name?: string; submitted?: number; total?: number }[]) : [];
+      const who = details.filter((d) => d.name).map((d) => `${d.name}（${d.submitted}/${d.total}）`).join('、');
+      return adminPage(c, row.id, who ? `${err.message} 未提出: ${who}` : formError(err));
+    }
+  })
+  .post('/cases/:id/evaluation/reopen', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    try {
+      await reopenSheet(c, row, field(form, 'vendorId'), parseWith(reopenInput, { evaluatorId: field(form, 'evaluatorId'), reason: field(form, 'reason') }));
+      return c.redirect(`/cases/${row.id}/evaluation?done=reopen`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return adminPage(c, row.id, formError(err));
+    }
+  });
