@@ -2,3 +2,4 @@ export * from './tenancy.ts';
 export * from './cases.ts';
 export * from './vendor-side.ts';
 export * from './evaluation.ts';
+export * from './bidding.ts';

@@ -12,6 +12,7 @@ import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
+import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { consortiumRoutes } from './routes/api/consortia.ts';
 import { evaluationRoutes } from './routes/api/evaluation.ts';
@@ -32,6 +33,7 @@ import { registerPages } from './routes/pages/register.tsx';
 import { receiptPages } from './routes/pages/receipts.tsx';
 import { vendorWorkPages } from './routes/pages/vendor-work.tsx';
 import { evaluationPages } from './routes/pages/evaluation.tsx';
+import { biddingPages } from './routes/pages/bidding.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -54,6 +56,7 @@ const assets = new Map<string, { body: string; type: string }>([
   asset('app.css', 'text/css; charset=utf-8'),
   asset('upload.js', 'text/javascript; charset=utf-8'),
   asset('sheet.js', 'text/javascript; charset=utf-8'),
+  asset('bids-count.js', 'text/javascript; charset=utf-8'),
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
@@ -162,6 +165,7 @@ export function createApp(deps: Deps) {
   app.route('/api', surveyRoutes);
   app.route('/api', rfiRoutes);
   app.route('/api', evaluationRoutes);
+  app.route('/api', biddingRoutes);
   app.route('/api', proposalRoutes);
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
@@ -174,6 +178,7 @@ export function createApp(deps: Deps) {
   app.route('/', vendorWorkPages);
   app.route('/', receiptPages);
   app.route('/', evaluationPages);
+  app.route('/', biddingPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

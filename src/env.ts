@@ -57,6 +57,13 @@ const envSchema = z
     SESSION_MAX_HOURS: integer('SESSION_MAX_HOURS', 1, 24 * 30, 12),
     DB_POOL_SIZE: integer('DB_POOL_SIZE', 1, 200, 10),
     TRUST_PROXY: flag,
+    SEAL_KEY: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+      .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+        message: '32バイトの鍵を base64 で指定してください（例: openssl rand -base64 32）',
+      }),
   })
   .superRefine((env, ctx) => {
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
@@ -79,6 +86,8 @@ export interface Config {
   sessionMaxMs: number;
   dbPoolSize: number;
   trustProxy: boolean;
+  /** key that seals bid amounts until their opening; without it one is kept in the database */
+  sealKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +112,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     dbPoolSize: e.DB_POOL_SIZE,
     trustProxy: e.TRUST_PROXY ?? false,
+    sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
   };
 }

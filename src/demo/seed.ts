@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { cases, consortia, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
+import { bidRounds, biddings, cases, consortia, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
@@ -118,6 +118,7 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
     }
     await seedDemoCases(tx, now, consortiumId, memberIds, record, vendorIds);
     await seedDemoEvaluation(tx, now, consortiumId, memberIds, record, vendorIds, evaluatorIds);
+    await seedDemoTender(tx, now, consortiumId, memberIds, record);
   });
 }
 
@@ -304,4 +305,45 @@ async function seedDemoEvaluation(
   });
   await tx.insert(evaluators).values(evaluatorIds.map((userId) => ({ caseId: id, userId })));
   await record(consortiumId, 'evaluation.set', 'evaluation', id, { evaluators: evaluatorIds.length });
+}
+
+/** A general competitive tender taking bids: the vendors can bid, the secretariat watches and opens. */
+async function seedDemoTender(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_) {
+  const day = 86_400_000;
+  const id = newId();
+  await tx.insert(cases).values({
+    id,
+    consortiumId,
+    title: 'ビジネスチャットツール（一般競争入札）',
+    description: '仕様書に各団体の利用者数を記載し、落札者と各団体が個別に契約します。',
+    method: 'competitive_bid',
+    contractMode: 'individual',
+    fiscalYear: currentFiscalYear(now) + 1,
+    state: 'open',
+    options: [{ code: 'users', name: '利用者ID数' }],
+    apportionment: { method: 'none' },
+    publishedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await record(consortiumId, 'case.create', 'case', id, { title: 'ビジネスチャットツール（一般競争入札）' });
+  for (const [name, users] of [['熊本県', 800], ['熊本市', 2500], ['人吉市', 300], ['高森町', 60]] as const) {
+    const memberId = memberIds.get(name)!;
+    await tx.insert(participants).values({ caseId: id, memberId, participating: true, options: { users }, joinedAt: now, lateJoin: false, updatedAt: now });
+    await record(consortiumId, 'participant.join', 'participant', memberId, { caseId: id, member: name });
+  }
+  await tx.insert(biddings).values({
+    caseId: id,
+    ceilingPrice: 6_000_000,
+    ceilingPublic: false,
+    floorPrice: 4_800_000,
+    investigationPrice: null,
+    maxRounds: 3,
+    lotSystemValue: 'receipt_ms',
+    taxRate: '0.1',
+    comprehensive: null,
+    updatedAt: now,
+  });
+  await tx.insert(bidRounds).values({ caseId: id, round: 1, deadlineAt: new Date(now.getTime() + 7 * day), openingAt: new Date(now.getTime() + 8 * day) });
+  await record(consortiumId, 'bidding.set', 'bidding', id);
 }

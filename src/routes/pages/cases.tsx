@@ -24,6 +24,7 @@ import {
 import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
+import { findBidding } from '../../services/bidding.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from './vendor-work.tsx';
 import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
@@ -205,6 +206,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const rfi = await findRfi(dbOf(c), row.id);
   const evaluation = user.role === 'evaluator' ? await findEvaluation(dbOf(c), row.id) : null;
   const committee = evaluation?.committee.some((e) => e.userId === user.id) ?? false;
+  const bidding = user.role === 'vendor' && row.method !== 'proposal' ? await findBidding(dbOf(c), row.id) : null;
   const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
 
   return renderPage(
@@ -247,6 +249,11 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
                 <a href={`/cases/${row.id}/submit`}>提案書を提出する・受付票を見る</a>（提出期限 {dateTime(row.submissionDeadline)}）
               </li>
             ) : null}
+            {bidding ? (
+              <li>
+                <a href={`/cases/${row.id}/bid`}>入札する・受付票と開札結果を見る</a>
+              </li>
+            ) : null}
           </ul>
         </section>
       ) : null}
@@ -256,6 +263,15 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           <h2 id="evaluate-heading">評価委員の手続き</h2>
           <p>
             <a href={`/cases/${row.id}/evaluate`}>提案を評価する（利害関係の申告・採点）</a>
+          </p>
+        </section>
+      ) : null}
+
+      {user.role === 'secretariat' && row.method !== 'proposal' ? (
+        <section aria-labelledby="bidding-heading">
+          <h2 id="bidding-heading">入札</h2>
+          <p>
+            <a href={`/cases/${row.id}/bidding`}>入札の設定・受付状況・開札・結果</a>
           </p>
         </section>
       ) : null}

@@ -1,0 +1,110 @@
+import { Fraction } from './fraction.ts';
+import { type LotDraw, type SystemValueSource, drawLot } from './lot.ts';
+
+/**
+ * One round of a general competitive tender (一般競争入札) or a 総合評価 tender, opened:
+ * - a bid above the ceiling (予定価格) is over_ceiling; below the floor (最低制限価格) below_floor
+ *   (invalid); between the floor and the investigation threshold (低入札価格調査基準価格) it is valid
+ *   but marked investigation;
+ * - price mode: the lowest valid bid wins; 総合評価: the highest evaluation value (additive:
+ *   technical + pricePoints × (1 − bid ÷ ceiling); division: technical ÷ bid);
+ * - a tie is broken by the electronic lot;
+ * - no valid bid: a re-bid while rounds remain, else failed (不落);
+ * - a winner below the investigation threshold holds the award: outcome investigation.
+ * Amounts exclude consumption tax; the award adds it, rounded down to the yen.
+ */
+
+export interface BiddingRules {
+  ceilingPrice: number;
+  floorPrice: number | null;
+  investigationPrice: number | null;
+  taxRate: Fraction;
+  lotSource: SystemValueSource;
+  comprehensive: { mode: 'additive' | 'division'; pricePoints: number; technicalScores: Record<string, number> } | null;
+}
+
+export interface RoundBid {
+  vendorId: string;
+  /** yen, tax excluded; null for a declined bid (辞退) */
+  amount: number | null;
+  lotNumber: number;
+  receivedAt: Date;
+}
+
+export type BidStatus = 'valid' | 'over_ceiling' | 'below_floor' | 'investigation' | 'declined' | 'rejected';
+
+export interface OpenedBid {
+  vendorId: string;
+  amount: number | null;
+  status: BidStatus;
+  /** 総合評価 only: the evaluation value the ranking used */
+  evaluationValue?: number;
+}
+
+export interface RoundResult {
+  outcome: 'awarded' | 'rebid' | 'failed' | 'investigation';
+  winner?: { vendorId: string; amount: number; amountWithTax: number };
+  bids: OpenedBid[];
+  lot?: LotDraw;
+}
+
+/** The amount with consumption tax, rounded down to the yen (円未満切り捨て). */
+export function withTax(amount: number, taxRate: Fraction): number {
+  const exact = Fraction.of(amount).mul(Fraction.ONE.add(taxRate));
+  return Number(exact.n / exact.d);
+}
+
+/** The 総合評価 evaluation value of a bid. */
+export function evaluationValue(rules: BiddingRules, vendorId: string, amount: number): Fraction {
+  const c = rules.comprehensive!;
+  const technical = Fraction.decimal(c.technicalScores[vendorId] ?? 0);
+  if (c.mode === 'division') return technical.div(Fraction.of(amount === 0 ? 1 : amount));
+  return technical.add(Fraction.decimal(c.pricePoints).mul(Fraction.ONE.sub(Fraction.of(amount, rules.ceilingPrice))));
+}
+
+export function statusOf(rules: BiddingRules, amount: number | null): BidStatus {
+  if (amount === null) return 'declined';
+  if (amount > rules.ceilingPrice) return 'over_ceiling';
+  if (rules.floorPrice !== null && amount < rules.floorPrice) return 'below_floor';
+  if (rules.investigationPrice !== null && amount < rules.investigationPrice) return 'investigation';
+  return 'valid';
+}
+
+/**
+ * Opens a round. `excluded` are bidders whose low bid was rejected after investigation; `random` gives
+ * the system values of a random-value lot.
+ */
+export function evaluateRound(
+  rules: BiddingRules,
+  bids: readonly RoundBid[],
+  options: { lastRound: boolean; excluded?: readonly string[]; random?: () => number },
+): RoundResult {
+  const excluded = new Set(options.excluded ?? []);
+  const opened: OpenedBid[] = bids.map((b) => {
+    const status = excluded.has(b.vendorId) ? 'rejected' : statusOf(rules, b.amount);
+    const value = rules.comprehensive && b.amount !== null && (status === 'valid' || status === 'investigation') ? evaluationValue(rules, b.vendorId, b.amount).toNumber() : undefined;
+    return { vendorId: b.vendorId, amount: b.amount, status, ...(value === undefined ? {} : { evaluationValue: value }) };
+  });
+  const eligible = bids.filter((b) => {
+    const status = opened.find((o) => o.vendorId === b.vendorId)!.status;
+    return status === 'valid' || status === 'investigation';
+  });
+  if (eligible.length === 0) return { outcome: options.lastRound ? 'failed' : 'rebid', bids: opened };
+
+  // best first: lowest amount, or highest evaluation value under 総合評価
+  const score = (b: RoundBid) => (rules.comprehensive ? evaluationValue(rules, b.vendorId, b.amount!) : Fraction.of(-b.amount!));
+  let best = score(eligible[0]!);
+  for (const b of eligible) if (score(b).cmp(best) > 0) best = score(b);
+  const top = eligible.filter((b) => score(b).equals(best));
+
+  const lot = top.length > 1 ? drawLot(top, rules.lotSource, options.random) : undefined;
+  const winnerBid = lot ? top.find((b) => b.vendorId === lot.winnerVendorId)! : top[0]!;
+  const winner = { vendorId: winnerBid.vendorId, amount: winnerBid.amount!, amountWithTax: withTax(winnerBid.amount!, rules.taxRate) };
+  const outcome = statusOf(rules, winnerBid.amount) === 'investigation' ? 'investigation' : 'awarded';
+  return { outcome, winner, bids: opened, ...(lot ? { lot } : {}) };
+}
+
+/** Bidders who may bid again after a re-bid: those whose bid was only above the ceiling. */
+export function rebidEligible(result: RoundResult): string[] {
+  return result.bids.filter((b) => b.status === 'over_ceiling').map((b) => b.vendorId);
+}

@@ -1,0 +1,513 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { bids as bidsTable, vendors } from '../../../schema/index.ts';
+import type { AppEnv, Ctx } from '../../context.ts';
+import { dbOf, nowOf } from '../../context.ts';
+import type { CaseRow } from '../../db/cases.ts';
+import { withTax } from '../../domain/bidding.ts';
+import { isOnTime } from '../../domain/deadline.ts';
+import { Fraction } from '../../domain/fraction.ts';
+import { AppError } from '../../errors.ts';
+import { parseWith } from '../../http/json.ts';
+import {
+  type OpenedRound,
+  bidInput,
+  biddingInput,
+  decideInvestigation,
+  decisionInput,
+  findBidding,
+  openRound,
+  ownBids,
+  paperBidInput,
+  recordPaperBid,
+  roundInput,
+  setBidding,
+  startRebid,
+  submitBid,
+} from '../../services/bidding.ts';
+import { loadCase } from '../../services/case-access.ts';
+import { RoundResultView, lotSourceLabels } from '../../views/bid-views.tsx';
+import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
+import { Layout } from '../../views/layout.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { renderPage } from '../../views/render.ts';
+import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
+
+const back = (row: CaseRow) => (
+  <p>
+    <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
+  </p>
+);
+
+async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: ContentfulStatusCode = 400, confirm?: { amount: number; lotNumber: number }) {
+  const { user, row } = await loadCase(c, caseId, 'vendor');
+  const found = await findBidding(dbOf(c), row.id);
+  if (!found) throw new AppError('not_found', 'この案件には入札の設定がありません。');
+  const { config, rounds } = found;
+  const current = rounds.at(-1)!;
+  const mine = await ownBids(dbOf(c), row, user.vendorId!);
+  const submitted = mine.find((b) => b.round === current.round);
+  const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted;
+  const opened = rounds.filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  const taxRate = Fraction.decimal(config.taxRate);
+  const done = c.req.query('done');
+  return renderPage(
+    c,
+    <Layout title={`入札 | ${row.title}`} user={user}>
+      {back(row)}
+      <h1>入札（第{current.round}回）</h1>
+      <SuccessBox message={done === 'bid' ? '入札を受け付けました。下の受付票を保存してください。' : done === 'decline' ? '辞退を受け付けました。' : undefined} />
+      <ErrorBox message={error} />
+      <dl class="summary card">
+        <dt>入札締切</dt>
+        <dd>{dateTime(current.deadlineAt)}</dd>
+        <dt>開札日時</dt>
+        <dd>{dateTime(current.openingAt)}</dd>
+        <dt>予定価格</dt>
+        <dd>{config.ceilingPublic ? `${yen(config.ceilingPrice)}（税抜）` : '事後公表'}</dd>
+        <dt>くじの方式</dt>
+        <dd>入力したくじ番号と{lotSourceLabels[config.lotSystemValue]}による電子くじ</dd>
+      </dl>
+      {confirm ? (
+        <form method="post" action={`/cases/${row.id}/bid/confirm`} class="card">
+          <h2>入札内容の確認</h2>
+          <dl class="summary">
+            <dt>入札金額（税抜）</dt>
+            <dd>
+              <strong>{yen(confirm.amount)}</strong>
+            </dd>
+            <dt>参考: 税込金額</dt>
+            <dd>{yen(withTax(confirm.amount, taxRate))}</dd>
+            <dt>くじ番号</dt>
+            <dd>{String(confirm.lotNumber).padStart(3, '0')}</dd>
+          </dl>
+          <p class="notice">入札後は変更も取り消しもできません。金額は開札まで誰にも（事務局にも）見えません。</p>
+          <input type="hidden" name="amount" value={String(confirm.amount)} />
+          <input type="hidden" name="lotNumber" value={String(confirm.lotNumber)} />
+          <div class="actions">
+            <button class="primary" type="submit">
+              この内容で入札する
+            </button>
+            <a href={`/cases/${row.id}/bid`}>修正する</a>
+          </div>
+        </form>
+      ) : open ? (
+        <>
+          <form method="post" action={`/cases/${row.id}/bid`} class="card">
+            <h2>入札書</h2>
+            <label for="amount">入札金額（円・税抜）</label>
+            <input id="amount" name="amount" type="text" inputmode="numeric" required autocomplete="off" />
+            <label for="lotNumber">くじ番号（000〜999の3桁）</label>
+            <input id="lotNumber" name="lotNumber" type="text" inputmode="numeric" pattern="\d{1,3}" maxlength={3} required autocomplete="off" aria-describedby="lot-help" />
+            <p id="lot-help" class="muted">
+              同額の入札があったときの電子くじに使います。
+            </p>
+            <button class="primary" type="submit">
+              確認画面へ
+            </button>
+          </form>
+          <form method="post" action={`/cases/${row.id}/bid/decline`} class="card">
+            <h2>辞退</h2>
+            <label class="checkbox">
+              <input type="checkbox" name="confirm" required />
+              この回の入札を辞退します
+            </label>
+            <button class="secondary" type="submit">
+              辞退する
+            </button>
+          </form>
+        </>
+      ) : !submitted ? (
+        <p class="muted">現在、この回の入札は受け付けていません。</p>
+      ) : null}
+      {mine.length > 0 ? (
+        <section aria-labelledby="receipts-heading">
+          <h2 id="receipts-heading">受付票</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">回</th>
+                <th scope="col">区分</th>
+                <th scope="col">受付日時</th>
+                <th scope="col">ダイジェスト（SHA-256）</th>
+                <th scope="col" class="num">開札後の金額</th>
+              </tr>
+            </thead>
+            <tbody>
+              {mine.map((b) => (
+                <tr>
+                  <td>第{b.round}回</td>
+                  <td>{b.kind === 'declined' ? '辞退' : b.kind === 'paper' ? '紙' : '電子'}</td>
+                  <td>{dateTime(b.receivedAt)}</td>
+                  <td>
+                    <code class="hash">{b.digest}</code>
+                  </td>
+                  <td class="num">{'amount' in b && b.amount !== null && b.amount !== undefined ? yen(b.amount) : '開札前'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p class="muted">開札後は API（/api/cases/{row.id}/bids/mine）で、ダイジェストの計算元の文字列を確認できます。</p>
+        </section>
+      ) : null}
+      {opened.map((r) => (
+        <RoundResultView result={r} />
+      ))}
+    </Layout>,
+    error ? status : 200,
+  );
+}
+
+async function adminBidPage(c: Ctx, caseId: string, error?: string) {
+  const { user, row } = await loadCase(c, caseId, 'secretariat');
+  const db = dbOf(c);
+  const found = await findBidding(db, row.id);
+  const list = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId)).orderBy(asc(vendors.name));
+  const current = found?.rounds.at(-1);
+  const received = current
+    ? await db
+        .select({ vendorId: bidsTable.vendorId, kind: bidsTable.kind, receivedAt: bidsTable.receivedAt })
+        .from(bidsTable)
+        .where(and(eq(bidsTable.caseId, row.id), eq(bidsTable.round, current.round)))
+        .orderBy(asc(bidsTable.receivedAt))
+    : [];
+  const results = (found?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  const last = results.at(-1);
+  const config = found?.config;
+  const now = nowOf(c);
+  const done = c.req.query('done');
+  const nameOf = (id: string) => list.find((v) => v.id === id)?.name ?? '';
+  return renderPage(
+    c,
+    <Layout title={`入札の管理 | ${row.title}`} user={user}>
+      {back(row)}
+      <h1>入札の管理（事務局）</h1>
+      <SuccessBox message={{ setup: '入札の設定を保存しました。', paper: '紙の入札を記録しました。', open: '開札しました。', rebid: '再度入札の回を設けました。', decision: '調査の結果を記録しました。' }[done ?? '']} />
+      <ErrorBox message={error} />
+      {!results.length ? (
+        <form method="post" action={`/cases/${row.id}/bidding`} class="card">
+          <h2>入札の設定</h2>
+          <div class="grid4">
+            <div>
+              <label for="ceilingPrice">予定価格（円・税抜）</label>
+              <input id="ceilingPrice" name="ceilingPrice" type="text" inputmode="numeric" required value={config ? String(config.ceilingPrice) : ''} />
+            </div>
+            <div>
+              <label for="floorPrice">最低制限価格（任意）</label>
+              <input id="floorPrice" name="floorPrice" type="text" inputmode="numeric" value={config?.floorPrice ? String(config.floorPrice) : ''} />
+            </div>
+            <div>
+              <label for="investigationPrice">低入札価格調査基準価格（任意）</label>
+              <input id="investigationPrice" name="investigationPrice" type="text" inputmode="numeric" value={config?.investigationPrice ? String(config.investigationPrice) : ''} />
+            </div>
+            <div>
+              <label for="taxRate">消費税率</label>
+              <input id="taxRate" name="taxRate" type="text" inputmode="decimal" value={config ? config.taxRate : '0.1'} />
+            </div>
+            <div>
+              <label for="deadlineAt">入札締切</label>
+              <input id="deadlineAt" name="deadlineAt" type="datetime-local" required value={toLocalInput(current?.deadlineAt)} />
+            </div>
+            <div>
+              <label for="openingAt">開札日時</label>
+              <input id="openingAt" name="openingAt" type="datetime-local" required value={toLocalInput(current?.openingAt)} />
+            </div>
+            <div>
+              <label for="maxRounds">入札回数の上限</label>
+              <input id="maxRounds" name="maxRounds" type="number" min="1" max="10" value={String(config?.maxRounds ?? 3)} />
+            </div>
+            <div>
+              <label for="lotSystemValue">電子くじのシステム値</label>
+              <select id="lotSystemValue" name="lotSystemValue">
+                {Object.entries(lotSourceLabels).map(([k, label]) => (
+                  <option value={k} selected={config?.lotSystemValue === k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <label class="checkbox">
+            <input type="checkbox" name="ceilingPublic" checked={config?.ceilingPublic ?? false} />
+            予定価格を事前に公表する
+          </label>
+          {row.method === 'comprehensive' ? (
+            <fieldset>
+              <legend>総合評価</legend>
+              <label for="mode">方式</label>
+              <select id="mode" name="mode">
+                <option value="additive" selected={config?.comprehensive?.mode !== 'division'}>
+                  加算方式
+                </option>
+                <option value="division" selected={config?.comprehensive?.mode === 'division'}>
+                  除算方式
+                </option>
+              </select>
+              <label for="pricePoints">価格点の配点（加算方式）</label>
+              <input id="pricePoints" name="pricePoints" type="text" inputmode="decimal" value={String(config?.comprehensive?.pricePoints ?? 0)} />
+              {list.map((v) => (
+                <div>
+                  <label for={`tech-${v.id}`}>{v.name} の技術点</label>
+                  <input id={`tech-${v.id}`} name={`tech_${v.id}`} type="text" inputmode="decimal" value={config?.comprehensive?.technicalScores[v.id] !== undefined ? String(config.comprehensive.technicalScores[v.id]) : ''} />
+                </div>
+              ))}
+            </fieldset>
+          ) : null}
+          <button class="primary" type="submit">
+            入札の設定を保存
+          </button>
+        </form>
+      ) : null}
+      {current ? (
+        <section aria-labelledby="received-heading">
+          <h2 id="received-heading">第{current.round}回の受付状況</h2>
+          <p>
+            締切 {dateTime(current.deadlineAt)} ／ 開札 {dateTime(current.openingAt)} ／ 受付件数: <strong data-bid-count={`/api/cases/${row.id}/bids`}>{received.length}</strong> 件（金額は開札まで表示されません）
+          </p>
+          {received.length > 0 ? (
+            <table>
+              <caption>受け付けた入札（金額は開札まで表示されません）</caption>
+              <thead>
+                <tr>
+                  <th scope="col">事業者</th>
+                  <th scope="col">区分</th>
+                  <th scope="col">受付日時</th>
+                </tr>
+              </thead>
+              <tbody>
+                {received.map((b) => (
+                  <tr>
+                    <th scope="row">{nameOf(b.vendorId)}</th>
+                    <td>{b.kind === 'paper' ? '紙' : b.kind === 'declined' ? '辞退' : '電子'}</td>
+                    <td>{dateTime(b.receivedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {!current.openedAt ? (
+            <>
+              <form method="post" action={`/cases/${row.id}/bidding/paper`} class="card">
+                <h3>紙の入札の記録</h3>
+                <div class="grid4">
+                  <div>
+                    <label for="paper-vendor">事業者</label>
+                    <select id="paper-vendor" name="vendorId">
+                      {list.map((v) => (
+                        <option value={v.id}>{v.name}</option>
+                      ))}
+                    </select>
+                  </div>
+                  <div>
+                    <label for="paper-amount">入札金額（円・税抜）</label>
+                    <input id="paper-amount" name="amount" type="text" inputmode="numeric" required />
+                  </div>
+                  <div>
+                    <label for="paper-lot">くじ番号（空欄は000）</label>
+                    <input id="paper-lot" name="lotNumber" type="text" inputmode="numeric" maxlength={3} />
+                  </div>
+                  <div>
+                    <label for="paper-received">受付日時</label>
+                    <input id="paper-received" name="receivedAt" type="datetime-local" required />
+                  </div>
+                </div>
+                <button class="secondary" type="submit">
+                  記録する
+                </button>
+              </form>
+              <form method="post" action={`/cases/${row.id}/bidding/open`} class="card">
+                <h3>開札</h3>
+                {now.getTime() < current.openingAt.getTime() ? <p class="muted">開札日時（{dateTime(current.openingAt)}）になると開札できます。</p> : null}
+                <label class="checkbox">
+                  <input type="checkbox" name="confirm" required />
+                  開札すると取り消せないことを確認しました
+                </label>
+                <button class="primary" type="submit">
+                  開札する
+                </button>
+              </form>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+      {results.map((r) => (
+        <RoundResultView result={r} />
+      ))}
+      {last?.outcome === 'rebid' && current && config && current.round < config.maxRounds ? (
+        <form method="post" action={`/cases/${row.id}/bidding/rebid`} class="card">
+          <h3>再度入札（第{current.round + 1}回）</h3>
+          <p>予定価格を超えた事業者のみが参加できます。</p>
+          <div class="grid4">
+            <div>
+              <label for="rebid-deadline">入札締切</label>
+              <input id="rebid-deadline" name="deadlineAt" type="datetime-local" required />
+            </div>
+            <div>
+              <label for="rebid-opening">開札日時</label>
+              <input id="rebid-opening" name="openingAt" type="datetime-local" required />
+            </div>
+          </div>
+          <button class="primary" type="submit">
+            再度入札を行う
+          </button>
+        </form>
+      ) : null}
+      {last?.outcome === 'investigation' ? (
+        <form method="post" action={`/cases/${row.id}/bidding/investigation`} class="card">
+          <h3>低入札価格調査の結果</h3>
+          <fieldset>
+            <legend>調査の結果</legend>
+            <label class="checkbox">
+              <input type="radio" name="confirm" value="true" required />
+              履行可能と認め、落札者とする
+            </label>
+            <label class="checkbox">
+              <input type="radio" name="confirm" value="false" />
+              履行できないおそれがあり、不採用とする
+            </label>
+          </fieldset>
+          <label for="decision-reason">理由（記録に残ります）</label>
+          <input id="decision-reason" name="reason" type="text" required />
+          <button class="primary" type="submit">
+            記録する
+          </button>
+        </form>
+      ) : null}
+      <script src="/assets/bids-count.js" defer />
+    </Layout>,
+    error ? 400 : 200,
+  );
+}
+
+function biddingFromForm(form: Form, vendorIds: string[]) {
+  const num = (name: string) => integerField(form, name);
+  const optional = (name: string) => (field(form, name).trim() === '' ? null : num(name));
+  const techs: Record<string, number> = {};
+  for (const id of vendorIds) {
+    const raw = field(form, `tech_${id}`).trim();
+    if (raw !== '') techs[id] = Number(raw);
+  }
+  return {
+    ceilingPrice: num('ceilingPrice'),
+    ceilingPublic: field(form, 'ceilingPublic') === 'on',
+    floorPrice: optional('floorPrice'),
+    investigationPrice: optional('investigationPrice'),
+    deadlineAt: fromLocalInput(field(form, 'deadlineAt')),
+    openingAt: fromLocalInput(field(form, 'openingAt')),
+    maxRounds: num('maxRounds') ?? 3,
+    lotSystemValue: field(form, 'lotSystemValue') || 'receipt_ms',
+    taxRate: Number(field(form, 'taxRate') || '0.1'),
+    comprehensive: field(form, 'mode') ? { mode: field(form, 'mode'), pricePoints: Number(field(form, 'pricePoints') || '0'), technicalScores: techs } : null,
+  };
+}
+
+const lotFrom = (form: Form) => {
+  const raw = field(form, 'lotNumber').trim();
+  return raw === '' ? undefined : /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+};
+
+/** Turns a failed action into the page with its message; unexpected errors go to the error handler. */
+async function orPage(run: () => Promise<Response>, page: (message: string, err: AppError) => Promise<Response>) {
+  try {
+    return await run();
+  } catch (err) {
+    if (!isFormError(err)) throw err;
+    return page(formError(err), err);
+  }
+}
+
+export const biddingPages = new Hono<AppEnv>()
+  .get('/cases/:id/bid', (c) => vendorBidPage(c, c.req.param('id')))
+  .post('/cases/:id/bid', async (c) => {
+    const id = c.req.param('id');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        const input = parseWith(bidInput, { amount: integerField(form, 'amount'), lotNumber: lotFrom(form) });
+        return vendorBidPage(c, id, undefined, 200, input);
+      },
+      (message, err) => vendorBidPage(c, id, message, err.status),
+    );
+  })
+  .post('/cases/:id/bid/confirm', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        await submitBid(c, row, user.vendorId!, parseWith(bidInput, { amount: integerField(form, 'amount'), lotNumber: lotFrom(form) }));
+        return c.redirect(`/cases/${row.id}/bid?done=bid`, 303);
+      },
+      (message, err) => vendorBidPage(c, row.id, message, err.status),
+    );
+  })
+  .post('/cases/:id/bid/decline', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '辞退の確認にチェックを入れてください。');
+        await submitBid(c, row, user.vendorId!, 'declined');
+        return c.redirect(`/cases/${row.id}/bid?done=decline`, 303);
+      },
+      (message, err) => vendorBidPage(c, row.id, message, err.status),
+    );
+  })
+  .get('/cases/:id/bidding', (c) => adminBidPage(c, c.req.param('id')))
+  .post('/cases/:id/bidding', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    const list = await dbOf(c).select({ id: vendors.id }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId));
+    return orPage(
+      async () => {
+        await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, list.map((v) => v.id))));
+        return c.redirect(`/cases/${row.id}/bidding?done=setup`, 303);
+      },
+      (message) => adminBidPage(c, row.id, message),
+    );
+  })
+  .post('/cases/:id/bidding/paper', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        await recordPaperBid(c, row, parseWith(paperBidInput, { vendorId: field(form, 'vendorId'), amount: integerField(form, 'amount'), lotNumber: lotFrom(form), receivedAt: fromLocalInput(field(form, 'receivedAt')) }));
+        return c.redirect(`/cases/${row.id}/bidding?done=paper`, 303);
+      },
+      (message) => adminBidPage(c, row.id, message),
+    );
+  })
+  .post('/cases/:id/bidding/open', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '開札の確認にチェックを入れてください。');
+        await openRound(c, row);
+        return c.redirect(`/cases/${row.id}/bidding?done=open`, 303);
+      },
+      (message) => adminBidPage(c, row.id, message),
+    );
+  })
+  .post('/cases/:id/bidding/rebid', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        await startRebid(c, row, parseWith(roundInput, { deadlineAt: fromLocalInput(field(form, 'deadlineAt')), openingAt: fromLocalInput(field(form, 'openingAt')) }));
+        return c.redirect(`/cases/${row.id}/bidding?done=rebid`, 303);
+      },
+      (message) => adminBidPage(c, row.id, message),
+    );
+  })
+  .post('/cases/:id/bidding/investigation', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    return orPage(
+      async () => {
+        await decideInvestigation(c, row, parseWith(decisionInput, { confirm: field(form, 'confirm') === 'true', reason: field(form, 'reason') }));
+        return c.redirect(`/cases/${row.id}/bidding?done=decision`, 303);
+      },
+      (message) => adminBidPage(c, row.id, message),
+    );
+  });

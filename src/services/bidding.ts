@@ -1,0 +1,379 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { bidRounds, biddings, bids, vendors } from '../../schema/index.ts';
+import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { findVendor } from '../db/tenancy.ts';
+import { type BiddingRules, type RoundBid, type RoundResult, evaluateRound, rebidEligible } from '../domain/bidding.ts';
+import { isOnTime } from '../domain/deadline.ts';
+import { Fraction } from '../domain/fraction.ts';
+import { AppError, notFound } from '../errors.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { newId } from '../ids.ts';
+import { bidDigest, digestInput, sealAmount, sealBinding, sealKey, unsealAmount } from './seal.ts';
+
+export type BiddingRow = typeof biddings.$inferSelect;
+export type RoundRow = typeof bidRounds.$inferSelect;
+type BidRow = typeof bids.$inferSelect;
+
+const yen = z.number().int({ message: '金額は円単位の整数（税抜）にしてください' }).min(1, { message: '金額は1円以上にしてください' }).max(1_000_000_000_000);
+const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));
+
+export const biddingInput = z
+  .object({
+    ceilingPrice: yen,
+    ceilingPublic: z.boolean(),
+    floorPrice: yen.nullable().optional(),
+    investigationPrice: yen.nullable().optional(),
+    deadlineAt: isoTime,
+    openingAt: isoTime,
+    maxRounds: z.number().int().min(1).max(10).default(3),
+    lotSystemValue: z.enum(['receipt_ms', 'epoch_seconds', 'random']).default('receipt_ms'),
+    taxRate: z.number().min(0).max(1).refine((v) => Math.round(v * 10_000) === v * 10_000, { message: '税率は小数第4位まで' }).default(0.1),
+    comprehensive: z
+      .object({
+        mode: z.enum(['additive', 'division']),
+        pricePoints: z.number().min(0).max(10_000).default(0),
+        technicalScores: z.record(z.string().max(64), z.number().min(0).max(100_000)),
+      })
+      .nullable()
+      .optional(),
+  })
+  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'] })
+  .refine((v) => v.floorPrice == null || v.floorPrice <= v.ceilingPrice, { message: '最低制限価格は予定価格以下にしてください', path: ['floorPrice'] })
+  .refine((v) => v.investigationPrice == null || v.investigationPrice <= v.ceilingPrice, { message: '調査基準価格は予定価格以下にしてください', path: ['investigationPrice'] });
+
+const lotNumber = z.number().int({ message: 'くじ番号は0〜999の整数にしてください' }).min(0, { message: 'くじ番号は0〜999の整数にしてください' }).max(999, { message: 'くじ番号は0〜999の整数にしてください' });
+export const bidInput = z.object({ amount: yen, lotNumber });
+export const paperBidInput = z.object({ vendorId: z.string().max(64), amount: yen, lotNumber: lotNumber.default(0), receivedAt: isoTime });
+export const roundInput = z
+  .object({ deadlineAt: isoTime, openingAt: isoTime })
+  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'] });
+export const decisionInput = z.object({ confirm: z.boolean(), reason: z.string().trim().min(1, { message: '理由を入力してください' }).max(2000) });
+
+export function rulesOf(config: BiddingRow): BiddingRules {
+  return {
+    ceilingPrice: config.ceilingPrice,
+    floorPrice: config.floorPrice,
+    investigationPrice: config.investigationPrice,
+    taxRate: Fraction.decimal(config.taxRate),
+    lotSource: config.lotSystemValue,
+    comprehensive: config.comprehensive ?? null,
+  };
+}
+
+/** What the caller may see of the setup: the floor, the threshold and a closed ceiling are for the secretariat. */
+export function biddingView(config: BiddingRow, user: SessionUser, rounds: RoundRow[]) {
+  const secretariat = user.role === 'secretariat';
+  const anyOpened = rounds.some((r) => r.openedAt);
+  return {
+    ceilingPrice: secretariat || config.ceilingPublic || anyOpened ? config.ceilingPrice : null,
+    ceilingPublic: config.ceilingPublic,
+    ...(secretariat || anyOpened ? { floorPrice: config.floorPrice, investigationPrice: config.investigationPrice } : {}),
+    maxRounds: config.maxRounds,
+    lotSystemValue: config.lotSystemValue,
+    taxRate: Number(config.taxRate),
+    comprehensive: config.comprehensive ? { mode: config.comprehensive.mode, pricePoints: config.comprehensive.pricePoints, ...(secretariat ? { technicalScores: config.comprehensive.technicalScores } : {}) } : null,
+    rounds: rounds.map((r) => ({ round: r.round, deadlineAt: r.deadlineAt.toISOString(), openingAt: r.openingAt.toISOString(), opened: r.openedAt !== null })),
+  };
+}
+
+export async function findBidding(db: Db, caseId: string) {
+  const [config] = await db.select().from(biddings).where(eq(biddings.caseId, caseId));
+  if (!config) return null;
+  const rounds = await db.select().from(bidRounds).where(eq(bidRounds.caseId, caseId)).orderBy(asc(bidRounds.round));
+  return { config, rounds };
+}
+
+export async function requireBidding(db: Db, caseId: string) {
+  const found = await findBidding(db, caseId);
+  if (!found) throw notFound('この案件には入札の設定がありません。');
+  return found;
+}
+
+const currentRound = (rounds: RoundRow[]) => rounds.at(-1)!;
+
+export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof biddingInput>) {
+  if (row.method === 'proposal') throw new AppError('conflict', '公募型プロポーザルの案件には入札を設定できません。');
+  if (row.method === 'comprehensive' && !input.comprehensive) throw new AppError('validation_error', '総合評価の案件には技術点（comprehensive）を指定してください。');
+  if (row.method === 'competitive_bid' && input.comprehensive) throw new AppError('validation_error', '一般競争入札の案件には総合評価の設定はできません。');
+  return mutate(c, async (tx, audit) => {
+    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).for('update');
+    if (rounds.some((r) => r.openedAt)) throw new AppError('conflict', '開札後は入札の設定を変更できません。');
+    const values = {
+      ceilingPrice: input.ceilingPrice,
+      ceilingPublic: input.ceilingPublic,
+      floorPrice: input.floorPrice ?? null,
+      investigationPrice: input.investigationPrice ?? null,
+      maxRounds: input.maxRounds,
+      lotSystemValue: input.lotSystemValue,
+      taxRate: String(input.taxRate),
+      comprehensive: input.comprehensive ?? null,
+      updatedAt: nowOf(c),
+    };
+    await tx.insert(biddings).values({ caseId: row.id, ...values }).onConflictDoUpdate({ target: biddings.caseId, set: values });
+    await tx
+      .insert(bidRounds)
+      .values({ caseId: row.id, round: 1, deadlineAt: input.deadlineAt, openingAt: input.openingAt })
+      .onConflictDoUpdate({ target: [bidRounds.caseId, bidRounds.round], set: { deadlineAt: input.deadlineAt, openingAt: input.openingAt } });
+    // the prices themselves stay out of the audit trail until the opening makes them public
+    await audit({
+      action: 'bidding.set',
+      objectType: 'bidding',
+      objectId: row.id,
+      caseId: row.id,
+      details: { deadlineAt: input.deadlineAt.toISOString(), openingAt: input.openingAt.toISOString(), maxRounds: input.maxRounds, lotSystemValue: input.lotSystemValue, ceilingPublic: input.ceilingPublic },
+    });
+  });
+}
+
+/** Which vendors may bid in a round: anyone the case is published to in round 1, then only those re-bidding. */
+function mayBid(rounds: RoundRow[], round: RoundRow, vendorId: string): boolean {
+  if (round.round === 1) return true;
+  const previous = rounds.find((r) => r.round === round.round - 1);
+  const result = previous?.result as RoundResult | null | undefined;
+  return result ? rebidEligible(result).includes(vendorId) : false;
+}
+
+async function receiveBid(
+  c: Ctx,
+  row: CaseRow,
+  vendorId: string,
+  kind: BidRow['kind'],
+  amount: number | null,
+  lot: number,
+  receivedAt: Date,
+  checks: (round: RoundRow, rounds: RoundRow[]) => void,
+) {
+  await requireBidding(dbOf(c), row.id);
+  const key = await sealKey(dbOf(c), c.get('deps').config.sealKey);
+  try {
+    return await mutate(c, async (tx, audit) => {
+      const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round));
+      const round = currentRound(rounds);
+      // hold the round while the bid goes in, so an opening cannot start half-way
+      await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round))).for('update');
+      if (round.openedAt) throw new AppError('deadline_passed', 'この回はすでに開札されています。');
+      checks(round, rounds);
+      const salt = randomBytes(16).toString('hex');
+      const content = { caseId: row.id, round: round.round, vendorId, amount, lotNumber: lot, receivedAt: receivedAt.toISOString() };
+      const digest = bidDigest(content, salt);
+      const id = newId();
+      await tx.insert(bids).values({
+        id,
+        caseId: row.id,
+        round: round.round,
+        vendorId,
+        kind,
+        sealedAmount: amount === null ? null : sealAmount(key, amount, sealBinding(row.id, round.round, vendorId)),
+        lotNumber: lot,
+        receivedAt,
+        digest,
+        salt,
+        recordedBy: c.get('user')?.id ?? null,
+      });
+      await audit({
+        action: kind === 'declined' ? 'bid.decline' : kind === 'paper' ? 'bid.paper' : 'bid.receive',
+        objectType: 'bid',
+        objectId: id,
+        caseId: row.id,
+        details: { round: round.round, vendorId, receivedAt: receivedAt.toISOString(), digest },
+      });
+      return { bidId: id, round: round.round, receivedAt: receivedAt.toISOString(), digest, kind };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('already_submitted');
+    throw err;
+  }
+}
+
+function assertAcceptingBids(row: CaseRow) {
+  if (row.method === 'proposal') throw new AppError('conflict', 'この案件は入札を行いません。');
+  if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、入札を受け付けていません。');
+}
+
+/** An electronic bid, or a declining one (辞退): sealed at once; one per vendor per round; no change afterwards. */
+export async function submitBid(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof bidInput> | 'declined') {
+  assertAcceptingBids(row);
+  const now = nowOf(c);
+  const declined = input === 'declined';
+  return receiveBid(c, row, vendorId, declined ? 'declined' : 'electronic', declined ? null : input.amount, declined ? 0 : input.lotNumber, now, (round, rounds) => {
+    if (!isOnTime(now, round.deadlineAt)) throw new AppError('deadline_passed', '入札の締切を過ぎているため受け付けられません。');
+    if (!mayBid(rounds, round, vendorId)) throw new AppError('forbidden', 'この回の入札に参加する資格がありません。');
+  });
+}
+
+/** A paper bid recorded by the secretariat, with the time it arrived (lot number 000 unless given). */
+export async function recordPaperBid(c: Ctx, row: CaseRow, input: z.output<typeof paperBidInput>) {
+  assertAcceptingBids(row);
+  const vendor = await findVendor(dbOf(c), row.consortiumId, input.vendorId);
+  if (!vendor) throw new AppError('validation_error', '指定された事業者が見つかりません。', [{ path: 'vendorId', message: '存在しない事業者です' }]);
+  const now = nowOf(c);
+  if (input.receivedAt.getTime() > now.getTime()) throw new AppError('validation_error', '受付日時に未来の日時は指定できません。', [{ path: 'receivedAt', message: '現在より前の日時にしてください' }]);
+  return receiveBid(c, row, vendor.id, 'paper', input.amount, input.lotNumber, input.receivedAt, (round, rounds) => {
+    if (!isOnTime(input.receivedAt, round.deadlineAt)) throw new AppError('deadline_passed', '受付日時が入札の締切を過ぎています。');
+    if (!mayBid(rounds, round, vendor.id)) throw new AppError('forbidden', 'この事業者はこの回の入札に参加する資格がありません。');
+  });
+}
+
+export interface OpenedRound {
+  round: number;
+  outcome: RoundResult['outcome'];
+  winner?: RoundResult['winner'] & { vendorName?: string };
+  bids: (RoundResult['bids'][number] & { vendorName: string; receivedAt: string; kind: string; lotNumber: number })[];
+  lot?: RoundResult['lot'];
+  openedAt: string;
+  decisions?: { confirm: boolean; reason: string; vendorId: string; at: string }[];
+}
+
+/**
+ * Opens the current round: only at or after its opening time, and exactly once — concurrent requests
+ * queue on the round's row lock and the later ones get the stored result, never a second draw.
+ */
+export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
+  const db = dbOf(c);
+  const { config } = await requireBidding(db, row.id);
+  const key = await sealKey(db, c.get('deps').config.sealKey);
+  return mutate(c, async (tx, audit) => {
+    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round));
+    const latest = rounds[0]!;
+    const [round] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, latest.round))).for('update');
+    if (round!.openedAt) {
+      // already opened: the same result again; the audit notes the repeated request
+      await audit({ action: 'bid.open.repeat', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: { round: round!.round } });
+      return round!.result as unknown as OpenedRound;
+    }
+    const now = nowOf(c);
+    if (now.getTime() < round!.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${round!.openingAt.toISOString()}）より前は開札できません。`);
+    const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round!.round))).orderBy(asc(bids.receivedAt));
+    const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(key, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
+    const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: amounts.get(b.id)!, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
+    const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round!.round >= config.maxRounds, random: () => randomInt(0, 1000) });
+    for (const b of received) {
+      const amount = amounts.get(b.id);
+      if (amount !== null && amount !== undefined) await tx.update(bids).set({ openedAmount: amount }).where(eq(bids.id, b.id));
+    }
+    const opened = await describeResult(tx, row, round!.round, result, received, now);
+    await tx.update(bidRounds).set({ openedAt: now, openedBy: c.get('user')!.id, result: opened as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round!.round)));
+    await audit({ action: 'bid.open', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: opened as unknown as Record<string, unknown> });
+    return opened;
+  });
+}
+
+async function describeResult(tx: Db, row: CaseRow, round: number, result: RoundResult, received: BidRow[], openedAt: Date, decisions?: OpenedRound['decisions']): Promise<OpenedRound> {
+  const names = new Map((await tx.select({ id: vendors.id, name: vendors.name }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId))).map((v) => [v.id, v.name]));
+  return {
+    round,
+    outcome: result.outcome,
+    ...(result.winner ? { winner: { ...result.winner, vendorName: names.get(result.winner.vendorId) ?? '' } } : {}),
+    bids: result.bids.map((b) => {
+      const r = received.find((x) => x.vendorId === b.vendorId)!;
+      return { ...b, vendorName: names.get(b.vendorId) ?? '', receivedAt: r.receivedAt.toISOString(), kind: r.kind, lotNumber: r.lotNumber };
+    }),
+    ...(result.lot ? { lot: result.lot } : {}),
+    openedAt: openedAt.toISOString(),
+    ...(decisions ? { decisions } : {}),
+  };
+}
+
+/** After a re-bid outcome, the next round for the bidders still eligible. */
+export async function startRebid(c: Ctx, row: CaseRow, input: z.output<typeof roundInput>) {
+  const { config } = await requireBidding(dbOf(c), row.id);
+  return mutate(c, async (tx, audit) => {
+    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round)).for('update');
+    const last = currentRound(rounds);
+    const result = last.result as unknown as OpenedRound | null;
+    if (!result || result.outcome !== 'rebid') throw new AppError('conflict', '再度入札は、予定価格以内の入札がなかった回の開札後にのみ行えます。');
+    if (last.round >= config.maxRounds) throw new AppError('conflict', '入札回数の上限に達しています。');
+    if (input.deadlineAt.getTime() < nowOf(c).getTime()) throw new AppError('validation_error', '締切日時は現在より後にしてください。');
+    const [created] = await tx.insert(bidRounds).values({ caseId: row.id, round: last.round + 1, deadlineAt: input.deadlineAt, openingAt: input.openingAt }).returning();
+    await audit({ action: 'bid.rebid', objectType: 'bid_round', objectId: `${row.id}:${created!.round}`, caseId: row.id, details: { round: created!.round, eligible: rebidEligible(result as unknown as RoundResult) } });
+    return created!;
+  });
+}
+
+/**
+ * 低入札価格調査: the secretariat confirms the low bid (award) or rejects it with a reason, and the round
+ * is decided again without that bidder.
+ */
+export async function decideInvestigation(c: Ctx, row: CaseRow, input: z.output<typeof decisionInput>) {
+  const { config } = await requireBidding(dbOf(c), row.id);
+  return mutate(c, async (tx, audit) => {
+    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round));
+    const [round] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, rounds[0]!.round))).for('update');
+    const current = round!.result as unknown as OpenedRound | null;
+    if (!current || current.outcome !== 'investigation' || !current.winner) throw new AppError('conflict', '調査中の入札はありません。');
+    const now = nowOf(c);
+    const decisions = [...(current.decisions ?? []), { confirm: input.confirm, reason: input.reason, vendorId: current.winner.vendorId, at: now.toISOString() }];
+    let next: OpenedRound;
+    if (input.confirm) {
+      next = { ...current, outcome: 'awarded', decisions };
+    } else {
+      const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round!.round))).orderBy(asc(bids.receivedAt));
+      const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
+      const rejected = decisions.filter((d) => !d.confirm).map((d) => d.vendorId);
+      const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round!.round >= config.maxRounds, excluded: rejected, random: () => randomInt(0, 1000) });
+      next = await describeResult(tx, row, round!.round, result, received, new Date(current.openedAt), decisions);
+    }
+    await tx.update(bidRounds).set({ result: next as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round!.round)));
+    await audit({ action: input.confirm ? 'bid.investigation.confirm' : 'bid.investigation.reject', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: { vendorId: current.winner.vendorId, reason: input.reason, outcome: next.outcome } });
+    return next;
+  });
+}
+
+/**
+ * The bids as the caller may see them. No amount of an unopened round reaches anyone. Before the opening
+ * the secretariat sees who has bid and when; a vendor sees only its own bids; others see nothing of it.
+ */
+export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
+  const { rounds } = await requireBidding(db, row.id);
+  const all = await db.select().from(bids).where(eq(bids.caseId, row.id)).orderBy(asc(bids.round), asc(bids.receivedAt));
+  return rounds.map((r) => {
+    const opened = r.openedAt !== null;
+    const result = r.result as unknown as OpenedRound | null;
+    const inRound = all.filter((b) => b.round === r.round);
+    const visible = opened || user.role === 'secretariat' ? inRound : user.role === 'vendor' ? inRound.filter((b) => b.vendorId === user.vendorId) : [];
+    return {
+      round: r.round,
+      deadlineAt: r.deadlineAt.toISOString(),
+      openingAt: r.openingAt.toISOString(),
+      opened,
+      received: user.role === 'secretariat' || opened ? inRound.length : undefined,
+      bids: visible.map((b) => ({
+        vendorId: b.vendorId,
+        receivedAt: b.receivedAt.toISOString(),
+        kind: b.kind,
+        ...(opened ? { amount: b.openedAmount, status: result?.bids.find((x) => x.vendorId === b.vendorId)?.status, lotNumber: b.lotNumber } : {}),
+      })),
+      ...(opened && result ? { outcome: result.outcome, winner: result.winner, lot: result.lot } : {}),
+    };
+  });
+}
+
+/** A vendor's own receipts; once a round is opened, with what it takes to check the digest. */
+export async function ownBids(db: Db, row: CaseRow, vendorId: string) {
+  const { rounds } = await requireBidding(db, row.id);
+  const mine = await db.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.vendorId, vendorId))).orderBy(asc(bids.round));
+  return mine.map((b) => {
+    const opened = rounds.find((r) => r.round === b.round)?.openedAt !== null;
+    return {
+      bidId: b.id,
+      round: b.round,
+      kind: b.kind,
+      receivedAt: b.receivedAt.toISOString(),
+      digest: b.digest,
+      ...(opened
+        ? {
+            amount: b.openedAmount,
+            lotNumber: b.lotNumber,
+            salt: b.salt,
+            // the exact text whose SHA-256 is the digest
+            digestInput: digestInput({ caseId: b.caseId, round: b.round, vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt.toISOString() }, b.salt),
+          }
+        : {}),
+    };
+  });
+}

@@ -1,0 +1,109 @@
+import type { BidStatus } from '../domain/bidding.ts';
+import type { OpenedRound } from '../services/bidding.ts';
+import { dateTime, yen } from './format.ts';
+
+export const bidStatusLabels: Record<BidStatus, string> = {
+  valid: '有効',
+  over_ceiling: '予定価格超過',
+  below_floor: '最低制限価格未満（失格）',
+  investigation: '調査基準価格未満',
+  declined: '辞退',
+  rejected: '調査の結果、不採用',
+};
+
+export const outcomeLabels: Record<OpenedRound['outcome'], string> = {
+  awarded: '落札者決定',
+  rebid: '再度入札',
+  failed: '不落（入札不成立）',
+  investigation: '低入札価格調査中（落札保留）',
+};
+
+export const lotSourceLabels = {
+  receipt_ms: '受付時刻のミリ秒',
+  epoch_seconds: '受付時刻（1970年からの秒数）の下3桁',
+  random: 'システムが発生させた乱数',
+} as const;
+
+const three = (n: number) => String(n).padStart(3, '0');
+
+/** The opening of one round: every bid with its status, the winner, and the lot's arithmetic when there was one. */
+export function RoundResultView({ result, vendorLabel }: { result: OpenedRound; vendorLabel?: (id: string, name: string) => string }) {
+  const name = (id: string, fallback: string) => (vendorLabel ? vendorLabel(id, fallback) : fallback);
+  const sorted = [...result.bids].sort((a, b) => (a.amount ?? Infinity) - (b.amount ?? Infinity));
+  return (
+    <section class="card" aria-label={`第${result.round}回の開札結果`}>
+      <h3>
+        第{result.round}回 開札結果: {outcomeLabels[result.outcome]}
+      </h3>
+      <p class="muted">開札日時: {dateTime(result.openedAt)}</p>
+      {result.winner ? (
+        <p>
+          {result.outcome === 'investigation' ? '落札候補者（調査中）' : '落札者'}: <strong>{name(result.winner.vendorId, result.winner.vendorName ?? '')}</strong> ／ 入札金額 {yen(result.winner.amount)}（税抜）／ 契約金額 {yen(result.winner.amountWithTax)}（税込）
+        </p>
+      ) : null}
+      <div class="table-wrap">
+        <table>
+          <caption>入札の一覧（金額の低い順）</caption>
+          <thead>
+            <tr>
+              <th scope="col">事業者</th>
+              <th scope="col" class="num">入札金額（税抜）</th>
+              <th scope="col">区分</th>
+              <th scope="col">受付日時</th>
+              <th scope="col">判定</th>
+              {result.bids.some((b) => b.evaluationValue !== undefined) ? <th scope="col" class="num">評価値</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((b) => (
+              <tr>
+                <th scope="row">{name(b.vendorId, b.vendorName)}</th>
+                <td class="num">{b.amount === null ? '—' : yen(b.amount)}</td>
+                <td>{b.kind === 'paper' ? '紙' : b.kind === 'declined' ? '辞退' : '電子'}</td>
+                <td>{dateTime(b.receivedAt)}</td>
+                <td>{bidStatusLabels[b.status]}</td>
+                {result.bids.some((x) => x.evaluationValue !== undefined) ? <td class="num">{b.evaluationValue === undefined ? '—' : b.evaluationValue.toFixed(4)}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {result.lot ? (
+        <div class="table-wrap">
+          <table>
+            <caption>電子くじ（同額の入札 {result.lot.entries.length} 者）</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">順番（受付順）</th>
+                <th scope="col">事業者</th>
+                <th scope="col" class="num">くじ番号</th>
+                <th scope="col" class="num">システム値</th>
+                <th scope="col" class="num">決定番号（和の下3桁）</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.lot.entries.map((e) => (
+                <tr>
+                  <td class="num">{e.order}</td>
+                  <th scope="row">{name(e.vendorId, result.bids.find((b) => b.vendorId === e.vendorId)?.vendorName ?? '')}</th>
+                  <td class="num">{three(e.lotNumber)}</td>
+                  <td class="num">{three(e.systemValue)}</td>
+                  <td class="num">{three(e.drawnNumber)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            決定番号の合計 {result.lot.sum} ÷ {result.lot.entries.length}（くじの対象者数）＝ {Math.floor(result.lot.sum / result.lot.entries.length)} 余り {result.lot.remainder} → 順番 {result.lot.remainder} の{' '}
+            {name(result.lot.winnerVendorId, result.bids.find((b) => b.vendorId === result.lot!.winnerVendorId)?.vendorName ?? '')} が当選
+          </p>
+        </div>
+      ) : null}
+      {result.decisions?.map((d) => (
+        <p class="notice">
+          低入札価格調査: {name(d.vendorId, result.bids.find((b) => b.vendorId === d.vendorId)?.vendorName ?? '')} の入札を{d.confirm ? '採用' : '不採用'}（理由: {d.reason}、{dateTime(d.at)}）
+        </p>
+      ))}
+    </section>
+  );
+}

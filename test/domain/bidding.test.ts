@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { type BiddingRules, evaluateRound, evaluationValue, rebidEligible, withTax } from '../../src/domain/bidding.ts';
+import { Fraction } from '../../src/domain/fraction.ts';
+
+const rules = (over: Partial<BiddingRules> = {}): BiddingRules => ({
+  ceilingPrice: 10_000_000,
+  floorPrice: 8_000_000,
+  investigationPrice: 8_500_000,
+  taxRate: Fraction.decimal(0.1),
+  lotSource: 'receipt_ms',
+  comprehensive: null,
+  ...over,
+});
+const at = (ms: number) => new Date(Date.UTC(2026, 5, 10, 1, 0, 0) + ms);
+const bid = (vendorId: string, amount: number | null, lotNumber = 0, ms = 0) => ({ vendorId, amount, lotNumber, receivedAt: at(ms) });
+
+describe('evaluateRound (price)', () => {
+  it('awards the lowest valid bid and classifies every bid against the ceiling and the floor', () => {
+    const result = evaluateRound(rules(), [bid('a', 9_500_000), bid('b', 10_000_001), bid('c', 7_999_999), bid('d', 8_900_000), bid('e', null)], { lastRound: false });
+    expect(result.outcome).toBe('awarded');
+    expect(result.winner).toEqual({ vendorId: 'd', amount: 8_900_000, amountWithTax: 9_790_000 });
+    expect(result.bids.map((b) => [b.vendorId, b.status])).toEqual([
+      ['a', 'valid'],
+      ['b', 'over_ceiling'],
+      ['c', 'below_floor'],
+      ['d', 'valid'],
+      ['e', 'declined'],
+    ]);
+  });
+
+  it('takes the ceiling and the floor themselves as valid', () => {
+    expect(evaluateRound(rules(), [bid('a', 10_000_000)], { lastRound: true }).outcome).toBe('awarded');
+    expect(evaluateRound(rules({ investigationPrice: null }), [bid('a', 8_000_000)], { lastRound: true }).winner?.vendorId).toBe('a');
+  });
+
+  it('holds the award for investigation when the winner is under the investigation threshold', () => {
+    const result = evaluateRound(rules(), [bid('a', 8_400_000), bid('b', 9_000_000)], { lastRound: false });
+    expect(result.outcome).toBe('investigation');
+    expect(result.winner?.vendorId).toBe('a');
+    expect(result.bids.find((b) => b.vendorId === 'a')!.status).toBe('investigation');
+    // after the low bid is rejected, the next is awarded
+    expect(evaluateRound(rules(), [bid('a', 8_400_000), bid('b', 9_000_000)], { lastRound: false, excluded: ['a'] })).toMatchObject({
+      outcome: 'awarded',
+      winner: { vendorId: 'b' },
+    });
+  });
+
+  it('asks for a re-bid when nothing is within the ceiling, and fails after the last round', () => {
+    const over = [bid('a', 10_500_000), bid('b', 11_000_000), bid('c', null)];
+    const first = evaluateRound(rules(), over, { lastRound: false });
+    expect(first.outcome).toBe('rebid');
+    expect(rebidEligible(first)).toEqual(['a', 'b']);
+    expect(evaluateRound(rules(), over, { lastRound: true }).outcome).toBe('failed');
+  });
+
+  it('breaks a tie of equal lowest bids by the lot, showing the arithmetic', () => {
+    const result = evaluateRound(rules(), [bid('a', 9_000_000, 123, 250), bid('b', 9_000_000, 500, 900), bid('c', 9_200_000, 1, 0)], { lastRound: false });
+    // a: (123 + 250) mod 1000 = 373, b: (500 + 900) mod 1000 = 400; sum 773 mod 2 = 1 → b
+    expect(result.lot).toMatchObject({ sum: 773, remainder: 1, winnerVendorId: 'b' });
+    expect(result.winner?.vendorId).toBe('b');
+  });
+});
+
+describe('tax rounding', () => {
+  it('adds consumption tax rounded down to the yen', () => {
+    expect(withTax(9_999_999, Fraction.decimal(0.1))).toBe(10_999_998);
+    expect(withTax(1_234_567, Fraction.decimal(0.08))).toBe(1_333_332);
+    expect(withTax(1, Fraction.decimal(0.1))).toBe(1);
+  });
+});
+
+describe('総合評価落札方式', () => {
+  const technicalScores = { a: 50, b: 60, c: 55 };
+  it('additive: technical + price points × (1 − bid ÷ ceiling), highest wins', () => {
+    const r = rules({ floorPrice: null, investigationPrice: null, comprehensive: { mode: 'additive', pricePoints: 50, technicalScores } });
+    // a: 50 + 50 × (1 − 8/10) = 60; b: 60 + 50 × (1 − 9.5/10) = 62.5; c: 55 + 50 × (1 − 9/10) = 60
+    expect(evaluationValue(r, 'a', 8_000_000).toNumber()).toBe(60);
+    const result = evaluateRound(r, [bid('a', 8_000_000), bid('b', 9_500_000), bid('c', 9_000_000)], { lastRound: true });
+    expect(result.winner?.vendorId).toBe('b');
+    expect(result.bids.map((x) => x.evaluationValue)).toEqual([60, 62.5, 60]);
+  });
+
+  it('division: technical ÷ bid, highest wins; an equal value goes to the lot', () => {
+    const r = rules({ floorPrice: null, investigationPrice: null, comprehensive: { mode: 'division', pricePoints: 0, technicalScores: { a: 90, b: 100 } } });
+    // a: 90 / 9,000,000 = 100 / 10,000,000 = b → tie
+    const result = evaluateRound(r, [bid('a', 9_000_000, 1, 1), bid('b', 10_000_000, 2, 2)], { lastRound: true });
+    expect(result.lot?.entries).toHaveLength(2);
+    const c = evaluateRound(r, [bid('a', 8_000_000), bid('b', 10_000_000)], { lastRound: true });
+    expect(c.winner?.vendorId).toBe('a');
+  });
+});
