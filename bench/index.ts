@@ -1,3 +1,4 @@
+import { benchDocuments } from './documents.ts';
 import { benchResults } from './results.ts';
 import { benchUpload } from './upload.ts';
 
@@ -21,6 +22,17 @@ rows.push([
   '< 50 ms',
   ok(results.medianMs < 50),
 ]);
+
+const documents = await benchDocuments();
+for (const [name, figures] of [['Spec PDF', documents.spec], ['Award PDF', documents.award]] as const) {
+  rows.push([
+    `${name}: ${documents.memberCount} members × ${documents.optionCount} options, warm median`,
+    `${figures.medianMs.toFixed(1)} ms`,
+    '< 100 ms',
+    ok(figures.medianMs < 100),
+  ]);
+  rows.push([`${name}: size`, `${figures.sizeKb.toFixed(0)} KB`, '< 200 KB', ok(figures.sizeKb < 200)]);
+}
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'figure', 'target', 'result'][i]!.length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -15,6 +15,7 @@ import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { consortiumRoutes } from './routes/api/consortia.ts';
+import { documentRoutes } from './routes/api/documents.ts';
 import { evaluationRoutes } from './routes/api/evaluation.ts';
 import { fileRoutes } from './routes/api/files.ts';
 import { memberRoutes } from './routes/api/members.ts';
@@ -34,6 +35,7 @@ import { receiptPages } from './routes/pages/receipts.tsx';
 import { vendorWorkPages } from './routes/pages/vendor-work.tsx';
 import { evaluationPages } from './routes/pages/evaluation.tsx';
 import { biddingPages } from './routes/pages/bidding.tsx';
+import { specPages } from './routes/pages/spec.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -166,6 +168,7 @@ export function createApp(deps: Deps) {
   app.route('/api', rfiRoutes);
   app.route('/api', evaluationRoutes);
   app.route('/api', biddingRoutes);
+  app.route('/api', documentRoutes);
   app.route('/api', proposalRoutes);
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
@@ -179,6 +182,7 @@ export function createApp(deps: Deps) {
   app.route('/', receiptPages);
   app.route('/', evaluationPages);
   app.route('/', biddingPages);
+  app.route('/', specPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

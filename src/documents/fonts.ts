@@ -85,7 +85,27 @@ function parseFont(bytes: Uint8Array): fontkit.Font {
   const parsed = fontkit.create(buffer);
   stats.parses += 1;
   if ('fonts' in parsed) throw new Error('expected a single font, got a font collection');
+  keepCodePointsPerUse(parsed);
   return parsed;
+}
+
+/**
+ * fontkit caches one glyph object per glyph id, with the code points of its first use. A glyph shared by
+ * two characters (士 U+58EB and the radical ⼠ U+2F20 are one glyph in Noto Sans JP) would then carry
+ * the first character for every later use, and pdf-lib writes that into the PDF's text layer, so copied
+ * or extracted text reads the wrong character. Each use gets a view of the cached glyph with the code
+ * points it was asked for; outlines and metrics stay shared.
+ */
+function keepCodePointsPerUse(font: fontkit.Font) {
+  const cached = font.getGlyph.bind(font) as (id: number, characters?: number[]) => fontkit.Glyph;
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  (font as unknown as { getGlyph: typeof cached }).getGlyph = (id, characters = []) => {
+    const glyph = cached(id, characters);
+    if (!glyph || characters.length === 0 || same(glyph.codePoints, characters)) return glyph;
+    const view = Object.create(glyph) as fontkit.Glyph;
+    Object.defineProperty(view, 'codePoints', { value: characters, enumerable: true });
+    return view;
+  };
 }
 
 /**
@@ -99,10 +119,31 @@ function asPdfLibFont(font: fontkit.Font): PdfLibFont {
     const subset = font.createSubset();
     return Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
   };
+  const layout = memoisedLayout(font);
   const view = new Proxy(font, {
-    get: (target, property) => (property === 'createSubset' ? createSubset : Reflect.get(target, property, target)),
+    get: (target, property) =>
+      property === 'createSubset' ? createSubset : property === 'layout' ? layout : Reflect.get(target, property, target),
   });
   return view as unknown as PdfLibFont;
+}
+
+// Shaping a string (cmap, GSUB, GPOS) is the costly step of drawing text, and pdf-lib shapes each
+// string twice (to measure it, then to encode it) while tables repeat the same cells (○, —, 市, dates)
+// over and over. A shaped run is read-only to pdf-lib, so runs are kept per string, up to a bound.
+const LAYOUT_CACHE_LIMIT = 20_000;
+
+function memoisedLayout(font: fontkit.Font) {
+  const runs = new Map<string, fontkit.GlyphRun>();
+  return (text: string, features?: unknown) => {
+    const key = features === undefined ? text : `${JSON.stringify(features)}\u0000${text}`;
+    let run = runs.get(key);
+    if (!run) {
+      if (runs.size >= LAYOUT_CACHE_LIMIT) runs.clear();
+      run = font.layout(text, features as never);
+      runs.set(key, run);
+    }
+    return run;
+  };
 }
 
 /** The fontkit pdf-lib is given: cached fonts for our bytes, a fresh parse for anything else. */

@@ -1,4 +1,4 @@
-import { type Color, PDFDocument, type PDFFont, type PDFPage, degrees, grayscale } from 'pdf-lib';
+import { type Color, PDFDocument, type PDFFont, type PDFPage, degrees, grayscale, lineTo, moveTo, popGraphicsState, pushGraphicsState, setLineWidth, setStrokingColor, stroke } from 'pdf-lib';
 import { type JapaneseFonts, embedJapaneseFonts } from './fonts.ts';
 
 /**
@@ -622,28 +622,45 @@ export class PdfDocumentBuilder {
     });
     for (const segment of segments) {
       if (segment.newPage) this.newPage();
+      const rowTops: number[] = [];
       if (headerLines) {
         const headerStyles = columns.map((c): ColumnStyle => ({ ...c, align: 'center', bold: true, fill: HEADER_FILL }));
+        rowTops.push(this.cursor);
         this.gridRow(headerStyles, headerLines, 0, lineCount(headerLines));
       }
-      for (const piece of segment.pieces) this.gridRow(columns, bodyLines[piece.row]!, piece.firstLine, piece.lineCount);
+      for (const piece of segment.pieces) {
+        rowTops.push(this.cursor);
+        this.gridRow(columns, bodyLines[piece.row]!, piece.firstLine, piece.lineCount);
+      }
+      this.gridLines(columns, rowTops, this.cursor);
     }
     this.cursor -= TABLE_SPACE_AFTER;
+  }
+
+  /**
+   * The rules of one page's part of a table as a single stroked path: a line above each row and below
+   * the last, and one down each column edge. One path instead of a bordered rectangle per cell keeps a
+   * long table's content stream (and its drawing time) small.
+   */
+  private gridLines(columns: readonly ColumnStyle[], rowTops: readonly number[], bottom: number): void {
+    if (rowTops.length === 0) return;
+    const right = MARGIN_LEFT + columns.reduce((sum, c) => sum + c.width, 0);
+    const ops = [pushGraphicsState(), setLineWidth(TABLE_BORDER_WIDTH), setStrokingColor(TABLE_BORDER)];
+    for (const y of [...rowTops, bottom]) ops.push(moveTo(MARGIN_LEFT, y), lineTo(right, y));
+    let x = MARGIN_LEFT;
+    for (const column of [...columns, null]) {
+      ops.push(moveTo(x, rowTops[0]!), lineTo(x, bottom));
+      if (column) x += column.width;
+    }
+    ops.push(stroke(), popGraphicsState());
+    this.page.pushOperators(...ops);
   }
 
   private gridRow(columns: readonly ColumnStyle[], cells: readonly string[][], firstLine: number, lineCount: number): void {
     const height = rowHeight(lineCount, TABLE_LINE_HEIGHT, CELL_PADDING_Y);
     let left = MARGIN_LEFT;
     columns.forEach((column, c) => {
-      this.page.drawRectangle({
-        x: left,
-        y: this.cursor - height,
-        width: column.width,
-        height,
-        borderColor: TABLE_BORDER,
-        borderWidth: TABLE_BORDER_WIDTH,
-        ...(column.fill ? { color: column.fill } : {}),
-      });
+      if (column.fill) this.page.drawRectangle({ x: left, y: this.cursor - height, width: column.width, height, color: column.fill });
       const font = column.bold ? this.fonts.bold : this.fonts.regular;
       const measure = this.measure(font, TABLE_SIZE);
       const lines = (cells[c] ?? []).slice(firstLine, firstLine + lineCount);

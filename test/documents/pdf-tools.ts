@@ -104,3 +104,14 @@ export function differingPixels(a: GrayImage, b: GrayImage, tolerance = 48): num
   for (let i = 0; i < a.pixels.length; i++) if (Math.abs(a.pixels[i]! - b.pixels[i]!) > tolerance) count++;
   return count;
 }
+
+/** The text of the whole document in drawing order (`pdftotext -raw`), without whitespace: a cell that wraps reads as one run. */
+export function rawText(pdfPath: string): string {
+  return execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+}
+
+/** Whether the pages carry the 「案」 stamp of a draft: the character drawn on a line of its own. */
+export function hasDraftStamp(pdfPath: string): boolean {
+  const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
+  return text.split(/\r?\n|\f/).some((line) => line.trim() === '案');
+}

@@ -25,6 +25,7 @@ import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
+import { availableDocuments } from '../api/documents.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from './vendor-work.tsx';
 import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
@@ -41,6 +42,7 @@ const messages: Record<string, string> = {
   transition: '案件の状態を変更しました。',
   options: 'オプションの一覧を保存しました。',
   apportionment: '按分方法を保存しました。',
+  award: '決定を記録しました。案件は「決定済み」になりました。',
   participation: '参加の申込み内容を保存しました。',
 };
 
@@ -207,6 +209,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const evaluation = user.role === 'evaluator' ? await findEvaluation(dbOf(c), row.id) : null;
   const committee = evaluation?.committee.some((e) => e.userId === user.id) ?? false;
   const bidding = user.role === 'vendor' && row.method !== 'proposal' ? await findBidding(dbOf(c), row.id) : null;
+  const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
   const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
 
   return renderPage(
@@ -298,6 +301,54 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           ) : (
             <ProposalList proposals={proposals} />
           )}
+        </section>
+      ) : null}
+
+      {user.role === 'secretariat' || user.role === 'member' ? (
+        <section aria-labelledby="documents-heading">
+          <h2 id="documents-heading">仕様書と文書</h2>
+          <ul>
+            <li>
+              <a href={`/cases/${row.id}/spec`}>{user.role === 'secretariat' ? '仕様書の編集・意見照会への回答' : '仕様書案の閲覧・意見の提出'}</a>
+            </li>
+            <li>
+              <a href={`/api/cases/${row.id}/documents/spec.pdf`}>仕様書（PDF）</a>
+            </li>
+            {documents?.commentResponses ? (
+              <li>
+                <a href={`/api/cases/${row.id}/documents/comment-responses.pdf`}>意見対応表（PDF）</a>
+              </li>
+            ) : null}
+            {documents?.evaluationSummary ? (
+              <li>
+                <a href={`/api/cases/${row.id}/documents/evaluation-summary.pdf`}>評価結果（公表用、PDF）</a>
+              </li>
+            ) : null}
+            {documents?.bidTabulation ? (
+              <li>
+                <a href={`/api/cases/${row.id}/documents/bid-tabulation.pdf`}>入札経過調書（PDF）</a>
+              </li>
+            ) : null}
+            {documents?.award ? (
+              <li>
+                <a href={`/api/cases/${row.id}/documents/award.pdf`}>決定通知（PDF）</a>
+              </li>
+            ) : null}
+          </ul>
+          <ErrorBox message={c.req.query('awardError')} />
+          {user.role === 'secretariat' && !documents?.award && (documents?.evaluationSummary || documents?.bidTabulation) && row.state !== 'cancelled' ? (
+            <form method="post" action={`/cases/${row.id}/award`} class="card">
+              <h3>決定の記録</h3>
+              <p>評価の結果の優先交渉権者、または開札の結果の落札者を、この案件の決定として記録します。案件は「決定済み」になります。</p>
+              <label class="checkbox">
+                <input type="checkbox" name="confirm" required />
+                決定を記録すると取り消せないことを確認しました
+              </label>
+              <button class="primary" type="submit">
+                決定を記録する
+              </button>
+            </form>
+          ) : null}
         </section>
       ) : null}
 

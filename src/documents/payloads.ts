@@ -1,0 +1,369 @@
+import { eq } from 'drizzle-orm';
+import { consortia } from '../../schema/index.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { memberKindLabels, optionQuantity } from '../domain/apportionment.ts';
+import { formatYen } from '../domain/money.ts';
+import { computeApportionment } from '../services/apportionment.ts';
+import { awardView, findAward } from '../services/award.ts';
+import { type OpenedRound, findBidding } from '../services/bidding.ts';
+import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
+import { computeResults, findEvaluation } from '../services/evaluation.ts';
+import { listParticipation } from '../services/participation.ts';
+import { commentsOf, currentSpec } from '../services/spec.ts';
+import { bidStatusLabels, lotSourceLabels, outcomeLabels } from '../views/bid-views.tsx';
+import type { TableSpec } from './layout.ts';
+import type { DocumentPayload } from './template.ts';
+
+/**
+ * Payload builders: each gathers what one document shows into plain data. The renderer draws it from a
+ * template without touching the database. A section whose data does not exist yet is left out.
+ */
+
+const jstDateTime = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const when = (d: Date | string | null | undefined) => (d ? jstDateTime.format(new Date(d)) : '');
+const round2 = (n: number) => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+
+/** 2027 → "2027年度（令和9年度）" */
+export function fiscalYearLabel(year: number): string {
+  return year >= 2019 ? `${year}年度（令和${year - 2018 === 1 ? '元' : year - 2018}年度）` : `${year}年度`;
+}
+
+async function consortiumName(db: Db, row: CaseRow) {
+  const [c] = await db.select({ name: consortia.name }).from(consortia).where(eq(consortia.id, row.consortiumId));
+  return c?.name ?? '';
+}
+
+function caseInfo(row: CaseRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    descriptionLines: row.description.split(/\n+/),
+    method: row.method,
+    methodLabel: caseMethodLabels[row.method],
+    contractModeLabel: contractModeLabels[row.contractMode],
+    fiscalYearLabel: fiscalYearLabel(row.fiscalYear),
+    isProposal: row.method !== 'competitive_bid',
+    isBid: row.method !== 'proposal',
+  };
+}
+
+/** 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. */
+async function memberOptionTable(db: Db, row: CaseRow): Promise<{ table: TableSpec; count: number }> {
+  const list = (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating);
+  const optionWidth = row.options.length > 0 ? Math.min(0.18, 0.5 / row.options.length) : 0;
+  return {
+    count: list.length,
+    table: {
+      columns: [
+        { header: '団体名', width: { fraction: 0.24 } },
+        { header: '区分', width: { fraction: 0.1 } },
+        ...row.options.map((o) => ({ header: o.name, width: { fraction: optionWidth }, align: 'center' as const })),
+        // the join date takes what the other columns leave
+        { header: '参加日' },
+      ],
+      rows: list.map(({ member, participant }) => [
+        member.name,
+        memberKindLabels[member.kind],
+        ...row.options.map((o) => {
+          const v = participant!.options[o.code];
+          return typeof v === 'number' ? (v > 0 ? v.toLocaleString('ja-JP') : '—') : optionQuantity(v) > 0 ? '○' : '—';
+        }),
+        `${participant!.joinedAt ? new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' }).format(new Date(participant!.joinedAt)) : ''}${participant!.lateJoin ? '（後乗り）' : ''}`,
+      ]),
+    },
+  };
+}
+
+async function apportionmentTable(db: Db, row: CaseRow): Promise<TableSpec | null> {
+  if (!row.apportionment || row.apportionment.method === 'none') return null;
+  const { result } = await computeApportionment(db, row);
+  if (!result.ok || result.shares.length === 0) return null;
+  return {
+    columns: [
+      { header: '団体名', width: { fraction: 0.34 } },
+      { header: '基本負担額', align: 'right' },
+      { header: 'オプション料金', align: 'right' },
+      { header: '負担額（税抜）', align: 'right' },
+    ],
+    rows: [
+      ...result.shares.map((s) => [s.memberName, formatYen(s.base), formatYen(s.optionCharges), formatYen(s.amount)]),
+      ['合計', formatYen(result.total), formatYen(result.optionTotal), formatYen(result.sum)],
+    ],
+  };
+}
+
+async function criteriaTable(db: Db, row: CaseRow): Promise<TableSpec | null> {
+  const found = await findEvaluation(db, row.id);
+  if (!found) return null;
+  const modes = { points: '点数', grade: '段階評価（A〜E）', pass_fail: '適否（必須）', price: '価格点（最低価格 ÷ 提案価格 × 配点）' } as const;
+  return {
+    columns: [
+      { header: '区分', width: { fraction: 0.16 } },
+      { header: '評価項目', width: { fraction: 0.42 } },
+      { header: '配点', width: { fraction: 0.1 }, align: 'right' },
+      { header: '評価の方法' },
+    ],
+    rows: found.row.criteria.map((c) => [c.group ?? '', c.name, c.mode === 'pass_fail' ? '—' : round2(c.maxPoints), modes[c.mode]]),
+  };
+}
+
+export async function specPayload(db: Db, row: CaseRow): Promise<{ payload: DocumentPayload; author: string; draft: boolean }> {
+  const spec = await currentSpec(db, row.id);
+  const { table: memberOptions, count } = await memberOptionTable(db, row);
+  const bidding = await findBidding(db, row.id);
+  const round1 = bidding?.rounds[0];
+  const evaluation = await findEvaluation(db, row.id);
+  const requirements: TableSpec | null = spec?.requirements.length
+    ? {
+        columns: [
+          { header: '番号', width: { fraction: 0.12 } },
+          { header: '要件' },
+          { header: '区分', width: { fraction: 0.12 }, align: 'center' },
+        ],
+        rows: spec.requirements.map((r) => [r.code, r.text, r.level === 'must' ? '必須' : '任意']),
+      }
+    : null;
+  const criteria = await criteriaTable(db, row);
+  const tables: Record<string, TableSpec> = { memberOptions };
+  if (requirements) tables.requirements = requirements;
+  if (criteria) tables.criteria = criteria;
+  return {
+    author: await consortiumName(db, row),
+    // a spec is a draft (案) until the case is published
+    draft: ['draft', 'rfi', 'spec_review'].includes(row.state),
+    payload: {
+      case: caseInfo(row),
+      version: spec?.version ?? null,
+      participantCount: count,
+      optionCount: row.options.length,
+      sections: (spec?.sections ?? []).map((s) => ({ heading: s.heading, paragraphs: s.body.split(/\n+/).filter((p) => p.trim() !== '') })),
+      hasRequirements: Boolean(requirements),
+      schedule: {
+        rfiDeadline: when(row.rfiDeadline),
+        submissionDeadline: when(row.submissionDeadline),
+        bidDeadline: when(round1?.deadlineAt),
+        opening: when(round1?.openingAt),
+      },
+      hasSchedule: Boolean(row.rfiDeadline || row.submissionDeadline || round1),
+      evaluation: evaluation
+        ? { passRatioPercent: Math.round(Number(evaluation.row.passRatio) * 100), aggregationLabel: { average: '評価委員の平均', sum: '評価委員の合計', trimmed_mean: '最高点と最低点を除いた評価委員の平均' }[evaluation.row.aggregation] }
+        : null,
+      tables,
+    },
+  };
+}
+
+export async function awardPayload(db: Db, row: CaseRow): Promise<{ payload: DocumentPayload; author: string } | null> {
+  const found = await findAward(db, row.id);
+  if (!found) return null;
+  const award = awardView(found);
+  const { table: memberOptions, count } = await memberOptionTable(db, row);
+  const shares = await apportionmentTable(db, row);
+  const tables: Record<string, TableSpec> = { memberOptions };
+  if (shares) tables.shares = shares;
+
+  const evaluation = await findEvaluation(db, row.id);
+  let evaluationSummary = null;
+  if (evaluation?.row.closedAt) {
+    const results = await computeResults(db, row.id, evaluation.row);
+    tables.ranking = {
+      columns: [
+        { header: '順位', width: { fraction: 0.08 }, align: 'right' },
+        { header: '提案者' },
+        { header: '技術点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '価格点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '合計点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '判定', width: { fraction: 0.12 }, align: 'center' },
+      ],
+      rows: results.ranking.map((r) => [String(r.rank), r.vendorName, round2(r.technical), round2(r.price), round2(r.total), r.passed ? '合格' : '不合格']),
+    };
+    evaluationSummary = { evaluators: results.evaluatorCount, technicalMax: round2(results.technicalMax), passLine: round2(results.passLine) };
+  }
+  const bidding = await findBidding(db, row.id);
+  const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  const bidSummary = opened.length
+    ? { rounds: opened.length, lastOutcome: outcomeLabels[opened.at(-1)!.outcome], bidders: opened[0]!.bids.filter((b) => b.status !== 'declined').length }
+    : null;
+
+  return {
+    author: await consortiumName(db, row),
+    payload: {
+      case: caseInfo(row),
+      award: {
+        vendorName: award.vendorName,
+        amount: award.amount === null ? '提案価格の登録なし' : `${formatYen(award.amount)}（税抜）`,
+        amountWithTax: award.amountWithTax === null ? '' : `${formatYen(award.amountWithTax)}（消費税率 ${Math.round(award.taxRate * 100)}%、円未満切り捨て）`,
+        decidedAt: when(award.decidedAt),
+        basisLabel: { evaluation: '提案の評価の結果、優先交渉権者として選定', bidding: '入札の結果、落札者として決定', manual: '事務局の決定' }[award.basis],
+        decisionText:
+          award.basis === 'bidding'
+            ? `次のとおり落札者を決定しました。`
+            : award.basis === 'evaluation'
+              ? `次のとおり優先交渉権者を選定しました。`
+              : `次のとおり契約の相手方を決定しました。`,
+      },
+      participantCount: count,
+      evaluationSummary,
+      bidSummary,
+      hasShares: Boolean(shares),
+      tables,
+    },
+  };
+}
+
+export async function tabulationPayload(db: Db, row: CaseRow): Promise<{ payload: DocumentPayload; author: string } | null> {
+  const bidding = await findBidding(db, row.id);
+  const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  if (!bidding || opened.length === 0) return null;
+  const tables: Record<string, TableSpec> = {};
+  const rounds = opened.map((r) => {
+    const key = `round${r.round}`;
+    tables[key] = {
+      columns: [
+        { header: '事業者', width: { fraction: 0.3 } },
+        { header: '入札金額（税抜）', width: { fraction: 0.18 }, align: 'right' },
+        { header: '区分', width: { fraction: 0.08 }, align: 'center' },
+        { header: 'くじ番号', width: { fraction: 0.1 }, align: 'center' },
+        { header: '受付日時' },
+        { header: '判定', width: { fraction: 0.18 } },
+      ],
+      rows: [...r.bids]
+        .sort((a, b) => (a.amount ?? Infinity) - (b.amount ?? Infinity))
+        .map((b) => [b.vendorName, b.amount === null ? '辞退' : formatYen(b.amount), b.kind === 'paper' ? '紙' : b.kind === 'declined' ? '—' : '電子', String(b.lotNumber).padStart(3, '0'), when(b.receivedAt), bidStatusLabels[b.status]]),
+    };
+    if (r.lot) {
+      tables[`${key}lot`] = {
+        columns: [
+          { header: '順番', width: { fraction: 0.1 }, align: 'right' },
+          { header: '事業者' },
+          { header: 'くじ番号', width: { fraction: 0.14 }, align: 'right' },
+          { header: 'システム値', width: { fraction: 0.14 }, align: 'right' },
+          { header: '決定番号', width: { fraction: 0.14 }, align: 'right' },
+        ],
+        rows: r.lot.entries.map((e) => [String(e.order), r.bids.find((b) => b.vendorId === e.vendorId)?.vendorName ?? '', String(e.lotNumber).padStart(3, '0'), String(e.systemValue).padStart(3, '0'), String(e.drawnNumber).padStart(3, '0')]),
+      };
+    }
+    return {
+      round: r.round,
+      table: key,
+      lotTable: r.lot ? `${key}lot` : null,
+      outcomeLabel: outcomeLabels[r.outcome],
+      openedAt: when(r.openedAt),
+      winner: r.winner ? { vendorName: r.winner.vendorName ?? '', amount: formatYen(r.winner.amount), amountWithTax: formatYen(r.winner.amountWithTax) } : null,
+      lotText: r.lot
+        ? `決定番号の合計 ${r.lot.sum} ÷ くじの対象者数 ${r.lot.entries.length} ＝ ${Math.floor(r.lot.sum / r.lot.entries.length)} 余り ${r.lot.remainder}。順番 ${r.lot.remainder} の ${r.bids.find((b) => b.vendorId === r.lot!.winnerVendorId)?.vendorName ?? ''} が当選。`
+        : '',
+      decisions: (r.decisions ?? []).map((d) => `低入札価格調査: ${r.bids.find((b) => b.vendorId === d.vendorId)?.vendorName ?? ''} の入札を${d.confirm ? '採用' : '不採用'}（${d.reason}）`),
+    };
+  });
+  const c = bidding.config;
+  return {
+    author: await consortiumName(db, row),
+    payload: {
+      case: caseInfo(row),
+      prices: {
+        ceiling: `${formatYen(c.ceilingPrice)}（税抜）`,
+        floor: c.floorPrice === null ? '設定なし' : `${formatYen(c.floorPrice)}（税抜）`,
+        investigation: c.investigationPrice === null ? '設定なし' : `${formatYen(c.investigationPrice)}（税抜）`,
+        taxRate: `${Math.round(Number(c.taxRate) * 100)}%`,
+        lotMethod: `入札者が入力したくじ番号と${lotSourceLabels[c.lotSystemValue]}の和の下3桁を決定番号とし、決定番号の合計を対象者数で割った余りと受付順（0から）が一致する者を当選とする。`,
+      },
+      rounds,
+      tables,
+    },
+  };
+}
+
+export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVendors: boolean): Promise<{ payload: DocumentPayload; author: string } | null> {
+  const found = await findEvaluation(db, row.id);
+  if (!found?.row.closedAt) return null;
+  const results = await computeResults(db, row.id, found.row);
+  const label = new Map(results.vendors.map((v) => [v.vendorId, anonymizeVendors ? v.label : v.vendorName]));
+  const name = (id: string) => label.get(id) ?? '';
+  // evaluators are never named in the publishable summary
+  const evaluatorLabel = (i: number) => `委員${i + 1}`;
+  const tables: Record<string, TableSpec> = {
+    ranking: {
+      columns: [
+        { header: '順位', width: { fraction: 0.08 }, align: 'right' },
+        { header: '提案者' },
+        { header: '技術点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '価格点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '合計点', width: { fraction: 0.13 }, align: 'right' },
+        { header: '判定', width: { fraction: 0.14 }, align: 'center' },
+      ],
+      rows: results.ranking.map((r) => [String(r.rank) + (r.tie ? '（同点）' : ''), name(r.vendorId), round2(r.technical), round2(r.price), round2(r.total), r.passed ? '合格' : '不合格']),
+    },
+    averages: {
+      columns: [{ header: '評価項目', width: { fraction: 0.34 } }, ...results.ranking.map((r) => ({ header: name(r.vendorId), align: 'right' as const }))],
+      rows: results.criterionAverages.map((a) => [a.name, ...results.ranking.map((r) => (a.mode === 'pass_fail' ? `適 ${Math.round((a.byVendor[r.vendorId] ?? 0) * 100)}%` : round2(a.byVendor[r.vendorId] ?? 0)))]),
+    },
+    evaluators: {
+      columns: [{ header: '評価委員', width: { fraction: 0.2 } }, ...results.ranking.map((r) => ({ header: name(r.vendorId), align: 'right' as const }))],
+      rows: results.evaluatorTotals.map((e, i) => [evaluatorLabel(i), ...results.ranking.map((r) => round2(e.byVendor[r.vendorId] ?? 0))]),
+    },
+  };
+  const criteria = await criteriaTable(db, row);
+  if (criteria) tables.criteria = criteria;
+  const preferred = results.preferred ? name(results.preferred) : '該当なし';
+  const runnerUp = results.runnerUp ? name(results.runnerUp) : '該当なし';
+  return {
+    author: await consortiumName(db, row),
+    payload: {
+      case: caseInfo(row),
+      summary: {
+        proposals: results.ranking.length,
+        evaluators: results.evaluatorCount,
+        technicalMax: round2(results.technicalMax),
+        passLine: round2(results.passLine),
+        aggregationLabel: { average: '評価委員の平均', sum: '評価委員の合計', trimmed_mean: '最高点と最低点を除いた評価委員の平均' }[found.row.aggregation],
+        preferred,
+        runnerUp,
+        anonymized: anonymizeVendors,
+      },
+      tables,
+    },
+  };
+}
+
+export async function commentResponsesPayload(db: Db, row: CaseRow, anonymizeMembers: boolean): Promise<{ payload: DocumentPayload; author: string }> {
+  const comments = await commentsOf(db, row.id);
+  const letters = new Map<string, string>();
+  const memberLabel = (id: string, real: string) => {
+    if (!anonymizeMembers) return real;
+    if (!letters.has(id)) letters.set(id, `団体${String.fromCharCode(65 + (letters.size % 26))}${letters.size >= 26 ? Math.floor(letters.size / 26) : ''}`);
+    return letters.get(id)!;
+  };
+  const spec = await currentSpec(db, row.id);
+  return {
+    author: await consortiumName(db, row),
+    payload: {
+      case: caseInfo(row),
+      version: spec?.version ?? null,
+      count: comments.length,
+      answered: comments.filter((c) => c.comment.response).length,
+      tables: {
+        comments: {
+          columns: [
+            { header: 'No.', width: { fraction: 0.06 }, align: 'right' },
+            { header: '章', width: { fraction: 0.14 } },
+            { header: '意見', width: { fraction: 0.3 } },
+            { header: '団体', width: { fraction: 0.12 } },
+            { header: '回答' },
+            { header: '反映', width: { fraction: 0.07 }, align: 'center' },
+          ],
+          rows: comments.map((c, i) => [
+            String(i + 1),
+            c.comment.section,
+            c.comment.text,
+            memberLabel(c.comment.memberId, c.memberName),
+            c.comment.response ?? '（未回答）',
+            c.comment.reflected === null ? '—' : c.comment.reflected ? '○' : '—',
+          ]),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { members, specComments, specVersions } from '../../schema/index.ts';
+import { type Ctx, type SessionUser, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { newId } from '../ids.ts';
+
+export const specInput = z.object({
+  sections: z
+    .array(z.object({ heading: z.string().trim().min(1, { message: '見出しを入力してください' }).max(200), body: z.string().max(50_000) }))
+    .min(1, { message: '章を1つ以上指定してください' })
+    .max(200)
+    .refine((s) => new Set(s.map((x) => x.heading)).size === s.length, { message: '見出しが重複しています' }),
+  requirements: z
+    .array(
+      z.object({
+        code: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: '要件番号は英数字・-・_・. の40文字以内にしてください' }),
+        text: z.string().trim().min(1).max(2000),
+        level: z.enum(['must', 'want']),
+      }),
+    )
+    .max(1000)
+    .refine((r) => new Set(r.map((x) => x.code)).size === r.length, { message: '要件番号が重複しています' })
+    .default([]),
+});
+
+export const commentInput = z.object({
+  section: z.string().trim().min(1).max(200),
+  text: z.string().trim().min(1, { message: '意見を入力してください' }).max(5000),
+});
+
+export const answerInput = z.object({
+  response: z.string().trim().min(1, { message: '回答を入力してください' }).max(5000),
+  reflected: z.boolean(),
+});
+
+export type SpecVersionRow = typeof specVersions.$inferSelect;
+
+export async function currentSpec(db: Db, caseId: string): Promise<SpecVersionRow | undefined> {
+  const [row] = await db.select().from(specVersions).where(eq(specVersions.caseId, caseId)).orderBy(desc(specVersions.version)).limit(1);
+  return row;
+}
+
+export async function specVersionsOf(db: Db, caseId: string) {
+  return db.select().from(specVersions).where(eq(specVersions.caseId, caseId)).orderBy(asc(specVersions.version));
+}
+
+export function specView(row: SpecVersionRow) {
+  return { version: row.version, sections: row.sections, requirements: row.requirements, createdAt: row.createdAt.toISOString() };
+}
+
+/** Saves the spec as a new version; earlier versions stay as they were. */
+export async function saveSpec(c: Ctx, row: CaseRow, input: z.output<typeof specInput>) {
+  if (row.state === 'cancelled' || row.state === 'awarded') throw new AppError('conflict', 'この案件の仕様書は変更できません。');
+  return mutate(c, async (tx, audit) => {
+    const [latest] = await tx.select({ version: specVersions.version }).from(specVersions).where(eq(specVersions.caseId, row.id)).orderBy(desc(specVersions.version)).limit(1).for('update');
+    const version = (latest?.version ?? 0) + 1;
+    const [saved] = await tx
+      .insert(specVersions)
+      .values({ caseId: row.id, version, sections: input.sections, requirements: input.requirements, createdAt: nowOf(c), createdBy: c.get('user')!.id })
+      .returning();
+    await audit({ action: 'spec.version', objectType: 'spec', objectId: `${row.id}:${version}`, caseId: row.id, details: { version, sections: input.sections.length, requirements: input.requirements.length } });
+    return saved!;
+  });
+}
+
+/** A member comments on the current draft while the opinion inquiry (意見照会) is open. */
+export async function addComment(c: Ctx, row: CaseRow, user: SessionUser, input: z.output<typeof commentInput>) {
+  if (user.role !== 'member' || !user.memberId) throw forbidden('意見は参加団体の利用者が提出します。');
+  if (row.state !== 'spec_review') throw new AppError('conflict', '意見照会の期間ではないため、意見を提出できません。');
+  return mutate(c, async (tx, audit) => {
+    const spec = await currentSpec(tx, row.id);
+    if (!spec) throw notFound('この案件にはまだ仕様書案がありません。');
+    if (!spec.sections.some((s) => s.heading === input.section)) {
+      throw new AppError('validation_error', '現在の仕様書案にない章です。', [{ path: 'section', message: `「${input.section}」は現在の仕様書案にありません` }]);
+    }
+    const [saved] = await tx
+      .insert(specComments)
+      .values({ id: newId(), caseId: row.id, version: spec.version, memberId: user.memberId!, userId: user.id, section: input.section, text: input.text, createdAt: nowOf(c) })
+      .returning();
+    await audit({ action: 'spec.comment', objectType: 'spec_comment', objectId: saved!.id, caseId: row.id, details: { version: spec.version, section: input.section } });
+    return saved!;
+  });
+}
+
+export async function answerComment(c: Ctx, row: CaseRow, commentId: string, input: z.output<typeof answerInput>) {
+  return mutate(c, async (tx, audit) => {
+    const [found] = await tx.select().from(specComments).where(and(eq(specComments.caseId, row.id), eq(specComments.id, commentId))).for('update');
+    if (!found) throw notFound('指定された意見が見つかりません。');
+    const [saved] = await tx
+      .update(specComments)
+      .set({ response: input.response, reflected: input.reflected, respondedAt: nowOf(c), respondedBy: c.get('user')!.id })
+      .where(eq(specComments.id, commentId))
+      .returning();
+    await audit({ action: 'spec.answer', objectType: 'spec_comment', objectId: commentId, caseId: row.id, details: { reflected: input.reflected } });
+    return saved!;
+  });
+}
+
+export async function commentsOf(db: Db, caseId: string) {
+  return db
+    .select({ comment: specComments, memberName: members.name })
+    .from(specComments)
+    .innerJoin(members, eq(members.id, specComments.memberId))
+    .where(eq(specComments.caseId, caseId))
+    .orderBy(asc(specComments.createdAt));
+}
+
+export function commentView(row: { comment: typeof specComments.$inferSelect; memberName: string }) {
+  const c = row.comment;
+  return {
+    id: c.id,
+    version: c.version,
+    section: c.section,
+    text: c.text,
+    memberId: c.memberId,
+    memberName: row.memberName,
+    createdAt: c.createdAt.toISOString(),
+    response: c.response,
+    reflected: c.reflected,
+    respondedAt: c.respondedAt?.toISOString() ?? null,
+  };
+}
