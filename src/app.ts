@@ -20,6 +20,7 @@ import { evaluationRoutes } from './routes/api/evaluation.ts';
 import { fileRoutes } from './routes/api/files.ts';
 import { memberRoutes } from './routes/api/members.ts';
 import { proposalRoutes } from './routes/api/proposals.ts';
+import { publicRoutes } from './routes/api/public.ts';
 import { rfiRoutes } from './routes/api/rfi.ts';
 import { surveyRoutes } from './routes/api/surveys.ts';
 import { userRoutes } from './routes/api/users.ts';
@@ -36,6 +37,7 @@ import { vendorWorkPages } from './routes/pages/vendor-work.tsx';
 import { evaluationPages } from './routes/pages/evaluation.tsx';
 import { biddingPages } from './routes/pages/bidding.tsx';
 import { specPages } from './routes/pages/spec.tsx';
+import { publicPages } from './routes/pages/public.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -169,6 +171,7 @@ export function createApp(deps: Deps) {
   app.route('/api', evaluationRoutes);
   app.route('/api', biddingRoutes);
   app.route('/api', documentRoutes);
+  app.route('/api', publicRoutes);
   app.route('/api', proposalRoutes);
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
@@ -183,6 +186,7 @@ export function createApp(deps: Deps) {
   app.route('/', evaluationPages);
   app.route('/', biddingPages);
   app.route('/', specPages);
+  app.route('/', publicPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

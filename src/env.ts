@@ -57,6 +57,11 @@ const envSchema = z
     SESSION_MAX_HOURS: integer('SESSION_MAX_HOURS', 1, 24 * 30, 12),
     DB_POOL_SIZE: integer('DB_POOL_SIZE', 1, 200, 10),
     TRUST_PROXY: flag,
+    OCDS_PREFIX: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : 'ocds-jpwb00'))
+      .refine((v) => /^ocds-[a-z0-9]{6}$/.test(v), { message: 'ocds- に続く6文字の英小文字・数字で指定してください（例: ocds-abc123）' }),
     SEAL_KEY: z
       .string()
       .optional()
@@ -86,6 +91,8 @@ export interface Config {
   sessionMaxMs: number;
   dbPoolSize: number;
   trustProxy: boolean;
+  /** the OCDS ocid prefix registered for the publisher, e.g. ocds-abc123 */
+  ocdsPrefix: string;
   /** key that seals bid amounts until their opening; without it one is kept in the database */
   sealKey: Buffer | undefined;
 }
@@ -112,6 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     dbPoolSize: e.DB_POOL_SIZE,
     trustProxy: e.TRUST_PROXY ?? false,
+    ocdsPrefix: e.OCDS_PREFIX,
     sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
   };
 }

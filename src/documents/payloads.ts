@@ -276,7 +276,11 @@ export async function tabulationPayload(db: Db, row: CaseRow): Promise<{ payload
   };
 }
 
-export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVendors: boolean): Promise<{ payload: DocumentPayload; author: string } | null> {
+/**
+ * The evaluation summary. `forPublic` leaves out each evaluator's totals: the published version shows
+ * the committee's result, never what one member gave.
+ */
+export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVendors: boolean, forPublic = false): Promise<{ payload: DocumentPayload; author: string } | null> {
   const found = await findEvaluation(db, row.id);
   if (!found?.row.closedAt) return null;
   const results = await computeResults(db, row.id, found.row);
@@ -305,6 +309,7 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVe
       rows: results.evaluatorTotals.map((e, i) => [evaluatorLabel(i), ...results.ranking.map((r) => round2(e.byVendor[r.vendorId] ?? 0))]),
     },
   };
+  if (forPublic) delete tables.evaluators;
   const criteria = await criteriaTable(db, row);
   if (criteria) tables.criteria = criteria;
   const preferred = results.preferred ? name(results.preferred) : '該当なし';

@@ -34,6 +34,7 @@ export function Layout({ title, user, children }: LayoutProps) {
             </a>
             <nav aria-label="メインメニュー">
               {user ? <a href="/cases">調達案件</a> : <a href="/login">ログイン</a>}
+              <a href="/public">公開情報</a>
               {user?.role === 'vendor' ? <a href="/receipts">受付票</a> : null}
               {user && (user.role === 'secretariat' || user.role === 'member') ? (
                 <>

@@ -11,6 +11,7 @@ import { parseWith, readJson } from '../../http/json.ts';
 import { awardInput, awardView, findAward, recordAward } from '../../services/award.ts';
 import { loadCase } from '../../services/case-access.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
+import { casePackage } from '../../services/ocds.ts';
 import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
 const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
@@ -109,6 +110,11 @@ export const documentRoutes = new Hono<AppEnv>()
     const built = await tabulationPayload(dbOf(c), row);
     if (!built) throw new AppError('not_yet', '開札の後に作成できます。');
     return pdfResponse(c, 'bid-tabulation', `${row.title}_入札経過調書.pdf`, built);
+  })
+  .get('/cases/:id/ocds', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const prefix = c.get('deps').config.ocdsPrefix;
+    return c.json(await casePackage(dbOf(c), row, prefix, new URL(c.req.url).toString(), nowOf(c)));
   })
   .get('/cases/:id/documents/evaluation-summary.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');

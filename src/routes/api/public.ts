@@ -1,0 +1,148 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
+import type { CaseRow } from '../../db/cases.ts';
+import { awardPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { csvResponse } from '../../http/csv.ts';
+import { parseWith } from '../../http/json.ts';
+import { ocidOf } from '../../ocds/release.ts';
+import { awardView, findAward } from '../../services/award.ts';
+import { type OpenedRound, findBidding } from '../../services/bidding.ts';
+import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
+import { findEvaluation } from '../../services/evaluation.ts';
+import { casePackage, fiscalYearPackage, publishedCases } from '../../services/ocds.ts';
+import { listParticipation } from '../../services/participation.ts';
+import { pdfResponse } from './documents.ts';
+
+const origin = (c: Ctx) => new URL(c.req.url).origin;
+
+/** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
+export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
+  const found = (await publishedCases(dbOf(c))).find((x) => x.row.id === id);
+  if (!found) throw notFound('指定された案件は公開されていません。');
+  return found;
+}
+
+export function publicSummary(row: CaseRow, consortiumName: string) {
+  return {
+    id: row.id,
+    title: row.title,
+    consortium: consortiumName,
+    method: row.method,
+    methodLabel: caseMethodLabels[row.method],
+    contractMode: row.contractMode,
+    contractModeLabel: contractModeLabels[row.contractMode],
+    fiscalYear: row.fiscalYear,
+    state: row.state,
+    publishedAt: row.publishedAt!.toISOString(),
+  };
+}
+
+/** The notice and, once decided, the result: only what a resident may read. */
+export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string) {
+  const db = dbOf(c);
+  const bidding = await findBidding(db, row.id);
+  const round = bidding?.rounds.at(-1);
+  const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  const award = await findAward(db, row.id);
+  const evaluation = await findEvaluation(db, row.id);
+  const participants = (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
+  const base = `/api/public/cases/${row.id}/documents`;
+  return {
+    ...publicSummary(row, consortiumName),
+    description: row.description,
+    rfiDeadline: row.rfiDeadline?.toISOString() ?? null,
+    submissionDeadline: row.submissionDeadline?.toISOString() ?? null,
+    bidding: bidding
+      ? {
+          deadlineAt: round!.deadlineAt.toISOString(),
+          openingAt: round!.openingAt.toISOString(),
+          ceilingPrice: bidding.config.ceilingPublic || opened.length > 0 ? bidding.config.ceilingPrice : null,
+        }
+      : null,
+    participants,
+    documents: [
+      { name: '仕様書', url: `${base}/spec.pdf` },
+      ...(award ? [{ name: '決定通知', url: `${base}/award.pdf` }] : []),
+      ...(award && evaluation?.row.closedAt ? [{ name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
+      ...(award && opened.length > 0 ? [{ name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
+    ],
+    result: award ? awardView(award) : null,
+    ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),
+    ocds: `/api/public/cases/${row.id}/ocds`,
+  };
+}
+
+const yearParam = z.coerce.number().int().min(2000).max(2100);
+
+export const publicRoutes = new Hono<AppEnv>()
+  .get('/public/cases', async (c) => {
+    const fiscalYear = c.req.query('fiscalYear') ? parseWith(yearParam, c.req.query('fiscalYear')) : undefined;
+    const rows = await publishedCases(dbOf(c), fiscalYear);
+    return c.json({ cases: rows.map((r) => publicSummary(r.row, r.consortiumName)) });
+  })
+  .get('/public/cases/:id', async (c) => {
+    const { row, consortiumName } = await publicCase(c, c.req.param('id'));
+    return c.json({ case: await publicDetail(c, row, consortiumName) });
+  })
+  .get('/public/cases/:id/ocds', async (c) => {
+    const { row } = await publicCase(c, c.req.param('id'));
+    return c.json(await casePackage(dbOf(c), row, c.get('deps').config.ocdsPrefix, `${origin(c)}/api/public/cases/${row.id}/ocds`, nowOf(c)));
+  })
+  .get('/public/cases/:id/documents/:name{[a-z-]+\\.pdf}', async (c) => {
+    const { row } = await publicCase(c, c.req.param('id'));
+    const db = dbOf(c);
+    const award = await findAward(db, row.id);
+    switch (c.req.param('name')) {
+      case 'spec.pdf':
+        return pdfResponse(c, 'spec', `${row.title}_仕様書.pdf`, await specPayload(db, row));
+      case 'award.pdf': {
+        const built = award ? await awardPayload(db, row) : null;
+        if (!built) break;
+        return pdfResponse(c, 'award', `${row.title}_決定通知.pdf`, built);
+      }
+      case 'evaluation-summary.pdf': {
+        const evaluation = await findEvaluation(db, row.id);
+        const built = award && evaluation ? await evaluationSummaryPayload(db, row, evaluation.row.anonymize, true) : null;
+        if (!built) break;
+        return pdfResponse(c, 'evaluation-summary', `${row.title}_評価結果.pdf`, built);
+      }
+      case 'bid-tabulation.pdf': {
+        const built = award ? await tabulationPayload(db, row) : null;
+        if (!built) break;
+        return pdfResponse(c, 'bid-tabulation', `${row.title}_入札経過調書.pdf`, built);
+      }
+    }
+    throw new AppError('not_found', 'この文書は公開されていません。');
+  })
+  .get('/public/export/:fiscalYear/ocds.json', async (c) => {
+    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const pkg = await fiscalYearPackage(dbOf(c), fiscalYear, c.get('deps').config.ocdsPrefix, `${origin(c)}/api/public/export/${fiscalYear}/ocds.json`, nowOf(c));
+    c.header('content-disposition', `attachment; filename="ocds-${fiscalYear}.json"`);
+    return c.json(pkg);
+  })
+  .get('/public/export/:fiscalYear/cases.csv', async (c) => {
+    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const db = dbOf(c);
+    const rows = await publishedCases(db, fiscalYear);
+    const lines = [];
+    for (const { row, consortiumName } of rows) {
+      const award = await findAward(db, row.id);
+      lines.push([
+        ocidOf(c.get('deps').config.ocdsPrefix, row.id),
+        row.fiscalYear,
+        consortiumName,
+        row.title,
+        caseMethodLabels[row.method],
+        contractModeLabels[row.contractMode],
+        row.publishedAt!.toISOString(),
+        award?.vendorName ?? '',
+        award?.award.amount ?? '',
+        award?.award.amountWithTax ?? '',
+        award?.award.decidedAt.toISOString() ?? '',
+      ]);
+    }
+    const header = ['ocid', '年度', '協議会', '件名', '調達方式', '契約形態', '公告日', '契約の相手方', '金額（税抜）', '金額（税込）', '決定日'];
+    return csvResponse(c, `調達案件_${fiscalYear}年度.csv`, [header, ...lines]);
+  });

@@ -1,0 +1,171 @@
+import { Feed } from 'feed';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../context.ts';
+import { dbOf } from '../../context.ts';
+import { caseStateLabels } from '../../domain/lifecycle.ts';
+import { publishedCases } from '../../services/ocds.ts';
+import { dateTime, yen } from '../../views/format.ts';
+import { Layout } from '../../views/layout.tsx';
+import { renderPage } from '../../views/render.ts';
+import { publicCase, publicDetail } from '../api/public.ts';
+
+export const publicPages = new Hono<AppEnv>()
+  .get('/public', async (c) => {
+    const rows = await publishedCases(dbOf(c));
+    const years = [...new Set(rows.map((r) => r.row.fiscalYear))].sort().reverse();
+    return renderPage(
+      c,
+      <Layout title="公開中の調達案件" user={c.get('user')}>
+        <h1>公開中の調達案件</h1>
+        <p>
+          協議会が共同で調達する案件の公告と結果です。<a href="/public/feed.xml">新着案件のフィード（Atom）</a>
+        </p>
+        {rows.length === 0 ? (
+          <p class="muted">公開中の案件はありません。</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <caption>案件の一覧（新しい順）</caption>
+              <thead>
+                <tr>
+                  <th scope="col">件名</th>
+                  <th scope="col">協議会</th>
+                  <th scope="col">年度</th>
+                  <th scope="col">調達方式</th>
+                  <th scope="col">状態</th>
+                  <th scope="col">公告日</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map(({ row, consortiumName }) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={`/public/cases/${row.id}`}>{row.title}</a>
+                    </th>
+                    <td>{consortiumName}</td>
+                    <td>{row.fiscalYear}</td>
+                    <td>{{ proposal: '公募型プロポーザル', competitive_bid: '一般競争入札', comprehensive: '総合評価落札方式' }[row.method]}</td>
+                    <td>{caseStateLabels[row.state]}</td>
+                    <td>{dateTime(row.publishedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {years.length > 0 ? (
+          <section aria-labelledby="open-data">
+            <h2 id="open-data">オープンデータ</h2>
+            <ul>
+              {years.map((y) => (
+                <li>
+                  {y}年度: <a href={`/api/public/export/${y}/ocds.json`}>OCDS（JSON）</a> ／ <a href={`/api/public/export/${y}/cases.csv`}>案件と結果の一覧（CSV）</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </Layout>,
+    );
+  })
+  .get('/public/cases/:id', async (c) => {
+    const { row, consortiumName } = await publicCase(c, c.req.param('id'));
+    const d = await publicDetail(c, row, consortiumName);
+    return renderPage(
+      c,
+      <Layout title={d.title} user={c.get('user')}>
+        <p>
+          <a href="/public">公開中の調達案件</a>
+        </p>
+        <h1>{d.title}</h1>
+        <dl class="summary card">
+          <dt>協議会</dt>
+          <dd>{d.consortium}</dd>
+          <dt>調達方式</dt>
+          <dd>{d.methodLabel}</dd>
+          <dt>契約形態</dt>
+          <dd>{d.contractModeLabel}</dd>
+          <dt>年度</dt>
+          <dd>{d.fiscalYear}年度</dd>
+          <dt>状態</dt>
+          <dd>{caseStateLabels[d.state]}</dd>
+          <dt>公告日</dt>
+          <dd>{dateTime(d.publishedAt)}</dd>
+          {d.rfiDeadline ? (
+            <>
+              <dt>情報提供依頼の回答期限</dt>
+              <dd>{dateTime(d.rfiDeadline)}</dd>
+            </>
+          ) : null}
+          {d.submissionDeadline ? (
+            <>
+              <dt>提案書の提出期限</dt>
+              <dd>{dateTime(d.submissionDeadline)}</dd>
+            </>
+          ) : null}
+          {d.bidding ? (
+            <>
+              <dt>入札締切／開札</dt>
+              <dd>
+                {dateTime(d.bidding.deadlineAt)} ／ {dateTime(d.bidding.openingAt)}
+              </dd>
+              <dt>予定価格</dt>
+              <dd>{d.bidding.ceilingPrice === null ? '事後公表' : `${yen(d.bidding.ceilingPrice)}（税抜）`}</dd>
+            </>
+          ) : null}
+          <dt>参加団体</dt>
+          <dd>{d.participants.length > 0 ? d.participants.join('、') : '—'}</dd>
+        </dl>
+        {d.description ? <p class="prewrap">{d.description}</p> : null}
+        {d.result ? (
+          <section class="card" aria-labelledby="result-heading">
+            <h2 id="result-heading">結果</h2>
+            <p>
+              契約の相手方: <strong>{d.result.vendorName}</strong>
+              {d.result.amount !== null ? ` ／ ${yen(d.result.amount)}（税抜）、${yen(d.result.amountWithTax ?? 0)}（税込）` : ''} ／ 決定日 {dateTime(d.result.decidedAt)}
+            </p>
+          </section>
+        ) : null}
+        <section aria-labelledby="docs-heading">
+          <h2 id="docs-heading">文書</h2>
+          <ul>
+            {d.documents.map((doc) => (
+              <li>
+                <a href={doc.url}>{doc.name}（PDF）</a>
+              </li>
+            ))}
+            <li>
+              <a href={d.ocds}>オープンデータ（OCDS、ocid: {d.ocid}）</a>
+            </li>
+          </ul>
+        </section>
+      </Layout>,
+    );
+  })
+  .get('/public/feed.xml', async (c) => {
+    const origin = new URL(c.req.url).origin;
+    const rows = (await publishedCases(dbOf(c))).slice(0, 50);
+    const feed = new Feed({
+      title: '共同調達 選定ワークベンチ 新着の調達案件',
+      description: '協議会が共同で調達する案件の公告',
+      id: `${origin}/public`,
+      link: `${origin}/public`,
+      language: 'ja',
+      updated: rows[0]?.row.publishedAt ?? new Date(0),
+      generator: '共同調達 選定ワークベンチ',
+      copyright: '',
+      feedLinks: { atom: `${origin}/public/feed.xml` },
+    });
+    for (const { row, consortiumName } of rows) {
+      feed.addItem({
+        title: row.title,
+        id: `${origin}/public/cases/${row.id}`,
+        link: `${origin}/public/cases/${row.id}`,
+        date: row.publishedAt!,
+        description: `${consortiumName}／${row.fiscalYear}年度／${caseStateLabels[row.state]}`,
+        content: row.description,
+        author: [{ name: consortiumName }],
+      });
+    }
+    return c.body(feed.atom1(), 200, { 'content-type': 'application/atom+xml; charset=utf-8' });
+  });
