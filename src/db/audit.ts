@@ -17,33 +17,69 @@ export interface AuditInput {
 }
 
 /**
- * Appends one entry inside the caller's transaction. The upsert on the chain head locks that row until
- * commit, so concurrent appends to one chain queue up and the chain never forks.
+ * Appends entries inside the caller's transaction, at its end. Each chain's head row is locked by an
+ * upsert until commit, so concurrent appends to one chain queue up and the chain never forks; the lock
+ * is taken last and held for two statements (the head, then the entries with the new head), so
+ * concurrent requests wait on each other as briefly as possible. Chains are locked in key order, so two
+ * transactions touching the same chains cannot deadlock.
  */
+export async function appendAuditEntries(tx: Db, at: Date, inputs: readonly AuditInput[]): Promise<AuditRecord[]> {
+  const byChain = new Map<string, AuditInput[]>();
+  for (const input of inputs) {
+    const key = input.consortiumId ?? PLATFORM_CHAIN;
+    byChain.set(key, [...(byChain.get(key) ?? []), input]);
+  }
+  const written: AuditRecord[] = [];
+  for (const chainKey of [...byChain.keys()].sort()) {
+    const [head] = await tx
+      .insert(auditChains)
+      .values({ chainKey, seq: 0, hash: GENESIS_HASH })
+      .onConflictDoUpdate({ target: auditChains.chainKey, set: { chainKey: sql`excluded.chain_key` } })
+      .returning({ seq: auditChains.seq, hash: auditChains.hash });
+    let seq = Number(head!.seq);
+    let prevHash = head!.hash;
+    const records: AuditRecord[] = [];
+    for (const input of byChain.get(chainKey)!) {
+      seq += 1;
+      const content: AuditContent = {
+        chainKey,
+        seq,
+        at: at.toISOString(),
+        consortiumId: input.consortiumId,
+        actorUserId: input.actorUserId,
+        actorRole: input.actorRole,
+        action: input.action,
+        objectType: input.objectType,
+        objectId: input.objectId ?? null,
+        caseId: input.caseId ?? null,
+        details: normaliseDetails(input.details ?? {}),
+      };
+      const hash = entryHash(prevHash, content);
+      records.push({ ...content, prevHash, hash });
+      prevHash = hash;
+    }
+    const rows = sql.join(
+      records.map(
+        (r) =>
+          sql`(${r.chainKey}, ${r.seq}, ${at.toISOString()}::timestamptz, ${r.consortiumId}, ${r.actorUserId}, ${r.actorRole}, ${r.action}, ${r.objectType}, ${r.objectId}, ${r.caseId}, ${JSON.stringify(r.details)}::jsonb, ${r.prevHash}, ${r.hash})`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      with entries as (
+        insert into audit_log (chain_key, seq, at, consortium_id, actor_user_id, actor_role, action, object_type, object_id, case_id, details, prev_hash, hash)
+        values ${rows}
+      )
+      update audit_chains set seq = ${seq}, hash = ${prevHash} where chain_key = ${chainKey}`);
+    written.push(...records);
+  }
+  return written;
+}
+
+/** Appends one entry inside the caller's transaction (see appendAuditEntries). */
 export async function appendAudit(tx: Db, at: Date, input: AuditInput): Promise<AuditRecord> {
-  const chainKey = input.consortiumId ?? PLATFORM_CHAIN;
-  const [head] = await tx
-    .insert(auditChains)
-    .values({ chainKey, seq: 0, hash: GENESIS_HASH })
-    .onConflictDoUpdate({ target: auditChains.chainKey, set: { chainKey: sql`excluded.chain_key` } })
-    .returning({ seq: auditChains.seq, hash: auditChains.hash });
-  const content: AuditContent = {
-    chainKey,
-    seq: Number(head!.seq) + 1,
-    at: at.toISOString(),
-    consortiumId: input.consortiumId,
-    actorUserId: input.actorUserId,
-    actorRole: input.actorRole,
-    action: input.action,
-    objectType: input.objectType,
-    objectId: input.objectId ?? null,
-    caseId: input.caseId ?? null,
-    details: normaliseDetails(input.details ?? {}),
-  };
-  const hash = entryHash(head!.hash, content);
-  await tx.insert(auditLog).values({ ...content, at, prevHash: head!.hash, hash });
-  await tx.update(auditChains).set({ seq: content.seq, hash }).where(eq(auditChains.chainKey, chainKey));
-  return { ...content, prevHash: head!.hash, hash };
+  const [record] = await appendAuditEntries(tx, at, [input]);
+  return record!;
 }
 
 /** Details go through JSON once so what is hashed is exactly what jsonb gives back. */

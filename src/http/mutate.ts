@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { type AuditInput, appendAudit } from '../db/audit.ts';
+import { type AuditInput, appendAuditEntries } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
 
 type Attribution = 'consortiumId' | 'actorUserId' | 'actorRole';
@@ -9,25 +9,27 @@ export type Audit = (entry: AuditEntry) => Promise<void>;
 
 /**
  * Runs a state change in one transaction together with its audit entries, attributed to the caller.
- * A change that writes no audit entry is refused, so none can slip through unrecorded.
+ * The entries are appended to the chain at the end of the transaction, so its lock is held only for
+ * the last statements before the commit. A change that writes no audit entry is refused, so none can
+ * slip through unrecorded.
  */
 export async function mutate<T>(c: Ctx, fn: (tx: Db, audit: Audit) => Promise<T>): Promise<T> {
   const { database, clock } = c.get('deps');
   const user = c.get('user');
   const at = clock.now();
   return transaction(database.db, async (tx) => {
-    let written = 0;
+    const entries: AuditInput[] = [];
     const audit: Audit = async (entry) => {
-      await appendAudit(tx, at, {
+      entries.push({
         ...entry,
         actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (user?.id ?? null),
         actorRole: entry.actorRole !== undefined ? entry.actorRole : (user?.role ?? null),
         consortiumId: entry.consortiumId !== undefined ? entry.consortiumId : (user?.consortiumId ?? null),
       });
-      written += 1;
     };
     const result = await fn(tx, audit);
-    if (written === 0) throw new Error('state change without an audit entry');
+    if (entries.length === 0) throw new Error('state change without an audit entry');
+    await appendAuditEntries(tx, at, entries);
     return result;
   });
 }

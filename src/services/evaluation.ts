@@ -245,13 +245,33 @@ async function lockSheet(tx: Db, caseId: string, evaluatorId: string, vendorId: 
   return sheet;
 }
 
+/**
+ * Everything a save or a submission checks, in one query: the rules, whether the caller is a cleared
+ * member of the committee, and whether the vendor has a proposal still in the competition.
+ */
 async function scoringContext(c: Ctx, row: CaseRow, vendorId: string) {
-  const member = await clearedEvaluator(c, row);
-  const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
+  const userId = c.get('user')!.id;
+  const result = await dbOf(c).execute(sql`
+    select e.case_id as "caseId", e.criteria, e.aggregation, e.pass_ratio as "passRatio", e.grades, e.anonymize,
+      e.closed_at as "closedAt", e.updated_at as "updatedAt",
+      (select conflict from evaluators where case_id = ${row.id} and user_id = ${userId}) as conflict,
+      exists(select 1 from evaluators where case_id = ${row.id} and user_id = ${userId}) as member,
+      exists(select 1 from proposals where case_id = ${row.id} and vendor_id = ${vendorId} and withdrawn_at is not null) as withdrawn,
+      (exists(select 1 from proposals where case_id = ${row.id} and vendor_id = ${vendorId} and price is not null)
+        or exists(select 1 from files where case_id = ${row.id} and vendor_id = ${vendorId} and purpose = 'proposal')) as proposed
+    from evaluations e where e.case_id = ${row.id}`);
+  type ContextRow = EvaluationRow & { conflict: boolean | null; member: boolean; withdrawn: boolean; proposed: boolean };
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as ContextRow[];
+  const found = rows[0];
+  if (!found) throw notFound('この案件には評価基準が設定されていません。');
+  if (!found.member) throw notFound('この案件の評価委員ではありません。');
+  if (found.conflict === null) throw new AppError('forbidden', '先に利害関係の有無を申告してください。');
+  if (found.conflict) throw new AppError('forbidden', '利害関係があると申告したため、この案件の評価には参加できません。');
+  const { conflict: _conflict, member: _member, withdrawn, proposed, ...rest } = found;
+  const evaluation: EvaluationRow = { ...rest, closedAt: rest.closedAt ? new Date(rest.closedAt) : null, updatedAt: new Date(rest.updatedAt) };
   assertScoring(row, evaluation);
-  const vendor = (await evaluatedVendors(dbOf(c), row.id)).find((v) => v.vendorId === vendorId);
-  if (!vendor) throw notFound('指定された提案が見つかりません。');
-  return { member, evaluation, vendor };
+  if (!proposed || withdrawn) throw notFound('指定された提案が見つかりません。');
+  return { member: { userId }, evaluation };
 }
 
 /**
@@ -263,16 +283,26 @@ export async function saveSheet(c: Ctx, row: CaseRow, vendorId: string, input: z
   const problems = sheetProblems(rulesOf(evaluation), input.scores, false);
   if (problems.length > 0) throw new AppError('validation_error', problems[0]!.message, problems.map((p) => ({ path: `scores.${p.code}`, message: p.message })));
   return mutate(c, async (tx, audit) => {
-    const current = await lockSheet(tx, row.id, member.userId, vendorId);
-    if (current?.status === 'submitted') throw new AppError('sheet_locked');
-    if (input.version !== undefined && input.version !== (current?.version ?? 0)) throw new AppError('stale_sheet');
     const now = nowOf(c);
-    const values = { scores: input.scores, comment: input.comment ?? current?.comment ?? '', status: 'draft' as const, version: (current?.version ?? 0) + 1, updatedAt: now };
-    const [saved] = current
-      ? await tx.update(sheets).set(values).where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId))).returning()
-      : await tx.insert(sheets).values({ caseId: row.id, evaluatorId: member.userId, vendorId, ...values }).returning();
+    // one statement: insert, or update a draft whose version is the one the client saw; the row lock of
+    // the conflict update makes two saves queue, and the second then finds the version moved on
+    const versionCheck = input.version === undefined ? sql`true` : sql`${sheets.version} = ${input.version}`;
+    const [saved] = await tx
+      .insert(sheets)
+      .values({ caseId: row.id, evaluatorId: member.userId, vendorId, scores: input.scores, comment: input.comment ?? '', status: 'draft', version: 1, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [sheets.caseId, sheets.evaluatorId, sheets.vendorId],
+        set: { scores: input.scores, ...(input.comment === undefined ? {} : { comment: input.comment }), version: sql`${sheets.version} + 1`, updatedAt: now },
+        setWhere: sql`${sheets.status} = 'draft' and ${versionCheck}`,
+      })
+      .returning();
+    if (!saved) {
+      const current = await lockSheet(tx, row.id, member.userId, vendorId);
+      throw new AppError(current?.status === 'submitted' ? 'sheet_locked' : 'stale_sheet');
+    }
+    if (saved.version === 1 && input.version !== undefined && input.version !== 0) throw new AppError('stale_sheet');
     // the audit trail records that a sheet changed, never its scores
-    await audit({ action: 'sheet.save', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId: row.id, details: { vendorId, version: values.version } });
+    await audit({ action: 'sheet.save', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId: row.id, details: { vendorId, version: saved.version } });
     return sheetView(evaluation, saved);
   });
 }
@@ -296,16 +326,12 @@ export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input:
   });
 }
 
+/** An evaluator's own sheet, readable also after the close or outside the scoring period. */
 export async function ownSheet(c: Ctx, row: CaseRow, vendorId: string) {
-  const { member, evaluation, vendor } = await scoringContext(c, row, vendorId).catch(async (err) => {
-    // reading one's own sheet stays possible after the close or outside the scoring state
-    if (!(err instanceof AppError) || (err.code !== 'evaluation_closed' && err.code !== 'conflict')) throw err;
-    const m = await clearedEvaluator(c, row);
-    const { row: e } = await requireEvaluation(dbOf(c), row.id);
-    const v = (await evaluatedVendors(dbOf(c), row.id)).find((x) => x.vendorId === vendorId);
-    if (!v) throw notFound('指定された提案が見つかりません。');
-    return { member: m, evaluation: e, vendor: v };
-  });
+  const member = await clearedEvaluator(c, row);
+  const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
+  const vendor = (await evaluatedVendors(dbOf(c), row.id)).find((x) => x.vendorId === vendorId);
+  if (!vendor) throw notFound('指定された提案が見つかりません。');
   const [sheet] = await dbOf(c)
     .select()
     .from(sheets)

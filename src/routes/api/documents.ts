@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
 import { awardPayload, commentResponsesPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
-import { TemplateError, renderTemplate } from '../../documents/template.ts';
 import type { DocumentPayload } from '../../documents/template.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
@@ -18,6 +17,8 @@ const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
 
 /** Renders one document as a PDF download; a template error is reported in Japanese, never as a crash. */
 export async function pdfResponse(c: Ctx, name: string, filename: string, built: { payload: DocumentPayload; author: string; draft?: boolean }) {
+  // the PDF layer (pdf-lib, fontkit, the template engine) loads on the first document, not at start-up
+  const { TemplateError, renderTemplate } = await import('../../documents/template.ts');
   let bytes: Uint8Array;
   try {
     bytes = await renderTemplate(name, built.payload, { author: built.author, issuedAt: nowOf(c), draft: built.draft ?? false });

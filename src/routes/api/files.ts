@@ -4,7 +4,6 @@ import { Hono } from 'hono';
 import { vendors } from '../../../schema/index.ts';
 import { requireConsortiumRole, requireUser } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
-import { renderReceipt } from '../../documents/receipt.ts';
 import { findConsortium } from '../../db/tenancy.ts';
 import { findCase } from '../../db/cases.ts';
 import type { FileRow } from '../../db/files.ts';
@@ -60,6 +59,8 @@ export const fileRoutes = new Hono<AppEnv>()
     const { file, row } = await readable(c, receiptReaders);
     const receipt = await receiptOf(c, file, row.title);
     const consortium = await findConsortium(dbOf(c), file.consortiumId);
+    // the PDF layer (pdf-lib, fontkit) loads on the first document, not at start-up
+    const { renderReceipt } = await import('../../documents/receipt.ts');
     const pdf = await renderReceipt({
       consortiumName: consortium?.name ?? '',
       caseTitle: row.title,

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app.ts';
+import { systemClock } from '../src/clock.ts';
+import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
+import { seedOperator } from '../src/demo/seed.ts';
+import { parseConfig } from '../src/env.ts';
+import { localStorage } from '../src/storage/local.ts';
+
+export const BENCH_PASSWORD = 'bench-password-1';
+
+/** A running app on a fresh database of the chosen driver, served on a local port. */
+export async function benchApp(driver: 'pglite' | 'postgres', overrides: Record<string, unknown> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'wb-bench-'));
+  let database: Database;
+  let dropDatabase = async () => {};
+  if (driver === 'postgres') {
+    const url = process.env.DATABASE_URL!;
+    const { default: postgres } = await import('postgres');
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    const name = `wb_bench_${Date.now()}`;
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    database = await openPostgres(u.toString(), 20);
+    dropDatabase = async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    };
+  } else {
+    database = await openPglite();
+  }
+  await database.migrate();
+  const config = { ...parseConfig({ DEMO: '0' }), ...overrides };
+  await seedOperator(database.db, systemClock.now(), { email: 'op@bench.example', password: BENCH_PASSWORD });
+  const app = createApp({ database, clock: systemClock, config, storage: localStorage(join(dir, 'files')) });
+  const server = serve({ fetch: app.fetch, port: 0 }) as Server;
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const res = await app.request(path, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as any) : null;
+  };
+  const login = async (email: string) => (await call('POST', '/api/auth/login', { email, password: BENCH_PASSWORD })).token as string;
+
+  return {
+    app,
+    database,
+    port,
+    dir,
+    call,
+    login,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await database.close();
+      await dropDatabase();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

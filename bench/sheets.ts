@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { BENCH_PASSWORD, benchApp } from './setup.ts';
+
+export interface LoadFigures {
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function run(options: autocannon.Options): Promise<LoadFigures> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => {
+      if (err) return reject(err);
+      resolve({ requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx });
+    });
+  });
+}
+
+/**
+ * 100 evaluators saving their sheets at once through the real endpoint (auth, validation, a locked
+ * transaction, the audit append), against a bare Hono route in the same process doing one insert into
+ * the same database.
+ */
+export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections = 100, seconds = 8) {
+  const b = await benchApp(driver, { sessionIdleMs: 86_400_000, sessionMaxMs: 86_400_000 });
+  try {
+    const op = await b.login('op@bench.example');
+    const consortium = await b.call('POST', '/api/consortia', { name: 'ベンチ協議会', secretariat: { email: 's@bench.example', name: '事務局', password: BENCH_PASSWORD } }, op);
+    const sec = await b.login('s@bench.example');
+    const vendor = await b.call('POST', '/api/vendors/register', { consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: BENCH_PASSWORD });
+    const vendorToken = await b.login('v@bench.example');
+    const created = await b.call('POST', '/api/cases', { title: '採点ベンチ', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 2000).toISOString() }, sec);
+    const caseId = created.case.id;
+    await b.call('POST', `/api/cases/${caseId}/transition`, { to: 'open' }, sec);
+    await b.call('PUT', `/api/cases/${caseId}/proposal`, { price: 9_000_000 }, vendorToken);
+    const evaluatorIds: string[] = [];
+    const tokens: string[] = [];
+    for (let i = 0; i < connections; i++) {
+      const u = await b.call('POST', '/api/users', { email: `e${i}@bench.example`, name: `委員${i}`, role: 'evaluator', password: BENCH_PASSWORD }, sec);
+      evaluatorIds.push(u.user.id);
+    }
+    const criteria = Array.from({ length: 20 }, (_, i) => ({ code: `c${i}`, name: `項目${i}`, maxPoints: 10, mode: i % 3 === 0 ? 'grade' : 'points' }));
+    await b.call('PUT', `/api/cases/${caseId}/evaluation`, { criteria, aggregation: 'average', evaluatorIds }, sec);
+    await new Promise((r) => setTimeout(r, 2100));
+    await b.call('POST', `/api/cases/${caseId}/transition`, { to: 'evaluation' }, sec);
+    for (let i = 0; i < connections; i++) {
+      const token = await b.login(`e${i}@bench.example`);
+      tokens.push(token);
+      await b.call('POST', `/api/cases/${caseId}/evaluation/coi`, { conflict: false }, token);
+    }
+    const scores = Object.fromEntries(criteria.map((c, i) => [c.code, c.mode === 'grade' ? 'B' : (i % 10) + 0.5]));
+    const body = JSON.stringify({ scores, comment: '機能要件を概ね満たしている。' });
+
+    let next = 0;
+    const real = await run({
+      url: `http://127.0.0.1:${b.port}/api/cases/${caseId}/evaluation/sheets/${vendor.vendor.id}`,
+      method: 'PUT',
+      connections,
+      duration: seconds,
+      headers: { 'content-type': 'application/json' },
+      body,
+      setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }),
+    });
+
+    // the baseline: the same server process shape, one insert per request into the same database
+    await b.database.db.execute(sql`create table bench_baseline (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())`);
+    const bare = new Hono().put('/bare', async (c) => {
+      const payload = await c.req.json();
+      await b.database.db.execute(sql`insert into bench_baseline (payload) values (${JSON.stringify(payload)}::jsonb)`);
+      return c.json({ ok: true });
+    });
+    const server = serve({ fetch: bare.fetch, port: 0 }) as Server;
+    await new Promise((r) => server.once('listening', r));
+    const baseline = await run({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare`, method: 'PUT', connections, duration: seconds, headers: { 'content-type': 'application/json' }, body });
+    await new Promise((r) => server.close(r));
+    const verify = await b.call('GET', '/api/audit/verify', undefined, sec);
+    return { driver, connections, real, baseline, ratio: real.requestsPerSec / baseline.requestsPerSec, auditIntact: verify.ok as boolean };
+  } finally {
+    await b.close();
+  }
+}
