@@ -6,12 +6,34 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { BENCH_PASSWORD, benchApp } from './setup.ts';
 
+/** CPU profile of the measured phase only (BENCH_PROFILE=path), for finding what a request costs. */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 export interface LoadFigures {
   requestsPerSec: number;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
+}
+
+/** The run with the median throughput (its latencies with it, so the figures belong together). */
+function medianRun(runs: LoadFigures[]): LoadFigures {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { ...mid, errors: runs.reduce((a, r) => a + r.errors, 0), non2xx: runs.reduce((a, r) => a + r.non2xx, 0) };
 }
 
 function run(options: autocannon.Options): Promise<LoadFigures> {
@@ -28,7 +50,7 @@ function run(options: autocannon.Options): Promise<LoadFigures> {
  * transaction, the audit append), against a bare Hono route in the same process doing one insert into
  * the same database.
  */
-export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections = 100, seconds = 8) {
+export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections = 100, seconds = 5, runs = 3) {
   const b = await benchApp(driver, { sessionIdleMs: 86_400_000, sessionMaxMs: 86_400_000 });
   try {
     const op = await b.login('op@bench.example');
@@ -59,15 +81,22 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     const body = JSON.stringify({ scores, comment: '機能要件を概ね満たしている。' });
 
     let next = 0;
-    const real = await run({
-      url: `http://127.0.0.1:${b.port}/api/cases/${caseId}/evaluation/sheets/${vendor.vendor.id}`,
-      method: 'PUT',
-      connections,
-      duration: seconds,
-      headers: { 'content-type': 'application/json' },
-      body,
-      setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }),
-    });
+    const realRun = (duration: number) =>
+      run({
+        url: `http://127.0.0.1:${b.port}/api/cases/${caseId}/evaluation/sheets/${vendor.vendor.id}`,
+        method: 'PUT',
+        connections,
+        duration,
+        headers: { 'content-type': 'application/json' },
+        body,
+        setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }),
+      });
+    await realRun(2);
+    const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
+    const realRuns: LoadFigures[] = [];
+    for (let i = 0; i < runs; i++) realRuns.push(await realRun(seconds));
+    if (profiler) await profiler();
+    const real = medianRun(realRuns);
 
     // the baseline: the same server process shape, one insert per request into the same database
     await b.database.db.execute(sql`create table bench_baseline (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())`);
@@ -78,7 +107,12 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     });
     const server = serve({ fetch: bare.fetch, port: 0 }) as Server;
     await new Promise((r) => server.once('listening', r));
-    const baseline = await run({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare`, method: 'PUT', connections, duration: seconds, headers: { 'content-type': 'application/json' }, body });
+    const bareRun = (duration: number) =>
+      run({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare`, method: 'PUT', connections, duration, headers: { 'content-type': 'application/json' }, body });
+    await bareRun(2);
+    const bareRuns: LoadFigures[] = [];
+    for (let i = 0; i < runs; i++) bareRuns.push(await bareRun(seconds));
+    const baseline = medianRun(bareRuns);
     await new Promise((r) => server.close(r));
     const verify = await b.call('GET', '/api/audit/verify', undefined, sec);
     return { driver, connections, real, baseline, ratio: real.requestsPerSec / baseline.requestsPerSec, auditIntact: verify.ok as boolean };

@@ -1,18 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { type IncomingMessage, type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { serve } from '@hono/node-server';
-import { createApp } from '../src/app.ts';
-import { systemClock } from '../src/clock.ts';
-import { openPglite } from '../src/db/client.ts';
-import { seedOperator } from '../src/demo/seed.ts';
-import { parseConfig } from '../src/env.ts';
-import { localStorage } from '../src/storage/local.ts';
 import { streamedPdfUpload } from '../test/helpers/multipart.ts';
+import { BENCH_PASSWORD, benchApp } from './setup.ts';
 
 const MB = 1024 * 1024;
 
@@ -70,69 +62,65 @@ export interface UploadFigures {
  * A proposal upload through the real endpoint (auth, multipart parsing, hashing, type check, fsync,
  * row and audit) against a bare HTTP server that only writes the same bytes to a file.
  */
-export async function benchUpload(sizeMb = 200, runs = 3): Promise<UploadFigures> {
-  const dir = await mkdtemp(join(tmpdir(), 'wb-bench-upload-'));
-  const database = await openPglite();
-  await database.migrate();
-  const clock = systemClock;
-  const config = { ...parseConfig({ DEMO: '0' }), maxUploadBytes: (sizeMb + 1) * MB };
-  await seedOperator(database.db, clock.now(), { email: 'op@bench.example', password: 'bench-password-1' });
-  const app = createApp({ database, clock, config, storage: localStorage(join(dir, 'files')) });
-  const call = async (method: string, path: string, body: unknown, token?: string) => {
-    const res = await app.request(path, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
+export async function benchUpload(driver: 'pglite' | 'postgres', sizeMb = 200, runs = 3): Promise<UploadFigures> {
+  const b = await benchApp(driver, { maxUploadBytes: (sizeMb + 1) * MB });
+  try {
+    const op = await b.login('op@bench.example');
+    const consortium = await b.call('POST', '/api/consortia', { name: 'ベンチ協議会', secretariat: { email: 's@bench.example', name: '事務局', password: BENCH_PASSWORD } }, op);
+    const sec = await b.login('s@bench.example');
+    await b.call('POST', '/api/vendors/register', { consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: BENCH_PASSWORD });
+    const vendorToken = await b.login('v@bench.example');
+    const created = await b.call('POST', '/api/cases', {
+      title: 'ベンチ案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 86_400_000).toISOString(),
+    }, sec);
+    await b.call('POST', `/api/cases/${created.case.id}/transition`, { to: 'open' }, sec);
+    const path = `/api/cases/${created.case.id}/proposal/files`;
+
+    const bare = createServer((req: IncomingMessage, res) => {
+      pipeline(req, createWriteStream(join(b.dir, `bare-${Date.now()}-${Math.random()}`))).then(() => res.writeHead(201).end(), () => res.writeHead(500).end());
     });
-    return (await res.json()) as any;
-  };
-  const op = (await call('POST', '/api/auth/login', { email: 'op@bench.example', password: 'bench-password-1' })).token;
-  const consortium = await call('POST', '/api/consortia', { name: 'ベンチ協議会', secretariat: { email: 's@bench.example', name: '事務局', password: 'bench-password-1' } }, op);
-  const sec = (await call('POST', '/api/auth/login', { email: 's@bench.example', password: 'bench-password-1' })).token;
-  const vendor = await call('POST', '/api/vendors/register', {
-    consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: 'bench-password-1',
-  });
-  const vendorToken = (await call('POST', '/api/auth/login', { email: vendor.user.email, password: 'bench-password-1' })).token;
-  const created = await call('POST', '/api/cases', {
-    title: 'ベンチ案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 86_400_000).toISOString(),
-  }, sec);
-  await call('POST', `/api/cases/${created.case.id}/transition`, { to: 'open' }, sec);
-
-  const appServer = serve({ fetch: app.fetch, port: 0 }) as Server;
-  await new Promise((r) => appServer.once('listening', r));
-  const appPort = (appServer.address() as AddressInfo).port;
-  const bare = createServer((req: IncomingMessage, res) => {
-    pipeline(req, createWriteStream(join(dir, `bare-${Date.now()}-${Math.random()}`))).then(() => res.writeHead(201).end(), () => res.writeHead(500).end());
-  });
-  const barePort = await listen(bare);
-
-  const time = async (fn: () => Promise<number>) => {
-    const t0 = performance.now();
-    const status = await fn();
-    if (status !== 201) throw new Error(`upload answered ${status}`);
-    return (performance.now() - t0) / 1000;
-  };
-  const size = sizeMb * MB;
-  // warm-up of both paths
-  await time(() => post(appPort, `/api/cases/${created.case.id}/proposal/files`, streamedPdfUpload('warm.pdf', 8 * MB), vendorToken));
-  await time(() => post(barePort, '/', streamedPdfUpload('warm.pdf', 8 * MB)));
-
-  const appTimes: number[] = [];
-  const bareTimes: number[] = [];
-  let peak = 0;
-  for (let i = 0; i < runs; i++) {
-    const measured = await peakRssIncrease(() => time(() => post(appPort, `/api/cases/${created.case.id}/proposal/files`, streamedPdfUpload(`提案書${i}.pdf`, size), vendorToken)));
-    appTimes.push(measured.result);
-    peak = Math.max(peak, measured.increaseMb);
-    bareTimes.push(await time(() => post(barePort, '/', streamedPdfUpload(`bare${i}.pdf`, size))));
+    const barePort = await listen(bare);
+    const time = async (fn: () => Promise<number>) => {
+      const t0 = performance.now();
+      const status = await fn();
+      if (status !== 201) throw new Error(`upload answered ${status}`);
+      return (performance.now() - t0) / 1000;
+    };
+    const size = sizeMb * MB;
+    // warm-up of both paths
+    await time(() => post(b.port, path, streamedPdfUpload('warm.pdf', 8 * MB), vendorToken));
+    await time(() => post(barePort, '/', streamedPdfUpload('warm.pdf', 8 * MB)));
+    const appTimes: number[] = [];
+    const bareTimes: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < runs; i++) {
+      const measured = await peakRssIncrease(() => time(() => post(b.port, path, streamedPdfUpload(`提案書${i}.pdf`, size), vendorToken)));
+      appTimes.push(measured.result);
+      peak = Math.max(peak, measured.increaseMb);
+      bareTimes.push(await time(() => post(barePort, '/', streamedPdfUpload(`bare${i}.pdf`, size))));
+    }
+    await new Promise((r) => bare.close(r));
+    const median = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)]!;
+    const appMbPerSec = sizeMb / median(appTimes);
+    const bareMbPerSec = sizeMb / median(bareTimes);
+    return { sizeMb, appMbPerSec, bareMbPerSec, ratio: appMbPerSec / bareMbPerSec, peakRssIncreaseMb: peak };
+  } finally {
+    await b.close();
   }
-  await new Promise((r) => appServer.close(r));
-  await new Promise((r) => bare.close(r));
-  await database.close();
-  await rm(dir, { recursive: true, force: true });
+}
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const appMbPerSec = sizeMb / median(appTimes);
-  const bareMbPerSec = sizeMb / median(bareTimes);
-  return { sizeMb, appMbPerSec, bareMbPerSec, ratio: appMbPerSec / bareMbPerSec, peakRssIncreaseMb: peak };
+/** Runs the upload measurement in a fresh process, so the RSS figure is not flattered by memory an earlier benchmark left behind. */
+export async function benchUploadIsolated(driver: 'pglite' | 'postgres', sizeMb = 200): Promise<UploadFigures> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, driver, String(sizeMb)], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`upload benchmark exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as UploadFigures;
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const figures = await benchUpload(process.argv[2] as 'pglite' | 'postgres', Number(process.argv[3] ?? 200));
+  console.log(JSON.stringify(figures));
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull();
 
@@ -89,12 +89,16 @@ export const auditChains = pgTable('audit_chains', {
   hash: text('hash').notNull(),
 });
 
+/**
+ * The audit trail, insert-only (a trigger refuses UPDATE, DELETE and TRUNCATE). An entry is written in
+ * the transaction of the change it records; it is then sealed into its chain (audit_seals) by the
+ * sealer, so no request waits for the chain.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     chainKey: text('chain_key').notNull(),
-    seq: bigint('seq', { mode: 'number' }).notNull(),
     at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
     consortiumId: text('consortium_id'),
     actorUserId: text('actor_user_id'),
@@ -104,11 +108,27 @@ export const auditLog = pgTable(
     objectId: text('object_id'),
     caseId: text('case_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('audit_case_idx').on(t.consortiumId, t.caseId), index('audit_chain_idx').on(t.chainKey, t.id)],
+);
+
+/** Entries written but not yet sealed into their chain. */
+export const auditPending = pgTable('audit_pending', {
+  entryId: bigint('entry_id', { mode: 'number' }).primaryKey(),
+});
+
+/**
+ * The hash chain: each entry's place (seq) in its chain and SHA-256 over the previous hash and the
+ * entry's canonical content. Insert-only, like the log.
+ */
+export const auditSeals = pgTable(
+  'audit_seals',
+  {
+    chainKey: text('chain_key').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [
-    uniqueIndex('audit_chain_seq_uq').on(t.chainKey, t.seq),
-    index('audit_case_idx').on(t.consortiumId, t.caseId),
-  ],
+  (t) => [primaryKey({ columns: [t.chainKey, t.seq] }), uniqueIndex('audit_seals_entry_uq').on(t.entryId)],
 );

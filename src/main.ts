@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
+import { sealAll } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
@@ -39,16 +40,23 @@ async function main() {
   if (swept > 0) console.log(`中断されたアップロードの一時ファイルを ${swept} 件削除しました。`);
 
   const app = createApp({ database, clock: systemClock, config, storage });
+  // entries are written with the changes they record and sealed into their chains here, every second
+  const sealer = setInterval(() => {
+    sealAll(database.db).catch((err) => console.error('監査記録の封印に失敗しました:', err instanceof Error ? err.message : err));
+  }, 1000);
+  sealer.unref();
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
-    console.log(`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`);
+    // one write, so that whoever reads the address also has the logins
+    const lines = [`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`];
     if (config.demo) {
-      console.log(`${seeded ? 'デモデータを読み込みました。' : ''}デモ用ログイン (パスワード: ${demoAccounts.password})`);
+      lines.push(`${seeded ? 'デモデータを読み込みました。' : ''}デモ用ログイン (パスワード: ${demoAccounts.password})`);
       for (const a of demoAccounts.list) {
         if (a.role === 'operator' && config.admin) continue;
-        console.log(`  ${a.email.padEnd(28)} ${a.label}`);
+        lines.push(`  ${a.email.padEnd(28)} ${a.label}`);
       }
     }
+    console.log(lines.join('\n'));
   });
 
   let stopping = false;
@@ -62,6 +70,8 @@ async function main() {
     }, 10_000);
     force.unref();
     server.close(async () => {
+      clearInterval(sealer);
+      await sealAll(database.db).catch(() => {});
       await database.close();
       process.exit(0);
     });

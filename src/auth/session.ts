@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { Role } from '../../schema/index.ts';
 import type { AppEnv, Ctx, SessionUser } from '../context.ts';
 import { endSession, findSession, touchSession } from '../db/sessions.ts';
+import { sessionCacheOf } from './session-cache.ts';
 import { AppError } from '../errors.ts';
 import { hashToken } from './token.ts';
 
@@ -28,15 +29,22 @@ export function sessionLoader(): MiddlewareHandler<AppEnv> {
     if (token && token.length <= 64) {
       const { database, clock, config } = c.get('deps');
       const tokenHash = hashToken(token);
-      const found = await findSession(database.db, tokenHash);
+      const cache = sessionCacheOf(database);
+      let found = cache.get(tokenHash);
+      if (!found) {
+        found = (await findSession(database.db, tokenHash)) ?? undefined;
+        if (found) cache.set(tokenHash, found);
+      }
       if (found) {
         const now = clock.now().getTime();
         const idle = now - found.lastSeenAt.getTime() > config.sessionIdleMs;
         if (idle || now >= found.expiresAt.getTime()) {
+          cache.drop(tokenHash);
           await endSession(database.db, tokenHash);
         } else {
           if (now - found.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
             await touchSession(database.db, tokenHash, new Date(now));
+            cache.set(tokenHash, { ...found, lastSeenAt: new Date(now) });
           }
           c.set('user', found.user);
           c.set('tokenHash', tokenHash);

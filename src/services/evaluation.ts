@@ -209,10 +209,6 @@ export async function declareConflict(c: Ctx, row: CaseRow, input: z.output<type
   });
 }
 
-function assertScoring(row: CaseRow, evaluation: EvaluationRow) {
-  if (evaluation.closedAt) throw new AppError('evaluation_closed');
-  if (row.state !== 'evaluation') throw new AppError('conflict', '案件が「審査中」のときに採点できます。');
-}
 
 export function sheetView(evaluation: EvaluationRow, sheet: SheetRow | undefined) {
   const scores = sheet?.scores ?? {};
@@ -246,69 +242,122 @@ async function lockSheet(tx: Db, caseId: string, evaluatorId: string, vendorId: 
 }
 
 /**
- * Everything a save or a submission checks, in one query: the rules, whether the caller is a cleared
- * member of the committee, and whether the vendor has a proposal still in the competition.
+ * Everything a save or a submission checks, in one query: the case (in the caller's consortium), its
+ * rules, whether the caller is a cleared member of the committee, and whether the vendor has a
+ * proposal still in the competition.
  */
-async function scoringContext(c: Ctx, row: CaseRow, vendorId: string) {
-  const userId = c.get('user')!.id;
+async function scoringContext(c: Ctx, caseId: string, vendorId: string) {
+  const user = c.get('user')!;
   const result = await dbOf(c).execute(sql`
     select e.case_id as "caseId", e.criteria, e.aggregation, e.pass_ratio as "passRatio", e.grades, e.anonymize,
-      e.closed_at as "closedAt", e.updated_at as "updatedAt",
-      (select conflict from evaluators where case_id = ${row.id} and user_id = ${userId}) as conflict,
-      exists(select 1 from evaluators where case_id = ${row.id} and user_id = ${userId}) as member,
-      exists(select 1 from proposals where case_id = ${row.id} and vendor_id = ${vendorId} and withdrawn_at is not null) as withdrawn,
-      (exists(select 1 from proposals where case_id = ${row.id} and vendor_id = ${vendorId} and price is not null)
-        or exists(select 1 from files where case_id = ${row.id} and vendor_id = ${vendorId} and purpose = 'proposal')) as proposed
-    from evaluations e where e.case_id = ${row.id}`);
-  type ContextRow = EvaluationRow & { conflict: boolean | null; member: boolean; withdrawn: boolean; proposed: boolean };
+      e.closed_at as "closedAt", e.updated_at as "updatedAt", k.state,
+      (select conflict from evaluators where case_id = ${caseId} and user_id = ${user.id}) as conflict,
+      exists(select 1 from evaluators where case_id = ${caseId} and user_id = ${user.id}) as member,
+      exists(select 1 from proposals where case_id = ${caseId} and vendor_id = ${vendorId} and withdrawn_at is not null) as withdrawn,
+      (exists(select 1 from proposals where case_id = ${caseId} and vendor_id = ${vendorId} and price is not null)
+        or exists(select 1 from files where case_id = ${caseId} and vendor_id = ${vendorId} and purpose = 'proposal')) as proposed
+    from cases k left join evaluations e on e.case_id = k.id
+    where k.id = ${caseId} and k.consortium_id = ${user.consortiumId}`);
+  type ContextRow = EvaluationRow & { state: CaseRow['state']; conflict: boolean | null; member: boolean; withdrawn: boolean; proposed: boolean };
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as ContextRow[];
   const found = rows[0];
-  if (!found) throw notFound('この案件には評価基準が設定されていません。');
+  if (!found) throw notFound('指定された調達案件が見つかりません。');
+  if (!found.caseId) throw notFound('この案件には評価基準が設定されていません。');
   if (!found.member) throw notFound('この案件の評価委員ではありません。');
   if (found.conflict === null) throw new AppError('forbidden', '先に利害関係の有無を申告してください。');
   if (found.conflict) throw new AppError('forbidden', '利害関係があると申告したため、この案件の評価には参加できません。');
-  const { conflict: _conflict, member: _member, withdrawn, proposed, ...rest } = found;
+  const { conflict: _conflict, member: _member, withdrawn, proposed, state, ...rest } = found;
   const evaluation: EvaluationRow = { ...rest, closedAt: rest.closedAt ? new Date(rest.closedAt) : null, updatedAt: new Date(rest.updatedAt) };
-  assertScoring(row, evaluation);
+  if (evaluation.closedAt) throw new AppError('evaluation_closed');
+  if (state !== 'evaluation') throw new AppError('conflict', '案件が「審査中」のときに採点できます。');
   if (!proposed || withdrawn) throw notFound('指定された提案が見つかりません。');
-  return { member: { userId }, evaluation };
+  return { member: { userId: user.id }, evaluation };
 }
 
 /**
  * Saves a draft sheet. In one transaction the row is locked, then: a submitted sheet is 409 sheet_locked;
  * a save against an older version than stored is 409 stale_sheet (two tabs never overwrite each other).
  */
-export async function saveSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof sheetInput>) {
-  const { member, evaluation } = await scoringContext(c, row, vendorId);
+// The rules a save is checked against, per case and evaluator, for a short while: an autosave then
+// needs a single statement. The statement itself re-checks everything that could have changed since
+// (case state, close, the caller's clearance, the proposal), so a stale copy can never let a write in.
+const CONTEXT_FRESH_MS = 2000;
+const contextCaches = new WeakMap<object, Map<string, { evaluation: EvaluationRow; userId: string; at: number }>>();
+
+function contextCacheOf(c: Ctx) {
+  const key = c.get('deps').database;
+  let cache = contextCaches.get(key);
+  if (!cache) contextCaches.set(key, (cache = new Map()));
+  return cache;
+}
+
+async function cachedScoringContext(c: Ctx, caseId: string, vendorId: string) {
+  const cache = contextCacheOf(c);
+  const key = `${caseId}\u0000${c.get('user')!.id}\u0000${vendorId}`;
+  const hit = cache.get(key);
+  if (hit && performance.now() - hit.at < CONTEXT_FRESH_MS) return { member: { userId: hit.userId }, evaluation: hit.evaluation, key };
+  const context = await scoringContext(c, caseId, vendorId);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { evaluation: context.evaluation, userId: context.member.userId, at: performance.now() });
+  return { ...context, key };
+}
+
+export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input: z.output<typeof sheetInput>) {
+  const { member, evaluation, key } = await cachedScoringContext(c, caseId, vendorId);
   const problems = sheetProblems(rulesOf(evaluation), input.scores, false);
   if (problems.length > 0) throw new AppError('validation_error', problems[0]!.message, problems.map((p) => ({ path: `scores.${p.code}`, message: p.message })));
-  return mutate(c, async (tx, audit) => {
-    const now = nowOf(c);
-    // one statement: insert, or update a draft whose version is the one the client saw; the row lock of
-    // the conflict update makes two saves queue, and the second then finds the version moved on
-    const versionCheck = input.version === undefined ? sql`true` : sql`${sheets.version} = ${input.version}`;
-    const [saved] = await tx
-      .insert(sheets)
-      .values({ caseId: row.id, evaluatorId: member.userId, vendorId, scores: input.scores, comment: input.comment ?? '', status: 'draft', version: 1, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [sheets.caseId, sheets.evaluatorId, sheets.vendorId],
-        set: { scores: input.scores, ...(input.comment === undefined ? {} : { comment: input.comment }), version: sql`${sheets.version} + 1`, updatedAt: now },
-        setWhere: sql`${sheets.status} = 'draft' and ${versionCheck}`,
-      })
-      .returning();
-    if (!saved) {
-      const current = await lockSheet(tx, row.id, member.userId, vendorId);
-      throw new AppError(current?.status === 'submitted' ? 'sheet_locked' : 'stale_sheet');
-    }
-    if (saved.version === 1 && input.version !== undefined && input.version !== 0) throw new AppError('stale_sheet');
-    // the audit trail records that a sheet changed, never its scores
-    await audit({ action: 'sheet.save', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId: row.id, details: { vendorId, version: saved.version } });
-    return sheetView(evaluation, saved);
-  });
+  const db = dbOf(c);
+  const user = c.get('user')!;
+  const now = nowOf(c);
+  const versionCheck = input.version === undefined ? sql`true` : sql`sheets.version = ${input.version}`;
+  const comment = input.comment === undefined ? sql`sheets.comment` : sql`excluded.comment`;
+  // One statement, so atomic on its own: only while the case is being scored, the evaluation open, the
+  // caller cleared and the proposal in the competition, insert the sheet or update a draft whose
+  // version is the one the client saw, and write its audit entry (that a sheet changed, never its
+  // scores). The row lock of the conflict update makes two saves of one sheet queue; the second then
+  // finds the version moved on.
+  const result = await db.execute(sql`
+    with allowed as (
+      select 1 from cases k
+      join evaluations e on e.case_id = k.id and e.closed_at is null
+      join evaluators v on v.case_id = k.id and v.user_id = ${member.userId} and v.conflict = false
+      where k.id = ${caseId} and k.consortium_id = ${user.consortiumId} and k.state = 'evaluation'
+        and not exists(select 1 from proposals where case_id = ${caseId} and vendor_id = ${vendorId} and withdrawn_at is not null)
+        and (exists(select 1 from proposals where case_id = ${caseId} and vendor_id = ${vendorId} and price is not null)
+          or exists(select 1 from files where case_id = ${caseId} and vendor_id = ${vendorId} and purpose = 'proposal'))
+    ), saved as (
+      insert into sheets (case_id, evaluator_id, vendor_id, scores, comment, status, version, updated_at)
+      select ${caseId}, ${member.userId}, ${vendorId}, ${JSON.stringify(input.scores)}::jsonb, ${input.comment ?? ''}, 'draft', 1, ${now.toISOString()}::timestamptz
+      from allowed
+      on conflict (case_id, evaluator_id, vendor_id) do update
+        set scores = excluded.scores, comment = ${comment}, version = sheets.version + 1, updated_at = excluded.updated_at
+        where sheets.status = 'draft' and ${versionCheck}
+      returning scores, comment, status, version, updated_at as "updatedAt", submitted_at as "submittedAt"
+    ), entry as (
+      insert into audit_log (chain_key, at, consortium_id, actor_user_id, actor_role, action, object_type, object_id, case_id, details)
+      select ${user.consortiumId}, ${now.toISOString()}::timestamptz, ${user.consortiumId}, ${user.id}, ${user.role}, 'sheet.save', 'sheet',
+        ${`${member.userId}:${vendorId}`}, ${caseId}, jsonb_build_object('vendorId', ${vendorId}::text, 'version', saved.version)
+      from saved
+      returning id
+    ), pending as (
+      insert into audit_pending (entry_id) select id from entry
+    )
+    select * from saved`);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as SheetRow[];
+  const saved = rows[0];
+  if (!saved) {
+    // say exactly why: a fresh look at the case first (closed, not being scored, no longer cleared …)
+    contextCacheOf(c).delete(key);
+    await scoringContext(c, caseId, vendorId);
+    const [current] = await db.select({ status: sheets.status }).from(sheets).where(and(eq(sheets.caseId, caseId), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId)));
+    throw new AppError(current?.status === 'submitted' ? 'sheet_locked' : 'stale_sheet');
+  }
+  if (saved.version === 1 && input.version !== undefined && input.version !== 0) throw new AppError('stale_sheet');
+  return sheetView(evaluation, { ...saved, updatedAt: new Date(saved.updatedAt), submittedAt: saved.submittedAt ? new Date(saved.submittedAt) : null } as SheetRow);
 }
 
 export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof submitInput>) {
-  const { member, evaluation } = await scoringContext(c, row, vendorId);
+  const { member, evaluation } = await scoringContext(c, row.id, vendorId);
   return mutate(c, async (tx, audit) => {
     const current = await lockSheet(tx, row.id, member.userId, vendorId);
     if (current?.status === 'submitted') throw new AppError('sheet_locked');

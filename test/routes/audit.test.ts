@@ -58,25 +58,39 @@ describe('audit trail', () => {
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
   });
 
-  it('refuses UPDATE and DELETE at the database', async () => {
+  it('refuses UPDATE and DELETE at the database, on the entries and on the chain', async () => {
     await expect(h.database.db.execute(sql`UPDATE audit_log SET action = 'x'`)).rejects.toThrow();
     await expect(h.database.db.execute(sql`DELETE FROM audit_log`)).rejects.toThrow();
+    await expect(h.database.db.execute(sql`UPDATE audit_seals SET hash = 'x'`)).rejects.toThrow();
+    await expect(h.database.db.execute(sql`DELETE FROM audit_seals`)).rejects.toThrow();
     expect((await h.call('GET', '/api/audit/verify', { token: a.secretariat })).body.ok).toBe(true);
   });
 
   it('detects an edited row', async () => {
     const before = await h.call('GET', '/api/audit/verify', { token: b.secretariat });
     expect(before.body.ok).toBe(true);
-    await tamper(sql`UPDATE audit_log SET details = '{"name":"改ざん"}'::jsonb WHERE chain_key = ${b.consortiumId} AND seq = 3`);
+    await tamper(sql`UPDATE audit_log SET details = '{"name":"改ざん"}'::jsonb WHERE id = (SELECT entry_id FROM audit_seals WHERE chain_key = ${b.consortiumId} AND seq = 3)`);
     const after = await h.call('GET', '/api/audit/verify', { token: b.secretariat });
     expect(after.body).toEqual({ ok: false, entries: before.body.entries, brokenAt: 3 });
+  });
+
+  it('detects a seal removed from the chain', async () => {
+    const log = await h.call('GET', '/api/audit?limit=1', { token: b.secretariat });
+    expect(log.body.entries[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    await h.database.db.transaction(async (tx) => {
+      await tx.execute(sql`ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_append_only`);
+      await tx.execute(sql`DELETE FROM audit_seals WHERE chain_key = ${b.consortiumId} AND seq = 2`);
+      await tx.execute(sql`ALTER TABLE audit_seals ENABLE TRIGGER audit_seals_append_only`);
+    });
+    const after = await h.call('GET', '/api/audit/verify', { token: b.secretariat });
+    expect(after.body).toMatchObject({ ok: false, brokenAt: 2 });
   });
 
   it('detects a deleted row', async () => {
     const before = await h.call('GET', '/api/audit/verify', { token: a.secretariat });
     expect(before.body.ok).toBe(true);
-    await tamper(sql`DELETE FROM audit_log WHERE chain_key = ${a.consortiumId} AND seq = 5`);
+    await tamper(sql`DELETE FROM audit_log WHERE id = (SELECT entry_id FROM audit_seals WHERE chain_key = ${a.consortiumId} AND seq = 5)`);
     const after = await h.call('GET', '/api/audit/verify', { token: a.secretariat });
-    expect(after.body).toEqual({ ok: false, entries: before.body.entries - 1, brokenAt: 5 });
+    expect(after.body).toMatchObject({ ok: false, brokenAt: 5 });
   });
 });

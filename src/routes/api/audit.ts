@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
-import { PLATFORM_CHAIN, listAudit, verifyAudit } from '../../db/audit.ts';
+import { PLATFORM_CHAIN, listAudit, sealAll, verifyAudit } from '../../db/audit.ts';
 import { parseWith } from '../../http/json.ts';
 
 const auditQuery = z.object({
@@ -21,6 +21,8 @@ export const auditRoutes = new Hono<AppEnv>()
   .get('/audit', async (c) => {
     const chainKey = chainOf(c);
     const query = parseWith(auditQuery, c.req.query());
+    // what was just written is sealed before it is shown, so every entry shows its place in the chain
+    await sealAll(dbOf(c));
     const entries = await listAudit(dbOf(c), chainKey, { caseId: query.caseId, limit: query.limit, beforeSeq: query.before });
     return c.json({ entries });
   })

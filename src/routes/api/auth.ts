@@ -6,6 +6,7 @@ import { SESSION_COOKIE, requireUser } from '../../auth/session.ts';
 import { hashToken, newSessionToken } from '../../auth/token.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { createSession, endSession } from '../../db/sessions.ts';
+import { sessionCacheOf } from '../../auth/session-cache.ts';
 import { type UserRow, findUserByEmail, userView } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { readJson } from '../../http/json.ts';
@@ -29,7 +30,10 @@ export async function startSession(c: Ctx, user: UserRow): Promise<string> {
   const token = newSessionToken();
   const previous = c.get('tokenHash');
   await mutate(c, async (tx, audit) => {
-    if (previous) await endSession(tx, previous);
+    if (previous) {
+      await endSession(tx, previous);
+      sessionCacheOf(c.get('deps').database).drop(previous);
+    }
     await createSession(tx, hashToken(token), user.id, c.get('deps').clock.now(), config.sessionMaxMs);
     await audit({
       consortiumId: user.consortiumId,
@@ -55,6 +59,7 @@ export async function finishSession(c: Ctx): Promise<void> {
   const tokenHash = c.get('tokenHash')!;
   await mutate(c, async (tx, audit) => {
     await endSession(tx, tokenHash);
+    sessionCacheOf(c.get('deps').database).drop(tokenHash);
     await audit({ action: 'auth.logout', objectType: 'user', objectId: user.id });
   });
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });

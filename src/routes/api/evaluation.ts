@@ -66,9 +66,10 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json({ proposals: await proposalsForEvaluator(dbOf(c), row.id, evaluation.anonymize) });
   })
   .put('/cases/:id/evaluation/sheets/:vendorId', async (c) => {
-    const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
+    // the committee's busiest call: the case, the caller's place on it and the write each take one query
+    requireConsortiumRole(c, 'evaluator');
     const input = await readJson(c, sheetInput);
-    return c.json({ sheet: await saveSheet(c, row, c.req.param('vendorId'), input) });
+    return c.json({ sheet: await saveSheet(c, c.req.param('id'), c.req.param('vendorId'), input) });
   })
   .get('/cases/:id/evaluation/sheets/:vendorId', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'evaluator');

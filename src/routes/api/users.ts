@@ -6,6 +6,7 @@ import { hashPassword } from '../../auth/password.ts';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, dbOf, nowOf } from '../../context.ts';
 import { endUserSessions } from '../../db/sessions.ts';
+import { sessionCacheOf } from '../../auth/session-cache.ts';
 import { findMember, findVendor, listUsers, userView } from '../../db/tenancy.ts';
 import { insertUser } from '../../db/users.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -70,7 +71,10 @@ export const userRoutes = new Hono<AppEnv>()
         .where(eq(users.id, id))
         .returning();
       // a disabled account loses every session at once
-      if (disabledAt) await endUserSessions(tx, id);
+      if (disabledAt) {
+        await endUserSessions(tx, id);
+        sessionCacheOf(c.get('deps').database).dropUser(id);
+      }
       await audit({ action: 'user.update', objectType: 'user', objectId: id, details: { name: input.name, disabled: input.disabled } });
       return row!;
     });

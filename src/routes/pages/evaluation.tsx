@@ -635,7 +635,7 @@ export const evaluationPages = new Hono<AppEnv>()
       const version = Number(field(form, 'version'));
       const saved = await saveSheet(
         c,
-        row,
+        row.id,
         vendorId,
         parseWith(sheetInput, { scores: scoresFromForm(form, evaluation.criteria), comment: field(form, 'comment'), version: Number.isInteger(version) ? version : undefined }),
       );
