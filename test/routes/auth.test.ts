@@ -128,3 +128,46 @@ describe('operator', () => {
     expect(me.body.user).toMatchObject({ role: 'operator', consortiumId: null });
   });
 });
+
+describe('login throttling', () => {
+  const attempt = (email: string, password: string) => h.call('POST', '/api/auth/login', { body: { email, password } });
+
+  it('holds an account after five wrong passwords, even with the right one, the same for an unknown address', async () => {
+    const secretariat = await h.login('sec-auth@test.example');
+    const created = await h.call('POST', '/api/users', { token: secretariat, body: { email: 'target@test.example', name: '標的', role: 'evaluator', password: PASSWORD } });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await attempt('target@test.example', `wrong-${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await attempt('ghost@test.example', `wrong-${i}`)).status).toBe(401);
+    const before = await sessionCount();
+    const held = await attempt('Target@test.example', PASSWORD);
+    expect(held.status).toBe(429);
+    expect(held.body.error.code).toBe('rate_limited');
+    expect(held.body.error.message).toContain('15 分ほど待ってから');
+    expect(Number(held.headers.get('retry-after'))).toBe(15 * 60);
+    const ghost = await attempt('ghost@test.example', 'anything');
+    expect(ghost.status).toBe(429);
+    expect(ghost.body).toEqual(held.body);
+    expect(await sessionCount()).toBe(before);
+    // the login page shows the same message
+    const page = await h.call('POST', '/login', {
+      headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'target@test.example', password: PASSWORD }).toString(),
+    });
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('一時的にログインを止めています');
+    // other accounts are not held
+    expect((await attempt('member-auth@test.example', PASSWORD)).status).toBe(200);
+
+    h.clock.advance(15 * 60_000);
+    expect((await attempt('target@test.example', PASSWORD)).status).toBe(200);
+  });
+
+  it('holds an address after thirty failures across accounts', async () => {
+    h.clock.advance(60 * 60_000);
+    for (let i = 0; i < 30; i++) expect((await attempt(`spray-${i}@test.example`, 'wrong-password')).status).toBe(401);
+    const held = await attempt('eval-auth@test.example', PASSWORD);
+    expect(held.status).toBe(429);
+    h.clock.advance(15 * 60_000);
+    expect((await attempt('eval-auth@test.example', PASSWORD)).status).toBe(200);
+  });
+});

@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -6,7 +7,9 @@ import { SESSION_COOKIE, requireUser } from '../../auth/session.ts';
 import { hashToken, newSessionToken } from '../../auth/token.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { createSession, endSession } from '../../db/sessions.ts';
+import { loginThrottleOf } from '../../auth/login-throttle.ts';
 import { sessionCacheOf } from '../../auth/session-cache.ts';
+import { waitMinutes } from '../../domain/login-throttle.ts';
 import { type UserRow, findUserByEmail, userView } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { readJson } from '../../http/json.ts';
@@ -16,12 +19,40 @@ const loginInput = z.object({ email: z.string().max(254), password: z.string().m
 
 const LOGIN_FAILED = 'メールアドレスまたはパスワードが正しくありません。';
 
-/** Checks the credentials; the same work and the same answer whether or not the account exists. */
+/**
+ * Checks the credentials; the same work and the same answer whether or not the account exists.
+ * Too many failures for the account or from the address are refused before the password is looked at.
+ */
 export async function authenticate(c: Ctx, email: string, password: string): Promise<UserRow> {
-  const user = await findUserByEmail(c.get('deps').database.db, email.trim());
+  const { database, clock } = c.get('deps');
+  const throttle = loginThrottleOf(database);
+  const address = clientAddress(c);
+  const wait = throttle.wait(email, address, clock.now().getTime());
+  if (wait > 0) {
+    c.header('Retry-After', String(Math.ceil(wait / 1000)));
+    throw new AppError('rate_limited', `ログインの失敗が続いたため、一時的にログインを止めています。${waitMinutes(wait)} 分ほど待ってから再度お試しください。`);
+  }
+  const user = await findUserByEmail(database.db, email.trim());
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok || user.disabledAt) throw new AppError('unauthenticated', LOGIN_FAILED);
+  if (!user || !ok || user.disabledAt) {
+    throttle.failed(email, address, clock.now().getTime());
+    throw new AppError('unauthenticated', LOGIN_FAILED);
+  }
+  throttle.succeeded(email);
   return user;
+}
+
+/** The client's address: the connection's, or behind a trusted proxy the one it appended last. */
+function clientAddress(c: Ctx): string {
+  if (c.get('deps').config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Starts a fresh session (any session the browser brought is ended first) and sets the cookie. */

@@ -68,8 +68,8 @@ export const authPages = new Hono<AppEnv>()
       await startSession(c, user);
       return c.redirect(next, 303);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'unauthenticated') throw err;
-      return renderPage(c, <LoginPage next={next} error={err.message} email={email} demo={isDemo(c)} />, 401);
+      if (!(err instanceof AppError) || (err.code !== 'unauthenticated' && err.code !== 'rate_limited')) throw err;
+      return renderPage(c, <LoginPage next={next} error={err.message} email={email} demo={isDemo(c)} />, err.status);
     }
   })
   .post('/logout', async (c) => {
