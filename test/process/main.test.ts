@@ -61,6 +61,41 @@ describe('the server process', () => {
     expect(await second.exited).toBe(0);
   }, 120_000);
 
+  it('keeps every acknowledged change on the embedded database after kill -9', async () => {
+    const killDir = await mkdtemp(join(tmpdir(), 'wb-kill-'));
+    try {
+      const port = freePort();
+      const base = `http://localhost:${port}`;
+      const first = startServer({ PORT: String(port), DATA_DIR: killDir });
+      await waitForOutput(first, `http://localhost:${port}`);
+      const secretariat = await login(base, 'jimukyoku@demo.example');
+      const names = Array.from({ length: 10 }, (_, i) => `強制終了確認村${i}`);
+      for (const name of names) {
+        const created = await fetch(`${base}/api/members`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secretariat.body.token}` },
+          body: JSON.stringify({ name, kind: 'village' }),
+        });
+        expect(created.status).toBe(201);
+      }
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const second = startServer({ PORT: String(port), DATA_DIR: killDir });
+      await waitForOutput(second, `http://localhost:${port}`);
+      const again = await login(base, 'jimukyoku@demo.example');
+      const list = await fetch(`${base}/api/members`, { headers: { authorization: `Bearer ${again.body.token}` } });
+      const stored = ((await list.json()) as { members: { name: string }[] }).members.map((m) => m.name);
+      for (const name of names) expect(stored).toContain(name);
+      const verify = await fetch(`${base}/api/audit/verify`, { headers: { authorization: `Bearer ${again.body.token}` } });
+      expect(await verify.json()).toMatchObject({ ok: true });
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await rm(killDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it.runIf(process.env.TEST_DATABASE_URL)('switches to PostgreSQL with DATABASE_URL', async () => {
     const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
     const name = `wb_main_${Date.now()}`;
