@@ -37,8 +37,16 @@ export interface Harness {
   filesRoot: string;
   call<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   login(email: string, password?: string): Promise<string>;
+  /** Posts a form as a page of this site does (same origin, urlencoded), with the session cookie if given. */
+  form(cookie: string | undefined, path: string, fields: Record<string, string> | [string, string][]): Promise<Reply>;
+  /** Logs in through the login form, as a browser without JavaScript does, and answers the session cookie. */
+  cookieFor(email: string, password?: string): Promise<string>;
+  /** Gets a page with the session cookie. */
+  page(cookie: string, path: string): Promise<Reply>;
   close(): Promise<void>;
 }
+
+export const SITE_ORIGIN = 'http://localhost';
 
 /** The real app on a fresh database with a clock the test moves; the operator account exists. */
 export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {
@@ -70,6 +78,12 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
     return { status: res.status, body: parsed, headers: res.headers, text, bytes };
   };
 
+  const form: Harness['form'] = (cookie, path, fields) =>
+    call('POST', path, {
+      headers: { ...(cookie ? { cookie } : {}), origin: SITE_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+
   return {
     app,
     deps,
@@ -81,6 +95,13 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
       if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${res.text}`);
       return res.body.token as string;
     },
+    form,
+    async cookieFor(email, password = PASSWORD) {
+      const res = await form(undefined, '/login', { email, password });
+      if (res.status !== 303) throw new Error(`form login ${email} failed: ${res.status}`);
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    },
+    page: (cookie, path) => call('GET', path, { headers: { cookie } }),
     filesRoot,
     async close() {
       await database.close();

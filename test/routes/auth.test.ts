@@ -149,10 +149,7 @@ describe('login throttling', () => {
     expect(ghost.body).toEqual(held.body);
     expect(await sessionCount()).toBe(before);
     // the login page shows the same message
-    const page = await h.call('POST', '/login', {
-      headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: 'target@test.example', password: PASSWORD }).toString(),
-    });
+    const page = await h.form(undefined, '/login', { email: 'target@test.example', password: PASSWORD });
     expect(page.status).toBe(429);
     expect(page.text).toContain('一時的にログインを止めています');
     // other accounts are not held

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
 let caseId: string;
-const ORIGIN = 'http://localhost';
 
-async function cookieFor(email: string) {
-  const res = await h.call('POST', '/login', { headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD }).toString() });
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
-const post = (cookie: string, path: string, fields: [string, string][]) =>
-  h.call('POST', path, { headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-const get = (cookie: string, path: string) => h.call('GET', path, { headers: { cookie } });
 
 beforeAll(async () => {
   h = await createHarness({ sessionIdleMs: 365 * 86_400_000, sessionMaxMs: 400 * 86_400_000 });
@@ -30,8 +22,8 @@ describe('bidding pages', () => {
   let vendor2: string;
 
   it('let the secretariat set up the tender through the form', async () => {
-    sec = await cookieFor('sec-bp@test.example');
-    const res = await post(sec, `/cases/${caseId}/bidding`, [
+    sec = await h.cookieFor('sec-bp@test.example');
+    const res = await h.form(sec, `/cases/${caseId}/bidding`, [
       ['ceilingPrice', '10,000,000'], ['floorPrice', '8,000,000'], ['investigationPrice', ''], ['taxRate', '0.1'],
       ['deadlineAt', '2026-06-09T17:00'], ['openingAt', '2026-06-10T10:00'], ['maxRounds', '2'], ['lotSystemValue', 'receipt_ms'],
     ]);
@@ -45,29 +37,29 @@ describe('bidding pages', () => {
   });
 
   it('take a bid through a confirmation step and show the receipt, never the amount', async () => {
-    vendor = await cookieFor('vendor-bp@test.example');
+    vendor = await h.cookieFor('vendor-bp@test.example');
     h.clock.set('2026-06-05T10:00:00.321+09:00');
-    const confirm = await post(vendor, `/cases/${caseId}/bid`, [['amount', '9,345,678'], ['lotNumber', '42']]);
+    const confirm = await h.form(vendor, `/cases/${caseId}/bid`, [['amount', '9,345,678'], ['lotNumber', '42']]);
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('入札内容の確認');
     expect(confirm.text).toContain('9,345,678円');
     expect(confirm.text).toContain('10,280,245円');
     expect(confirm.text).toContain('042');
-    const done = await post(vendor, `/cases/${caseId}/bid/confirm`, [['amount', '9345678'], ['lotNumber', '42']]);
+    const done = await h.form(vendor, `/cases/${caseId}/bid/confirm`, [['amount', '9345678'], ['lotNumber', '42']]);
     expect(done.status).toBe(303);
-    const page = await get(vendor, `/cases/${caseId}/bid?done=bid`);
+    const page = await h.page(vendor, `/cases/${caseId}/bid?done=bid`);
     expect(page.text).toContain('入札を受け付けました');
     expect(page.text).toContain('開札前');
     expect(page.text).not.toContain('9,345,678');
-    const again = await post(vendor, `/cases/${caseId}/bid/confirm`, [['amount', '1'], ['lotNumber', '1']]);
+    const again = await h.form(vendor, `/cases/${caseId}/bid/confirm`, [['amount', '1'], ['lotNumber', '1']]);
     expect(again.status).toBe(409);
   });
 
   it('never show an amount on any page before the opening', async () => {
-    vendor2 = await cookieFor('vendor2-bp@test.example');
-    await post(vendor2, `/cases/${caseId}/bid/confirm`, [['amount', '9345678'], ['lotNumber', '900']]);
-    const member = await cookieFor('member-bp@test.example');
-    const evaluator = await cookieFor('eval-bp@test.example');
+    vendor2 = await h.cookieFor('vendor2-bp@test.example');
+    await h.form(vendor2, `/cases/${caseId}/bid/confirm`, [['amount', '9345678'], ['lotNumber', '900']]);
+    const member = await h.cookieFor('member-bp@test.example');
+    const evaluator = await h.cookieFor('eval-bp@test.example');
     const pages: [string, string[]][] = [
       [sec, ['/cases', `/cases/${caseId}`, `/cases/${caseId}/bidding`]],
       [vendor, ['/cases', `/cases/${caseId}`, `/cases/${caseId}/bid`, '/receipts']],
@@ -77,26 +69,26 @@ describe('bidding pages', () => {
     ];
     for (const [cookie, paths] of pages) {
       for (const path of paths) {
-        const res = await get(cookie, path);
+        const res = await h.page(cookie, path);
         expect(res.text, path).not.toMatch(/9,?345,?678/);
       }
     }
-    const admin = await get(sec, `/cases/${caseId}/bidding`);
+    const admin = await h.page(sec, `/cases/${caseId}/bidding`);
     expect(admin.text).toContain('data-bid-count');
     expect(admin.text).toMatch(/受付件数: <strong[^>]*>2<\/strong>/);
   });
 
   it('open with the confirmation and show the tie and the arithmetic of the lot', async () => {
     h.clock.set('2026-06-10T10:00:00.000+09:00');
-    expect((await post(sec, `/cases/${caseId}/bidding/open`, [])).status).toBe(400);
-    expect((await post(sec, `/cases/${caseId}/bidding/open`, [['confirm', 'on']])).status).toBe(303);
-    const page = await get(sec, `/cases/${caseId}/bidding?done=open`);
+    expect((await h.form(sec, `/cases/${caseId}/bidding/open`, [])).status).toBe(400);
+    expect((await h.form(sec, `/cases/${caseId}/bidding/open`, [['confirm', 'on']])).status).toBe(303);
+    const page = await h.page(sec, `/cases/${caseId}/bidding?done=open`);
     expect(page.text).toContain('第1回 開札結果: 落札者決定');
     expect(page.text).toContain('電子くじ（同額の入札 2 者）');
     // 042 + 321 = 363; the other bid's milliseconds decide the rest of the arithmetic
     expect(page.text).toContain('363');
     expect(page.text).toMatch(/決定番号の合計 \d+ ÷ 2（くじの対象者数）＝ \d+ 余り [01]/);
-    const vendorView = await get(vendor, `/cases/${caseId}/bid`);
+    const vendorView = await h.page(vendor, `/cases/${caseId}/bid`);
     expect(vendorView.text).toContain('9,345,678円');
   });
 });

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
 let caseId: string;
-const ORIGIN = 'http://localhost';
 
-async function cookieFor(email: string) {
-  const res = await h.call('POST', '/login', { headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD }).toString() });
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
-const post = (cookie: string, path: string, fields: [string, string][]) =>
-  h.call('POST', path, { headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 
 beforeAll(async () => {
   h = await createHarness();
@@ -32,10 +25,10 @@ describe('evaluation pages without JavaScript', () => {
   let evaluator: string;
 
   it('let the secretariat set criteria and the committee through the form', async () => {
-    sec = await cookieFor('sec-evp@test.example');
+    sec = await h.cookieFor('sec-evp@test.example');
     const page = await h.call('GET', `/cases/${caseId}/evaluation`, { headers: { cookie: sec } });
     const evaluatorId = /name="evaluatorIds" value="([^"]+)"/.exec(page.text)![1]!;
-    const res = await post(sec, `/cases/${caseId}/evaluation`, [
+    const res = await h.form(sec, `/cases/${caseId}/evaluation`, [
       ['c_code', 'func'], ['c_group', '技術'], ['c_name', '機能要件の充足度'], ['c_max', '50'], ['c_mode', 'points'], ['c_guidance', '網羅性'],
       ['c_code', 'lgwan'], ['c_group', '必須'], ['c_name', 'LGWAN対応'], ['c_max', ''], ['c_mode', 'pass_fail'], ['c_guidance', ''],
       ['c_code', ''], ['c_group', ''], ['c_name', ''], ['c_max', ''], ['c_mode', 'points'], ['c_guidance', ''],
@@ -49,11 +42,11 @@ describe('evaluation pages without JavaScript', () => {
   });
 
   it('ask for the declaration before showing any proposal', async () => {
-    evaluator = await cookieFor('eval-evp@test.example');
+    evaluator = await h.cookieFor('eval-evp@test.example');
     const first = await h.call('GET', `/cases/${caseId}/evaluate`, { headers: { cookie: evaluator } });
     expect(first.text).toContain('利害関係の申告');
     expect(first.text).not.toContain('提案者A');
-    expect((await post(evaluator, `/cases/${caseId}/evaluate/coi`, [['conflict', 'false']])).status).toBe(303);
+    expect((await h.form(evaluator, `/cases/${caseId}/evaluate/coi`, [['conflict', 'false']])).status).toBe(303);
     const list = await h.call('GET', `/cases/${caseId}/evaluate`, { headers: { cookie: evaluator } });
     expect(list.text).toContain('提案者A');
     expect(list.text).not.toContain('evp事業者1');
@@ -65,18 +58,18 @@ describe('evaluation pages without JavaScript', () => {
     expect(page.text).toContain('点数・配点 50点・網羅性');
     expect(page.text).toContain('一時保存</button>');
     expect(page.text).toContain('提出</button>');
-    const bad = await post(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '51'], ['score_lgwan', ''], ['comment', ''], ['action', 'save']]);
+    const bad = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '51'], ['score_lgwan', ''], ['comment', ''], ['action', 'save']]);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('「機能要件の充足度」は0〜50点（小数第2位まで）で入力してください');
     expect(bad.text).toContain('aria-invalid="true"');
   });
 
   it('save a draft, then submit; the submitted sheet is read-only', async () => {
-    expect((await post(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'save']])).status).toBe(303);
-    const incomplete = await post(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
+    expect((await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'save']])).status).toBe(303);
+    const incomplete = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
     expect(incomplete.status).toBe(409);
     expect(incomplete.text).toContain('「LGWAN対応」が未評価です');
-    const done = await post(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']]);
+    const done = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']]);
     expect(done.status).toBe(303);
     const page = await h.call('GET', `/cases/${caseId}/evaluate/${a.vendorId}?done=submit`, { headers: { cookie: evaluator } });
     expect(page.text).toContain('この採点票は提出済みです。');
@@ -84,8 +77,8 @@ describe('evaluation pages without JavaScript', () => {
   });
 
   it('close with the confirmation and show the results to the secretariat with a chart', async () => {
-    expect((await post(sec, `/cases/${caseId}/evaluation/close`, [])).status).toBe(400);
-    expect((await post(sec, `/cases/${caseId}/evaluation/close`, [['confirm', 'on']])).status).toBe(303);
+    expect((await h.form(sec, `/cases/${caseId}/evaluation/close`, [])).status).toBe(400);
+    expect((await h.form(sec, `/cases/${caseId}/evaluation/close`, [['confirm', 'on']])).status).toBe(303);
     const page = await h.call('GET', `/cases/${caseId}/evaluation`, { headers: { cookie: sec } });
     expect(page.text).toContain('優先交渉権者: <strong>evp事業者1</strong>');
     expect(page.text).toContain('<svg');

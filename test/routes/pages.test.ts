@@ -1,10 +1,9 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
-const ORIGIN = 'http://localhost';
 
 beforeAll(async () => {
   h = await createHarness();
@@ -14,22 +13,12 @@ afterAll(() => h.close());
 
 /** Logs in through the login form, as a browser without JavaScript does, and returns the cookie. */
 async function browserLogin(email: string) {
-  const res = await h.call('POST', '/login', {
-    headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password: PASSWORD, next: '/cases' }).toString(),
-  });
+  const res = await h.form(undefined, '/login', { email, password: PASSWORD, next: '/cases' });
   expect(res.status).toBe(303);
   expect(res.headers.get('location')).toBe('/cases');
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-const post = (cookie: string, path: string, fields: Record<string, string> | [string, string][]) =>
-  h.call('POST', path, {
-    headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-
-const get = (cookie: string, path: string) => h.call('GET', path, { headers: { cookie } });
 
 describe('pages without JavaScript', () => {
   let caseId: string;
@@ -46,7 +35,7 @@ describe('pages without JavaScript', () => {
 
   it('show a Japanese error for a wrong password', async () => {
     const res = await h.call('POST', '/login', {
-      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { origin: SITE_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'email=sec-pg%40test.example&password=wrong',
     });
     expect(res.status).toBe(401);
@@ -55,30 +44,30 @@ describe('pages without JavaScript', () => {
 
   it('let the secretariat create a case, set options and tier prices, with a confirmation before a transition', async () => {
     const cookie = await browserLogin('sec-pg@test.example');
-    const created = await post(cookie, '/cases', { title: 'AI議事録', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', description: '' });
+    const created = await h.form(cookie, '/cases', { title: 'AI議事録', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', description: '' });
     expect(created.status).toBe(303);
     caseId = created.headers.get('location')!.split('/')[2]!.split('?')[0]!;
 
-    const options = await post(cookie, `/cases/${caseId}/options`, [
+    const options = await h.form(cookie, `/cases/${caseId}/options`, [
       ['code', 'extra'], ['name', '追加ID'], ['price', '24,000'],
       ['code', ''], ['name', ''], ['price', ''],
     ]);
     expect(options.status).toBe(303);
-    const tier = await post(cookie, `/cases/${caseId}/apportionment`, { method: 'tier', total: '', tier_city: '540,000', tier_village: '180000' });
+    const tier = await h.form(cookie, `/cases/${caseId}/apportionment`, { method: 'tier', total: '', tier_city: '540,000', tier_village: '180000' });
     expect(tier.status).toBe(303);
 
-    const ask = await post(cookie, `/cases/${caseId}/transition`, { to: 'open' });
+    const ask = await h.form(cookie, `/cases/${caseId}/transition`, { to: 'open' });
     expect(ask.status).toBe(200);
     expect(ask.text).toContain('この操作は取り消せません');
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.state).toBe('draft');
-    const done = await post(cookie, `/cases/${caseId}/transition`, { to: 'open', confirmed: '1' });
+    const done = await h.form(cookie, `/cases/${caseId}/transition`, { to: 'open', confirmed: '1' });
     expect(done.status).toBe(303);
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.state).toBe('open');
   });
 
   it('show a form error in Japanese and keep the case unchanged', async () => {
     const cookie = await browserLogin('sec-pg@test.example');
-    const res = await post(cookie, `/cases/${caseId}/apportionment`, { method: 'mixed', total: '1000', ratio_equal: '0.5', ratio_population: '0.2' });
+    const res = await h.form(cookie, `/cases/${caseId}/apportionment`, { method: 'mixed', total: '1000', ratio_equal: '0.5', ratio_population: '0.2' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('割合の合計を1にしてください');
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.apportionmentMethod).toBe('tier');
@@ -86,17 +75,17 @@ describe('pages without JavaScript', () => {
 
   it('let a member join with options from its own page, and show the matrix and its share', async () => {
     const cookie = await browserLogin('member-pg@test.example');
-    const page = await get(cookie, `/cases/${caseId}/participation`);
+    const page = await h.page(cookie, `/cases/${caseId}/participation`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('pg市');
     expect(page.text).toContain('参加した場合の基本負担額（試算）: 540,000円');
-    const saved = await post(cookie, `/cases/${caseId}/participation`, { participating: 'on', opt_extra: 'on', qty_extra: '2', member: a.memberIds[1]! });
+    const saved = await h.form(cookie, `/cases/${caseId}/participation`, { participating: 'on', opt_extra: 'on', qty_extra: '2', member: a.memberIds[1]! });
     expect(saved.status).toBe(303);
     const participants = await h.call('GET', `/api/cases/${caseId}/participants`, { token: a.secretariat });
     // the member field is ignored for a member user: it can only answer for itself
     expect(participants.body.participants).toEqual([expect.objectContaining({ memberId: a.memberIds[0], options: { extra: 2 }, lateJoin: true })]);
 
-    const detail = await get(cookie, `/cases/${caseId}`);
+    const detail = await h.page(cookie, `/cases/${caseId}`);
     expect(detail.text).toContain('参加団体とオプション（参加 1 団体／全 2 団体）');
     expect(detail.text).toContain('588,000円');
     expect(detail.text).toContain('○（後乗り）');
@@ -104,7 +93,7 @@ describe('pages without JavaScript', () => {
 
   it('preview a join on the case page without saving it', async () => {
     const cookie = await browserLogin('sec-pg@test.example');
-    const res = await get(cookie, `/cases/${caseId}?with=${a.memberIds[1]}`);
+    const res = await h.page(cookie, `/cases/${caseId}?with=${a.memberIds[1]}`);
     expect(res.text).toContain('試算表示です');
     expect(res.text).toContain('180,000円');
     const participants = await h.call('GET', `/api/cases/${caseId}/participants`, { token: a.secretariat });
@@ -115,12 +104,12 @@ describe('pages without JavaScript', () => {
     const cookie = await browserLogin('sec-pg@test.example');
     const form = new FormData();
     form.set('file', new File([new Uint8Array(iconv.encode('団体名,区分,団体コード,人口\r\n西原村,村,434329,6700\r\n', 'cp932'))], '団体.csv', { type: 'text/csv' }));
-    const res = await h.app.request('/members/import', { method: 'POST', headers: { cookie, origin: ORIGIN }, body: form });
+    const res = await h.app.request('/members/import', { method: 'POST', headers: { cookie, origin: SITE_ORIGIN }, body: form });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('取り込みました（新規 1 団体、更新 0 団体）');
     const bad = new FormData();
     bad.set('file', new File(['団体名,区分\r\n,村\r\n'], 'bad.csv', { type: 'text/csv' }));
-    const refused = await h.app.request('/members/import', { method: 'POST', headers: { cookie, origin: ORIGIN }, body: bad });
+    const refused = await h.app.request('/members/import', { method: 'POST', headers: { cookie, origin: SITE_ORIGIN }, body: bad });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('団体名が空です');
   });
@@ -142,7 +131,7 @@ describe('pages without JavaScript', () => {
       body: { title: '調査', candidates: [{ code: 'a', name: 'システムA' }, { code: 'b', name: 'システムB' }] },
     });
     const cookie = await browserLogin('member-pg@test.example');
-    const res = await post(cookie, `/surveys/${survey.body.survey.id}/answer`, [
+    const res = await h.form(cookie, `/surveys/${survey.body.survey.id}/answer`, [
       ['ranking', 'b'], ['ranking', 'a'], ['intent_a', 'study'], ['intent_b', 'join'],
     ]);
     expect(res.status).toBe(303);
@@ -155,11 +144,11 @@ describe('case details in the browser', () => {
   it('set deadlines typed in Japan time', async () => {
     const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '期限', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
     const cookie = await browserLogin('sec-pg@test.example');
-    const res = await post(cookie, `/cases/${created.body.case.id}/edit`, { title: '期限つき', description: '説明', rfiDeadline: '', submissionDeadline: '2026-06-30T17:00' });
+    const res = await h.form(cookie, `/cases/${created.body.case.id}/edit`, { title: '期限つき', description: '説明', rfiDeadline: '', submissionDeadline: '2026-06-30T17:00' });
     expect(res.status).toBe(303);
     const got = await h.call('GET', `/api/cases/${created.body.case.id}`, { token: a.secretariat });
     expect(got.body.case).toMatchObject({ title: '期限つき', description: '説明', rfiDeadline: null, submissionDeadline: '2026-06-30T08:00:00.000Z' });
-    const page = await get(cookie, `/cases/${created.body.case.id}`);
+    const page = await h.page(cookie, `/cases/${created.body.case.id}`);
     expect(page.text).toContain('value="2026-06-30T17:00"');
   });
 });

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
 let caseId: string;
-const ORIGIN = 'http://localhost';
 
-async function cookieFor(email: string) {
-  const res = await h.call('POST', '/login', { headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD }).toString() });
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
-const post = (cookie: string, path: string, fields: [string, string][]) =>
-  h.call('POST', path, { headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-const get = (cookie: string, path: string) => h.call('GET', path, { headers: { cookie } });
 
 beforeAll(async () => {
   h = await createHarness();
@@ -24,8 +16,8 @@ afterAll(() => h.close());
 
 describe('spec pages', () => {
   it('let the secretariat write the spec in the browser, a new version each time', async () => {
-    const sec = await cookieFor('sec-sp@test.example');
-    const res = await post(sec, `/cases/${caseId}/spec`, [
+    const sec = await h.cookieFor('sec-sp@test.example');
+    const res = await h.form(sec, `/cases/${caseId}/spec`, [
       ['heading', '業務の目的'], ['body', '文書管理と電子決裁を共同で導入する。'],
       ['heading', '非機能要件'], ['body', '可用性 99.5% 以上'],
       ['heading', ''], ['body', ''],
@@ -35,25 +27,25 @@ describe('spec pages', () => {
     expect(res.status).toBe(303);
     const api = await h.call('GET', `/api/cases/${caseId}/spec`, { token: a.secretariat });
     expect(api.body.spec).toMatchObject({ version: 1, sections: [{ heading: '業務の目的' }, { heading: '非機能要件' }], requirements: [{ code: 'F-1', level: 'must' }] });
-    const dup = await post(sec, `/cases/${caseId}/spec`, [['heading', 'A'], ['body', ''], ['heading', 'A'], ['body', '']]);
+    const dup = await h.form(sec, `/cases/${caseId}/spec`, [['heading', 'A'], ['body', ''], ['heading', 'A'], ['body', '']]);
     expect(dup.status).toBe(400);
     expect(dup.text).toContain('見出しが重複しています');
   });
 
   it('let a member comment during the opinion inquiry and the secretariat answer', async () => {
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'spec_review' } });
-    const member = await cookieFor('member-sp@test.example');
-    const page = await get(member, `/cases/${caseId}/spec`);
+    const member = await h.cookieFor('member-sp@test.example');
+    const page = await h.page(member, `/cases/${caseId}/spec`);
     expect(page.text).toContain('意見の提出（第1版に対して）');
-    expect((await post(member, `/cases/${caseId}/spec/comments`, [['section', '非機能要件'], ['text', 'バックアップの保管期間を明記してほしい。']])).status).toBe(303);
-    const sec = await cookieFor('sec-sp@test.example');
+    expect((await h.form(member, `/cases/${caseId}/spec/comments`, [['section', '非機能要件'], ['text', 'バックアップの保管期間を明記してほしい。']])).status).toBe(303);
+    const sec = await h.cookieFor('sec-sp@test.example');
     const comments = await h.call('GET', `/api/cases/${caseId}/spec/comments`, { token: a.secretariat });
     const id = comments.body.comments[0].id;
-    expect((await post(sec, `/cases/${caseId}/spec/comments/${id}`, [['response', '7年間と明記しました。'], ['reflected', 'on']])).status).toBe(303);
-    const after = await get(member, `/cases/${caseId}/spec`);
+    expect((await h.form(sec, `/cases/${caseId}/spec/comments/${id}`, [['response', '7年間と明記しました。'], ['reflected', 'on']])).status).toBe(303);
+    const after = await h.page(member, `/cases/${caseId}/spec`);
     expect(after.text).toContain('回答（反映した）:');
     expect(after.text).toContain('7年間と明記しました。');
-    const casePage = await get(member, `/cases/${caseId}`);
+    const casePage = await h.page(member, `/cases/${caseId}`);
     expect(casePage.text).toContain('意見対応表（PDF）');
   });
 });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes, sha256 } from '../helpers/multipart.ts';
 
 let h: Harness;
 let a: Tenant;
 let caseId: string;
-const ORIGIN = 'http://localhost';
 
 beforeAll(async () => {
   h = await createHarness();
@@ -19,14 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const form = (cookie: string, path: string, fields: [string, string][]) =>
-  h.call('POST', path, { headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 
-async function cookieFor(email: string, password = PASSWORD) {
-  const res = await h.call('POST', '/login', { headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password }).toString() });
-  expect(res.status).toBe(303);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
 
 describe('vendor pages', () => {
   let cookie: string;
@@ -34,7 +26,7 @@ describe('vendor pages', () => {
   it('register a vendor and log it in', async () => {
     const page = await h.call('GET', '/register');
     expect(page.text).toContain('vp協議会');
-    const res = await form('', '/register', [
+    const res = await h.form('', '/register', [
       ['consortiumId', a.consortiumId],
       ['companyName', '株式会社ページ登録'],
       ['corporateNumber', ''],
@@ -49,21 +41,21 @@ describe('vendor pages', () => {
   });
 
   it('answer the RFI: a draft first, then the submission', async () => {
-    const sec = await cookieFor('sec-vp@test.example');
-    const setup = await form(sec, `/cases/${caseId}/rfi`, [
+    const sec = await h.cookieFor('sec-vp@test.example');
+    const setup = await h.form(sec, `/cases/${caseId}/rfi`, [
       ['deadline', '2026-04-15T17:00'],
       ['code', 'price'], ['kind', 'price'], ['text', '参考見積額'], ['choices', ''],
       ['code', 'host'], ['kind', 'choice'], ['text', '提供形態'], ['choices', 'SaaS、オンプレミス'],
       ['code', ''], ['kind', 'text'], ['text', ''], ['choices', ''],
     ]);
     expect(setup.status).toBe(303);
-    const draft = await form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1,200,000'], ['ans_host', ''], ['action', 'draft']]);
+    const draft = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1,200,000'], ['ans_host', ''], ['action', 'draft']]);
     expect(draft.status).toBe(303);
     expect((await h.call('GET', `/cases/${caseId}/rfi?done=draft`, { headers: { cookie } })).text).toContain('一時保存中（未提出）');
-    const incomplete = await form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', ''], ['action', 'submit']]);
+    const incomplete = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', ''], ['action', 'submit']]);
     expect(incomplete.status).toBe(400);
     expect(incomplete.text).toContain('「提供形態」が未回答です');
-    const submitted = await form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', 'SaaS'], ['action', 'submit']]);
+    const submitted = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', 'SaaS'], ['action', 'submit']]);
     expect(submitted.status).toBe(303);
     const comparison = await h.call('GET', `/cases/${caseId}/rfi/responses`, { headers: { cookie: sec } });
     expect(comparison.text).toContain('株式会社ページ登録');
@@ -73,7 +65,7 @@ describe('vendor pages', () => {
   it('upload a proposal through the plain form and list its receipt', async () => {
     const content = pdfBytes(3000);
     const { body, contentType } = multipartBody('技術提案書.pdf', content);
-    const res = await h.call('POST', `/cases/${caseId}/submit/upload`, { headers: { cookie, origin: ORIGIN, 'content-type': contentType }, body });
+    const res = await h.call('POST', `/cases/${caseId}/submit/upload`, { headers: { cookie, origin: SITE_ORIGIN, 'content-type': contentType }, body });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(new RegExp(`^/cases/${caseId}/submit\\?done=file&file=`));
     const page = await h.call('GET', `/cases/${caseId}/submit?done=file`, { headers: { cookie } });
@@ -87,16 +79,16 @@ describe('vendor pages', () => {
 
   it('show a wrong file type as a Japanese message on the page', async () => {
     const { body, contentType } = multipartBody('偽物.docx', pdfBytes(100));
-    const res = await h.call('POST', `/cases/${caseId}/submit/upload`, { headers: { cookie, origin: ORIGIN, 'content-type': contentType }, body });
+    const res = await h.call('POST', `/cases/${caseId}/submit/upload`, { headers: { cookie, origin: SITE_ORIGIN, 'content-type': contentType }, body });
     expect(res.status).toBe(415);
     expect(res.text).toContain('ファイルの内容が拡張子「.docx」の形式と一致しません。');
   });
 
   it('save a price, and withdraw only with the confirmation ticked', async () => {
-    expect((await form(cookie, `/cases/${caseId}/submit/price`, [['price', '9,800,000']])).status).toBe(303);
-    const unconfirmed = await form(cookie, `/cases/${caseId}/submit/withdraw`, [['reason', '']]);
+    expect((await h.form(cookie, `/cases/${caseId}/submit/price`, [['price', '9,800,000']])).status).toBe(303);
+    const unconfirmed = await h.form(cookie, `/cases/${caseId}/submit/withdraw`, [['reason', '']]);
     expect(unconfirmed.status).toBe(400);
-    const withdrawn = await form(cookie, `/cases/${caseId}/submit/withdraw`, [['reason', '体制が整わないため'], ['confirm', 'on']]);
+    const withdrawn = await h.form(cookie, `/cases/${caseId}/submit/withdraw`, [['reason', '体制が整わないため'], ['confirm', 'on']]);
     expect(withdrawn.status).toBe(303);
     const page = await h.call('GET', `/cases/${caseId}/submit`, { headers: { cookie } });
     expect(page.text).toContain('辞退済み');
