@@ -83,5 +83,12 @@ describe('evaluation pages without JavaScript', () => {
     expect(page.text).toContain('優先交渉権者: <strong>evp事業者1</strong>');
     expect(page.text).toContain('<svg');
     expect(page.text).toContain('eval-evp@test.example');
+    // one column per vendor: the criterion average (pass/fail as the share that passed) and each evaluator's total
+    const averages = page.text.slice(page.text.indexOf('<caption>評価項目ごとの平均点'));
+    expect(averages).toMatch(/<th scope="row">機能要件の充足度<\/th><td class="num">40<\/td>/);
+    expect(averages).toMatch(/<th scope="row">LGWAN対応<\/th><td class="num">100%<\/td>/);
+    const totals = page.text.slice(page.text.indexOf('<caption>評価委員ごとの技術点'));
+    expect(totals).toMatch(/<th scope="col" class="num">evp事業者1<\/th>/);
+    expect(totals).toMatch(/<td class="num">40<\/td>/);
   });
 });

@@ -41,6 +41,37 @@ const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade:
 const aggregationLabels = { average: '平均', sum: '合計', trimmed_mean: '最高点・最低点を除いた平均' } as const;
 const round2 = (n: number) => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
 
+/** A table with one column per vendor, in ranking order, and one labelled row per item. */
+function VendorTable(props: { caption: string; rowHeading: string; vendors: { vendorId: string; vendorName: string }[]; rows: { label: string; cell: (vendorId: string) => string }[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{props.rowHeading}</th>
+            {props.vendors.map((v) => (
+              <th scope="col" class="num">
+                {v.vendorName}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <th scope="row">{r.label}</th>
+              {props.vendors.map((v) => (
+                <td class="num">{r.cell(v.vendorId)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function BackLink({ row }: { row: CaseRow }) {
   return (
     <p>
@@ -507,56 +538,21 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
               ],
             }))}
           />
-          <div class="table-wrap">
-            <table>
-              <caption>評価項目ごとの平均点（適否は「適」とした委員の割合）</caption>
-              <thead>
-                <tr>
-                  <th scope="col">評価項目</th>
-                  {results.ranking.map((r) => (
-                    <th scope="col" class="num">
-                      {r.vendorName}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {results.criterionAverages.map((a) => (
-                  <tr>
-                    <th scope="row">{a.name}</th>
-                    {results.ranking.map((r) => (
-                      <td class="num">{a.mode === 'pass_fail' ? `${Math.round((a.byVendor[r.vendorId] ?? 0) * 100)}%` : round2(a.byVendor[r.vendorId] ?? 0)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div class="table-wrap">
-            <table>
-              <caption>評価委員ごとの技術点</caption>
-              <thead>
-                <tr>
-                  <th scope="col">評価委員</th>
-                  {results.ranking.map((r) => (
-                    <th scope="col" class="num">
-                      {r.vendorName}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {results.evaluatorTotals.map((e) => (
-                  <tr>
-                    <th scope="row">{nameOf(e.evaluatorId)}</th>
-                    {results.ranking.map((r) => (
-                      <td class="num">{round2(e.byVendor[r.vendorId] ?? 0)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <VendorTable
+            caption="評価項目ごとの平均点（適否は「適」とした委員の割合）"
+            rowHeading="評価項目"
+            vendors={results.ranking}
+            rows={results.criterionAverages.map((a) => ({
+              label: a.name,
+              cell: (vendorId: string) => (a.mode === 'pass_fail' ? `${Math.round((a.byVendor[vendorId] ?? 0) * 100)}%` : round2(a.byVendor[vendorId] ?? 0)),
+            }))}
+          />
+          <VendorTable
+            caption="評価委員ごとの技術点"
+            rowHeading="評価委員"
+            vendors={results.ranking}
+            rows={results.evaluatorTotals.map((e) => ({ label: nameOf(e.evaluatorId), cell: (vendorId: string) => round2(e.byVendor[vendorId] ?? 0) }))}
+          />
           <p>
             <a href={`/api/cases/${row.id}/evaluation/results.csv`} download>
               評価結果をCSVでダウンロード
