@@ -1,8 +1,8 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
-import { users, vendors } from './tenancy.ts';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { caseRef, cases } from './cases.ts';
+import { users, vendorRef } from './tenancy.ts';
+import { at } from './columns.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** Server-held secrets, such as the key that seals bid amounts when SEAL_KEY is not given. */
 export const secrets = pgTable('secrets', {
@@ -33,9 +33,7 @@ export const biddings = pgTable('biddings', {
 export const bidRounds = pgTable(
   'bid_rounds',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     round: integer('round').notNull(),
     deadlineAt: at('deadline_at').notNull(),
     openingAt: at('opening_at').notNull(),
@@ -55,13 +53,9 @@ export const bids = pgTable(
   'bids',
   {
     id: text('id').primaryKey(),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     round: integer('round').notNull(),
-    vendorId: text('vendor_id')
-      .notNull()
-      .references(() => vendors.id),
+    vendorId: vendorRef(),
     kind: text('kind', { enum: ['electronic', 'paper', 'declined'] }).notNull(),
     sealedAmount: text('sealed_amount'),
     openedAmount: bigint('opened_amount', { mode: 'number' }),

@@ -1,7 +1,7 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { consortia, members, users } from './tenancy.ts';
+import { at } from './columns.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export interface CaseOption {
   code: string;
@@ -41,12 +41,13 @@ export const cases = pgTable(
   (t) => [index('cases_consortium_idx').on(t.consortiumId, t.fiscalYear)],
 );
 
+/** The case a row belongs to. */
+export const caseRef = () => text('case_id').notNull().references(() => cases.id);
+
 export const participants = pgTable(
   'participants',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     memberId: text('member_id')
       .notNull()
       .references(() => members.id),

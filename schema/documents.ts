@@ -1,8 +1,8 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
-import { members, users, vendors } from './tenancy.ts';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { caseRef, cases } from './cases.ts';
+import { members, users, vendorRef } from './tenancy.ts';
+import { at } from './columns.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export interface SpecSection {
   heading: string;
@@ -18,9 +18,7 @@ export interface SpecRequirement {
 export const specVersions = pgTable(
   'spec_versions',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     version: integer('version').notNull(),
     sections: jsonb('sections').$type<SpecSection[]>().notNull(),
     requirements: jsonb('requirements').$type<SpecRequirement[]>().notNull(),
@@ -35,9 +33,7 @@ export const specComments = pgTable(
   'spec_comments',
   {
     id: text('id').primaryKey(),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     version: integer('version').notNull(),
     memberId: text('member_id')
       .notNull()
@@ -60,9 +56,7 @@ export const awards = pgTable('awards', {
   caseId: text('case_id')
     .primaryKey()
     .references(() => cases.id),
-  vendorId: text('vendor_id')
-    .notNull()
-    .references(() => vendors.id),
+  vendorId: vendorRef(),
   /** yen, tax excluded */
   amount: bigint('amount', { mode: 'number' }),
   amountWithTax: bigint('amount_with_tax', { mode: 'number' }),

@@ -1,8 +1,8 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
-import { users, vendors } from './tenancy.ts';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { caseRef, cases } from './cases.ts';
+import { users, vendorRef } from './tenancy.ts';
+import { at } from './columns.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export type CriterionMode = 'points' | 'grade' | 'pass_fail' | 'price';
 export interface Criterion {
@@ -37,9 +37,7 @@ export const evaluations = pgTable('evaluations', {
 export const evaluators = pgTable(
   'evaluators',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     userId: text('user_id')
       .notNull()
       .references(() => users.id),
@@ -55,15 +53,11 @@ export const evaluators = pgTable(
 export const sheets = pgTable(
   'sheets',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     evaluatorId: text('evaluator_id')
       .notNull()
       .references(() => users.id),
-    vendorId: text('vendor_id')
-      .notNull()
-      .references(() => vendors.id),
+    vendorId: vendorRef(),
     scores: jsonb('scores').$type<Record<string, SheetScore>>().notNull(),
     comment: text('comment').notNull().default(''),
     status: text('status', { enum: ['draft', 'submitted'] }).notNull(),

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { at } from './columns.ts';
 
-const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull();
+const createdAt = () => at('created_at').notNull();
 
 export const consortia = pgTable('consortia', {
   id: text('id').primaryKey(),
@@ -46,6 +47,9 @@ export const vendors = pgTable(
   (t) => [index('vendors_consortium_idx').on(t.consortiumId)],
 );
 
+/** The vendor a row belongs to. */
+export const vendorRef = () => text('vendor_id').notNull().references(() => vendors.id);
+
 export const roles = ['operator', 'secretariat', 'member', 'evaluator', 'vendor'] as const;
 export type Role = (typeof roles)[number];
 
@@ -61,7 +65,7 @@ export const users = pgTable(
     memberId: text('member_id').references(() => members.id),
     vendorId: text('vendor_id').references(() => vendors.id),
     passwordHash: text('password_hash').notNull(),
-    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    disabledAt: at('disabled_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_consortium_idx').on(t.consortiumId)],
@@ -76,8 +80,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: createdAt(),
-    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -99,7 +103,7 @@ export const auditLog = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     chainKey: text('chain_key').notNull(),
-    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    at: at('at').notNull(),
     consortiumId: text('consortium_id'),
     actorUserId: text('actor_user_id'),
     actorRole: text('actor_role'),

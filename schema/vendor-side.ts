@@ -1,8 +1,8 @@
-import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
-import { consortia, users, vendors } from './tenancy.ts';
+import { bigint, index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { caseRef, cases } from './cases.ts';
+import { consortia, users, vendorRef } from './tenancy.ts';
+import { at } from './columns.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export type RfiQuestionKind = 'text' | 'number' | 'yesno' | 'choice' | 'price';
 export interface RfiQuestion {
@@ -26,12 +26,8 @@ export const rfis = pgTable('rfis', {
 export const rfiResponses = pgTable(
   'rfi_responses',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
-    vendorId: text('vendor_id')
-      .notNull()
-      .references(() => vendors.id),
+    caseId: caseRef(),
+    vendorId: vendorRef(),
     answers: jsonb('answers').$type<Record<string, RfiAnswer>>().notNull(),
     status: text('status', { enum: ['draft', 'submitted'] }).notNull(),
     submittedAt: at('submitted_at'),
@@ -48,12 +44,8 @@ export const files = pgTable(
     consortiumId: text('consortium_id')
       .notNull()
       .references(() => consortia.id),
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
-    vendorId: text('vendor_id')
-      .notNull()
-      .references(() => vendors.id),
+    caseId: caseRef(),
+    vendorId: vendorRef(),
     purpose: text('purpose', { enum: ['rfi', 'proposal'] }).notNull(),
     /** the name the vendor gave, cleaned; never used as a path */
     name: text('name').notNull(),
@@ -72,12 +64,8 @@ export const files = pgTable(
 export const proposals = pgTable(
   'proposals',
   {
-    caseId: text('case_id')
-      .notNull()
-      .references(() => cases.id),
-    vendorId: text('vendor_id')
-      .notNull()
-      .references(() => vendors.id),
+    caseId: caseRef(),
+    vendorId: vendorRef(),
     /** yen, tax excluded */
     price: bigint('price', { mode: 'number' }),
     withdrawnAt: at('withdrawn_at'),
