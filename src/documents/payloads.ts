@@ -14,6 +14,7 @@ import { commentsOf, currentSpec } from '../services/spec.ts';
 import { bidStatusLabels, lotSourceLabels, outcomeLabels } from '../views/bid-views.tsx';
 import type { TableSpec } from './layout.ts';
 import type { DocumentPayload } from './template.ts';
+import { points } from '../views/format.ts';
 
 /**
  * Payload builders: each gathers what one document shows into plain data. The renderer draws it from a
@@ -22,9 +23,26 @@ import type { DocumentPayload } from './template.ts';
 
 const jstDateTime = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const when = (d: Date | string | null | undefined) => (d ? jstDateTime.format(new Date(d)) : '');
-const round2 = (n: number) => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' });
 
 /** 2027 → "2027年度（令和9年度）" */
+type Results = Awaited<ReturnType<typeof computeResults>>;
+
+/** The ranking as the award and the evaluation summary print it; a tie is marked at its rank. */
+function rankingTable(results: Results, vendorName: (r: Results['ranking'][number]) => string): TableSpec {
+  return {
+    columns: [
+      { header: '順位', width: { fraction: 0.1 }, align: 'right' },
+      { header: '提案者' },
+      { header: '技術点', width: { fraction: 0.13 }, align: 'right' },
+      { header: '価格点', width: { fraction: 0.13 }, align: 'right' },
+      { header: '合計点', width: { fraction: 0.13 }, align: 'right' },
+      { header: '判定', width: { fraction: 0.12 }, align: 'center' },
+    ],
+    rows: results.ranking.map((r) => [String(r.rank) + (r.tie ? '（同点）' : ''), vendorName(r), points(r.technical), points(r.price), points(r.total), r.passed ? '合格' : '不合格']),
+  };
+}
+
 export function fiscalYearLabel(year: number): string {
   return year >= 2019 ? `${year}年度（令和${year - 2018 === 1 ? '元' : year - 2018}年度）` : `${year}年度`;
 }
@@ -70,7 +88,7 @@ async function memberOptionTable(db: Db, row: CaseRow): Promise<{ table: TableSp
           const v = participant!.options[o.code];
           return typeof v === 'number' ? (v > 0 ? v.toLocaleString('ja-JP') : '—') : optionQuantity(v) > 0 ? '○' : '—';
         }),
-        `${participant!.joinedAt ? new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' }).format(new Date(participant!.joinedAt)) : ''}${participant!.lateJoin ? '（後乗り）' : ''}`,
+        `${participant!.joinedAt ? jstDate.format(new Date(participant!.joinedAt)) : ''}${participant!.lateJoin ? '（後乗り）' : ''}`,
       ]),
     },
   };
@@ -105,7 +123,7 @@ async function criteriaTable(db: Db, row: CaseRow): Promise<TableSpec | null> {
       { header: '配点', width: { fraction: 0.1 }, align: 'right' },
       { header: '評価の方法' },
     ],
-    rows: found.row.criteria.map((c) => [c.group ?? '', c.name, c.mode === 'pass_fail' ? '—' : round2(c.maxPoints), modes[c.mode]]),
+    rows: found.row.criteria.map((c) => [c.group ?? '', c.name, c.mode === 'pass_fail' ? '—' : points(c.maxPoints), modes[c.mode]]),
   };
 }
 
@@ -168,18 +186,8 @@ export async function awardPayload(db: Db, row: CaseRow): Promise<{ payload: Doc
   let evaluationSummary = null;
   if (evaluation?.row.closedAt) {
     const results = await computeResults(db, row.id, evaluation.row);
-    tables.ranking = {
-      columns: [
-        { header: '順位', width: { fraction: 0.08 }, align: 'right' },
-        { header: '提案者' },
-        { header: '技術点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '価格点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '合計点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '判定', width: { fraction: 0.12 }, align: 'center' },
-      ],
-      rows: results.ranking.map((r) => [String(r.rank), r.vendorName, round2(r.technical), round2(r.price), round2(r.total), r.passed ? '合格' : '不合格']),
-    };
-    evaluationSummary = { evaluators: results.evaluatorCount, technicalMax: round2(results.technicalMax), passLine: round2(results.passLine) };
+    tables.ranking = rankingTable(results, (r) => r.vendorName);
+    evaluationSummary = { evaluators: results.evaluatorCount, technicalMax: points(results.technicalMax), passLine: points(results.passLine) };
   }
   const bidding = await findBidding(db, row.id);
   const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
@@ -289,24 +297,14 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVe
   // evaluators are never named in the publishable summary
   const evaluatorLabel = (i: number) => `委員${i + 1}`;
   const tables: Record<string, TableSpec> = {
-    ranking: {
-      columns: [
-        { header: '順位', width: { fraction: 0.08 }, align: 'right' },
-        { header: '提案者' },
-        { header: '技術点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '価格点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '合計点', width: { fraction: 0.13 }, align: 'right' },
-        { header: '判定', width: { fraction: 0.14 }, align: 'center' },
-      ],
-      rows: results.ranking.map((r) => [String(r.rank) + (r.tie ? '（同点）' : ''), name(r.vendorId), round2(r.technical), round2(r.price), round2(r.total), r.passed ? '合格' : '不合格']),
-    },
+    ranking: rankingTable(results, (r) => name(r.vendorId)),
     averages: {
       columns: [{ header: '評価項目', width: { fraction: 0.34 } }, ...results.ranking.map((r) => ({ header: name(r.vendorId), align: 'right' as const }))],
-      rows: results.criterionAverages.map((a) => [a.name, ...results.ranking.map((r) => (a.mode === 'pass_fail' ? `適 ${Math.round((a.byVendor[r.vendorId] ?? 0) * 100)}%` : round2(a.byVendor[r.vendorId] ?? 0)))]),
+      rows: results.criterionAverages.map((a) => [a.name, ...results.ranking.map((r) => (a.mode === 'pass_fail' ? `適 ${Math.round((a.byVendor[r.vendorId] ?? 0) * 100)}%` : points(a.byVendor[r.vendorId] ?? 0)))]),
     },
     evaluators: {
       columns: [{ header: '評価委員', width: { fraction: 0.2 } }, ...results.ranking.map((r) => ({ header: name(r.vendorId), align: 'right' as const }))],
-      rows: results.evaluatorTotals.map((e, i) => [evaluatorLabel(i), ...results.ranking.map((r) => round2(e.byVendor[r.vendorId] ?? 0))]),
+      rows: results.evaluatorTotals.map((e, i) => [evaluatorLabel(i), ...results.ranking.map((r) => points(e.byVendor[r.vendorId] ?? 0))]),
     },
   };
   if (forPublic) delete tables.evaluators;
@@ -321,8 +319,8 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVe
       summary: {
         proposals: results.ranking.length,
         evaluators: results.evaluatorCount,
-        technicalMax: round2(results.technicalMax),
-        passLine: round2(results.passLine),
+        technicalMax: points(results.technicalMax),
+        passLine: points(results.passLine),
         aggregationLabel: { average: '評価委員の平均', sum: '評価委員の合計', trimmed_mean: '最高点と最低点を除いた評価委員の平均' }[found.row.aggregation],
         preferred,
         runnerUp,

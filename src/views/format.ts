@@ -10,6 +10,9 @@ const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year:
 
 export { formatYen as yen } from '../domain/money.ts';
 
+/** Points to two decimals, e.g. "38.83"; whole points without decimals. */
+export const points = (n: number): string => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+
 export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('ja-JP'));
 
 /** A time in Japan, e.g. "2026/04/01 09:00"; a missing one as "—". */

@@ -31,7 +31,7 @@ import {
 } from '../../services/evaluation.ts';
 import { BarChart } from '../../views/bar-chart.tsx';
 import { sizeLabel } from '../../views/files.tsx';
-import { yen } from '../../views/format.ts';
+import { points, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -39,7 +39,6 @@ import { type Form, field, formError, isFormError, readForm } from './form.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 const aggregationLabels = { average: '平均', sum: '合計', trimmed_mean: '最高点・最低点を除いた平均' } as const;
-const round2 = (n: number) => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
 
 /** A table with one column per vendor, in ranking order, and one labelled row per item. */
 function VendorTable(props: { caption: string; rowHeading: string; vendors: { vendorId: string; vendorName: string }[]; rows: { label: string; cell: (vendorId: string) => string }[] }) {
@@ -206,7 +205,7 @@ async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { m
       <form method="post" action={`/cases/${row.id}/evaluate/${vendorId}`} data-sheet-api={`/api/cases/${row.id}/evaluation/sheets/${vendorId}`} novalidate>
         <input type="hidden" name="version" value={String(sheet.version)} />
         <div class="total-box" aria-live="polite">
-          技術点の合計: <output id="running-total">{round2(sheet.total)}</output> 点 <span id="save-status" class="muted" role="status" />
+          技術点の合計: <output id="running-total">{points(sheet.total)}</output> 点 <span id="save-status" class="muted" role="status" />
         </div>
         {groups.map((group) => (
           <fieldset>
@@ -222,7 +221,7 @@ async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { m
                     <label for={id}>{cr.name}</label>
                     <p class="meta" id={`${id}-meta`}>
                       {modeLabels[cr.mode]}
-                      {cr.mode === 'points' || cr.mode === 'grade' || cr.mode === 'price' ? `・配点 ${round2(cr.maxPoints)}点` : ''}
+                      {cr.mode === 'points' || cr.mode === 'grade' || cr.mode === 'price' ? `・配点 ${points(cr.maxPoints)}点` : ''}
                       {cr.guidance ? `・${cr.guidance}` : ''}
                     </p>
                     {cr.mode === 'points' ? (
@@ -249,7 +248,7 @@ async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { m
                         </option>
                         {gradeLetters.map((g) => (
                           <option value={g} selected={value(cr.code) === g} data-coefficient={evaluation.grades[g]}>
-                            {g}（{round2(cr.maxPoints * Number(evaluation.grades[g]))}点）
+                            {g}（{points(cr.maxPoints * Number(evaluation.grades[g]))}点）
                           </option>
                         ))}
                       </select>
@@ -497,7 +496,7 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
           <div class="table-wrap">
             <table>
               <caption>
-                順位（技術点の満点 {round2(results.technicalMax)}点、最低基準点 {round2(results.passLine)}点、評価委員 {results.evaluatorCount}人）
+                順位（技術点の満点 {points(results.technicalMax)}点、最低基準点 {points(results.passLine)}点、評価委員 {results.evaluatorCount}人）
               </caption>
               <thead>
                 <tr>
@@ -517,9 +516,9 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
                       {r.tie ? '（同点）' : ''}
                     </td>
                     <th scope="row">{r.vendorName}</th>
-                    <td class="num">{round2(r.technical)}</td>
-                    <td class="num">{round2(r.price)}</td>
-                    <td class="num">{round2(r.total)}</td>
+                    <td class="num">{points(r.technical)}</td>
+                    <td class="num">{points(r.price)}</td>
+                    <td class="num">{points(r.total)}</td>
                     <td>{r.passed ? '合格' : r.failedItems.length > 0 ? '不合格（必須項目）' : '不合格（最低基準点未満）'}</td>
                   </tr>
                 ))}
@@ -533,8 +532,8 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
             bars={results.ranking.map((r) => ({
               label: r.vendorName,
               parts: [
-                { value: r.technical, title: `技術点 ${round2(r.technical)}` },
-                { value: r.price, title: `価格点 ${round2(r.price)}` },
+                { value: r.technical, title: `技術点 ${points(r.technical)}` },
+                { value: r.price, title: `価格点 ${points(r.price)}` },
               ],
             }))}
           />
@@ -544,14 +543,14 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
             vendors={results.ranking}
             rows={results.criterionAverages.map((a) => ({
               label: a.name,
-              cell: (vendorId: string) => (a.mode === 'pass_fail' ? `${Math.round((a.byVendor[vendorId] ?? 0) * 100)}%` : round2(a.byVendor[vendorId] ?? 0)),
+              cell: (vendorId: string) => (a.mode === 'pass_fail' ? `${Math.round((a.byVendor[vendorId] ?? 0) * 100)}%` : points(a.byVendor[vendorId] ?? 0)),
             }))}
           />
           <VendorTable
             caption="評価委員ごとの技術点"
             rowHeading="評価委員"
             vendors={results.ranking}
-            rows={results.evaluatorTotals.map((e) => ({ label: nameOf(e.evaluatorId), cell: (vendorId: string) => round2(e.byVendor[vendorId] ?? 0) }))}
+            rows={results.evaluatorTotals.map((e) => ({ label: nameOf(e.evaluatorId), cell: (vendorId: string) => points(e.byVendor[vendorId] ?? 0) }))}
           />
           <p>
             <a href={`/api/cases/${row.id}/evaluation/results.csv`} download>
