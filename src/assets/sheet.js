@@ -35,7 +35,7 @@
       var max = Number(el.getAttribute('max'));
       var v = Number(el.value);
       if (!isFinite(v) || v < 0 || v > max) message = '0〜' + max + '点で入力してください';
-      else if (Math.round(v * 100) !== v * 100) message = '小数第2位までで入力してください';
+      else if (!/^\d+(\.\d{1,2})?$/.test(String(v))) message = '小数第2位までで入力してください';
     }
     var hint = document.getElementById(el.id + '-error');
     if (hint) hint.textContent = message;

@@ -64,8 +64,18 @@ function gcd(a: bigint, b: bigint): bigint {
   return a === 0n ? 1n : a;
 }
 
+/**
+ * Whether a number, read as the decimal it was typed as, has at most `places` decimal places
+ * (8.2 has one, though 8.2 × 100 is 819.999… in binary floating point).
+ */
+export function hasAtMostDecimals(value: number, places: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  const fraction = decimalText(Math.abs(value)).split('.')[1] ?? '';
+  return fraction.length <= places;
+}
+
 /** A JavaScript number as the decimal it was typed as (0.1 → "0.1", not its binary expansion). */
-function decimalText(value: number): string {
+export function decimalText(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   const text = String(value);
   if (!/e/i.test(text)) return text;

@@ -1,5 +1,5 @@
 import type { Criterion, Grade, SheetScore } from '../../schema/index.ts';
-import { Fraction } from './fraction.ts';
+import { Fraction, hasAtMostDecimals } from './fraction.ts';
 
 /**
  * Proposal evaluation (プロポーザル評価), as published before the evaluation:
@@ -100,7 +100,7 @@ export function sheetProblems(rules: ScoringRules, scores: Record<string, SheetS
     }
     if (c.mode === 'price') problems.push({ code, message: `「${c.name}」は価格から自動で計算されるため、入力できません` });
     else if (c.mode === 'points') {
-      const ok = typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= c.maxPoints && Math.round(value * 100) === value * 100;
+      const ok = typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= c.maxPoints && hasAtMostDecimals(value, 2);
       if (!ok) problems.push({ code, message: `「${c.name}」は0〜${c.maxPoints}点（小数第2位まで）で入力してください` });
     } else if (c.mode === 'grade') {
       if (typeof value !== 'string' || !gradeLetters.includes(value as Grade)) problems.push({ code, message: `「${c.name}」は A〜E で評価してください` });

@@ -8,7 +8,7 @@ import type { CaseRow } from '../db/cases.ts';
 import { findVendor } from '../db/tenancy.ts';
 import { type BiddingRules, type RoundBid, type RoundResult, evaluateRound, rebidEligible } from '../domain/bidding.ts';
 import { isOnTime } from '../domain/deadline.ts';
-import { Fraction } from '../domain/fraction.ts';
+import { Fraction, hasAtMostDecimals } from '../domain/fraction.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -32,7 +32,7 @@ export const biddingInput = z
     openingAt: isoTime,
     maxRounds: z.number().int().min(1).max(10).default(3),
     lotSystemValue: z.enum(['receipt_ms', 'epoch_seconds', 'random']).default('receipt_ms'),
-    taxRate: z.number().min(0).max(1).refine((v) => Math.round(v * 10_000) === v * 10_000, { message: '税率は小数第4位まで' }).default(0.1),
+    taxRate: z.number().min(0).max(1).refine((v) => hasAtMostDecimals(v, 4), { message: '税率は小数第4位まで' }).default(0.1),
     comprehensive: z
       .object({
         mode: z.enum(['additive', 'division']),

@@ -5,7 +5,7 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { fileView } from '../db/files.ts';
-import { Fraction } from '../domain/fraction.ts';
+import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts';
 import { type Ranking, type ScoringRules, rankProposals, sheetProblems, sheetTotal } from '../domain/scoring.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -19,7 +19,7 @@ const decimal = (max: number) =>
     .number()
     .min(0)
     .max(max)
-    .refine((v) => Math.round(v * 1_000_000) === v * 1_000_000, { message: '小数第6位までで指定してください' });
+    .refine((v) => hasAtMostDecimals(v, 6), { message: '小数第6位までで指定してください' });
 
 export const evaluationInput = z
   .object({
@@ -29,7 +29,7 @@ export const evaluationInput = z
           code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }),
           group: z.string().trim().max(100).optional(),
           name: z.string().trim().min(1, { message: '評価項目名を入力してください' }).max(200),
-          maxPoints: z.number().min(0).max(10_000).refine((v) => Math.round(v * 100) === v * 100, { message: '配点は小数第2位まで' }),
+          maxPoints: z.number().min(0).max(10_000).refine((v) => hasAtMostDecimals(v, 2), { message: '配点は小数第2位まで' }),
           mode: z.enum(['points', 'grade', 'pass_fail', 'price']),
           guidance: z.string().max(2000).optional(),
         }),
@@ -93,9 +93,6 @@ export async function requireEvaluation(db: Db, caseId: string) {
   if (!found) throw notFound('この案件には評価基準が設定されていません。');
   return found;
 }
-
-// inputs are limited to six decimal places, which String() writes without an exponent
-const decimalText = (v: number) => String(v);
 
 /** Sets the published rules and the committee; refused once any sheet has been submitted. */
 export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof evaluationInput>) {

@@ -33,6 +33,8 @@ describe('sheets', () => {
     const problems = sheetProblems(rules(), { func: 41, ops: 'F' as never, price: 10 as never, nope: 1 }, true).map((p) => p.code);
     expect(problems).toEqual(['func', 'ops', 'price', 'nope', 'lgwan']);
     expect(sheetProblems(rules(), { func: 1.234 }, false)[0]!.message).toContain('小数第2位まで');
+    // decimals that binary floating point cannot hold exactly are still two places
+    for (const func of [8.2, 16.4, 0.07, 1.13, 39.99]) expect(sheetProblems(rules(), { func }, false)).toEqual([]);
     expect(sheetProblems(rules(), { func: 40, ops: 'E', lgwan: false }, true)).toEqual([]);
   });
 });
