@@ -224,6 +224,17 @@ export function sheetView(evaluation: EvaluationRow, sheet: SheetRow | undefined
  * Locks one evaluator's sheets for the rest of the transaction. The committee row is locked first: a
  * sheet not yet written has no row to lock, and two first saves must still queue, not collide.
  */
+/**
+ * Locks the case's evaluation for the rest of the transaction and refuses once it is closed: closing,
+ * submitting and returning a sheet take this lock first, so none of them can slip past a close.
+ */
+async function lockOpenEvaluation(tx: Db, caseId: string): Promise<EvaluationRow> {
+  const [evaluation] = await tx.select().from(evaluations).where(eq(evaluations.caseId, caseId)).for('update');
+  if (!evaluation) throw notFound('この案件には評価基準が設定されていません。');
+  if (evaluation.closedAt) throw new AppError('evaluation_closed');
+  return evaluation;
+}
+
 async function lockSheet(tx: Db, caseId: string, evaluatorId: string, vendorId: string) {
   await tx
     .select({ userId: evaluators.userId })
@@ -356,6 +367,7 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
 export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof submitInput>) {
   const { member, evaluation } = await scoringContext(c, row.id, vendorId);
   return mutate(c, async (tx, audit) => {
+    await lockOpenEvaluation(tx, row.id);
     const current = await lockSheet(tx, row.id, member.userId, vendorId);
     if (current?.status === 'submitted') throw new AppError('sheet_locked');
     if (input.version !== undefined && input.version !== (current?.version ?? 0)) throw new AppError('stale_sheet');
@@ -387,9 +399,8 @@ export async function ownSheet(c: Ctx, row: CaseRow, vendorId: string) {
 
 /** 差し戻し: the secretariat returns a submitted sheet to its evaluator as a draft, with a recorded reason. */
 export async function reopenSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof reopenInput>) {
-  const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
-  if (evaluation.closedAt) throw new AppError('evaluation_closed');
   return mutate(c, async (tx, audit) => {
+    await lockOpenEvaluation(tx, row.id);
     const current = await lockSheet(tx, row.id, input.evaluatorId, vendorId);
     if (!current) throw notFound('指定された採点票が見つかりません。');
     if (current.status !== 'submitted') throw new AppError('conflict', '提出されていない採点票は差し戻せません。');
@@ -427,22 +438,16 @@ export async function evaluationProgress(db: Db, caseId: string) {
 }
 
 export async function closeEvaluation(c: Ctx, row: CaseRow) {
-  const db = dbOf(c);
-  const { row: evaluation } = await requireEvaluation(db, row.id);
-  if (evaluation.closedAt) throw new AppError('evaluation_closed');
-  const progress = await evaluationProgress(db, row.id);
-  const eligible = progress.filter((p) => !p.conflict);
-  const outstanding = eligible.filter((p) => !p.declared || p.submitted < p.total);
-  if (eligible.length === 0) throw new AppError('sheets_outstanding', '利害関係のない評価委員がいないため、評価を締め切れません。');
-  if (outstanding.length > 0) {
-    throw new AppError('sheets_outstanding', undefined, outstanding.map((p) => ({ userId: p.userId, name: p.name, submitted: p.submitted, total: p.total, declared: p.declared })));
-  }
   return mutate(c, async (tx, audit) => {
-    const [closed] = await tx
-      .update(evaluations)
-      .set({ closedAt: nowOf(c) })
-      .where(and(eq(evaluations.caseId, row.id)))
-      .returning();
+    await lockOpenEvaluation(tx, row.id);
+    const progress = await evaluationProgress(tx, row.id);
+    const eligible = progress.filter((p) => !p.conflict);
+    const outstanding = eligible.filter((p) => !p.declared || p.submitted < p.total);
+    if (eligible.length === 0) throw new AppError('sheets_outstanding', '利害関係のない評価委員がいないため、評価を締め切れません。');
+    if (outstanding.length > 0) {
+      throw new AppError('sheets_outstanding', undefined, outstanding.map((p) => ({ userId: p.userId, name: p.name, submitted: p.submitted, total: p.total, declared: p.declared })));
+    }
+    const [closed] = await tx.update(evaluations).set({ closedAt: nowOf(c) }).where(eq(evaluations.caseId, row.id)).returning();
     const results = await computeResults(tx, row.id, closed!);
     await audit({
       action: 'evaluation.close',

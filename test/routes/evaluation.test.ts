@@ -187,8 +187,15 @@ describe('the committee at work', () => {
       await save(who, vendorY, { func, ops, lgwan: true });
       expect((await submit(who, vendorY)).status).toBe(200);
     }
-    const close = await h.call('POST', `/api/cases/${caseId}/evaluation/close`, { token: a.secretariat });
-    expect(close.status).toBe(200);
+    // two closes at once: one closes, the other finds it closed; one audit entry
+    const closes = await Promise.all([0, 1].map(() => h.call('POST', `/api/cases/${caseId}/evaluation/close`, { token: a.secretariat })));
+    expect(closes.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(closes.find((r) => r.status === 409)!.body.error.code).toBe('evaluation_closed');
+    const log = await h.call('GET', `/api/audit?caseId=${caseId}`, { token: a.secretariat });
+    expect(log.body.entries.filter((e: { action: string }) => e.action === 'evaluation.close')).toHaveLength(1);
+    // nothing changes a sheet after the close
+    const reopen = await h.call('POST', `${sheetPath(vendorX)}/reopen`, { token: a.secretariat, body: { evaluatorId: ev.iinA!.id, reason: '締切後の差し戻し' } });
+    expect(reopen.body.error.code).toBe('evaluation_closed');
     const results = await h.call('GET', `/api/cases/${caseId}/evaluation/results`, { token: a.secretariat });
     expect(results.body.ranking.map((r: { vendorName: string; rank: number; technical: number; price: number; total: number; passed: boolean; tie: boolean }) => [r.vendorName, r.rank, r.technical, r.price, r.total, r.passed, r.tie])).toEqual([
       ['ev事業者2', 1, 62.5, 24, 86.5, true, false],
