@@ -23,6 +23,15 @@ export async function lockCase(tx: Db, consortiumId: string, id: string): Promis
   return row;
 }
 
+/**
+ * Reads the case again holding its state for the rest of the transaction: a state change (which
+ * locks the row for update) waits until this write is done, so a check on the answer stays true.
+ */
+export async function holdCase(tx: Db, row: CaseRow): Promise<CaseRow> {
+  const [current] = await tx.select().from(cases).where(eq(cases.id, row.id)).for('share');
+  return current ?? row;
+}
+
 export async function listCases(db: Db, consortiumId: string): Promise<CaseRow[]> {
   return db.select().from(cases).where(eq(cases.consortiumId, consortiumId)).orderBy(desc(cases.fiscalYear), asc(cases.createdAt));
 }

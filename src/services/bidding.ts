@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { bidRounds, biddings, bids, vendors } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, holdCase } from '../db/cases.ts';
 import { findVendor } from '../db/tenancy.ts';
 import { type BiddingRules, type RoundBid, type RoundResult, evaluateRound, rebidEligible } from '../domain/bidding.ts';
 import { isOnTime } from '../domain/deadline.ts';
@@ -152,6 +152,7 @@ async function receiveBid(
   const key = await sealKey(dbOf(c), c.get('deps').config.sealKey);
   try {
     return await mutate(c, async (tx, audit) => {
+      assertAcceptingBids(await holdCase(tx, row));
       const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round));
       const round = currentRound(rounds);
       // hold the round while the bid goes in, so an opening cannot start half-way

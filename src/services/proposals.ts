@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { proposals, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, holdCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { AppError } from '../errors.ts';
@@ -24,13 +24,15 @@ export async function ownProposal(db: Db, caseId: string, vendorId: string): Pro
 }
 
 /** Proposals are taken for proposal and comprehensive-evaluation cases, while open, until the deadline. */
-export async function assertAcceptingProposals(c: Ctx, row: CaseRow, vendorId: string) {
+export async function assertAcceptingProposals(c: Ctx, given: CaseRow, vendorId: string, tx?: Db) {
+  // inside a write, on the case as it is now and held until the write is done
+  const row = tx ? await holdCase(tx, given) : given;
   if (row.method === 'competitive_bid') throw new AppError('conflict', 'この案件は入札で行うため、提案書は受け付けていません。');
   if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、提案を受け付けていません。');
   if (!isOnTime(nowOf(c), row.submissionDeadline)) {
     throw new AppError('deadline_passed', row.submissionDeadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
   }
-  const own = await ownProposal(dbOf(c), row.id, vendorId);
+  const own = await ownProposal(tx ?? dbOf(c), row.id, vendorId);
   if (own?.withdrawnAt) throw new AppError('conflict', '辞退済みのため提出できません。');
 }
 
@@ -43,6 +45,7 @@ export async function ownProposalView(db: Db, row: CaseRow, vendorId: string) {
 export async function setProposalPrice(c: Ctx, row: CaseRow, vendorId: string, price: number) {
   await assertAcceptingProposals(c, row, vendorId);
   await mutate(c, async (tx, audit) => {
+    await assertAcceptingProposals(c, row, vendorId, tx);
     const values = { price, updatedAt: nowOf(c) };
     await tx
       .insert(proposals)
@@ -56,6 +59,7 @@ export async function setProposalPrice(c: Ctx, row: CaseRow, vendorId: string, p
 export async function withdrawProposal(c: Ctx, row: CaseRow, vendorId: string, reason: string | undefined) {
   await assertAcceptingProposals(c, row, vendorId);
   await mutate(c, async (tx, audit) => {
+    await assertAcceptingProposals(c, row, vendorId, tx);
     const now = nowOf(c);
     await tx
       .insert(proposals)

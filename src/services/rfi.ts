@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RfiAnswer, rfiResponses, rfis, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, holdCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
@@ -47,8 +47,9 @@ export function rfiView(row: RfiRow, now: Date) {
 }
 
 export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInput>): Promise<RfiRow> {
-  if (row.state === 'cancelled' || row.state === 'awarded') throw new AppError('conflict', 'この案件の情報提供依頼は変更できません。');
   return mutate(c, async (tx, audit) => {
+    const current = await holdCase(tx, row);
+    if (current.state === 'cancelled' || current.state === 'awarded') throw new AppError('conflict', 'この案件の情報提供依頼は変更できません。');
     const values = { deadline: input.deadline, questions: input.questions, updatedAt: nowOf(c) };
     const [saved] = await tx
       .insert(rfis)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { members, specComments, specVersions } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, holdCase } from '../db/cases.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
@@ -54,8 +54,9 @@ export function specView(row: SpecVersionRow) {
 
 /** Saves the spec as a new version; earlier versions stay as they were. */
 export async function saveSpec(c: Ctx, row: CaseRow, input: z.output<typeof specInput>) {
-  if (row.state === 'cancelled' || row.state === 'awarded') throw new AppError('conflict', 'この案件の仕様書は変更できません。');
   return mutate(c, async (tx, audit) => {
+    const current = await holdCase(tx, row);
+    if (current.state === 'cancelled' || current.state === 'awarded') throw new AppError('conflict', 'この案件の仕様書は変更できません。');
     const [latest] = await tx.select({ version: specVersions.version }).from(specVersions).where(eq(specVersions.caseId, row.id)).orderBy(desc(specVersions.version)).limit(1).for('update');
     const version = (latest?.version ?? 0) + 1;
     const [saved] = await tx
@@ -70,8 +71,8 @@ export async function saveSpec(c: Ctx, row: CaseRow, input: z.output<typeof spec
 /** A member comments on the current draft while the opinion inquiry (意見照会) is open. */
 export async function addComment(c: Ctx, row: CaseRow, user: SessionUser, input: z.output<typeof commentInput>) {
   if (user.role !== 'member' || !user.memberId) throw forbidden('意見は参加団体の利用者が提出します。');
-  if (row.state !== 'spec_review') throw new AppError('conflict', '意見照会の期間ではないため、意見を提出できません。');
   return mutate(c, async (tx, audit) => {
+    if ((await holdCase(tx, row)).state !== 'spec_review') throw new AppError('conflict', '意見照会の期間ではないため、意見を提出できません。');
     const spec = await currentSpec(tx, row.id);
     if (!spec) throw notFound('この案件にはまだ仕様書案がありません。');
     if (!spec.sections.some((s) => s.heading === input.section)) {

@@ -26,6 +26,8 @@ export async function receiveVendorFile(
   row: CaseRow,
   purpose: FilePurpose,
   deadline: Date | null,
+  /** checked again inside the write, on the case held until the file is recorded */
+  recheck?: (tx: Db) => Promise<unknown>,
 ): Promise<FileRow> {
   const { storage, config, clock } = c.get('deps');
   if (!isOnTime(clock.now(), deadline)) throw new AppError('deadline_passed', deadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
@@ -37,6 +39,7 @@ export async function receiveVendorFile(
     // a long upload may finish after the deadline: what counts is when the last byte arrived
     if (!isOnTime(receivedAt, deadline)) throw new AppError('deadline_passed', '受信完了が提出期限を過ぎたため受け付けられません。');
     return await mutate(c, async (tx, audit) => {
+      await recheck?.(tx);
       const [saved] = await tx
         .insert(files)
         .values({

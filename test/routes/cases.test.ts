@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases } from '../../schema/index.ts';
+import { findCase, holdCase } from '../../src/db/cases.ts';
 import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -72,6 +73,27 @@ describe('cases', () => {
     }
     const cancel = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'cancelled' } });
     expect(cancel.status).toBe(409);
+  });
+
+  it('change state only after a write that holds the case has finished', async () => {
+    const created = await newCase();
+    const row = (await findCase(h.database.db, a.consortiumId, created.id))!;
+    const order: string[] = [];
+    const write = h.database.db.transaction(async (tx) => {
+      expect((await holdCase(tx, row)).state).toBe('draft');
+      await new Promise((r) => setTimeout(r, 300));
+      order.push('write');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const cancel = h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'cancelled' } }).then((res) => {
+      order.push('cancel');
+      return res;
+    });
+    await write;
+    expect((await cancel).status).toBe(200);
+    expect(order).toEqual(['write', 'cancel']);
+    // and a write that starts after the change sees it, whatever row it was handed
+    await h.database.db.transaction(async (tx) => expect((await holdCase(tx, row)).state).toBe('cancelled'));
   });
 
   it('are moved only by the secretariat', async () => {

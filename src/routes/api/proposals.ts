@@ -15,7 +15,9 @@ export const proposalRoutes = new Hono<AppEnv>()
   .post('/cases/:id/proposal/files', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
     await assertAcceptingProposals(c, row, user.vendorId!);
-    const file = await receiveVendorFile(c, user as typeof user & { vendorId: string }, row, 'proposal', row.submissionDeadline);
+    const file = await receiveVendorFile(c, user as typeof user & { vendorId: string }, row, 'proposal', row.submissionDeadline, (tx) =>
+        assertAcceptingProposals(c, row, user.vendorId!, tx),
+      );
     return c.json({ file: fileView(file) }, 201);
   })
   .put('/cases/:id/proposal', async (c) => {

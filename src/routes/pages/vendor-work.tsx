@@ -417,7 +417,9 @@ export const vendorWorkPages = new Hono<AppEnv>()
     const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
     try {
       await assertAcceptingProposals(c, row, user.vendorId!);
-      const file = await receiveVendorFile(c, user as typeof user & { vendorId: string }, row, 'proposal', row.submissionDeadline);
+      const file = await receiveVendorFile(c, user as typeof user & { vendorId: string }, row, 'proposal', row.submissionDeadline, (tx) =>
+        assertAcceptingProposals(c, row, user.vendorId!, tx),
+      );
       return c.redirect(`/cases/${row.id}/submit?done=file&file=${file.id}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
