@@ -14,6 +14,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { bidDigest, digestInput, sealAmount, sealBinding, sealKey, unsealAmount } from './seal.ts';
+import { dateTime } from '../views/format.ts';
 
 export type BiddingRow = typeof biddings.$inferSelect;
 export type RoundRow = typeof bidRounds.$inferSelect;
@@ -248,7 +249,7 @@ export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
       return round!.result as unknown as OpenedRound;
     }
     const now = nowOf(c);
-    if (now.getTime() < round!.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${round!.openingAt.toISOString()}）より前は開札できません。`);
+    if (now.getTime() < round!.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${dateTime(round!.openingAt)}）より前は開札できません。`);
     const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round!.round))).orderBy(asc(bids.receivedAt));
     const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(key, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
     const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: amounts.get(b.id)!, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));

@@ -6,6 +6,7 @@ const jst = new Intl.DateTimeFormat('ja-JP', {
   hour: '2-digit',
   minute: '2-digit',
 });
+const jstIso = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 export { formatYen as yen } from '../domain/money.ts';
@@ -17,6 +18,9 @@ export const count = (n: number | null | undefined): string => (n === null || n 
 
 /** A time in Japan, e.g. "2026/04/01 09:00"; a missing one as "—". */
 export const dateTime = (value: Date | string | null | undefined): string => (value ? jst.format(new Date(value)) : '—');
+
+/** The date in Japan as YYYY-MM-DD, for CSV files (Excel reads it as a date). */
+export const isoDate = (value: Date | string): string => jstIso.format(new Date(value));
 
 export const dateOnly = (value: Date | string | null | undefined): string => (value ? jstDate.format(new Date(value)) : '—');
 

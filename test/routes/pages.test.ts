@@ -137,6 +137,14 @@ describe('pages without JavaScript', () => {
     expect(res.status).toBe(303);
     const results = await h.call('GET', `/api/surveys/${survey.body.survey.id}/results`, { token: a.secretariat });
     expect(results.body.results[0]).toMatchObject({ code: 'b', points: 2, intending: 1 });
+    // once closed, an answer from a page left open is refused with the reason on the page
+    const closed = await h.call('POST', '/api/surveys', {
+      token: a.secretariat,
+      body: { title: '締切済みの調査', candidates: [{ code: 'a', name: 'システムA' }], closesAt: h.clock.now().toISOString() },
+    });
+    const late = await h.form(cookie, `/surveys/${closed.body.survey.id}/answer`, [['ranking', 'a'], ['intent_a', 'join']]);
+    expect(late.status).toBe(400);
+    expect(late.text).toContain('この調査は締め切られています。');
   });
 });
 

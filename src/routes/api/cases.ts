@@ -11,6 +11,7 @@ import { apportionmentBody, apportionmentInput, computeApportionment, setApporti
 import { loadCase, visibleTo } from '../../services/case-access.ts';
 import { caseInput, casePatch, caseView, createCase, transitionCase, transitionInput, updateCase } from '../../services/cases.ts';
 import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
+import { isoDate } from '../../views/format.ts';
 
 const idList = z
   .string()
@@ -83,7 +84,7 @@ export const caseRoutes = new Hono<AppEnv>()
         member.name,
         memberKindLabels[member.kind],
         joined ? '参加' : '不参加',
-        joined ? participant.joinedAt?.slice(0, 10) : '',
+        joined && participant.joinedAt ? isoDate(participant.joinedAt) : '',
         joined && participant.lateJoin ? '後乗り' : '',
         ...row.options.map((o) => {
           if (!joined) return '';

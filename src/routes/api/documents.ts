@@ -23,7 +23,11 @@ export async function pdfResponse(c: Ctx, name: string, filename: string, built:
   try {
     bytes = await renderTemplate(name, built.payload, { author: built.author, issuedAt: nowOf(c), draft: built.draft ?? false });
   } catch (err) {
-    if (err instanceof TemplateError) throw new AppError('internal', err.message);
+    if (err instanceof TemplateError) {
+      // a broken template is the operator's to fix: the log names it, the user gets the plain message
+      console.error(err.message);
+      throw new AppError('internal');
+    }
     throw err;
   }
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {

@@ -97,6 +97,7 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
         <a href="/surveys">意向調査の一覧</a>
       </p>
       <h1>{row.title}</h1>
+      <ErrorBox message={error} />
       {c.req.query('done') ? <SuccessBox message="回答を保存しました。締切までは変更できます。" /> : null}
       <p>
         締切: {dateTime(row.closesAt)}
@@ -145,7 +146,6 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
       {user.role === 'member' && !view.closed ? (
         <form method="post" action={`/surveys/${row.id}/answer`} class="card">
           <h2>自団体の回答</h2>
-          <ErrorBox message={error} />
           <fieldset>
             <legend>導入を希望する順位</legend>
             {row.points.map((p, place) => (
