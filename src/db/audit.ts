@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { auditChains, auditLog, auditPending, auditSeals } from '../../schema/index.ts';
 import { type AuditContent, type AuditRecord, type ChainVerdict, GENESIS_HASH, entryHash, verifyChain } from '../domain/audit-chain.ts';
 import { type Db, transaction } from './client.ts';
@@ -16,9 +16,20 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-/** Details go through JSON once so what is hashed is exactly what jsonb gives back. */
-function normaliseDetails(details: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
+/**
+ * Two common table expressions, `audit_entry` and `audit_queued`, that append one audit entry per row
+ * of `source` (a query giving chain_key, at, consortium_id, actor_user_id, actor_role, action,
+ * object_type, object_id, case_id, details) and queue each for sealing. A statement that changes
+ * something can carry its own audit entry this way.
+ */
+export function auditEntriesFrom(source: SQL): SQL {
+  return sql`audit_entry as (
+      insert into audit_log (chain_key, at, consortium_id, actor_user_id, actor_role, action, object_type, object_id, case_id, details)
+      ${source}
+      returning id
+    ), audit_queued as (
+      insert into audit_pending (entry_id) select id from audit_entry
+    )`;
 }
 
 /**
@@ -30,17 +41,11 @@ export async function appendAuditEntries(tx: Db, at: Date, inputs: readonly Audi
   const rows = sql.join(
     inputs.map(
       (i) =>
-        sql`(${i.consortiumId ?? PLATFORM_CHAIN}, ${at.toISOString()}::timestamptz, ${i.consortiumId}, ${i.actorUserId}, ${i.actorRole}, ${i.action}, ${i.objectType}, ${i.objectId ?? null}, ${i.caseId ?? null}, ${JSON.stringify(normaliseDetails(i.details ?? {}))}::jsonb)`,
+        sql`(${i.consortiumId ?? PLATFORM_CHAIN}, ${at.toISOString()}::timestamptz, ${i.consortiumId}, ${i.actorUserId}, ${i.actorRole}, ${i.action}, ${i.objectType}, ${i.objectId ?? null}, ${i.caseId ?? null}, ${JSON.stringify(i.details ?? {})}::jsonb)`,
     ),
     sql`, `,
   );
-  await tx.execute(sql`
-    with entries as (
-      insert into audit_log (chain_key, at, consortium_id, actor_user_id, actor_role, action, object_type, object_id, case_id, details)
-      values ${rows}
-      returning id
-    )
-    insert into audit_pending (entry_id) select id from entries`);
+  await tx.execute(sql`with ${auditEntriesFrom(sql`values ${rows}`)} select 1`);
 }
 
 export async function appendAudit(tx: Db, at: Date, input: AuditInput): Promise<void> {

@@ -17,7 +17,6 @@ const byExtension: Record<string, { container: Container; contentType: string }>
   ppt: { container: 'cfb', contentType: 'application/vnd.ms-powerpoint' },
 };
 
-export const acceptedExtensions = Object.keys(byExtension);
 
 /** Bytes needed from the start of a file to judge it. */
 export const HEAD_BYTES = 8;

@@ -73,11 +73,6 @@ function sheetUnits(rules: ScoringRules, scores: Record<string, SheetScore>): nu
   return total;
 }
 
-/** Points a criterion's answer is worth (pass/fail and price are not points on a sheet). */
-export function criterionPoints(rules: ScoringRules, criterion: Criterion, value: SheetScore | undefined): Fraction {
-  return Fraction.of(criterionUnits(rules, criterion, value), UNITS);
-}
-
 /** An evaluator's technical score on one sheet: the running total the sheet shows. */
 export function sheetTotal(rules: ScoringRules, scores: Record<string, SheetScore>): Fraction {
   return Fraction.of(sheetUnits(rules, scores), UNITS);

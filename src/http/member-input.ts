@@ -31,4 +31,3 @@ export const memberInput = z.object({
   population: count.optional(),
   births: birthsInput.optional(),
 });
-export type MemberInput = z.output<typeof memberInput>;

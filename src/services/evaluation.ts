@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
-import type { Db } from '../db/client.ts';
+import { auditEntriesFrom } from '../db/audit.ts';
+import { type Db, perDatabase } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { fileView } from '../db/files.ts';
 import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts';
@@ -290,14 +291,8 @@ async function scoringContext(c: Ctx, caseId: string, vendorId: string) {
 // needs a single statement. The statement itself re-checks everything that could have changed since
 // (case state, close, the caller's clearance, the proposal), so a stale copy can never let a write in.
 const CONTEXT_FRESH_MS = 2000;
-const contextCaches = new WeakMap<object, Map<string, { evaluation: EvaluationRow; userId: string; at: number }>>();
-
-function contextCacheOf(c: Ctx) {
-  const key = c.get('deps').database;
-  let cache = contextCaches.get(key);
-  if (!cache) contextCaches.set(key, (cache = new Map()));
-  return cache;
-}
+const contextCaches = perDatabase(() => new Map<string, { evaluation: EvaluationRow; userId: string; at: number }>());
+const contextCacheOf = (c: Ctx) => contextCaches(c.get('deps').database);
 
 async function cachedScoringContext(c: Ctx, caseId: string, vendorId: string) {
   const cache = contextCacheOf(c);
@@ -341,15 +336,10 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
         set scores = excluded.scores, comment = ${comment}, version = sheets.version + 1, updated_at = excluded.updated_at
         where sheets.status = 'draft' and ${versionCheck}
       returning scores, comment, status, version, updated_at as "updatedAt", submitted_at as "submittedAt"
-    ), entry as (
-      insert into audit_log (chain_key, at, consortium_id, actor_user_id, actor_role, action, object_type, object_id, case_id, details)
+    ), ${auditEntriesFrom(sql`
       select ${user.consortiumId}, ${now.toISOString()}::timestamptz, ${user.consortiumId}, ${user.id}, ${user.role}, 'sheet.save', 'sheet',
         ${`${member.userId}:${vendorId}`}, ${caseId}, jsonb_build_object('vendorId', ${vendorId}::text, 'version', saved.version)
-      from saved
-      returning id
-    ), pending as (
-      insert into audit_pending (entry_id) select id from entry
-    )
+      from saved`)}
     select * from saved`);
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as SheetRow[];
   const saved = rows[0];
