@@ -1,4 +1,4 @@
-import type { Database } from '../db/client.ts';
+import { perDatabase } from '../db/client.ts';
 import { ACCOUNT_RULE, ADDRESS_RULE, type ThrottleRule, recentFailures, waitMs } from '../domain/login-throttle.ts';
 
 const MAX_KEYS = 50_000;
@@ -38,10 +38,4 @@ function record(map: Map<string, number[]>, key: string, now: number, rule: Thro
   map.set(key, [...recentFailures(map.get(key) ?? [], now, rule), now]);
 }
 
-const throttles = new WeakMap<Database, LoginThrottle>();
-
-export function loginThrottleOf(database: Database): LoginThrottle {
-  let throttle = throttles.get(database);
-  if (!throttle) throttles.set(database, (throttle = new LoginThrottle()));
-  return throttle;
-}
+export const loginThrottleOf = perDatabase(() => new LoginThrottle());

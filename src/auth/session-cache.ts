@@ -1,4 +1,4 @@
-import type { Database } from '../db/client.ts';
+import { perDatabase } from '../db/client.ts';
 import type { SessionLookup } from '../db/sessions.ts';
 
 /**
@@ -37,11 +37,5 @@ export class SessionCache {
   }
 }
 
-const caches = new WeakMap<Database, SessionCache>();
-
 /** The cache of one database's sessions (each app instance and each test database has its own). */
-export function sessionCacheOf(database: Database): SessionCache {
-  let cache = caches.get(database);
-  if (!cache) caches.set(database, (cache = new SessionCache()));
-  return cache;
-}
+export const sessionCacheOf = perDatabase(() => new SessionCache());

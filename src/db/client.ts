@@ -91,6 +91,19 @@ export function openDatabase(config: { databaseUrl: string | undefined; dataDir:
 }
 
 /** Runs `fn` in one transaction; the callback gets the transaction as its database. */
+/**
+ * One value per open database, made on first use: what an app instance keeps in memory about its
+ * database (caches, counters). Each test database gets its own; it goes when the database object does.
+ */
+export function perDatabase<T>(make: () => T): (database: Database) => T {
+  const values = new WeakMap<Database, T>();
+  return (database) => {
+    let value = values.get(database);
+    if (value === undefined) values.set(database, (value = make()));
+    return value;
+  };
+}
+
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction((tx) => fn(tx as unknown as Db));
 }

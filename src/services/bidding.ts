@@ -150,7 +150,7 @@ async function receiveBid(
   checks: (round: RoundRow, rounds: RoundRow[]) => void,
 ) {
   await requireBidding(dbOf(c), row.id);
-  const key = await sealKey(dbOf(c), c.get('deps').config.sealKey);
+  const key = await sealKey(c);
   try {
     return await mutate(c, async (tx, audit) => {
       assertAcceptingBids(await holdCase(tx, row));
@@ -238,7 +238,7 @@ export interface OpenedRound {
 export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
   const db = dbOf(c);
   const { config } = await requireBidding(db, row.id);
-  const key = await sealKey(db, c.get('deps').config.sealKey);
+  const key = await sealKey(c);
   return mutate(c, async (tx, audit) => {
     const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round));
     const latest = rounds[0]!;

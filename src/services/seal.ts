@@ -1,22 +1,36 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { secrets } from '../../schema/index.ts';
-import type { Db } from '../db/client.ts';
+import type { Ctx } from '../context.ts';
+import { appendAudit } from '../db/audit.ts';
+import { perDatabase, transaction } from '../db/client.ts';
 import { canonicalJson } from '../domain/audit-chain.ts';
 
 const KEY_NAME = 'bid_seal_key';
 
+const storedKeys = perDatabase(() => ({ key: undefined as Buffer | undefined }));
+
 /**
  * The key that seals bid amounts: SEAL_KEY when configured (the key then never touches the database),
  * otherwise one generated once and kept in the database, so every instance on it can open the bids.
+ * Its creation is recorded on the platform's audit chain; once read, an instance keeps it in memory.
  */
-export async function sealKey(db: Db, configured: Buffer | undefined): Promise<Buffer> {
-  if (configured) return configured;
-  const [found] = await db.select().from(secrets).where(eq(secrets.name, KEY_NAME));
-  if (found) return Buffer.from(found.value, 'base64');
-  await db.insert(secrets).values({ name: KEY_NAME, value: randomBytes(32).toString('base64') }).onConflictDoNothing();
-  const [stored] = await db.select().from(secrets).where(eq(secrets.name, KEY_NAME));
-  return Buffer.from(stored!.value, 'base64');
+export async function sealKey(c: Ctx): Promise<Buffer> {
+  const { config, database, clock } = c.get('deps');
+  if (config.sealKey) return config.sealKey;
+  const held = storedKeys(database);
+  if (held.key) return held.key;
+  const value = await transaction(database.db, async (tx) => {
+    const [created] = await tx.insert(secrets).values({ name: KEY_NAME, value: randomBytes(32).toString('base64') }).onConflictDoNothing().returning();
+    if (created) {
+      await appendAudit(tx, clock.now(), { consortiumId: null, actorUserId: null, actorRole: null, action: 'secret.create', objectType: 'secret', objectId: KEY_NAME });
+      return created.value;
+    }
+    const [stored] = await tx.select().from(secrets).where(eq(secrets.name, KEY_NAME));
+    return stored!.value;
+  });
+  held.key = Buffer.from(value, 'base64');
+  return held.key;
 }
 
 /** AES-256-GCM over the amount, bound to its case, round and vendor so a sealed value cannot be moved. */
