@@ -33,7 +33,7 @@ import { dateTime, fromLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
 
 const messages: Record<string, string> = {
@@ -470,10 +470,7 @@ function ConfirmTransition({ row, to, user }: { row: CaseRow; to: CaseState; use
 }
 
 function optionsFromForm(form: Form) {
-  const list = (name: string) => {
-    const value = form[name];
-    return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (typeof v === 'string' ? v.trim() : ''));
-  };
+  const list = (name: string) => fieldList(form, name);
   const codes = list('code');
   const names = list('name');
   const prices = list('price');

@@ -35,7 +35,7 @@ import { points, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 const aggregationLabels = { average: '平均', sum: '合計', trimmed_mean: '最高点・最低点を除いた平均' } as const;
@@ -565,10 +565,7 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
 }
 
 function evaluationFromForm(form: Form) {
-  const list = (name: string) => {
-    const v = form[name];
-    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : ''));
-  };
+  const list = (name: string) => fieldList(form, name);
   const codes = list('c_code');
   const groups = list('c_group');
   const maxes = list('c_max');

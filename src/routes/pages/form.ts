@@ -14,6 +14,13 @@ export function field(form: Form, name: string): string {
   return typeof first === 'string' ? first : '';
 }
 
+/** Every value of a repeated text field, in order (files count as ''); trimmed unless told not to. */
+export function fieldList(form: Form, name: string, { trim = true }: { trim?: boolean } = {}): string[] {
+  const value = form[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.map((v) => (typeof v !== 'string' ? '' : trim ? v.trim() : v));
+}
+
 /** An integer typed by a person: full-width digits and thousands separators are accepted. */
 export function integerField(form: Form, name: string): number | undefined {
   const raw = field(form, name)

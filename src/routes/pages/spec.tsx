@@ -11,16 +11,23 @@ import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 
-async function specPage(c: Ctx, caseId: string, error?: string) {
+/** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
+interface Posted {
+  spec?: ReturnType<typeof specFromForm>;
+  comment?: { section: string; text: string };
+}
+
+async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted = {}) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
   const db = dbOf(c);
   const spec = await currentSpec(db, row.id);
   const versions = await specVersionsOf(db, row.id);
   const comments = (await commentsOf(db, row.id)).map(commentView);
-  const sections: (SpecSection | null)[] = [...(spec?.sections ?? []), null, null];
-  const requirements: (SpecRequirement | null)[] = [...(spec?.requirements ?? []), null, null, null];
+  const editing = posted.spec ?? spec;
+  const sections: (SpecSection | null)[] = [...(editing?.sections ?? []), null, null];
+  const requirements: (SpecRequirement | null)[] = [...(editing?.requirements ?? []), null, null, null];
   const done = c.req.query('done');
   const inquiryOpen = row.state === 'spec_review';
   return renderPage(
@@ -114,11 +121,15 @@ async function specPage(c: Ctx, caseId: string, error?: string) {
           <label for="comment-section">章</label>
           <select id="comment-section" name="section">
             {spec.sections.map((s) => (
-              <option value={s.heading}>{s.heading}</option>
+              <option value={s.heading} selected={posted.comment?.section === s.heading}>
+                {s.heading}
+              </option>
             ))}
           </select>
           <label for="comment-text">意見</label>
-          <textarea id="comment-text" name="text" rows={4} required />
+          <textarea id="comment-text" name="text" rows={4} required>
+            {posted.comment?.text ?? ''}
+          </textarea>
           <button class="primary" type="submit">
             意見を提出する
           </button>
@@ -163,17 +174,14 @@ async function specPage(c: Ctx, caseId: string, error?: string) {
   );
 }
 
-function specFromForm(form: Form) {
-  const list = (name: string) => {
-    const v = form[name];
-    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x : ''));
-  };
+function specFromForm(form: Form): { sections: SpecSection[]; requirements: SpecRequirement[] } {
+  const list = (name: string) => fieldList(form, name, { trim: false });
   const bodies = list('body');
   const codes = list('req_code');
   const levels = list('req_level');
   return {
     sections: list('heading').flatMap((heading, i) => (heading.trim() === '' ? [] : [{ heading: heading.trim(), body: (bodies[i] ?? '').replace(/\r\n/g, '\n') }])),
-    requirements: list('req_text').flatMap((text, i) => (text.trim() === '' ? [] : [{ code: (codes[i] ?? '').trim(), text: text.trim(), level: levels[i] === 'want' ? 'want' : 'must' }])),
+    requirements: list('req_text').flatMap((text, i) => (text.trim() === '' ? [] : [{ code: (codes[i] ?? '').trim(), text: text.trim(), level: levels[i] === 'want' ? ('want' as const) : ('must' as const) }])),
   };
 }
 
@@ -182,23 +190,25 @@ export const specPages = new Hono<AppEnv>()
   .post('/cases/:id/spec', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
+    const typed = specFromForm(form);
     try {
-      await saveSpec(c, row, parseWith(specInput, specFromForm(form)));
+      await saveSpec(c, row, parseWith(specInput, typed));
       return c.redirect(`/cases/${row.id}/spec?done=saved`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return specPage(c, row.id, formError(err));
+      return specPage(c, row.id, formError(err), { spec: typed });
     }
   })
   .post('/cases/:id/spec/comments', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'member');
     const form = await readForm(c);
+    const typed = { section: field(form, 'section'), text: field(form, 'text') };
     try {
-      await addComment(c, row, user, parseWith(commentInput, { section: field(form, 'section'), text: field(form, 'text') }));
+      await addComment(c, row, user, parseWith(commentInput, typed));
       return c.redirect(`/cases/${row.id}/spec?done=comment`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return specPage(c, row.id, formError(err));
+      return specPage(c, row.id, formError(err), { comment: typed });
     }
   })
   .post('/cases/:id/spec/comments/:commentId', async (c) => {

@@ -19,7 +19,7 @@ import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 
 async function surveyListPage(c: Ctx, error?: string, form?: Form) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
@@ -223,8 +223,7 @@ export const surveyPages = new Hono<AppEnv>()
     const id = c.req.param('id');
     const { row } = await loadSurvey(c, id, 'member');
     const form = await readForm(c);
-    const rankingField = form.ranking;
-    const ranking = (Array.isArray(rankingField) ? rankingField : [rankingField]).filter((v): v is string => typeof v === 'string' && v !== '');
+    const ranking = fieldList(form, 'ranking').filter((v) => v !== '');
     const chosen: Record<string, Intent> = {};
     for (const cand of row.candidates) {
       const value = field(form, `intent_${cand.code}`);

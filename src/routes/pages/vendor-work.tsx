@@ -16,7 +16,7 @@ import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
 
 const kindLabels: Record<RfiQuestion['kind'], string> = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額（円・税抜）' };
 
@@ -353,10 +353,7 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
 }
 
 function questionsFromForm(form: Form) {
-  const list = (name: string) => {
-    const v = form[name];
-    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : ''));
-  };
+  const list = (name: string) => fieldList(form, name);
   const codes = list('code');
   const kinds = list('kind');
   const choices = list('choices');
