@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { awards, cases, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
@@ -23,6 +23,13 @@ export type AwardRow = typeof awards.$inferSelect;
 export async function findAward(db: Db, caseId: string) {
   const [row] = await db.select({ award: awards, vendorName: vendors.name }).from(awards).innerJoin(vendors, eq(vendors.id, awards.vendorId)).where(eq(awards.caseId, caseId));
   return row;
+}
+
+/** The awards of several cases at once, by case id. */
+export async function findAwards(db: Db, caseIds: string[]) {
+  if (caseIds.length === 0) return new Map<string, { award: AwardRow; vendorName: string }>();
+  const rows = await db.select({ award: awards, vendorName: vendors.name }).from(awards).innerJoin(vendors, eq(vendors.id, awards.vendorId)).where(inArray(awards.caseId, caseIds));
+  return new Map(rows.map((r) => [r.award.caseId, r]));
 }
 
 export function awardView(row: { award: AwardRow; vendorName: string }) {

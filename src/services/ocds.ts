@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { cases, consortia, vendors } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
@@ -49,22 +49,23 @@ export async function casePackage(db: Db, row: CaseRow, prefix: string, uri: str
 }
 
 /** Every published case, newest first; optionally of one fiscal year. */
-export async function publishedCases(db: Db, fiscalYear?: number) {
+export async function publishedCases(db: Db, filter: { fiscalYear?: number; id?: string; limit?: number } = {}) {
   const conditions = [isNotNull(cases.publishedAt)];
-  if (fiscalYear !== undefined) conditions.push(eq(cases.fiscalYear, fiscalYear));
-  const rows = await db
+  if (filter.fiscalYear !== undefined) conditions.push(eq(cases.fiscalYear, filter.fiscalYear));
+  if (filter.id !== undefined) conditions.push(eq(cases.id, filter.id));
+  const query = db
     .select({ row: cases, consortiumName: consortia.name })
     .from(cases)
     .innerJoin(consortia, eq(consortia.id, cases.consortiumId))
     .where(and(...conditions))
-    .orderBy(asc(cases.publishedAt));
-  return rows.reverse();
+    .orderBy(desc(cases.publishedAt), desc(cases.id));
+  return filter.limit === undefined ? query : query.limit(filter.limit);
 }
 
 /** All the releases of a fiscal year's published cases in one package, for open-data portals. */
 export async function fiscalYearPackage(db: Db, fiscalYear: number, prefix: string, uri: string, now: Date) {
   const packages = [];
-  for (const { row } of await publishedCases(db, fiscalYear)) packages.push(await casePackage(db, row, prefix, uri, now));
+  for (const { row } of await publishedCases(db, { fiscalYear })) packages.push(await casePackage(db, row, prefix, uri, now));
   return {
     uri,
     version: '1.1',

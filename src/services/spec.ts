@@ -101,13 +101,19 @@ export async function answerComment(c: Ctx, row: CaseRow, commentId: string, inp
   });
 }
 
-export async function commentsOf(db: Db, caseId: string) {
+/** The case's comments with their members' names, oldest first; only the one named when `commentId` is given. */
+export async function commentsOf(db: Db, caseId: string, commentId?: string) {
   return db
     .select({ comment: specComments, memberName: members.name })
     .from(specComments)
     .innerJoin(members, eq(members.id, specComments.memberId))
-    .where(eq(specComments.caseId, caseId))
+    .where(and(eq(specComments.caseId, caseId), commentId === undefined ? undefined : eq(specComments.id, commentId)))
     .orderBy(asc(specComments.createdAt));
+}
+
+export async function hasComments(db: Db, caseId: string): Promise<boolean> {
+  const [one] = await db.select({ id: specComments.id }).from(specComments).where(eq(specComments.caseId, caseId)).limit(1);
+  return one !== undefined;
 }
 
 export function commentView(row: { comment: typeof specComments.$inferSelect; memberName: string }) {

@@ -146,6 +146,10 @@ describe('the specification (仕様書)', () => {
       body: { ceilingPrice: 5_000_000, ceilingPublic: false, floorPrice: 4_000_000, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00' },
     });
     expect((await h.call('GET', `/api/cases/${caseId}/documents/bid-tabulation.pdf`, { token: sec })).status).toBe(409);
+    const secPage = await h.cookieFor('sec-doc@test.example');
+    const before = (await h.page(secPage, `/cases/${caseId}`)).text;
+    expect(before).not.toContain('documents/bid-tabulation.pdf');
+    expect(before).toContain('documents/comment-responses.pdf');
     h.clock.set('2026-06-05T10:00:00.250+09:00');
     await h.call('POST', `/api/cases/${caseId}/bids`, { token: vendorTokens[0], body: { amount: 4_500_000, lotNumber: 123 } });
     h.clock.set('2026-06-05T11:00:00.900+09:00');
@@ -155,6 +159,7 @@ describe('the specification (仕様書)', () => {
     const opened = await h.call('POST', `/api/cases/${caseId}/bids/open`, { token: sec });
     expect(opened.body.lot.winnerVendorId).toBe(vendorIds[1]);
 
+    expect((await h.page(secPage, `/cases/${caseId}`)).text).toContain('documents/bid-tabulation.pdf');
     const tabulation = (await pdf(`/api/cases/${caseId}/documents/bid-tabulation.pdf`, sec, 'bid-tabulation.pdf')).text;
     for (const expected of ['入札経過調書', '5,000,000円', '4,000,000円', '弁護士ドットコム株式会社', '株式会社電子契約', '契約クラウド株式会社', '4,500,000円', '辞退', '電子くじ', '決定番号の合計773÷くじの対象者数2＝386余り1', '4,950,000円']) {
       expect(tabulation, expected).toContain(expected);

@@ -9,9 +9,10 @@ import { attachmentDisposition } from '../../http/disposition.ts';
 import { parseWith, readJson } from '../../http/json.ts';
 import { awardInput, awardView, findAward, recordAward } from '../../services/award.ts';
 import { loadCase } from '../../services/case-access.ts';
+import { findBidding } from '../../services/bidding.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage } from '../../services/ocds.ts';
-import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
+import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, hasComments, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
 const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
 
@@ -41,12 +42,14 @@ export async function pdfResponse(c: Ctx, name: string, filename: string, built:
 export async function availableDocuments(c: Ctx, row: CaseRow) {
   const db = dbOf(c);
   const evaluation = await findEvaluation(db, row.id);
+  const bidding = await findBidding(db, row.id);
   return {
     spec: true,
     award: Boolean(await findAward(db, row.id)),
-    bidTabulation: Boolean(await tabulationPayload(db, row)),
+    // the tabulation exists once a round has been opened (as tabulationPayload decides)
+    bidTabulation: Boolean(bidding?.rounds.some((r) => r.openedAt)),
     evaluationSummary: Boolean(evaluation?.row.closedAt),
-    commentResponses: (await commentsOf(db, row.id)).length > 0,
+    commentResponses: await hasComments(db, row.id),
   };
 }
 
@@ -70,15 +73,15 @@ export const documentRoutes = new Hono<AppEnv>()
     const { user, row } = await loadCase(c, c.req.param('id'), 'member');
     const input = await readJson(c, commentInput);
     const saved = await addComment(c, row, user, input);
-    const list = await commentsOf(dbOf(c), row.id);
-    return c.json({ comment: commentView(list.find((x) => x.comment.id === saved.id)!) }, 201);
+    const [one] = await commentsOf(dbOf(c), row.id, saved.id);
+    return c.json({ comment: commentView(one!) }, 201);
   })
   .put('/cases/:id/spec/comments/:commentId', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, answerInput);
-    await answerComment(c, row, c.req.param('commentId'), input);
-    const list = await commentsOf(dbOf(c), row.id);
-    return c.json({ comment: commentView(list.find((x) => x.comment.id === c.req.param('commentId'))!) });
+    const saved = await answerComment(c, row, c.req.param('commentId'), input);
+    const [one] = await commentsOf(dbOf(c), row.id, saved.id);
+    return c.json({ comment: commentView(one!) });
   })
   .get('/cases/:id/spec/comments', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
 import { parseWith } from '../../http/json.ts';
 import { ocidOf } from '../../ocds/release.ts';
-import { awardView, findAward } from '../../services/award.ts';
+import { awardView, findAward, findAwards } from '../../services/award.ts';
 import { type OpenedRound, findBidding } from '../../services/bidding.ts';
 import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
@@ -19,7 +19,7 @@ const origin = (c: Ctx) => new URL(c.req.url).origin;
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
-  const found = (await publishedCases(dbOf(c))).find((x) => x.row.id === id);
+  const [found] = await publishedCases(dbOf(c), { id });
   if (!found) throw notFound('指定された案件は公開されていません。');
   return found;
 }
@@ -79,7 +79,7 @@ const yearParam = z.coerce.number().int().min(2000).max(2100);
 export const publicRoutes = new Hono<AppEnv>()
   .get('/public/cases', async (c) => {
     const fiscalYear = c.req.query('fiscalYear') ? parseWith(yearParam, c.req.query('fiscalYear')) : undefined;
-    const rows = await publishedCases(dbOf(c), fiscalYear);
+    const rows = await publishedCases(dbOf(c), { fiscalYear });
     return c.json({ cases: rows.map((r) => publicSummary(r.row, r.consortiumName)) });
   })
   .get('/public/cases/:id', async (c) => {
@@ -125,10 +125,11 @@ export const publicRoutes = new Hono<AppEnv>()
   .get('/public/export/:fiscalYear/cases.csv', async (c) => {
     const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
     const db = dbOf(c);
-    const rows = await publishedCases(db, fiscalYear);
+    const rows = await publishedCases(db, { fiscalYear });
+    const awarded = await findAwards(db, rows.map((r) => r.row.id));
     const lines = [];
     for (const { row, consortiumName } of rows) {
-      const award = await findAward(db, row.id);
+      const award = awarded.get(row.id);
       lines.push([
         ocidOf(c.get('deps').config.ocdsPrefix, row.id),
         row.fiscalYear,

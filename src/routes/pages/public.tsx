@@ -144,7 +144,7 @@ export const publicPages = new Hono<AppEnv>()
   })
   .get('/public/feed.xml', async (c) => {
     const origin = new URL(c.req.url).origin;
-    const rows = (await publishedCases(dbOf(c))).slice(0, 50);
+    const rows = await publishedCases(dbOf(c), { limit: 50 });
     const feed = new Feed({
       title: '共同調達 選定ワークベンチ 新着の調達案件',
       description: '協議会が共同で調達する案件の公告',
