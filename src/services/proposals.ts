@@ -5,7 +5,7 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
-import { isOnTime } from '../domain/deadline.ts';
+import { assertSubmissionOpen } from './vendor-files.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 
@@ -29,9 +29,7 @@ export async function assertAcceptingProposals(c: Ctx, given: CaseRow, vendorId:
   const row = tx ? await holdCase(tx, given) : given;
   if (row.method === 'competitive_bid') throw new AppError('conflict', 'この案件は入札で行うため、提案書は受け付けていません。');
   if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、提案を受け付けていません。');
-  if (!isOnTime(nowOf(c), row.submissionDeadline)) {
-    throw new AppError('deadline_passed', row.submissionDeadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
-  }
+  assertSubmissionOpen(nowOf(c), row.submissionDeadline);
   const own = await ownProposal(tx ?? dbOf(c), row.id, vendorId);
   if (own?.withdrawnAt) throw new AppError('conflict', '辞退済みのため提出できません。');
 }

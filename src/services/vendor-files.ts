@@ -5,7 +5,7 @@ import { type Ctx, type SessionUser, dbOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { type FileRow, fileView, findFile } from '../db/files.ts';
-import { hasPassed, isOnTime } from '../domain/deadline.ts';
+import { hasPassed, submissionRefusal } from '../domain/deadline.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
@@ -13,6 +13,13 @@ import { receiveUpload } from '../uploads/receive.ts';
 import { evaluatedVendors, isClearedEvaluator } from './evaluation.ts';
 
 export type FilePurpose = FileRow['purpose'];
+
+/** Refuses a submission that arrives without a deadline set (not yet open) or after it. */
+export function assertSubmissionOpen(at: Date, deadline: Date | null, late = '提出期限を過ぎているため受け付けられません。'): void {
+  const refusal = submissionRefusal(at, deadline);
+  if (refusal === 'no_deadline') throw new AppError('not_yet', '提出期限が設定されていないため、まだ受け付けていません。');
+  if (refusal === 'late') throw new AppError('deadline_passed', late);
+}
 
 /**
  * Receives one vendor file for a case: refused before a byte is read when the case does not take it
@@ -30,14 +37,14 @@ export async function receiveVendorFile(
   recheck?: (tx: Db) => Promise<unknown>,
 ): Promise<FileRow> {
   const { storage, config, clock } = c.get('deps');
-  if (!isOnTime(clock.now(), deadline)) throw new AppError('deadline_passed', deadline ? '提出期限を過ぎているため受け付けられません。' : '提出期限が設定されていないため、まだ受け付けていません。');
+  assertSubmissionOpen(clock.now(), deadline);
   const staged = await receiveUpload(c, storage, config.maxUploadBytes);
   const key = newId();
   let stored = false;
   try {
     const receivedAt = clock.now();
     // a long upload may finish after the deadline: what counts is when the last byte arrived
-    if (!isOnTime(receivedAt, deadline)) throw new AppError('deadline_passed', '受信完了が提出期限を過ぎたため受け付けられません。');
+    assertSubmissionOpen(receivedAt, deadline, '受信完了が提出期限を過ぎたため受け付けられません。');
     return await mutate(c, async (tx, audit) => {
       await recheck?.(tx);
       const [saved] = await tx

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasPassed, isOnTime } from '../../src/domain/deadline.ts';
+import { hasPassed, isOnTime, submissionRefusal } from '../../src/domain/deadline.ts';
 
 const deadline = new Date('2026-06-30T17:00:00.000+09:00');
 
@@ -16,5 +16,10 @@ describe('deadlines', () => {
     expect(hasPassed(deadline, deadline)).toBe(false);
     expect(hasPassed(new Date(deadline.getTime() + 1), deadline)).toBe(true);
     expect(hasPassed(deadline, undefined)).toBe(false);
+  });
+  it('tell a submission before any deadline is set from one that is late', () => {
+    expect(submissionRefusal(deadline, null)).toBe('no_deadline');
+    expect(submissionRefusal(deadline, deadline)).toBeNull();
+    expect(submissionRefusal(new Date(deadline.getTime() + 1), deadline)).toBe('late');
   });
 });

@@ -251,4 +251,17 @@ describe('proposal uploads', () => {
     const bidCase = await openCase('competitive_bid');
     expect((await upload(a.vendor, `/api/cases/${bidCase}/proposal/files`, 'a.pdf', pdfBytes(100))).status).toBe(409);
   });
+
+  it('takes nothing before a submission deadline is set, and says so rather than calling it late', async () => {
+    const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '期限未設定', method: 'proposal', contractMode: 'individual', fiscalYear: 2026 } });
+    const id = created.body.case.id as string;
+    await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
+    const before = await leftovers();
+    const res = await upload(a.vendor, `/api/cases/${id}/proposal/files`, 'a.pdf', pdfBytes(100));
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'not_yet', message: '提出期限が設定されていないため、まだ受け付けていません。' });
+    const price = await h.call('PUT', `/api/cases/${id}/proposal`, { token: a.vendor, body: { price: 1_000_000 } });
+    expect(price.body.error.code).toBe('not_yet');
+    expect(await leftovers()).toEqual(before);
+  });
 });
