@@ -7,6 +7,11 @@
 export const memberKinds = ['prefecture', 'city', 'town', 'village', 'union', 'other'] as const;
 export type MemberKind = (typeof memberKinds)[number];
 
+/** The largest population or birth count a member may record (more than any Japanese body has). */
+export const MAX_MEMBER_COUNT = 100_000_000;
+/** A fiscal year as a member's birth counts are keyed: four digits, 1900–2199. */
+export const FISCAL_YEAR_PATTERN = /^(19|20|21)\d{2}$/;
+
 export const memberKindLabels: Record<MemberKind, string> = {
   prefecture: '都道府県',
   city: '市',

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { type MemberKind, memberKinds } from './apportionment.ts';
+import { FISCAL_YEAR_PATTERN, MAX_MEMBER_COUNT, type MemberKind, memberKinds } from './apportionment.ts';
 import { isValidLocalGovernmentCode } from './codes.ts';
 
 /**
@@ -61,7 +61,7 @@ export interface ImportProblem {
 /** A count as typed in Excel: digits, possibly with thousands separators or full-width digits. */
 function parseCount(raw: string): number | null {
   const ascii = raw.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[,，]/g, '').trim();
-  if (!/^\d{1,9}$/.test(ascii)) return null;
+  if (!/^\d{1,9}$/.test(ascii) || Number(ascii) > MAX_MEMBER_COUNT) return null;
   return Number(ascii);
 }
 
@@ -85,7 +85,8 @@ export function parseMemberCsv(text: string): { members: ImportedMember[]; probl
   const problems: ImportProblem[] = [];
   header.forEach((title, index) => {
     const births = /^(?:births|出生数)[_＿]?(\d{4})$/.exec(title);
-    if (births) columns.push({ index, field: 'births', year: births[1]! });
+    if (births && !FISCAL_YEAR_PATTERN.test(births[1]!)) problems.push({ line: 1, message: `見出し「${title}」の年度は1900〜2199年度にしてください` });
+    else if (births) columns.push({ index, field: 'births', year: births[1]! });
     else if (headerAliases[title]) columns.push({ index, field: headerAliases[title]! });
     else if (title !== '') problems.push({ line: 1, message: `見出し「${title}」は使えません` });
   });
@@ -132,7 +133,7 @@ export function parseMemberCsv(text: string): { members: ImportedMember[]; probl
           if (raw === '') break;
           const value = parseCount(raw);
           const label = column.field === 'population' ? '人口' : `出生数（${column.year}年度）`;
-          if (value === null) rowProblems.push(`${label}「${raw}」は0以上の整数にしてください`);
+          if (value === null) rowProblems.push(`${label}「${raw}」は0以上${MAX_MEMBER_COUNT.toLocaleString('ja-JP')}以下の整数にしてください`);
           else if (column.field === 'population') member.population = value;
           else member.births[column.year!] = value;
           break;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { members } from '../../schema/index.ts';
+import { FISCAL_YEAR_PATTERN, MAX_MEMBER_COUNT, memberKinds } from '../domain/apportionment.ts';
 import { isValidCorporateNumber, isValidLocalGovernmentCode } from '../domain/codes.ts';
 import { nameInput } from './inputs.ts';
-
-export const memberKinds = members.kind.enumValues;
 
 export const localGovernmentCodeInput = z
   .string()
@@ -17,10 +15,10 @@ export const corporateNumberInput = z
   .regex(/^\d{13}$/, { message: '法人番号は13桁の数字です' })
   .refine(isValidCorporateNumber, { message: '法人番号の検査数字が正しくありません' });
 
-const count = z.number().int({ message: '整数を指定してください' }).min(0, { message: '0以上を指定してください' }).max(100_000_000);
+const count = z.number().int({ message: '整数を指定してください' }).min(0, { message: '0以上を指定してください' }).max(MAX_MEMBER_COUNT, { message: `${MAX_MEMBER_COUNT.toLocaleString('ja-JP')}以下を指定してください` });
 
 export const birthsInput = z.record(
-  z.string().regex(/^(19|20|21)\d{2}$/, { message: '年度は西暦4桁で指定してください' }),
+  z.string().regex(FISCAL_YEAR_PATTERN, { message: '年度は西暦4桁で指定してください' }),
   count,
 );
 

@@ -63,6 +63,13 @@ describe('parseMemberCsv', () => {
     expect(problems[4]!.message).toContain('列の数');
   });
 
+  it('holds CSV rows to the same limits as the API: counts up to 100,000,000, fiscal years 1900–2199', () => {
+    expect(parseMemberCsv('name,kind,population\n大きな市,city,100000000\n').problems).toEqual([]);
+    const over = parseMemberCsv('name,kind,population\n大きすぎる市,city,100000001\n').problems;
+    expect(over).toEqual([{ line: 2, message: expect.stringContaining('0以上100,000,000以下の整数') }]);
+    expect(parseMemberCsv('name,kind,births_1899\n古い村,village,3\n').problems[0]!.message).toContain('1900〜2199年度');
+  });
+
   it('counts lines in quoted cells that span lines', () => {
     const { problems } = parseMemberCsv('name,kind\n"二行の\n名前",city\n,city\n');
     expect(problems).toEqual([{ line: 4, message: '団体名が空です' }]);
