@@ -5,6 +5,7 @@ import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
 import { insertUser } from '../db/users.ts';
 import { localGovernmentCheckDigit } from '../domain/codes.ts';
+import { fiscalYearOf } from '../domain/fiscal-year.ts';
 import { newId } from '../ids.ts';
 import { demoAccounts } from './accounts.ts';
 
@@ -35,8 +36,7 @@ const demoVendors = [
   { name: '火の国ソフトウェア株式会社', email: 'vendor3@demo.example', person: '鈴木 一郎' },
 ];
 
-/** The Japanese fiscal year (April to March) a date falls in. */
-const currentFiscalYear = (now: Date) => (now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1);
+const day = 86_400_000;
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);
@@ -79,7 +79,7 @@ export async function seedDemo(db: Db, now: Date, options: { withOperator: boole
     for (const m of demoMembers) {
       const id = newId();
       memberIds.set(m.name, id);
-      const fy = currentFiscalYear(now);
+      const fy = fiscalYearOf(now);
       const births = m.births ? { [fy - 3]: m.births[0], [fy - 2]: m.births[1], [fy - 1]: m.births[2] } : {};
       await tx.insert(members).values({
         id,
@@ -127,8 +127,7 @@ type Record_ = (consortiumId: string | null, action: string, objectType: string,
 /** Three cases in different stages and an annual survey, so every page has something to show. */
 async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_, vendorIds: string[]) {
   // the cases procure for next fiscal year, so births of FY N−2 are last year's, already registered
-  const fy = currentFiscalYear(now) + 1;
-  const day = 86_400_000;
+  const fy = fiscalYearOf(now) + 1;
   const demoCases = [
     {
       title: 'AI議事録作成・音声文字起こしシステム 共同利用',
@@ -259,7 +258,6 @@ async function seedDemoEvaluation(
   vendorIds: string[],
   evaluatorIds: string[],
 ) {
-  const day = 86_400_000;
   const id = newId();
   await tx.insert(cases).values({
     id,
@@ -268,7 +266,7 @@ async function seedDemoEvaluation(
     description: '公募型プロポーザルにより事業者を選定し、各参加団体が個別に契約します。',
     method: 'proposal',
     contractMode: 'individual',
-    fiscalYear: currentFiscalYear(now) + 1,
+    fiscalYear: fiscalYearOf(now) + 1,
     state: 'evaluation',
     options: [{ code: 'ocr', name: '紙文書の電子化（OCR）' }],
     apportionment: { method: 'none' },
@@ -309,7 +307,6 @@ async function seedDemoEvaluation(
 
 /** A general competitive tender taking bids: the vendors can bid, the secretariat watches and opens. */
 async function seedDemoTender(tx: Db, now: Date, consortiumId: string, memberIds: Map<string, string>, record: Record_) {
-  const day = 86_400_000;
   const id = newId();
   await tx.insert(cases).values({
     id,
@@ -318,7 +315,7 @@ async function seedDemoTender(tx: Db, now: Date, consortiumId: string, memberIds
     description: '仕様書に各団体の利用者数を記載し、落札者と各団体が個別に契約します。',
     method: 'competitive_bid',
     contractMode: 'individual',
-    fiscalYear: currentFiscalYear(now) + 1,
+    fiscalYear: fiscalYearOf(now) + 1,
     state: 'open',
     options: [{ code: 'users', name: '利用者ID数' }],
     apportionment: { method: 'none' },

@@ -3,6 +3,7 @@ import { consortia } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { memberKindLabels, optionQuantity } from '../domain/apportionment.ts';
+import { fiscalYearLabel } from '../domain/fiscal-year.ts';
 import { formatYen } from '../domain/money.ts';
 import { computeApportionment } from '../services/apportionment.ts';
 import { awardView, findAward } from '../services/award.ts';
@@ -25,7 +26,6 @@ const jstDateTime = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', y
 const when = (d: Date | string | null | undefined) => (d ? jstDateTime.format(new Date(d)) : '');
 const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' });
 
-/** 2027 → "2027年度（令和9年度）" */
 type Results = Awaited<ReturnType<typeof computeResults>>;
 
 /** The ranking as the award and the evaluation summary print it; a tie is marked at its rank. */
@@ -41,10 +41,6 @@ function rankingTable(results: Results, vendorName: (r: Results['ranking'][numbe
     ],
     rows: results.ranking.map((r) => [String(r.rank) + (r.tie ? '（同点）' : ''), vendorName(r), points(r.technical), points(r.price), points(r.total), r.passed ? '合格' : '不合格']),
   };
-}
-
-export function fiscalYearLabel(year: number): string {
-  return year >= 2019 ? `${year}年度（令和${year - 2018 === 1 ? '元' : year - 2018}年度）` : `${year}年度`;
 }
 
 async function consortiumName(db: Db, row: CaseRow) {
