@@ -5,6 +5,7 @@ import type { CaseRow } from '../db/cases.ts';
 import { memberKindLabels, optionQuantity } from '../domain/apportionment.ts';
 import { fiscalYearLabel } from '../domain/fiscal-year.ts';
 import { formatYen } from '../domain/money.ts';
+import { aggregationLabels } from '../domain/scoring.ts';
 import { computeApportionment } from '../services/apportionment.ts';
 import { awardView, findAward } from '../services/award.ts';
 import { type OpenedRound, findBidding } from '../services/bidding.ts';
@@ -162,7 +163,7 @@ export async function specPayload(db: Db, row: CaseRow): Promise<{ payload: Docu
       },
       hasSchedule: Boolean(row.rfiDeadline || row.submissionDeadline || round1),
       evaluation: evaluation
-        ? { passRatioPercent: Math.round(Number(evaluation.row.passRatio) * 100), aggregationLabel: { average: '評価委員の平均', sum: '評価委員の合計', trimmed_mean: '最高点と最低点を除いた評価委員の平均' }[evaluation.row.aggregation] }
+        ? { passRatioPercent: Math.round(Number(evaluation.row.passRatio) * 100), aggregationLabel: aggregationLabels[evaluation.row.aggregation] }
         : null,
       tables,
     },
@@ -317,7 +318,7 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, anonymizeVe
         evaluators: results.evaluatorCount,
         technicalMax: points(results.technicalMax),
         passLine: points(results.passLine),
-        aggregationLabel: { average: '評価委員の平均', sum: '評価委員の合計', trimmed_mean: '最高点と最低点を除いた評価委員の平均' }[found.row.aggregation],
+        aggregationLabel: aggregationLabels[found.row.aggregation],
         preferred,
         runnerUp,
         anonymized: anonymizeVendors,

@@ -18,9 +18,18 @@ import { Fraction, hasAtMostDecimals } from './fraction.ts';
 
 export const gradeLetters: readonly Grade[] = ['A', 'B', 'C', 'D', 'E'];
 
+export type Aggregation = 'average' | 'sum' | 'trimmed_mean';
+
+/** How the committee's sheets are combined, as documents and exports name it. */
+export const aggregationLabels: Record<Aggregation, string> = {
+  average: '評価委員の平均',
+  sum: '評価委員の合計',
+  trimmed_mean: '最高点と最低点を除いた評価委員の平均',
+};
+
 export interface ScoringRules {
   criteria: readonly Criterion[];
-  aggregation: 'average' | 'sum' | 'trimmed_mean';
+  aggregation: Aggregation;
   passRatio: Fraction;
   grades: Record<Grade, Fraction>;
 }
@@ -158,7 +167,7 @@ export function rankProposals(rules: ScoringRules, proposals: readonly Proposal[
   const prices = proposals.map((p) => p.price).filter((p): p is number => p !== null && p >= 0);
   const lowest = prices.length > 0 ? Math.min(...prices) : null;
   const evaluatorFactor = rules.aggregation === 'sum' ? Fraction.of(Math.max(n, 1)) : Fraction.ONE;
-  const technicalMax = sheetMaximum(rules).mul(rules.aggregation === 'sum' ? Fraction.of(Math.max(n, 1)) : Fraction.ONE);
+  const technicalMax = sheetMaximum(rules).mul(evaluatorFactor);
   const passLine = rules.passRatio.mul(technicalMax);
 
   const units = new Map<string, number>();

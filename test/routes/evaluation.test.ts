@@ -205,6 +205,7 @@ describe('the committee at work', () => {
     expect((await h.call('GET', `/api/cases/${caseId}/evaluation/results`, { token: ev.iinA!.token })).status).toBe(403);
     const csv = await h.call('GET', `/api/cases/${caseId}/evaluation/results.csv`, { token: a.secretariat });
     expect(csv.text).toContain('1,ev事業者2,62.5,24,86.5,合格,,66,65,56.5\r\n');
+    expect(csv.text).toContain('集計方法,評価委員の平均\r\n');
     expect((await save('iinA', vendorY, { func: 1 })).body.error.code).toBe('evaluation_closed');
   });
 });

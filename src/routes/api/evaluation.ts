@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import { hasPassed } from '../../domain/deadline.ts';
+import { aggregationLabels } from '../../domain/scoring.ts';
 import { AppError } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
 import { readJson, readOptionalJson } from '../../http/json.ts';
@@ -118,7 +119,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       ...committee.map((e) => round(e.byVendor[r.vendorId] ?? 0)),
     ]);
     const criteria = [[], ['評価項目', ...results.ranking.map((r) => r.vendorName)], ...results.criterionAverages.map((a) => [a.name, ...results.ranking.map((r) => round(a.byVendor[r.vendorId] ?? 0))])];
-    return csvResponse(c, `${row.title}_評価結果.csv`, [header, ...lines, ...criteria, [], ['集計方法', evaluation.aggregation], ['最低基準点', round(results.passLine)]]);
+    return csvResponse(c, `${row.title}_評価結果.csv`, [header, ...lines, ...criteria, [], ['集計方法', aggregationLabels[evaluation.aggregation]], ['最低基準点', round(results.passLine)]]);
   })
   // the secretariat's view of all proposals, after the deadline (evaluators use /evaluation/proposals)
   .get('/cases/:id/proposals', async (c, next) => {
