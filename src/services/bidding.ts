@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bidRounds, biddings, bids, vendors } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
@@ -96,6 +96,13 @@ export async function requireBidding(db: Db, caseId: string) {
 }
 
 const currentRound = (rounds: RoundRow[]) => rounds.at(-1)!;
+
+/** The case's latest round, locked for the rest of the transaction (an opening and a bid cannot interleave). */
+async function lockLatestRound(tx: Db, caseId: string): Promise<RoundRow> {
+  const [round] = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, caseId)).orderBy(desc(bidRounds.round)).limit(1).for('update');
+  if (!round) throw notFound('この案件には入札の設定がありません。');
+  return round;
+}
 
 export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof biddingInput>) {
   if (row.method === 'proposal') throw new AppError('conflict', '公募型プロポーザルの案件には入札を設定できません。');
@@ -240,27 +247,28 @@ export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
   const { config } = await requireBidding(db, row.id);
   const key = await sealKey(c);
   return mutate(c, async (tx, audit) => {
-    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round));
-    const latest = rounds[0]!;
-    const [round] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, latest.round))).for('update');
-    if (round!.openedAt) {
+    const round = await lockLatestRound(tx, row.id);
+    if (round.openedAt) {
       // already opened: the same result again; the audit notes the repeated request
-      await audit({ action: 'bid.open.repeat', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: { round: round!.round } });
-      return round!.result as unknown as OpenedRound;
+      await audit({ action: 'bid.open.repeat', objectType: 'bid_round', objectId: `${row.id}:${round.round}`, caseId: row.id, details: { round: round.round } });
+      return round.result as unknown as OpenedRound;
     }
     const now = nowOf(c);
-    if (now.getTime() < round!.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${dateTime(round!.openingAt)}）より前は開札できません。`);
-    const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round!.round))).orderBy(asc(bids.receivedAt));
+    if (now.getTime() < round.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${dateTime(round.openingAt)}）より前は開札できません。`);
+    const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round.round))).orderBy(asc(bids.receivedAt));
     const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(key, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
     const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: amounts.get(b.id)!, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
-    const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round!.round >= config.maxRounds, random: () => randomInt(0, 1000) });
-    for (const b of received) {
+    const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round.round >= config.maxRounds, random: () => randomInt(0, 1000) });
+    const opening = received.flatMap((b) => {
       const amount = amounts.get(b.id);
-      if (amount !== null && amount !== undefined) await tx.update(bids).set({ openedAmount: amount }).where(eq(bids.id, b.id));
+      return amount === null || amount === undefined ? [] : [sql`(${b.id}, ${amount}::bigint)`];
+    });
+    if (opening.length > 0) {
+      await tx.execute(sql`update bids set opened_amount = v.amount from (values ${sql.join(opening, sql`, `)}) as v(id, amount) where bids.id = v.id`);
     }
-    const opened = await describeResult(tx, row, round!.round, result, received, now);
-    await tx.update(bidRounds).set({ openedAt: now, openedBy: c.get('user')!.id, result: opened as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round!.round)));
-    await audit({ action: 'bid.open', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: opened as unknown as Record<string, unknown> });
+    const opened = await describeResult(tx, row, round.round, result, received, now);
+    await tx.update(bidRounds).set({ openedAt: now, openedBy: c.get('user')!.id, result: opened as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round)));
+    await audit({ action: 'bid.open', objectType: 'bid_round', objectId: `${row.id}:${round.round}`, caseId: row.id, details: opened as unknown as Record<string, unknown> });
     return opened;
   });
 }
@@ -304,9 +312,8 @@ export async function startRebid(c: Ctx, row: CaseRow, input: z.output<typeof ro
 export async function decideInvestigation(c: Ctx, row: CaseRow, input: z.output<typeof decisionInput>) {
   const { config } = await requireBidding(dbOf(c), row.id);
   return mutate(c, async (tx, audit) => {
-    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round));
-    const [round] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, rounds[0]!.round))).for('update');
-    const current = round!.result as unknown as OpenedRound | null;
+    const round = await lockLatestRound(tx, row.id);
+    const current = round.result as unknown as OpenedRound | null;
     if (!current || current.outcome !== 'investigation' || !current.winner) throw new AppError('conflict', '調査中の入札はありません。');
     const now = nowOf(c);
     const decisions = [...(current.decisions ?? []), { confirm: input.confirm, reason: input.reason, vendorId: current.winner.vendorId, at: now.toISOString() }];
@@ -314,14 +321,14 @@ export async function decideInvestigation(c: Ctx, row: CaseRow, input: z.output<
     if (input.confirm) {
       next = { ...current, outcome: 'awarded', decisions };
     } else {
-      const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round!.round))).orderBy(asc(bids.receivedAt));
+      const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round.round))).orderBy(asc(bids.receivedAt));
       const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
       const rejected = decisions.filter((d) => !d.confirm).map((d) => d.vendorId);
-      const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round!.round >= config.maxRounds, excluded: rejected, random: () => randomInt(0, 1000) });
-      next = await describeResult(tx, row, round!.round, result, received, new Date(current.openedAt), decisions);
+      const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round.round >= config.maxRounds, excluded: rejected, random: () => randomInt(0, 1000) });
+      next = await describeResult(tx, row, round.round, result, received, new Date(current.openedAt), decisions);
     }
-    await tx.update(bidRounds).set({ result: next as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round!.round)));
-    await audit({ action: input.confirm ? 'bid.investigation.confirm' : 'bid.investigation.reject', objectType: 'bid_round', objectId: `${row.id}:${round!.round}`, caseId: row.id, details: { vendorId: current.winner.vendorId, reason: input.reason, outcome: next.outcome } });
+    await tx.update(bidRounds).set({ result: next as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round)));
+    await audit({ action: input.confirm ? 'bid.investigation.confirm' : 'bid.investigation.reject', objectType: 'bid_round', objectId: `${row.id}:${round.round}`, caseId: row.id, details: { vendorId: current.winner.vendorId, reason: input.reason, outcome: next.outcome } });
     return next;
   });
 }
