@@ -123,24 +123,40 @@ export function ApportionmentTable(props: { shares: Share[]; total: number; opti
   );
 }
 
-export function ApportionmentForm({ row }: { row: CaseRow }) {
-  const rule = row.apportionment;
-  const total = rule && 'total' in rule ? String(rule.total) : '';
-  const tier = rule?.method === 'tier' ? rule.tierPrices : {};
-  const ratios = rule?.method === 'mixed' ? rule.ratios : { equal: 0, population: 0, births: 0 };
+/** The apportionment form's fields as typed (amounts and ratios as text, so a mistyped one comes back as it was). */
+export interface PostedApportionment {
+  method: string;
+  total: string;
+  tierPrices: Record<string, string>;
+  ratios: Record<'equal' | 'population' | 'births', string>;
+}
+
+function storedApportionment(rule: CaseRow['apportionment']): PostedApportionment {
+  const ratio = (v: number) => (v ? String(v / RATIO_SCALE) : '');
+  return {
+    method: rule?.method ?? '',
+    total: rule && 'total' in rule ? String(rule.total) : '',
+    tierPrices: rule?.method === 'tier' ? Object.fromEntries(Object.entries(rule.tierPrices).map(([kind, price]) => [kind, String(price)])) : {},
+    ratios: rule?.method === 'mixed' ? { equal: ratio(rule.ratios.equal), population: ratio(rule.ratios.population), births: ratio(rule.ratios.births) } : { equal: '', population: '', births: '' },
+  };
+}
+
+/** The apportionment form: the stored rule, or what was typed into a refused post. */
+export function ApportionmentForm({ row, posted }: { row: CaseRow; posted?: PostedApportionment | undefined }) {
+  const shown = posted ?? storedApportionment(row.apportionment);
   return (
     <form method="post" action={`/cases/${row.id}/apportionment`} class="card">
       <h3>按分方法の設定</h3>
       <label for="ap-method">按分方法</label>
       <select id="ap-method" name="method">
         {Object.entries(apportionmentMethodLabels).map(([value, label]) => (
-          <option value={value} selected={rule?.method === value}>
+          <option value={value} selected={shown.method === value}>
             {label}
           </option>
         ))}
       </select>
       <label for="ap-total">按分する総額（円・税抜）</label>
-      <input id="ap-total" name="total" type="text" inputmode="numeric" value={total} aria-describedby="ap-total-help" />
+      <input id="ap-total" name="total" type="text" inputmode="numeric" value={shown.total} aria-describedby="ap-total-help" />
       <p id="ap-total-help" class="muted">均等割・人口割・出生数割・組合せで使います。</p>
       <fieldset>
         <legend>区分別定額（円・税抜）</legend>
@@ -148,7 +164,7 @@ export function ApportionmentForm({ row }: { row: CaseRow }) {
           {memberKinds.map((kind) => (
             <div>
               <label for={`tier-${kind}`}>{memberKindLabels[kind]}</label>
-              <input id={`tier-${kind}`} name={`tier_${kind}`} type="text" inputmode="numeric" value={tier[kind] !== undefined ? String(tier[kind]) : ''} />
+              <input id={`tier-${kind}`} name={`tier_${kind}`} type="text" inputmode="numeric" value={shown.tierPrices[kind] ?? ''} />
             </div>
           ))}
         </div>
@@ -159,7 +175,7 @@ export function ApportionmentForm({ row }: { row: CaseRow }) {
           {(['equal', 'population', 'births'] as const).map((k) => (
             <div>
               <label for={`ratio-${k}`}>{{ equal: '均等割', population: '人口割', births: '出生数割' }[k]}</label>
-              <input id={`ratio-${k}`} name={`ratio_${k}`} type="text" inputmode="decimal" value={ratios[k] ? String(ratios[k] / RATIO_SCALE) : ''} />
+              <input id={`ratio-${k}`} name={`ratio_${k}`} type="text" inputmode="decimal" value={shown.ratios[k]} />
             </div>
           ))}
         </div>
@@ -171,8 +187,17 @@ export function ApportionmentForm({ row }: { row: CaseRow }) {
   );
 }
 
-export function OptionsForm({ row }: { row: CaseRow }) {
+/** An option row as typed (the price as text). */
+export interface PostedOption {
+  code: string;
+  name: string;
+  price: string;
+}
+
+/** The options form: the stored options, or the rows typed into a refused post; three blank rows follow. */
+export function OptionsForm({ row, posted }: { row: CaseRow; posted?: PostedOption[] | undefined }) {
   const blanks = 3;
+  const rows: PostedOption[] = posted ?? row.options.map((o) => ({ code: o.code, name: o.name, price: o.price === null || o.price === undefined ? '' : String(o.price) }));
   return (
     <form method="post" action={`/cases/${row.id}/options`} class="card">
       <h3>オプションの一覧</h3>
@@ -186,7 +211,7 @@ export function OptionsForm({ row }: { row: CaseRow }) {
           </tr>
         </thead>
         <tbody>
-          {[...row.options, ...Array.from({ length: blanks }, () => ({ code: '', name: '', price: null }))].map((o, i) => (
+          {[...rows, ...Array.from({ length: blanks }, () => ({ code: '', name: '', price: '' }))].map((o, i) => (
             <tr>
               <td>
                 <input type="text" name="code" value={o.code} aria-label={`${i + 1}行目のコード`} />
@@ -195,7 +220,7 @@ export function OptionsForm({ row }: { row: CaseRow }) {
                 <input type="text" name="name" value={o.name} aria-label={`${i + 1}行目のオプション名`} />
               </td>
               <td>
-                <input type="text" name="price" inputmode="numeric" value={o.price === null || o.price === undefined ? '' : String(o.price)} aria-label={`${i + 1}行目の単価`} />
+                <input type="text" name="price" inputmode="numeric" value={o.price} aria-label={`${i + 1}行目の単価`} />
               </td>
             </tr>
           ))}
@@ -208,24 +233,34 @@ export function OptionsForm({ row }: { row: CaseRow }) {
   );
 }
 
-export function CaseEditForm({ row }: { row: CaseRow }) {
+/** The case edit form's fields as typed (deadlines as datetime-local values, in Japan time). */
+export interface PostedCaseEdit {
+  title: string;
+  description: string;
+  rfiDeadline: string;
+  submissionDeadline: string;
+}
+
+/** The case edit form: the stored case, or what was typed into a refused post. */
+export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCaseEdit | undefined }) {
+  const shown: PostedCaseEdit = posted ?? { title: row.title, description: row.description, rfiDeadline: toLocalInput(row.rfiDeadline), submissionDeadline: toLocalInput(row.submissionDeadline) };
   return (
     <form method="post" action={`/cases/${row.id}/edit`} class="card">
       <h3>案件情報の編集</h3>
       <label for="edit-title">件名</label>
-      <input id="edit-title" name="title" type="text" required value={row.title} />
+      <input id="edit-title" name="title" type="text" required value={shown.title} />
       <label for="edit-description">概要</label>
       <textarea id="edit-description" name="description" rows={3}>
-        {row.description}
+        {shown.description}
       </textarea>
       <div class="grid4">
         <div>
           <label for="edit-rfi">RFI回答期限</label>
-          <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={toLocalInput(row.rfiDeadline)} />
+          <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={shown.rfiDeadline} />
         </div>
         <div>
           <label for="edit-submission">提出期限</label>
-          <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={toLocalInput(row.submissionDeadline)} />
+          <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} />
         </div>
       </div>
       <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>

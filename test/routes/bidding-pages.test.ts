@@ -23,6 +23,18 @@ describe('bidding pages', () => {
 
   it('let the secretariat set up the tender through the form', async () => {
     sec = await h.cookieFor('sec-bp@test.example');
+    // a refused setup comes back as typed (amounts with their commas)
+    const refused = await h.form(sec, `/cases/${caseId}/bidding`, [
+      ['ceilingPrice', '10,000,000'], ['floorPrice', '12,000,000'], ['investigationPrice', ''], ['taxRate', '0.1'],
+      ['deadlineAt', '2026-06-09T17:00'], ['openingAt', '2026-06-10T10:00'], ['maxRounds', '2'], ['lotSystemValue', 'epoch_seconds'], ['ceilingPublic', 'on'],
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('最低制限価格は予定価格以下にしてください');
+    expect(refused.text).toContain('name="floorPrice" type="text" inputmode="numeric" value="12,000,000"');
+    expect(refused.text).toContain('name="deadlineAt" type="datetime-local" required="" value="2026-06-09T17:00"');
+    expect(refused.text).toContain('name="maxRounds" type="number" min="1" max="10" value="2"');
+    expect(refused.text).toContain('<option value="epoch_seconds" selected="">');
+    expect(refused.text).toContain('name="ceilingPublic" checked=""');
     const res = await h.form(sec, `/cases/${caseId}/bidding`, [
       ['ceilingPrice', '10,000,000'], ['floorPrice', '8,000,000'], ['investigationPrice', ''], ['taxRate', '0.1'],
       ['deadlineAt', '2026-06-09T17:00'], ['openingAt', '2026-06-10T10:00'], ['maxRounds', '2'], ['lotSystemValue', 'receipt_ms'],

@@ -28,6 +28,21 @@ describe('evaluation pages without JavaScript', () => {
     sec = await h.cookieFor('sec-evp@test.example');
     const page = await h.call('GET', `/cases/${caseId}/evaluation`, { headers: { cookie: sec } });
     const evaluatorId = /name="evaluatorIds" value="([^"]+)"/.exec(page.text)![1]!;
+    // refused for want of a committee: the criteria and settings typed come back
+    const refused = await h.form(sec, `/cases/${caseId}/evaluation`, [
+      ['c_code', 'func'], ['c_group', '技術'], ['c_name', '機能要件の充足度'], ['c_max', '45'], ['c_mode', 'grade'], ['c_guidance', '網羅性と実現性'],
+      ['aggregation', 'trimmed_mean'], ['passRatio', '0.7'], ['grade_A', '1'], ['grade_B', '0.8'], ['grade_C', '0.5'], ['grade_D', '0.25'], ['grade_E', '0'],
+      ['anonymize', 'on'],
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('評価委員を1人以上指定してください');
+    expect(refused.text).toContain('value="網羅性と実現性"');
+    expect(refused.text).toContain('name="c_max" inputmode="decimal" value="45"');
+    expect(refused.text).toContain('<option value="grade" selected="">');
+    expect(refused.text).toContain('<option value="trimmed_mean" selected="">');
+    expect(refused.text).toContain('name="passRatio" type="text" inputmode="decimal" value="0.7"');
+    expect(refused.text).toContain('name="grade_B" type="text" inputmode="decimal" value="0.8"');
+    expect(refused.text).toContain('name="anonymize" checked=""');
     const res = await h.form(sec, `/cases/${caseId}/evaluation`, [
       ['c_code', 'func'], ['c_group', '技術'], ['c_name', '機能要件の充足度'], ['c_max', '50'], ['c_mode', 'points'], ['c_guidance', '網羅性'],
       ['c_code', 'lgwan'], ['c_group', '必須'], ['c_name', 'LGWAN対応'], ['c_max', ''], ['c_mode', 'pass_fail'], ['c_guidance', ''],

@@ -70,6 +70,10 @@ describe('pages without JavaScript', () => {
     const res = await h.form(cookie, `/cases/${caseId}/apportionment`, { method: 'mixed', total: '1000', ratio_equal: '0.5', ratio_population: '0.2' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('割合の合計を1にしてください');
+    // what was typed comes back in the form, not the saved tier rule
+    expect(res.text).toContain('<option value="mixed" selected="">');
+    expect(res.text).toContain('name="ratio_population" type="text" inputmode="decimal" value="0.2"');
+    expect(res.text).toContain('name="total" type="text" inputmode="numeric" value="1000"');
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.apportionmentMethod).toBe('tier');
   });
 
@@ -137,6 +141,14 @@ describe('pages without JavaScript', () => {
     expect(res.status).toBe(303);
     const results = await h.call('GET', `/api/surveys/${survey.body.survey.id}/results`, { token: a.secretariat });
     expect(results.body.results[0]).toMatchObject({ code: 'b', points: 2, intending: 1 });
+    // a refused change comes back as chosen, not as the saved answer (b, a; a: study, b: join)
+    const dup = await h.form(cookie, `/surveys/${survey.body.survey.id}/answer`, [
+      ['ranking', 'a'], ['ranking', 'a'], ['intent_a', 'none'], ['intent_b', 'interested'],
+    ]);
+    expect(dup.status).toBe(400);
+    expect(dup.text).toContain('同じ候補を複数の順位に入れることはできません');
+    expect(dup.text).toMatch(/<select id="rank-0" name="ranking"><option value="">[^<]*<\/option><option value="a" selected="">/);
+    expect(dup.text).toMatch(/<select id="intent-b" name="intent_b">(?:<option[^>]*>[^<]*<\/option>)*<option value="interested" selected="">/);
     // once closed, an answer from a page left open is refused with the reason on the page
     const closed = await h.call('POST', '/api/surveys', {
       token: a.secretariat,
@@ -158,5 +170,24 @@ describe('case details in the browser', () => {
     expect(got.body.case).toMatchObject({ title: '期限つき', description: '説明', rfiDeadline: null, submissionDeadline: '2026-06-30T08:00:00.000Z' });
     const page = await h.page(cookie, `/cases/${created.body.case.id}`);
     expect(page.text).toContain('value="2026-06-30T17:00"');
+
+    // a refused edit comes back as typed, not as saved
+    const noTitle = await h.form(cookie, `/cases/${created.body.case.id}/edit`, { title: '', description: '説明を書き直した', rfiDeadline: '', submissionDeadline: '2026-07-15T12:00' });
+    expect(noTitle.status).toBe(400);
+    expect(noTitle.text).toContain('件名を入力してください');
+    expect(noTitle.text).toContain('説明を書き直した</textarea>');
+    expect(noTitle.text).toContain('value="2026-07-15T12:00"');
+    expect(noTitle.text).not.toContain('value="2026-06-30T17:00"');
+
+    // refused options come back as typed, a mistyped price included
+    const options = await h.form(cookie, `/cases/${created.body.case.id}/options`, [
+      ['code', 'form'], ['name', '追加帳票'], ['price', '1,000'],
+      ['code', 'form2'], ['name', '別の帳票'], ['price', '千円'],
+    ]);
+    expect(options.status).toBe(400);
+    expect(options.text).toContain('role="alert"');
+    expect(options.text).toContain('value="追加帳票"');
+    expect(options.text).toContain('value="別の帳票"');
+    expect(options.text).toContain('value="千円"');
   });
 });

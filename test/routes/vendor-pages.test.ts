@@ -42,6 +42,16 @@ describe('vendor pages', () => {
 
   it('answer the RFI: a draft first, then the submission', async () => {
     const sec = await h.cookieFor('sec-vp@test.example');
+    // a refused setup comes back with what was typed, not an empty form
+    const refused = await h.form(sec, `/cases/${caseId}/rfi`, [
+      ['deadline', '2026-04-20T09:30'],
+      ['code', 'host'], ['kind', 'choice'], ['text', '提供形態を教えてください'], ['choices', 'SaaSのみ'],
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('選択式の質問には選択肢を2つ以上指定してください');
+    expect(refused.text).toContain('value="2026-04-20T09:30"');
+    expect(refused.text).toContain('value="提供形態を教えてください"');
+    expect(refused.text).toContain('value="SaaSのみ"');
     const setup = await h.form(sec, `/cases/${caseId}/rfi`, [
       ['deadline', '2026-04-15T17:00'],
       ['code', 'price'], ['kind', 'price'], ['text', '参考見積額'], ['choices', ''],
@@ -52,9 +62,11 @@ describe('vendor pages', () => {
     const draft = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1,200,000'], ['ans_host', ''], ['action', 'draft']]);
     expect(draft.status).toBe(303);
     expect((await h.call('GET', `/cases/${caseId}/rfi?done=draft`, { headers: { cookie } })).text).toContain('一時保存中（未提出）');
-    const incomplete = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', ''], ['action', 'submit']]);
+    const incomplete = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1,250,000'], ['ans_host', ''], ['action', 'submit']]);
     expect(incomplete.status).toBe(400);
     expect(incomplete.text).toContain('「提供形態」が未回答です');
+    // the refused answer is shown as typed, not the saved draft (1200000)
+    expect(incomplete.text).toContain('value="1,250,000"');
     const submitted = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1200000'], ['ans_host', 'SaaS'], ['action', 'submit']]);
     expect(submitted.status).toBe(303);
     const comparison = await h.call('GET', `/cases/${caseId}/rfi/responses`, { headers: { cookie: sec } });

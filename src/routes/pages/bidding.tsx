@@ -159,7 +159,23 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   );
 }
 
-async function adminBidPage(c: Ctx, caseId: string, error?: string) {
+/** The tender setup as typed: amounts, rates and times as text, so a mistyped one comes back as it was. */
+interface PostedSetup {
+  ceilingPrice: string;
+  floorPrice: string;
+  investigationPrice: string;
+  taxRate: string;
+  deadlineAt: string;
+  openingAt: string;
+  maxRounds: string;
+  lotSystemValue: string;
+  ceilingPublic: boolean;
+  mode: string;
+  pricePoints: string;
+  technicalScores: Record<string, string>;
+}
+
+async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup) {
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findBidding(db, row.id);
@@ -178,6 +194,20 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string) {
   const now = nowOf(c);
   const done = c.req.query('done');
   const nameOf = (id: string) => list.find((v) => v.id === id)?.name ?? '';
+  const shown: PostedSetup = posted ?? {
+    ceilingPrice: config ? String(config.ceilingPrice) : '',
+    floorPrice: config?.floorPrice ? String(config.floorPrice) : '',
+    investigationPrice: config?.investigationPrice ? String(config.investigationPrice) : '',
+    taxRate: config ? config.taxRate : '0.1',
+    deadlineAt: toLocalInput(current?.deadlineAt),
+    openingAt: toLocalInput(current?.openingAt),
+    maxRounds: String(config?.maxRounds ?? 3),
+    lotSystemValue: config?.lotSystemValue ?? '',
+    ceilingPublic: config?.ceilingPublic ?? false,
+    mode: config?.comprehensive?.mode ?? '',
+    pricePoints: String(config?.comprehensive?.pricePoints ?? 0),
+    technicalScores: Object.fromEntries(Object.entries(config?.comprehensive?.technicalScores ?? {}).map(([id, score]) => [id, String(score)])),
+  };
   return renderPage(
     c,
     <Layout title={`入札の管理 | ${row.title}`} user={user}>
@@ -191,37 +221,37 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string) {
           <div class="grid4">
             <div>
               <label for="ceilingPrice">予定価格（円・税抜）</label>
-              <input id="ceilingPrice" name="ceilingPrice" type="text" inputmode="numeric" required value={config ? String(config.ceilingPrice) : ''} />
+              <input id="ceilingPrice" name="ceilingPrice" type="text" inputmode="numeric" required value={shown.ceilingPrice} />
             </div>
             <div>
               <label for="floorPrice">最低制限価格（任意）</label>
-              <input id="floorPrice" name="floorPrice" type="text" inputmode="numeric" value={config?.floorPrice ? String(config.floorPrice) : ''} />
+              <input id="floorPrice" name="floorPrice" type="text" inputmode="numeric" value={shown.floorPrice} />
             </div>
             <div>
               <label for="investigationPrice">低入札価格調査基準価格（任意）</label>
-              <input id="investigationPrice" name="investigationPrice" type="text" inputmode="numeric" value={config?.investigationPrice ? String(config.investigationPrice) : ''} />
+              <input id="investigationPrice" name="investigationPrice" type="text" inputmode="numeric" value={shown.investigationPrice} />
             </div>
             <div>
               <label for="taxRate">消費税率</label>
-              <input id="taxRate" name="taxRate" type="text" inputmode="decimal" value={config ? config.taxRate : '0.1'} />
+              <input id="taxRate" name="taxRate" type="text" inputmode="decimal" value={shown.taxRate} />
             </div>
             <div>
               <label for="deadlineAt">入札締切</label>
-              <input id="deadlineAt" name="deadlineAt" type="datetime-local" required value={toLocalInput(current?.deadlineAt)} />
+              <input id="deadlineAt" name="deadlineAt" type="datetime-local" required value={shown.deadlineAt} />
             </div>
             <div>
               <label for="openingAt">開札日時</label>
-              <input id="openingAt" name="openingAt" type="datetime-local" required value={toLocalInput(current?.openingAt)} />
+              <input id="openingAt" name="openingAt" type="datetime-local" required value={shown.openingAt} />
             </div>
             <div>
               <label for="maxRounds">入札回数の上限</label>
-              <input id="maxRounds" name="maxRounds" type="number" min="1" max="10" value={String(config?.maxRounds ?? 3)} />
+              <input id="maxRounds" name="maxRounds" type="number" min="1" max="10" value={shown.maxRounds} />
             </div>
             <div>
               <label for="lotSystemValue">電子くじのシステム値</label>
               <select id="lotSystemValue" name="lotSystemValue">
                 {Object.entries(lotSourceLabels).map(([k, label]) => (
-                  <option value={k} selected={config?.lotSystemValue === k}>
+                  <option value={k} selected={shown.lotSystemValue === k}>
                     {label}
                   </option>
                 ))}
@@ -229,7 +259,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string) {
             </div>
           </div>
           <label class="checkbox">
-            <input type="checkbox" name="ceilingPublic" checked={config?.ceilingPublic ?? false} />
+            <input type="checkbox" name="ceilingPublic" checked={shown.ceilingPublic} />
             予定価格を事前に公表する
           </label>
           {row.method === 'comprehensive' ? (
@@ -237,19 +267,19 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string) {
               <legend>総合評価</legend>
               <label for="mode">方式</label>
               <select id="mode" name="mode">
-                <option value="additive" selected={config?.comprehensive?.mode !== 'division'}>
+                <option value="additive" selected={shown.mode !== 'division'}>
                   加算方式
                 </option>
-                <option value="division" selected={config?.comprehensive?.mode === 'division'}>
+                <option value="division" selected={shown.mode === 'division'}>
                   除算方式
                 </option>
               </select>
               <label for="pricePoints">価格点の配点（加算方式）</label>
-              <input id="pricePoints" name="pricePoints" type="text" inputmode="decimal" value={String(config?.comprehensive?.pricePoints ?? 0)} />
+              <input id="pricePoints" name="pricePoints" type="text" inputmode="decimal" value={shown.pricePoints} />
               {list.map((v) => (
                 <div>
                   <label for={`tech-${v.id}`}>{v.name} の技術点</label>
-                  <input id={`tech-${v.id}`} name={`tech_${v.id}`} type="text" inputmode="decimal" value={config?.comprehensive?.technicalScores[v.id] !== undefined ? String(config.comprehensive.technicalScores[v.id]) : ''} />
+                  <input id={`tech-${v.id}`} name={`tech_${v.id}`} type="text" inputmode="decimal" value={shown.technicalScores[v.id] ?? ''} />
                 </div>
               ))}
             </fieldset>
@@ -402,6 +432,24 @@ function biddingFromForm(form: Form, vendorIds: string[]) {
   };
 }
 
+/** The setup fields as typed, to show again if the post is refused. */
+function setupFromForm(form: Form, vendorIds: string[]): PostedSetup {
+  return {
+    ceilingPrice: field(form, 'ceilingPrice'),
+    floorPrice: field(form, 'floorPrice'),
+    investigationPrice: field(form, 'investigationPrice'),
+    taxRate: field(form, 'taxRate'),
+    deadlineAt: field(form, 'deadlineAt'),
+    openingAt: field(form, 'openingAt'),
+    maxRounds: field(form, 'maxRounds'),
+    lotSystemValue: field(form, 'lotSystemValue'),
+    ceilingPublic: field(form, 'ceilingPublic') === 'on',
+    mode: field(form, 'mode'),
+    pricePoints: field(form, 'pricePoints'),
+    technicalScores: Object.fromEntries(vendorIds.map((id) => [id, field(form, `tech_${id}`)])),
+  };
+}
+
 const lotFrom = (form: Form) => {
   const raw = field(form, 'lotNumber').trim();
   return raw === '' ? undefined : /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
@@ -458,12 +506,13 @@ export const biddingPages = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
     const list = await dbOf(c).select({ id: vendors.id }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId));
+    const vendorIds = list.map((v) => v.id);
     return orPage(
       async () => {
-        await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, list.map((v) => v.id))));
+        await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, vendorIds)));
         return c.redirect(`/cases/${row.id}/bidding?done=setup`, 303);
       },
-      (message) => adminBidPage(c, row.id, message),
+      (message) => adminBidPage(c, row.id, message, setupFromForm(form, vendorIds)),
     );
   })
   .post('/cases/:id/bidding/paper', async (c) => {

@@ -28,7 +28,18 @@ import { findBidding } from '../../services/bidding.ts';
 import { availableDocuments } from '../api/documents.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from './vendor-work.tsx';
-import { ApportionmentForm, ApportionmentTable, CaseEditForm, CaseSummary, OptionsForm, ParticipationMatrix, StateBadge } from '../../views/case-views.tsx';
+import {
+  ApportionmentForm,
+  ApportionmentTable,
+  CaseEditForm,
+  CaseSummary,
+  OptionsForm,
+  ParticipationMatrix,
+  type PostedApportionment,
+  type PostedCaseEdit,
+  type PostedOption,
+  StateBadge,
+} from '../../views/case-views.tsx';
 import { dateTime, fromLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
@@ -181,7 +192,14 @@ function TransitionForms({ row }: { row: CaseRow }) {
   );
 }
 
-async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string } = {}) {
+/** What the person had typed into a form on the case page, shown again when the post is refused. */
+interface Posted {
+  edit?: PostedCaseEdit;
+  options?: PostedOption[];
+  apportionment?: PostedApportionment;
+}
+
+async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string } = {}, posted: Posted = {}) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member', 'evaluator', 'vendor');
   const canSeeMembers = user.role === 'secretariat' || user.role === 'member';
   const matrix = canSeeMembers ? await listParticipation(dbOf(c), user.consortiumId, row.id) : [];
@@ -232,7 +250,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {row.state !== 'cancelled' && row.state !== 'awarded' ? (
             <>
               {problems.section === 'edit' ? <ErrorBox message={problems.error} /> : null}
-              <CaseEditForm row={row} />
+              <CaseEditForm row={row} posted={posted.edit} />
             </>
           ) : null}
         </section>
@@ -427,7 +445,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {user.role === 'secretariat' && row.state !== 'cancelled' ? (
             <>
               {problems.section === 'apportionment' ? <ErrorBox message={problems.error} /> : null}
-              <ApportionmentForm row={row} />
+              <ApportionmentForm row={row} posted={posted.apportionment} />
             </>
           ) : null}
         </section>
@@ -437,7 +455,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         <section aria-labelledby="options-heading">
           <h2 id="options-heading">オプション</h2>
           {problems.section === 'options' ? <ErrorBox message={problems.error} /> : null}
-          <OptionsForm row={row} />
+          <OptionsForm row={row} posted={posted.options} />
         </section>
       ) : null}
     </Layout>,
@@ -469,16 +487,30 @@ function ConfirmTransition({ row, to, user }: { row: CaseRow; to: CaseState; use
   );
 }
 
-function optionsFromForm(form: Form) {
+/** The option rows as typed; a row without a name is dropped (that is how a row is deleted). */
+function optionRowsFromForm(form: Form): PostedOption[] {
   const list = (name: string) => fieldList(form, name);
   const codes = list('code');
-  const names = list('name');
   const prices = list('price');
-  return names.flatMap((name, i) => {
-    if (name === '') return [];
-    const rawPrice = (prices[i] ?? '').replace(/[,，円\s]/g, '');
-    return [{ code: codes[i] ?? '', name, price: rawPrice === '' ? null : /^\d+$/.test(rawPrice) ? Number(rawPrice) : Number.NaN }];
+  return list('name').flatMap((name, i) => (name === '' ? [] : [{ code: codes[i] ?? '', name, price: prices[i] ?? '' }]));
+}
+
+/** The typed option rows with their prices read as whole yen (a mistyped price is NaN, which validation refuses). */
+function optionsFromRows(rows: PostedOption[]) {
+  return rows.map(({ code, name, price }) => {
+    const rawPrice = price.replace(/[,，円\s]/g, '');
+    return { code, name, price: rawPrice === '' ? null : /^\d+$/.test(rawPrice) ? Number(rawPrice) : Number.NaN };
   });
+}
+
+/** The apportionment fields as typed, to show again if the post is refused. */
+function typedApportionment(form: Form): PostedApportionment {
+  return {
+    method: field(form, 'method'),
+    total: field(form, 'total'),
+    tierPrices: Object.fromEntries(memberKinds.map((kind) => [kind, field(form, `tier_${kind}`)])),
+    ratios: { equal: field(form, 'ratio_equal'), population: field(form, 'ratio_population'), births: field(form, 'ratio_births') },
+  };
 }
 
 function apportionmentFromForm(form: Form) {
@@ -540,30 +572,37 @@ export const casePages = new Hono<AppEnv>()
   .post('/cases/:id/edit', async (c) => {
     const caseId = c.req.param('id');
     const form = await readForm(c);
+    const typed: PostedCaseEdit = {
+      title: field(form, 'title'),
+      description: field(form, 'description'),
+      rfiDeadline: field(form, 'rfiDeadline'),
+      submissionDeadline: field(form, 'submissionDeadline'),
+    };
     try {
       const input = parseWith(casePatch, {
-        title: field(form, 'title'),
-        description: field(form, 'description'),
-        rfiDeadline: fromLocalInput(field(form, 'rfiDeadline')),
-        submissionDeadline: fromLocalInput(field(form, 'submissionDeadline')),
+        title: typed.title,
+        description: typed.description,
+        rfiDeadline: fromLocalInput(typed.rfiDeadline),
+        submissionDeadline: fromLocalInput(typed.submissionDeadline),
       });
       await updateCase(c, caseId, input);
       return c.redirect(`/cases/${caseId}?done=edit`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err) });
+      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err) }, { edit: typed });
     }
   })
   .post('/cases/:id/options', async (c) => {
     const caseId = c.req.param('id');
     const form = await readForm(c);
+    const typed = optionRowsFromForm(form);
     try {
-      const options = parseWith(optionsInput, optionsFromForm(form));
+      const options = parseWith(optionsInput, optionsFromRows(typed));
       await updateCase(c, caseId, { options });
       return c.redirect(`/cases/${caseId}?done=options`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) });
+      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed });
     }
   })
   .post('/cases/:id/apportionment', async (c) => {
@@ -574,7 +613,7 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${caseId}?done=apportionment#share-heading`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) });
+      return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) }, { apportionment: typedApportionment(form) });
     }
   });
 

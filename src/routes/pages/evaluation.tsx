@@ -294,9 +294,38 @@ async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { m
   );
 }
 
-function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evaluation: ReturnType<typeof evaluationView> | null; candidates: { id: string; name: string }[] }) {
-  const rows: (Criterion | null)[] = [...(evaluation?.criteria ?? []), null, null, null];
+/** The evaluation setup as typed: numbers as text, so a mistyped one comes back as it was. */
+interface PostedSetup {
+  criteria: { code: string; group: string; name: string; maxPoints: string; mode: string; guidance: string }[];
+  aggregation: string;
+  passRatio: string;
+  grades: Record<string, string>;
+  evaluatorIds: string[];
+  anonymize: boolean;
+}
+
+/** The setup form: the saved evaluation, or what was typed into a refused post. */
+function EvaluationSetup({
+  row,
+  evaluation,
+  candidates,
+  posted,
+}: {
+  row: CaseRow;
+  evaluation: ReturnType<typeof evaluationView> | null;
+  candidates: { id: string; name: string }[];
+  posted?: PostedSetup | undefined;
+}) {
   const grades = evaluation?.grades ?? { A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 };
+  const shown: PostedSetup = posted ?? {
+    criteria: (evaluation?.criteria ?? []).map((cr) => ({ code: cr.code, group: cr.group ?? '', name: cr.name, maxPoints: String(cr.maxPoints), mode: cr.mode, guidance: cr.guidance ?? '' })),
+    aggregation: evaluation?.aggregation ?? '',
+    passRatio: String(evaluation?.passRatio ?? 0.6),
+    grades: Object.fromEntries(gradeLetters.map((g) => [g, String(grades[g])])),
+    evaluatorIds: evaluation?.evaluatorIds ?? [],
+    anonymize: evaluation?.anonymize ?? false,
+  };
+  const rows: (PostedSetup['criteria'][number] | null)[] = [...shown.criteria, null, null, null];
   return (
     <form method="post" action={`/cases/${row.id}/evaluation`} class="card">
       <h2>評価基準と評価委員</h2>
@@ -326,7 +355,7 @@ function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evalua
                   <input type="text" name="c_name" value={cr?.name ?? ''} aria-label={`${i + 1}行目の項目名`} />
                 </td>
                 <td>
-                  <input type="text" name="c_max" inputmode="decimal" value={cr ? String(cr.maxPoints) : ''} aria-label={`${i + 1}行目の配点`} />
+                  <input type="text" name="c_max" inputmode="decimal" value={cr?.maxPoints ?? ''} aria-label={`${i + 1}行目の配点`} />
                 </td>
                 <td>
                   <select name="c_mode" aria-label={`${i + 1}行目の方式`}>
@@ -350,7 +379,7 @@ function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evalua
           <label for="aggregation">集計方法</label>
           <select id="aggregation" name="aggregation">
             {Object.entries(aggregationLabels).map(([k, label]) => (
-              <option value={k} selected={evaluation?.aggregation === k}>
+              <option value={k} selected={shown.aggregation === k}>
                 {label}
               </option>
             ))}
@@ -358,12 +387,12 @@ function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evalua
         </div>
         <div>
           <label for="passRatio">最低基準点（満点に対する割合）</label>
-          <input id="passRatio" name="passRatio" type="text" inputmode="decimal" value={String(evaluation?.passRatio ?? 0.6)} />
+          <input id="passRatio" name="passRatio" type="text" inputmode="decimal" value={shown.passRatio} />
         </div>
         {gradeLetters.map((g) => (
           <div>
             <label for={`grade-${g}`}>段階 {g} の係数</label>
-            <input id={`grade-${g}`} name={`grade_${g}`} type="text" inputmode="decimal" value={String(grades[g])} />
+            <input id={`grade-${g}`} name={`grade_${g}`} type="text" inputmode="decimal" value={shown.grades[g] ?? ''} />
           </div>
         ))}
       </div>
@@ -371,13 +400,13 @@ function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evalua
         <legend>評価委員</legend>
         {candidates.map((p) => (
           <label class="checkbox">
-            <input type="checkbox" name="evaluatorIds" value={p.id} checked={evaluation?.evaluatorIds.includes(p.id) ?? false} />
+            <input type="checkbox" name="evaluatorIds" value={p.id} checked={shown.evaluatorIds.includes(p.id)} />
             {p.name}
           </label>
         ))}
       </fieldset>
       <label class="checkbox">
-        <input type="checkbox" name="anonymize" checked={evaluation?.anonymize ?? false} />
+        <input type="checkbox" name="anonymize" checked={shown.anonymize} />
         評価委員には提案者名を伏せ、「提案者A・B・C…」と表示する
       </label>
       <button class="primary" type="submit">
@@ -387,7 +416,7 @@ function EvaluationSetup({ row, evaluation, candidates }: { row: CaseRow; evalua
   );
 }
 
-async function adminPage(c: Ctx, caseId: string, error?: string) {
+async function adminPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup) {
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findEvaluation(db, row.id);
@@ -410,8 +439,8 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
       <h1>提案の評価（事務局）</h1>
       <SuccessBox message={done === 'setup' ? '評価基準を保存しました。' : done === 'reopen' ? '採点票を差し戻しました。' : done === 'close' ? '評価を締め切りました。結果は下のとおりです。' : undefined} />
       <ErrorBox message={error} />
-      {found && !started && !found.row.closedAt ? <EvaluationSetup row={row} evaluation={view} candidates={candidates} /> : null}
-      {!found ? <EvaluationSetup row={row} evaluation={null} candidates={candidates} /> : null}
+      {found && !started && !found.row.closedAt ? <EvaluationSetup row={row} evaluation={view} candidates={candidates} posted={posted} /> : null}
+      {!found ? <EvaluationSetup row={row} evaluation={null} candidates={candidates} posted={posted} /> : null}
       {found ? (
         <section aria-labelledby="progress-heading">
           <h2 id="progress-heading">進み具合</h2>
@@ -564,34 +593,42 @@ async function adminPage(c: Ctx, caseId: string, error?: string) {
   );
 }
 
-function evaluationFromForm(form: Form) {
+/** The setup as typed; a criterion without a name is dropped (that is how a row is deleted). */
+function setupFromForm(form: Form): PostedSetup {
   const list = (name: string) => fieldList(form, name);
   const codes = list('c_code');
   const groups = list('c_group');
   const maxes = list('c_max');
   const modes = list('c_mode');
   const guidance = list('c_guidance');
-  const criteria = list('c_name').flatMap((name, i) =>
-    name === ''
-      ? []
-      : [
-          {
-            code: codes[i] ?? '',
-            ...(groups[i] ? { group: groups[i] } : {}),
-            name,
-            maxPoints: maxes[i] === '' || maxes[i] === undefined ? 0 : Number(maxes[i]),
-            mode: modes[i] ?? 'points',
-            ...(guidance[i] ? { guidance: guidance[i] } : {}),
-          },
-        ],
-  );
   return {
-    criteria,
+    criteria: list('c_name').flatMap((name, i) =>
+      name === '' ? [] : [{ code: codes[i] ?? '', group: groups[i] ?? '', name, maxPoints: maxes[i] ?? '', mode: modes[i] ?? 'points', guidance: guidance[i] ?? '' }],
+    ),
     aggregation: field(form, 'aggregation'),
-    passRatio: Number(field(form, 'passRatio') || '0.6'),
-    grades: Object.fromEntries(gradeLetters.map((g) => [g, Number(field(form, `grade_${g}`))])),
+    passRatio: field(form, 'passRatio'),
+    grades: Object.fromEntries(gradeLetters.map((g) => [g, field(form, `grade_${g}`)])),
     evaluatorIds: list('evaluatorIds').filter(Boolean),
     anonymize: field(form, 'anonymize') === 'on',
+  };
+}
+
+/** The typed setup with its numbers read (a mistyped one is NaN, which validation refuses). */
+function evaluationFromSetup(typed: PostedSetup) {
+  return {
+    criteria: typed.criteria.map((cr) => ({
+      code: cr.code,
+      ...(cr.group ? { group: cr.group } : {}),
+      name: cr.name,
+      maxPoints: cr.maxPoints === '' ? 0 : Number(cr.maxPoints),
+      mode: cr.mode,
+      ...(cr.guidance ? { guidance: cr.guidance } : {}),
+    })),
+    aggregation: typed.aggregation,
+    passRatio: Number(typed.passRatio || '0.6'),
+    grades: Object.fromEntries(gradeLetters.map((g) => [g, Number(typed.grades[g])])),
+    evaluatorIds: typed.evaluatorIds,
+    anonymize: typed.anonymize,
   };
 }
 
@@ -642,12 +679,13 @@ export const evaluationPages = new Hono<AppEnv>()
   .post('/cases/:id/evaluation', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
+    const typed = setupFromForm(form);
     try {
-      await setEvaluation(c, row, parseWith(evaluationInput, evaluationFromForm(form)));
+      await setEvaluation(c, row, parseWith(evaluationInput, evaluationFromSetup(typed)));
       return c.redirect(`/cases/${row.id}/evaluation?done=setup`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return adminPage(c, row.id, formError(err));
+      return adminPage(c, row.id, formError(err), typed);
     }
   })
   .post('/cases/:id/evaluation/close', async (c) => {

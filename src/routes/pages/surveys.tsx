@@ -85,11 +85,15 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
   );
 }
 
-async function surveyPage(c: Ctx, id: string, error?: string) {
+/** A member's answer as shown in the form: ranking by place ('' for a place left empty) and intent by candidate. */
+type AnswerShown = { ranking: string[]; intents: Record<string, string | undefined> };
+
+async function surveyPage(c: Ctx, id: string, error?: string, typed?: AnswerShown) {
   const { user, row } = await loadSurvey(c, id, 'secretariat', 'member');
   const view = surveyView(row, nowOf(c));
   const results = await resultsOf(dbOf(c), row);
-  const mine = user.role === 'member' ? (await surveyResponsesOf(dbOf(c), row)).find((r) => r.response.memberId === user.memberId) : undefined;
+  const saved = user.role === 'member' && !typed ? (await surveyResponsesOf(dbOf(c), row)).find((r) => r.response.memberId === user.memberId) : undefined;
+  const shown: AnswerShown | undefined = typed ?? saved?.response;
   return renderPage(
     c,
     <Layout title={row.title} user={user}>
@@ -156,7 +160,7 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
                 <select id={`rank-${place}`} name="ranking">
                   <option value="">（選択しない）</option>
                   {row.candidates.map((cand) => (
-                    <option value={cand.code} selected={mine?.response.ranking[place] === cand.code}>
+                    <option value={cand.code} selected={shown?.ranking[place] === cand.code}>
                       {cand.name}
                     </option>
                   ))}
@@ -172,7 +176,7 @@ async function surveyPage(c: Ctx, id: string, error?: string) {
                 <select id={`intent-${cand.code}`} name={`intent_${cand.code}`}>
                   <option value="">（未回答）</option>
                   {intents.map((i) => (
-                    <option value={i} selected={mine?.response.intents[cand.code] === i}>
+                    <option value={i} selected={shown?.intents[cand.code] === i}>
                       {intentLabels[i]}
                     </option>
                   ))}
@@ -223,17 +227,17 @@ export const surveyPages = new Hono<AppEnv>()
     const id = c.req.param('id');
     const { row } = await loadSurvey(c, id, 'member');
     const form = await readForm(c);
-    const ranking = fieldList(form, 'ranking').filter((v) => v !== '');
+    const places = fieldList(form, 'ranking');
     const chosen: Record<string, Intent> = {};
     for (const cand of row.candidates) {
       const value = field(form, `intent_${cand.code}`);
       if (value) chosen[cand.code] = value as Intent;
     }
     try {
-      await answerSurvey(c, id, user.memberId!, parseWith(responseInput, { ranking, intents: chosen }));
+      await answerSurvey(c, id, user.memberId!, parseWith(responseInput, { ranking: places.filter((v) => v !== ''), intents: chosen }));
       return c.redirect(`/surveys/${id}?done=1`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return surveyPage(c, id, formError(err));
+      return surveyPage(c, id, formError(err), { ranking: places, intents: chosen });
     }
   });

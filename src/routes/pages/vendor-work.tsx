@@ -27,13 +27,21 @@ function answerText(q: RfiQuestion, value: unknown): string {
   return String(value);
 }
 
-function RfiSetup({ caseId, rfi }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>> }) {
-  const rows: (RfiQuestion | null)[] = [...(rfi?.questions ?? []), null, null, null];
+/** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
+interface Posted {
+  /** The deadline as typed (a datetime-local value) and the questions as read from the form. */
+  rfi?: { deadline: string; questions: ReturnType<typeof questionsFromForm> };
+  /** Each answer's text as typed, by question code: a mistyped number comes back as it was typed. */
+  answers?: Record<string, string>;
+}
+
+function RfiSetup({ caseId, rfi, posted }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>>; posted?: Posted['rfi'] | undefined }) {
+  const rows: (Pick<RfiQuestion, 'code' | 'text' | 'choices'> & { kind: string } | null)[] = [...(posted?.questions ?? rfi?.questions ?? []), null, null, null];
   return (
     <form method="post" action={`/cases/${caseId}/rfi`} class="card">
       <h2>質問の設定</h2>
       <label for="rfi-deadline">回答期限（日本時間）</label>
-      <input id="rfi-deadline" name="deadline" type="datetime-local" required value={toLocalInput(rfi?.deadline)} />
+      <input id="rfi-deadline" name="deadline" type="datetime-local" required value={posted ? posted.deadline : toLocalInput(rfi?.deadline)} />
       <table>
         <caption>質問（質問文を空にした行は削除されます）</caption>
         <thead>
@@ -76,6 +84,7 @@ function RfiSetup({ caseId, rfi }: { caseId: string; rfi: Awaited<ReturnType<typ
   );
 }
 
+/** One answer field; `value` is the saved answer, or the text typed into a refused post. */
 function AnswerInput({ q, value }: { q: RfiQuestion; value: unknown }) {
   const id = `ans-${q.code}`;
   const name = `ans_${q.code}`;
@@ -86,10 +95,10 @@ function AnswerInput({ q, value }: { q: RfiQuestion; value: unknown }) {
       return (
         <select id={id} name={name}>
           <option value="">（未回答）</option>
-          <option value="yes" selected={value === true}>
+          <option value="yes" selected={value === true || value === 'yes'}>
             はい
           </option>
-          <option value="no" selected={value === false}>
+          <option value="no" selected={value === false || value === 'no'}>
             いいえ
           </option>
         </select>
@@ -123,7 +132,12 @@ function answersFromForm(form: Form, questions: RfiQuestion[]) {
   return answers;
 }
 
-async function rfiPage(c: Ctx, caseId: string, error?: string) {
+/** The answers as typed, by question code, to show again if the post is refused. */
+function typedAnswers(form: Form): Record<string, string> {
+  return Object.fromEntries(Object.keys(form).flatMap((name) => (name.startsWith('ans_') ? [[name.slice(4), field(form, name)]] : [])));
+}
+
+async function rfiPage(c: Ctx, caseId: string, error?: string, posted: Posted = {}) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'vendor');
   const rfi = await findRfi(dbOf(c), row.id);
   const now = nowOf(c);
@@ -143,7 +157,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string) {
             <a href={`/cases/${row.id}/rfi/responses`}>回答の比較（事業者別）を見る</a>
           </p>
         ) : null}
-        <RfiSetup caseId={row.id} rfi={rfi} />
+        <RfiSetup caseId={row.id} rfi={rfi} posted={posted.rfi} />
       </Layout>,
       error ? 400 : 200,
     );
@@ -171,7 +185,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string) {
             <label for={`ans-${q.code}`}>
               {q.text}（{kindLabels[q.kind]}）
             </label>
-            <AnswerInput q={q} value={own?.answers[q.code]} />
+            <AnswerInput q={q} value={posted.answers ? posted.answers[q.code] : own?.answers[q.code]} />
           </div>
         ))}
         {open ? (
@@ -376,12 +390,13 @@ export const vendorWorkPages = new Hono<AppEnv>()
   .post('/cases/:id/rfi', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
+    const typed = { deadline: field(form, 'deadline'), questions: questionsFromForm(form) };
     try {
-      await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(field(form, 'deadline')), questions: questionsFromForm(form) }));
+      await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(typed.deadline), questions: typed.questions }));
       return c.redirect(`/cases/${row.id}/rfi?done=1`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return rfiPage(c, row.id, formError(err));
+      return rfiPage(c, row.id, formError(err), { rfi: typed });
     }
   })
   .post('/cases/:id/rfi/answer', async (c) => {
@@ -394,7 +409,7 @@ export const vendorWorkPages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}/rfi?done=${submit ? 'submit' : 'draft'}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return rfiPage(c, row.id, formError(err));
+      return rfiPage(c, row.id, formError(err), { answers: typedAnswers(form) });
     }
   })
   .post('/cases/:id/rfi/upload', async (c) => {
