@@ -5,10 +5,10 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import pg from 'pg';
 import * as schema from '../../schema/index.ts';
 
 export type Schema = typeof schema;
@@ -55,31 +55,32 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const client = postgres(url, {
-    max: poolSize,
-    onnotice: () => {},
-    connect_timeout: 5,
-    idle_timeout: 60,
-  });
-  const db = drizzlePostgres({ client, schema });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 60_000 });
+  // a connection the server dropped is reported here, idle or in use (its next query then fails and the
+  // request answers 503); the pool replaces it on the next request
+  const dropped = (err: Error) => console.error('データベース接続が切断されました:', err.message);
+  pool.on('error', dropped);
+  pool.on('connect', (connection) => connection.on('error', dropped));
+  const db = drizzlePostgres({ client: pool, schema });
   return {
     db: db as unknown as Db,
     driver: 'postgres',
     async ping() {
-      await client`select 1`;
+      await pool.query('select 1');
     },
     async migrate() {
       // one dedicated connection, so the session-level lock and the migration share it
-      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      const single = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+      await single.connect();
       try {
-        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await single.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder });
       } finally {
-        await single.end({ timeout: 5 });
+        await single.end();
       }
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await pool.end();
     },
   };
 }

@@ -23,11 +23,20 @@ const UNAVAILABLE = new Set([
   '57P03', // cannot_connect_now
 ]);
 
+// the driver's words for a connection lost or never made, which carry no code
+const UNAVAILABLE_MESSAGE = /^Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended unexpectedly/;
+
 /** True when the database could not be reached, as opposed to refusing the statement. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = dbErrorCode(err);
-  if (code === undefined) return false;
-  return UNAVAILABLE.has(code) || code.startsWith('08');
+  if (code !== undefined) return UNAVAILABLE.has(code) || code.startsWith('08');
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export const isUniqueViolation = (err: unknown): boolean => dbErrorCode(err) === '23505';
