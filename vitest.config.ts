@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: [...dbTests, 'test/e2e/**'],
+          exclude: [...dbTests, 'test/e2e/**', 'test/soak/**'],
         },
       },
       {
