@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../src/demo/accounts.ts';
 import { databaseUrl } from '../helpers/postgres.ts';
+import { streamedPdfUpload } from '../helpers/multipart.ts';
 import { freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
 let dataDir: string;
@@ -61,7 +62,7 @@ describe('the server process', () => {
     expect(await second.exited).toBe(0);
   }, 120_000);
 
-  it('keeps every acknowledged change on the embedded database after kill -9', async () => {
+  it('keeps every acknowledged change on the embedded database after kill -9, and sweeps an upload cut off by it', async () => {
     const killDir = await mkdtemp(join(tmpdir(), 'wb-kill-'));
     try {
       const port = freePort();
@@ -78,8 +79,30 @@ describe('the server process', () => {
         });
         expect(created.status).toBe(201);
       }
+      // a vendor is uploading a large proposal when the process is killed
+      const vendor = await login(base, 'vendor1@demo.example');
+      const cases = (await (await fetch(`${base}/api/cases`, { headers: { authorization: `Bearer ${vendor.body.token}` } })).json()) as { cases: { id: string; state: string; method: string }[] };
+      const open = cases.cases.find((c) => c.state === 'open' && c.method !== 'competitive_bid')!;
+      const big = streamedPdfUpload('大きな提案書.pdf', 150 * 1024 * 1024, 256 * 1024);
+      const staging = join(killDir, 'files', 'staging');
+      // sent at a steady pace, so that the kill lands while it is arriving
+      async function* paced() {
+        for await (const piece of big.parts()) {
+          yield piece;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      const cutOff = fetch(`${base}/api/cases/${open.id}/proposal/files`, {
+        method: 'POST',
+        headers: { 'content-type': big.contentType, authorization: `Bearer ${vendor.body.token}` },
+        body: paced() as unknown as BodyInit,
+        duplex: 'half',
+      } as RequestInit).catch(() => 'cut off');
+      for (let i = 0; i < 200 && (await readdir(staging).catch(() => [])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await readdir(staging)).length).toBe(1);
       first.child.kill('SIGKILL');
       await first.exited;
+      expect(await cutOff).toBe('cut off');
 
       const second = startServer({ PORT: String(port), DATA_DIR: killDir });
       await waitForOutput(second, `http://localhost:${port}`);
@@ -87,6 +110,12 @@ describe('the server process', () => {
       const list = await fetch(`${base}/api/members`, { headers: { authorization: `Bearer ${again.body.token}` } });
       const stored = ((await list.json()) as { members: { name: string }[] }).members.map((m) => m.name);
       for (const name of names) expect(stored).toContain(name);
+      // the partial upload was swept at start and left no record
+      expect(second.output()).toContain('中断されたアップロードの一時ファイルを 1 件削除しました');
+      expect(await readdir(staging)).toEqual([]);
+      const vendorAgain = await login(base, 'vendor1@demo.example');
+      const proposal = (await (await fetch(`${base}/api/cases/${open.id}/proposal`, { headers: { authorization: `Bearer ${vendorAgain.body.token}` } })).json()) as { proposal: { files: { name: string }[] } };
+      expect(proposal.proposal.files.map((f) => f.name)).not.toContain('大きな提案書.pdf');
       const verify = await fetch(`${base}/api/audit/verify`, { headers: { authorization: `Bearer ${again.body.token}` } });
       expect(await verify.json()).toMatchObject({ ok: true });
       second.child.kill('SIGTERM');
