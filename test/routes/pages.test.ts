@@ -42,6 +42,15 @@ describe('pages without JavaScript', () => {
     expect(res.text).toContain('メールアドレスまたはパスワードが正しくありません。');
   });
 
+  it('offer the current fiscal year (April to March, Japan time) for a new case', async () => {
+    const start = h.clock.now();
+    h.clock.set('2027-03-31T23:30:00.000+09:00');
+    const cookie = await browserLogin('sec-pg@test.example');
+    const march = await h.page(cookie, '/cases');
+    h.clock.set(start);
+    expect(march.text).toMatch(/name="fiscalYear"[^>]*value="2026"/);
+  });
+
   it('let the secretariat create a case, set options and tier prices, with a confirmation before a transition', async () => {
     const cookie = await browserLogin('sec-pg@test.example');
     const created = await h.form(cookie, '/cases', { title: 'AI議事録', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', description: '' });

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import { requireConsortiumRole } from '../../auth/session.ts';
 import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
-import { dbOf } from '../../context.ts';
+import { dbOf, nowOf } from '../../context.ts';
+import { fiscalYearOf } from '../../domain/fiscal-year.ts';
 import { type CaseRow, listCases } from '../../db/cases.ts';
 import { findMember } from '../../db/tenancy.ts';
 import { apportionmentMethodLabels, memberKinds } from '../../domain/apportionment.ts';
@@ -61,7 +63,7 @@ function Flash({ c }: { c: Ctx }) {
   return <SuccessBox message={messages[c.req.query('done') ?? '']} />;
 }
 
-function CreateCaseForm({ error, form }: { error?: string | undefined; form?: Form | undefined }) {
+function CreateCaseForm({ error, form, fiscalYear }: { error?: string | undefined; form?: Form | undefined; fiscalYear: number }) {
   const v = (name: string, fallback = '') => (form ? field(form, name) : fallback);
   return (
     <section class="card" aria-labelledby="new-case">
@@ -87,7 +89,7 @@ function CreateCaseForm({ error, form }: { error?: string | undefined; form?: Fo
           ))}
         </select>
         <label for="fiscalYear">年度（西暦）</label>
-        <input id="fiscalYear" name="fiscalYear" type="number" min="2000" max="2100" required value={v('fiscalYear', String(new Date().getFullYear()))} />
+        <input id="fiscalYear" name="fiscalYear" type="number" min="2000" max="2100" required value={v('fiscalYear', String(fiscalYear))} />
         <label for="description">概要</label>
         <textarea id="description" name="description" rows={3}>
           {v('description')}
@@ -151,7 +153,7 @@ async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Fo
           </table>
         </div>
       )}
-      {user.role === 'secretariat' ? <CreateCaseForm error={error} form={form} /> : null}
+      {user.role === 'secretariat' ? <CreateCaseForm error={error} form={form} fiscalYear={fiscalYearOf(nowOf(c))} /> : null}
     </Layout>,
     error ? 400 : 200,
   );
@@ -534,7 +536,7 @@ function apportionmentFromForm(form: Form) {
 export const casePages = new Hono<AppEnv>()
   .get('/cases', async (c) => caseListPage(c, requirePageUser(c)))
   .post('/cases', async (c) => {
-    const user = requirePageUser(c);
+    const user = requireConsortiumRole(c, 'secretariat');
     const form = await readForm(c);
     try {
       const input = parseWith(caseInput, {
@@ -571,6 +573,7 @@ export const casePages = new Hono<AppEnv>()
   })
   .post('/cases/:id/edit', async (c) => {
     const caseId = c.req.param('id');
+    await loadCase(c, caseId, 'secretariat');
     const form = await readForm(c);
     const typed: PostedCaseEdit = {
       title: field(form, 'title'),
@@ -594,6 +597,7 @@ export const casePages = new Hono<AppEnv>()
   })
   .post('/cases/:id/options', async (c) => {
     const caseId = c.req.param('id');
+    await loadCase(c, caseId, 'secretariat');
     const form = await readForm(c);
     const typed = optionRowsFromForm(form);
     try {
@@ -607,6 +611,7 @@ export const casePages = new Hono<AppEnv>()
   })
   .post('/cases/:id/apportionment', async (c) => {
     const caseId = c.req.param('id');
+    await loadCase(c, caseId, 'secretariat');
     const form = await readForm(c);
     try {
       await setApportionment(c, caseId, parseWith(apportionmentInput, apportionmentFromForm(form)));
