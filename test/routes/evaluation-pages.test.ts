@@ -106,4 +106,21 @@ describe('evaluation pages without JavaScript', () => {
     expect(totals).toMatch(/<th scope="col" class="num">evp事業者1<\/th>/);
     expect(totals).toMatch(/<td class="num">40<\/td>/);
   });
+
+  it('record the decision on the case page only after the irreversible step is confirmed', async () => {
+    const unconfirmed = await h.form(sec, `/cases/${caseId}/award`, []);
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('決定を記録すると取り消せないことを確認し、チェックを入れてください。');
+    expect((await h.page(sec, `/api/cases/${caseId}/award`)).status).toBe(404);
+    // a message is never taken from the address
+    const forged = await h.page(sec, `/cases/${caseId}?awardError=${encodeURIComponent('入札は無効です')}`);
+    expect(forged.text).not.toContain('入札は無効です');
+    const confirmed = await h.form(sec, `/cases/${caseId}/award`, [['confirm', 'on']]);
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toContain('done=award');
+    expect((await h.page(sec, `/api/cases/${caseId}/award`)).body.award.vendorId).toBe(a.vendorId);
+    const again = await h.form(sec, `/cases/${caseId}/award`, [['confirm', 'on']]);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('role="alert"');
+  });
 });

@@ -11,6 +11,7 @@ import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
 import { loadCase, visibleTo } from '../../services/case-access.ts';
+import { awardInput, recordAward } from '../../services/award.ts';
 import {
   caseInput,
   casePatch,
@@ -355,7 +356,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               </li>
             ) : null}
           </ul>
-          <ErrorBox message={c.req.query('awardError')} />
+          {problems.section === 'award' ? <ErrorBox message={problems.error} /> : null}
           {user.role === 'secretariat' && !documents?.award && (documents?.evaluationSummary || documents?.bidTabulation) && row.state !== 'cancelled' ? (
             <form method="post" action={`/cases/${row.id}/award`} class="card">
               <h3>決定の記録</h3>
@@ -554,6 +555,18 @@ export const casePages = new Hono<AppEnv>()
     }
   })
   .get('/cases/:id', (c) => caseDetailPage(c, c.req.param('id')))
+  .post('/cases/:id/award', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    if (field(form, 'confirm') !== 'on') return caseDetailPage(c, row.id, { section: 'award', error: '決定を記録すると取り消せないことを確認し、チェックを入れてください。' });
+    try {
+      await recordAward(c, row, parseWith(awardInput, {}));
+      return c.redirect(`/cases/${row.id}?done=award#documents-heading`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, row.id, { section: 'award', error: formError(err) });
+    }
+  })
   .post('/cases/:id/transition', async (c) => {
     const user = requirePageUser(c);
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');

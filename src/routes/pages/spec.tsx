@@ -2,9 +2,7 @@ import { Hono } from 'hono';
 import type { SpecRequirement, SpecSection } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf } from '../../context.ts';
-import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
-import { awardInput, recordAward } from '../../services/award.ts';
 import { loadCase } from '../../services/case-access.ts';
 import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf } from '../../services/spec.ts';
 import { dateTime } from '../../views/format.ts';
@@ -221,16 +219,5 @@ export const specPages = new Hono<AppEnv>()
       if (!isFormError(err)) throw err;
       return specPage(c, row.id, formError(err));
     }
-  })
-  .post('/cases/:id/award', async (c) => {
-    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
-    const form = await readForm(c);
-    if (field(form, 'confirm') !== 'on') return c.redirect(`/cases/${row.id}?award=confirm#documents-heading`, 303);
-    try {
-      await recordAward(c, row, parseWith(awardInput, {}));
-      return c.redirect(`/cases/${row.id}?done=award#documents-heading`, 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || !isFormError(err)) throw err;
-      return c.redirect(`/cases/${row.id}?awardError=${encodeURIComponent(formError(err))}#documents-heading`, 303);
-    }
   });
+
