@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { sealAll } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
+import { stopDocumentRenderer } from './documents/renderer.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
@@ -71,6 +72,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       clearInterval(sealer);
+      await stopDocumentRenderer();
       await sealAll(database.db).catch(() => {});
       await database.close();
       process.exit(0);

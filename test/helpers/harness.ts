@@ -6,6 +6,7 @@ import { FixedClock } from '../../src/clock.ts';
 import type { Deps } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { seedOperator } from '../../src/demo/seed.ts';
+import { stopDocumentRenderer } from '../../src/documents/renderer.ts';
 import { type Config, parseConfig } from '../../src/env.ts';
 import { localStorage } from '../../src/storage/local.ts';
 import { freshDatabase } from './database.ts';
@@ -104,6 +105,7 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
     page: (cookie, path) => call('GET', path, { headers: { cookie } }),
     filesRoot,
     async close() {
+      await stopDocumentRenderer();
       await database.close();
       await rm(filesRoot, { recursive: true, force: true });
     },

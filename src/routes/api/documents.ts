@@ -4,6 +4,7 @@ import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
 import { awardPayload, commentResponsesPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
 import type { DocumentPayload } from '../../documents/template.ts';
+import { DocumentTemplateError, renderDocument } from '../../documents/renderer.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
 import { parseWith, readJson } from '../../http/json.ts';
@@ -18,13 +19,11 @@ const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
 
 /** Renders one document as a PDF download; a template error is reported in Japanese, never as a crash. */
 export async function pdfResponse(c: Ctx, name: string, filename: string, built: { payload: DocumentPayload; author: string; draft?: boolean }) {
-  // the PDF layer (pdf-lib, fontkit, the template engine) loads on the first document, not at start-up
-  const { TemplateError, renderTemplate } = await import('../../documents/template.ts');
   let bytes: Uint8Array;
   try {
-    bytes = await renderTemplate(name, built.payload, { author: built.author, issuedAt: nowOf(c), draft: built.draft ?? false });
+    bytes = await renderDocument(name, built.payload, { author: built.author, issuedAt: nowOf(c), draft: built.draft ?? false });
   } catch (err) {
-    if (err instanceof TemplateError) {
+    if (err instanceof DocumentTemplateError) {
       // a broken template is the operator's to fix: the log names it, the user gets the plain message
       console.error(err.message);
       throw new AppError('internal');
