@@ -96,6 +96,9 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
 
     parser.on('file', (field, stream, info) => {
       if (field !== 'file' || fileStarted || settled) {
+        // a part we do not keep is drained; a form cut off inside it is reported by the parser, and
+        // the part's own error must not go unheard (it would stop the process)
+        stream.on('error', () => {});
         stream.resume();
         return;
       }

@@ -132,6 +132,19 @@ describe('proposal uploads', () => {
     caseId = await openCase();
   });
 
+  it('answers 400 to a form cut off inside a part it ignores, and stays up', async () => {
+    const before = await leftovers();
+    for (const ignored of ['name="other"; filename="x.pdf"', 'name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"']) {
+      const body = `--b\r\nContent-Disposition: form-data; ${ignored}\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 cut off here`;
+      const res = await h.call('POST', `/api/cases/${caseId}/proposal/files`, { token: a.vendor, body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+    }
+    // a refusal leaves no trace; the next upload is received as usual
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await leftovers()).toEqual(before);
+  });
+
   it('accepts a PDF and answers a receipt with its size, time and SHA-256', async () => {
     const content = pdfBytes(10_000);
     const res = await upload(a.vendor, `/api/cases/${caseId}/proposal/files`, '技術提案書.pdf', content);
