@@ -49,7 +49,8 @@ export async function setProposalPrice(c: Ctx, row: CaseRow, vendorId: string, p
       .insert(proposals)
       .values({ caseId: row.id, vendorId, ...values })
       .onConflictDoUpdate({ target: [proposals.caseId, proposals.vendorId], set: values });
-    await audit({ action: 'proposal.price', objectType: 'proposal', objectId: vendorId, caseId: row.id, details: { vendorId, price } });
+    // the price stays out of the audit trail: proposals are sealed until the deadline, as bid amounts until the opening
+    await audit({ action: 'proposal.price', objectType: 'proposal', objectId: vendorId, caseId: row.id, details: { vendorId } });
   });
 }
 

@@ -66,12 +66,13 @@ export async function receiveVendorFile(
         .returning();
       await storage.put(key, staged.stagedPath);
       stored = true;
+      // the name is the vendor's content, sealed like the file (size and SHA-256 are the evidence)
       await audit({
         action: 'file.receive',
         objectType: 'file',
         objectId: key,
         caseId: row.id,
-        details: { purpose, name: staged.name, size: staged.size, sha256: staged.sha256, vendorId: user.vendorId },
+        details: { purpose, size: staged.size, sha256: staged.sha256, vendorId: user.vendorId },
       });
       return saved!;
     });

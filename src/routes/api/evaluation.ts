@@ -63,6 +63,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .get('/cases/:id/evaluation/proposals', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
     await clearedEvaluator(c, row);
+    if (!hasPassed(nowOf(c), row.submissionDeadline)) throw new AppError('not_yet', '提案書は提出期限の後に閲覧できます。');
     const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
     return c.json({ proposals: await proposalsForEvaluator(dbOf(c), row.id, evaluation.anonymize) });
   })

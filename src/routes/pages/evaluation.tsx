@@ -4,8 +4,9 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Criterion, sheets, users } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
-import { dbOf } from '../../context.ts';
+import { dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
+import { hasPassed } from '../../domain/deadline.ts';
 import { gradeLetters } from '../../domain/scoring.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
@@ -31,7 +32,7 @@ import {
 } from '../../services/evaluation.ts';
 import { BarChart } from '../../views/bar-chart.tsx';
 import { sizeLabel } from '../../views/files.tsx';
-import { points, yen } from '../../views/format.ts';
+import { dateTime, points, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -122,6 +123,10 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
   }
   if (member.conflict) {
     return page(<p class="notice">利害関係があると申告したため、この案件の評価には参加しません。</p>);
+  }
+  // proposals stay sealed until the submission deadline, for the committee as for the secretariat
+  if (!hasPassed(nowOf(c), row.submissionDeadline)) {
+    return page(<p class="notice">提案書は提出期限（{dateTime(row.submissionDeadline)}）の後に表示されます。</p>);
   }
   const proposals = await proposalsForEvaluator(dbOf(c), row.id, found.row.anonymize);
   const mine = await dbOf(c)

@@ -197,6 +197,7 @@ async function surveyPage(c: Ctx, id: string, error?: string, typed?: AnswerShow
 export const surveyPages = new Hono<AppEnv>()
   .get('/surveys', (c) => surveyListPage(c))
   .post('/surveys', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const form = await readForm(c);
     try {
       const candidates = field(form, 'candidates')
