@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { sessionLoader } from './auth/session.ts';
+import { SESSION_COOKIE, sessionLoader } from './auth/session.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
+import { refuseNulInUrl } from './http/text.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
@@ -109,11 +111,15 @@ function pageFormLimit(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A Bearer-token call cannot be forged by another site, so only cookie callers need the origin check. */
+/**
+ * A Bearer-token call cannot be forged by another site, so only cookie callers need the origin check;
+ * an API call without the session cookie carries no credentials to abuse (and is answered 401).
+ */
 function csrfForCookies(): MiddlewareHandler<AppEnv> {
   const check = csrf();
   return async function csrfUnlessBearer(c, next) {
     if (c.req.header('authorization')) return next();
+    if (c.req.path.startsWith('/api/') && getCookie(c, SESSION_COOKIE) === undefined) return next();
     return check(c, next);
   };
 }
@@ -146,6 +152,7 @@ export function createApp(deps: Deps) {
       },
     }),
   );
+  app.use('*', refuseNulInUrl());
   app.use('*', csrfForCookies());
   app.use('/api/*', jsonOnly());
   app.use('/api/*', jsonBodyLimit());

@@ -110,6 +110,8 @@ export function parseMemberCsv(text: string): { members: ImportedMember[]; probl
         case 'name':
           if (raw === '') rowProblems.push('団体名が空です');
           else if (raw.length > 200) rowProblems.push('団体名が長すぎます');
+          // a NUL (often a UTF-16 file read as bytes) cannot be stored in a name
+          else if (raw.includes('\u0000')) rowProblems.push('団体名に使用できない文字（NUL）が含まれています');
           member.name = raw;
           break;
         case 'kind': {

@@ -16,3 +16,10 @@ export const passwordInput = z
 export const nameInput = z.string().trim().min(1, { message: '名前を入力してください' }).max(200);
 
 export const idParam = z.string().min(1).max(64);
+
+/**
+ * Whether a code may become a key of stored answers, option choices, scores or intents: a name every
+ * object already has (constructor, __proto__, toString …) would read as answered, or vanish, so it is refused.
+ */
+export const isUsableKey = (code: string): boolean => !(code in Object.prototype);
+export const unusableKeyMessage = 'constructor・__proto__・toString などはコードに使えません';

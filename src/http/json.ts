@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { unstorableTextPath } from './text.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -13,14 +14,19 @@ export async function readJson<S extends z.ZodType>(c: Ctx, schema: S): Promise<
   }
   let body: unknown;
   try {
-    body = await c.req.json();
+    // JSON is UTF-8 (RFC 8259): other bytes are refused, not stored as U+FFFD
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer()));
   } catch {
-    throw new AppError('validation_error', 'JSON の形式が正しくありません。');
+    throw new AppError('validation_error', 'JSON の形式が正しくありません（UTF-8 の JSON を送ってください）。');
   }
   return parseWith(schema, body);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const unstorable = unstorableTextPath(value);
+  if (unstorable !== null) {
+    throw new AppError('validation_error', undefined, [{ path: unstorable, code: 'invalid_format', message: '使用できない文字（NUL や不正な文字コード）が含まれています' }]);
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new AppError('validation_error', undefined, parsed.error.issues.map(issueDetail));

@@ -63,7 +63,11 @@ export function ruleView(rule: StoredApportionmentRule) {
   };
 }
 
-export async function setApportionment(c: Ctx, caseId: string, input: z.output<typeof apportionmentInput>): Promise<CaseRow> {
+/**
+ * Saves the case's apportionment rule and answers the shares it gives. A rule the participants' data
+ * cannot carry yet (409 apportionment_incomplete) is not saved.
+ */
+export async function setApportionment(c: Ctx, caseId: string, input: z.output<typeof apportionmentInput>) {
   const me = requireConsortiumRole(c, 'secretariat');
   return mutate(c, async (tx, audit) => {
     const row = await lockCase(tx, me.consortiumId, caseId);
@@ -71,8 +75,9 @@ export async function setApportionment(c: Ctx, caseId: string, input: z.output<t
     if (row.state === 'cancelled') throw new AppError('conflict', '中止された案件の按分は変更できません。');
     const rule = toStoredRule(input);
     const [saved] = await tx.update(cases).set({ apportionment: rule, updatedAt: nowOf(c) }).where(eq(cases.id, caseId)).returning();
+    const body = apportionmentBody(await computeApportionment(tx, saved!));
     await audit({ action: 'apportionment.set', objectType: 'case', objectId: caseId, caseId, details: { rule } });
-    return saved!;
+    return body;
   });
 }
 

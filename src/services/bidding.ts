@@ -23,6 +23,9 @@ type BidRow = typeof bids.$inferSelect;
 const yen = z.number().int({ message: '金額は円単位の整数（税抜）にしてください' }).min(1, { message: '金額は1円以上にしてください' }).max(1_000_000_000_000);
 const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));
 
+// the dates are compared only once both parsed: a malformed one is still a string, reported on its own
+const onceParsed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
 export const biddingInput = z
   .object({
     ceilingPrice: yen,
@@ -43,7 +46,7 @@ export const biddingInput = z
       .nullable()
       .optional(),
   })
-  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'] })
+  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed })
   .refine((v) => v.floorPrice == null || v.floorPrice <= v.ceilingPrice, { message: '最低制限価格は予定価格以下にしてください', path: ['floorPrice'] })
   .refine((v) => v.investigationPrice == null || v.investigationPrice <= v.ceilingPrice, { message: '調査基準価格は予定価格以下にしてください', path: ['investigationPrice'] });
 
@@ -52,7 +55,7 @@ export const bidInput = z.object({ amount: yen, lotNumber });
 export const paperBidInput = z.object({ vendorId: z.string().max(64), amount: yen, lotNumber: lotNumber.default(0), receivedAt: isoTime });
 export const roundInput = z
   .object({ deadlineAt: isoTime, openingAt: isoTime })
-  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'] });
+  .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed });
 export const decisionInput = z.object({ confirm: z.boolean(), reason: z.string().trim().min(1, { message: '理由を入力してください' }).max(2000) });
 
 export function rulesOf(config: BiddingRow): BiddingRules {

@@ -6,6 +6,7 @@ import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
+import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 
@@ -26,7 +27,8 @@ const MAX_YEN = 1_000_000_000_000;
 const optionCode = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'オプションのコードは英数字・-・_ の40文字以内にしてください' });
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'オプションのコードは英数字・-・_ の40文字以内にしてください' })
+  .refine(isUsableKey, { message: unusableKeyMessage });
 
 export const optionsInput = z
   .array(

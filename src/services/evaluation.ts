@@ -5,10 +5,12 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { auditEntriesFrom } from '../db/audit.ts';
 import { type Db, perDatabase } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
+import { hasPassed } from '../domain/deadline.ts';
 import { fileView } from '../db/files.ts';
 import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts';
 import { type Ranking, type ScoringRules, rankProposals, sheetProblems, sheetTotal } from '../domain/scoring.ts';
 import { AppError, notFound } from '../errors.ts';
+import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -27,7 +29,7 @@ export const evaluationInput = z
     criteria: z
       .array(
         z.object({
-          code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }),
+          code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }).refine(isUsableKey, { message: unusableKeyMessage }),
           group: z.string().trim().max(100).optional(),
           name: z.string().trim().min(1, { message: '評価項目名を入力してください' }).max(200),
           maxPoints: z.number().min(0).max(10_000).refine((v) => hasAtMostDecimals(v, 2), { message: '配点は小数第2位まで' }),
@@ -377,6 +379,8 @@ export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input:
 /** An evaluator's own sheet, readable also after the close or outside the scoring period. */
 export async function ownSheet(c: Ctx, row: CaseRow, vendorId: string) {
   const member = await clearedEvaluator(c, row);
+  // a sheet shows its proposal (name, price), sealed until the submission deadline
+  if (!hasPassed(nowOf(c), row.submissionDeadline)) throw new AppError('not_yet', '提案書は提出期限の後に閲覧できます。');
   const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
   const vendor = (await evaluatedVendors(dbOf(c), row.id)).find((x) => x.vendorId === vendorId);
   if (!vendor) throw notFound('指定された提案が見つかりません。');

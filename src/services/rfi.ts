@@ -8,9 +8,14 @@ import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
 import { AppError, notFound } from '../errors.ts';
+import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 
-const questionCode = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください' });
+const questionCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください' })
+  .refine(isUsableKey, { message: unusableKeyMessage });
 
 export const rfiInput = z.object({
   deadline: z.iso.datetime({ offset: true, message: '回答期限は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v)),

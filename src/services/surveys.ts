@@ -7,12 +7,17 @@ import type { Db } from '../db/client.ts';
 import { findMember } from '../db/tenancy.ts';
 import { THRESHOLD_SCALE, answerProblems, intents, surveyResults } from '../domain/survey.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 
 type SurveyRow = typeof surveys.$inferSelect;
 
-const candidateCode = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '候補のコードは英数字・-・_ の40文字以内にしてください' });
+const candidateCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '候補のコードは英数字・-・_ の40文字以内にしてください' })
+  .refine(isUsableKey, { message: unusableKeyMessage });
 
 export const surveyInput = z.object({
   title: z.string().trim().min(1, { message: '調査名を入力してください' }).max(300),
@@ -26,10 +31,12 @@ export const surveyInput = z.object({
   closesAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).nullable().optional(),
 });
 
-export const surveyPatch = z.object({
-  title: z.string().trim().min(1).max(300).optional(),
-  closesAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).nullable().optional(),
-});
+export const surveyPatch = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional(),
+    closesAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
 
 export const responseInput = z.object({
   ranking: z.array(z.string().max(40)).max(100).default([]),

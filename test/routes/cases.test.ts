@@ -194,11 +194,20 @@ describe('apportionment', () => {
 
   it('answers 409 apportionment_incomplete naming the members without data', async () => {
     const created = await newCase();
+    const incomplete = { code: 'apportionment_incomplete', message: '2024年度の出生数が登録されていない団体があります。', details: { members: ['case-a村'] } };
     await h.call('PUT', `/api/cases/${created.id}/participants/${a.memberIds[1]}`, { token: a.secretariat, body: { participating: true, options: {} } });
-    await h.call('PUT', `/api/cases/${created.id}/apportionment`, { token: a.secretariat, body: { method: 'births', total: 100 } });
+    // a rule the data cannot carry is refused, and not saved
+    const refused = await h.call('PUT', `/api/cases/${created.id}/apportionment`, { token: a.secretariat, body: { method: 'births', total: 100 } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject(incomplete);
+    expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.secretariat })).body.case.apportionmentMethod).toBeNull();
+    // a body without data joining after the rule was saved makes the apportionment incomplete
+    await h.call('PUT', `/api/cases/${created.id}/participants/${a.memberIds[1]}`, { token: a.secretariat, body: { participating: false, options: {} } });
+    expect((await h.call('PUT', `/api/cases/${created.id}/apportionment`, { token: a.secretariat, body: { method: 'births', total: 100 } })).status).toBe(200);
+    await h.call('PUT', `/api/cases/${created.id}/participants/${a.memberIds[1]}`, { token: a.secretariat, body: { participating: true, options: {} } });
     const res = await h.call('GET', `/api/cases/${created.id}/apportionment`, { token: a.secretariat });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'apportionment_incomplete', message: '2024年度の出生数が登録されていない団体があります。', details: { members: ['case-a村'] } });
+    expect(res.body.error).toMatchObject(incomplete);
   });
 
   it('refuses mixed ratios that do not add up to 1, and a rule from a member', async () => {

@@ -102,6 +102,14 @@ describe('pages without JavaScript', () => {
     expect(detail.text).toContain('参加団体とオプション（参加 1 団体／全 2 団体）');
     expect(detail.text).toContain('588,000円');
     expect(detail.text).toContain('○（後乗り）');
+
+    // a rule the participants' data cannot carry (no births recorded) is refused with its reason and not saved
+    const sec = await browserLogin('sec-pg@test.example');
+    const births = await h.form(sec, `/cases/${caseId}/apportionment`, { method: 'births', total: '1,000,000' });
+    expect(births.status).toBe(400);
+    expect(births.text).toContain('role="alert"');
+    expect(births.text).toMatch(/<option value="births" selected="">/);
+    expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.apportionmentMethod).toBe('tier');
   });
 
   it('preview a join on the case page without saving it', async () => {

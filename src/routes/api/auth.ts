@@ -13,6 +13,7 @@ import { waitMinutes } from '../../domain/login-throttle.ts';
 import { type UserRow, findUserByEmail, userView } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { readJson } from '../../http/json.ts';
+import { isStorableText } from '../../http/text.ts';
 import { mutate } from '../../http/mutate.ts';
 
 const loginInput = z.object({ email: z.string().max(254), password: z.string().max(200) });
@@ -32,7 +33,8 @@ export async function authenticate(c: Ctx, email: string, password: string): Pro
     c.header('Retry-After', String(Math.ceil(wait / 1000)));
     throw new AppError('rate_limited', `ログインの失敗が続いたため、一時的にログインを止めています。${waitMinutes(wait)} 分ほど待ってから再度お試しください。`);
   }
-  const user = await findUserByEmail(database.db, email.trim());
+  // an address text cannot hold (a NUL) names no account: the same answer as an unknown one
+  const user = isStorableText(email) ? await findUserByEmail(database.db, email.trim()) : undefined;
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok || user.disabledAt) {
     throttle.failed(email, address, clock.now().getTime());

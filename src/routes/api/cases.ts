@@ -63,8 +63,7 @@ export const caseRoutes = new Hono<AppEnv>()
   })
   .put('/cases/:id/apportionment', async (c) => {
     const input = await readJson(c, apportionmentInput);
-    const row = await setApportionment(c, c.req.param('id'), input);
-    return c.json(apportionmentBody(await computeApportionment(dbOf(c), row)));
+    return c.json(await setApportionment(c, c.req.param('id'), input));
   })
   .get('/cases/:id/apportionment', async (c) => {
     const { computed } = await apportionmentFor(c, c.req.param('id'));

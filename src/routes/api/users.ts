@@ -30,7 +30,9 @@ const userInput = z
     if (u.role !== 'vendor' && u.vendorId) ctx.addIssue({ code: 'custom', path: ['vendorId'], message: 'vendorId は事業者の利用者にのみ指定できます' });
   });
 
-const userPatch = z.object({ name: nameInput.optional(), disabled: z.boolean().optional() });
+const userPatch = z
+  .object({ name: nameInput.optional(), disabled: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
 
 export const userRoutes = new Hono<AppEnv>()
   .post('/users', async (c) => {

@@ -1,5 +1,6 @@
 import { Feed } from 'feed';
 import { Hono } from 'hono';
+import { escapeToBuffer } from 'hono/utils/html';
 import type { AppEnv } from '../../context.ts';
 import { dbOf } from '../../context.ts';
 import { caseStateLabels } from '../../domain/lifecycle.ts';
@@ -8,6 +9,13 @@ import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { renderPage } from '../../views/render.ts';
 import { publicCase, publicDetail } from '../api/public.ts';
+
+/** Text as HTML that reads as that text (the same escaping the pages get from hono/jsx). */
+function escapeHtml(text: string): string {
+  const buffer: [string] = [''];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
+}
 
 export const publicPages = new Hono<AppEnv>()
   .get('/public', async (c) => {
@@ -157,13 +165,14 @@ export const publicPages = new Hono<AppEnv>()
       feedLinks: { atom: `${origin}/public/feed.xml` },
     });
     for (const { row, consortiumName } of rows) {
+      // the feed declares these fields type="html": plain text goes in escaped, so readers show it as text
       feed.addItem({
-        title: row.title,
+        title: escapeHtml(row.title),
         id: `${origin}/public/cases/${row.id}`,
         link: `${origin}/public/cases/${row.id}`,
         date: row.publishedAt!,
-        description: `${consortiumName}／${row.fiscalYear}年度／${caseStateLabels[row.state]}`,
-        content: row.description,
+        description: escapeHtml(`${consortiumName}／${row.fiscalYear}年度／${caseStateLabels[row.state]}`),
+        content: escapeHtml(row.description),
         author: [{ name: consortiumName }],
       });
     }
