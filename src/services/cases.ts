@@ -4,6 +4,8 @@ import { cases } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
+import { isOnTime } from '../domain/deadline.ts';
+import { dateTime } from '../views/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
@@ -143,6 +145,10 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
     const result = transition(current.state, to);
     if (!result.ok) throw new AppError('invalid_transition', result.reason, { from: current.state, to });
     const now = nowOf(c);
+    // scoring starts once no proposal can arrive or change any more
+    if (to === 'evaluation' && isOnTime(now, current.submissionDeadline)) {
+      throw new AppError('not_yet', `提出期限（${dateTime(current.submissionDeadline)}）の後に評価を始めてください。`);
+    }
     const publishes = (to === 'rfi' || to === 'open') && current.publishedAt === null;
     const [row] = await tx
       .update(cases)

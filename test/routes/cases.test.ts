@@ -75,6 +75,23 @@ describe('cases', () => {
     expect(cancel.status).toBe(409);
   });
 
+  it('start the evaluation only after the submission deadline, when no proposal can arrive or change', async () => {
+    const deadline = new Date(h.clock.now().getTime() + 3_600_000);
+    const created = await newCase({ submissionDeadline: deadline.toISOString() });
+    await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
+    const auditBefore = (await h.database.db.select().from(auditLog)).length;
+    const early = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'evaluation' } });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'not_yet', message: expect.stringContaining('提出期限') });
+    expect((await h.database.db.select().from(auditLog)).length).toBe(auditBefore);
+    expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.secretariat })).body.case.state).toBe('open');
+    const start = h.clock.now();
+    h.clock.set(new Date(deadline.getTime() + 1));
+    const onTime = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'evaluation' } });
+    h.clock.set(start);
+    expect(onTime.status).toBe(200);
+  });
+
   it('change state only after a write that holds the case has finished', async () => {
     const created = await newCase();
     const row = (await findCase(h.database.db, a.consortiumId, created.id))!;
