@@ -95,10 +95,10 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
     }
 
     parser.on('file', (field, stream, info) => {
+      // a form cut off inside a part is reported by the parser (and so refused); the part's own error
+      // must not go unheard, even before its copy starts, or it would stop the process
+      stream.on('error', () => {});
       if (field !== 'file' || fileStarted || settled) {
-        // a part we do not keep is drained; a form cut off inside it is reported by the parser, and
-        // the part's own error must not go unheard (it would stop the process)
-        stream.on('error', () => {});
         stream.resume();
         return;
       }
