@@ -71,6 +71,8 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
       staging?.destroy(new Error('upload refused'));
       writing
         .catch(() => {})
+        // a destroyed file stream may still be opening its file: remove the file once the stream has closed
+        .then(() => (staging === null || staging.closed ? undefined : new Promise<void>((done) => staging!.once('close', () => done()))))
         .then(() => rm(stagedPath, { force: true }))
         .finally(() => reject(error));
     };
