@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { consortia } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
-import { memberKindLabels, optionQuantity } from '../domain/apportionment.ts';
+import { memberKindLabels, optionMark } from '../domain/apportionment.ts';
 import { fiscalYearLabel } from '../domain/fiscal-year.ts';
 import { formatYen } from '../domain/money.ts';
 import { aggregationLabels } from '../domain/scoring.ts';
@@ -81,10 +81,7 @@ async function memberOptionTable(db: Db, row: CaseRow): Promise<{ table: TableSp
       rows: list.map(({ member, participant }) => [
         member.name,
         memberKindLabels[member.kind],
-        ...row.options.map((o) => {
-          const v = participant!.options[o.code];
-          return typeof v === 'number' ? (v > 0 ? v.toLocaleString('ja-JP') : '—') : optionQuantity(v) > 0 ? '○' : '—';
-        }),
+        ...row.options.map((o) => optionMark(participant!.options[o.code])),
         `${participant!.joinedAt ? jstDate.format(new Date(participant!.joinedAt)) : ''}${participant!.lateJoin ? '（後乗り）' : ''}`,
       ]),
     },

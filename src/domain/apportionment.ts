@@ -81,6 +81,12 @@ export const birthsFiscalYear = (caseFiscalYear: number): number => caseFiscalYe
 export const optionQuantity = (value: boolean | number | undefined): number =>
   value === true ? 1 : typeof value === 'number' && value > 0 ? value : 0;
 
+/** How a member's option choice is shown on pages and in documents: the quantity where one was given, ○ for yes, — for none. */
+export function optionMark(value: boolean | number | undefined): string {
+  if (typeof value === 'number') return value > 0 ? value.toLocaleString('ja-JP') : '—';
+  return value === true ? '○' : '—';
+}
+
 export function optionCharges(options: readonly PricedOption[], chosen: Record<string, boolean | number>): number {
   let charge = 0;
   for (const option of options) {

@@ -1,10 +1,10 @@
 import type { CaseOption } from '../../schema/index.ts';
 import type { CaseRow } from '../db/cases.ts';
 import type { MemberRow } from '../db/tenancy.ts';
-import { type Share, apportionmentMethodLabels, memberKindLabels, memberKinds, RATIO_SCALE } from '../domain/apportionment.ts';
+import { type Share, apportionmentMethodLabels, memberKindLabels, memberKinds, optionMark, RATIO_SCALE } from '../domain/apportionment.ts';
 import { type CaseState, caseStateLabels } from '../domain/lifecycle.ts';
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
-import { count, dateOnly, dateTime, toLocalInput, yen } from './format.ts';
+import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
 
 export function StateBadge({ state }: { state: CaseState }) {
   return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
@@ -73,10 +73,9 @@ export function ParticipationMatrix({ options, rows, shares }: { options: CaseOp
                 <td>{memberKindLabels[member.kind]}</td>
                 <td class="mark">{on ? (participant!.lateJoin ? '○（後乗り）' : '○') : '—'}</td>
                 <td>{on ? dateOnly(participant!.joinedAt) : '—'}</td>
-                {options.map((o) => {
-                  const value = on ? participant!.options[o.code] : undefined;
-                  return <td class="mark">{typeof value === 'number' ? (value > 0 ? count(value) : '—') : value === true ? '○' : '—'}</td>;
-                })}
+                {options.map((o) => (
+                  <td class="mark">{optionMark(on ? participant!.options[o.code] : undefined)}</td>
+                ))}
                 {shares ? <td class="num">{share ? yen(share.amount) : '—'}</td> : null}
               </tr>
             );

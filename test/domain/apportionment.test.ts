@@ -6,6 +6,8 @@ import {
   RATIO_SCALE,
   apportion,
   largestRemainder,
+  optionMark,
+  optionQuantity,
 } from '../../src/domain/apportionment.ts';
 
 let seq = 0;
@@ -152,6 +154,14 @@ describe('option charges', () => {
     expect(result.shares[1]).toMatchObject({ base: 385_000, optionCharges: 0, amount: 385_000 });
     expect(result.optionTotal).toBe(69_000);
     expect(result.sum).toBe(770_000 + 69_000);
+  });
+
+  it('count true as one and false, zero or absent as none', () => {
+    expect([true, false, undefined, 0, 25].map(optionQuantity)).toEqual([1, 0, 0, 0, 25]);
+  });
+
+  it('show as the quantity, ○ for yes and — for none, on pages and in documents alike', () => {
+    expect([true, false, undefined, 0, 2, 1200].map(optionMark)).toEqual(['○', '—', '—', '—', '2', '1,200']);
   });
 });
 
