@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BiddingRules, evaluateRound, evaluationValue, rebidEligible, withTax } from '../../src/domain/bidding.ts';
+import { type BiddingRules, evaluateRound, evaluationValue, rebidEligible, statusOf, withTax } from '../../src/domain/bidding.ts';
 import { Fraction } from '../../src/domain/fraction.ts';
 
 const rules = (over: Partial<BiddingRules> = {}): BiddingRules => ({
@@ -87,5 +87,22 @@ describe('総合評価落札方式', () => {
     expect(result.lot?.entries).toHaveLength(2);
     const c = evaluateRound(r, [bid('a', 8_000_000), bid('b', 10_000_000)], { lastRound: true });
     expect(c.winner?.vendorId).toBe('a');
+  });
+});
+
+describe('the status of one bid', () => {
+  it('is declined without an amount, over the ceiling above it, below the floor under it, investigated under the investigation price', () => {
+    const r = rules();
+    expect(statusOf(r, null)).toBe('declined');
+    expect(statusOf(r, 10_000_001)).toBe('over_ceiling');
+    expect(statusOf(r, 10_000_000)).toBe('valid');
+    expect(statusOf(r, 8_500_000)).toBe('valid');
+    expect(statusOf(r, 8_499_999)).toBe('investigation');
+    expect(statusOf(r, 8_000_000)).toBe('investigation');
+    expect(statusOf(r, 7_999_999)).toBe('below_floor');
+  });
+
+  it('has no floor or investigation band when none is set', () => {
+    expect(statusOf(rules({ floorPrice: null, investigationPrice: null }), 1)).toBe('valid');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawLot, drawLotWithValues, systemValueOf } from '../../src/domain/lot.ts';
+import { drawLot, drawLotWithValues, receiptOrder, systemValueOf } from '../../src/domain/lot.ts';
 
 const jst = (s: string) => new Date(`${s}+09:00`);
 
@@ -114,5 +114,19 @@ describe('電子くじ: the rule for any tie', () => {
   it('refuses a lot with one bidder or an out-of-range number', () => {
     expect(() => drawLot([{ vendorId: 'a', lotNumber: 1, receivedAt: new Date() }], 'receipt_ms')).toThrow();
     expect(() => drawLot([{ vendorId: 'a', lotNumber: 1000, receivedAt: new Date() }, { vendorId: 'b', lotNumber: 1, receivedAt: new Date() }], 'receipt_ms')).toThrow();
+  });
+});
+
+describe('the order of tied bidders', () => {
+  it('is by receipt, then by vendor id for the same instant, whatever order they come in', () => {
+    const t = (ms: number) => new Date(Date.UTC(2026, 5, 10, 1, 0, 0) + ms);
+    const entrants = [
+      { vendorId: 'c', receivedAt: t(5) },
+      { vendorId: 'b', receivedAt: t(1) },
+      { vendorId: 'a', receivedAt: t(5) },
+    ];
+    expect(receiptOrder(entrants).map((e) => e.vendorId)).toEqual(['b', 'a', 'c']);
+    expect(receiptOrder([...entrants].reverse()).map((e) => e.vendorId)).toEqual(['b', 'a', 'c']);
+    expect(entrants.map((e) => e.vendorId)).toEqual(['c', 'b', 'a']);
   });
 });
