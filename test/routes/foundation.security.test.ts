@@ -73,6 +73,27 @@ describe('refused requests change nothing', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('a caller without the role is refused before its body is read, whatever the body', async () => {
+    const before = await snapshot();
+    const bad = { title: 1 };
+    const calls: [string, string, string][] = [
+      ['POST', '/api/cases', a.vendor],
+      ['PATCH', '/api/cases/any', a.member],
+      ['POST', '/api/cases/any/transition', a.evaluator],
+      ['PUT', '/api/cases/any/apportionment', a.member],
+      ['PUT', `/api/cases/any/participants/${a.memberIds[0]}`, a.vendor],
+      ['POST', '/api/surveys', a.member],
+      ['PATCH', '/api/surveys/any', a.evaluator],
+      ['PUT', `/api/surveys/any/responses/${a.memberIds[0]}`, a.evaluator],
+    ];
+    for (const [method, path, token] of calls) {
+      const res = await h.call(method, path, { token, body: bad });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expectErrorShape(res.body, 'forbidden');
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('a JSON body sent as a form', async () => {
     const before = await snapshot();
     const res = await h.call('POST', '/api/members', {

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
 import { listCases } from '../../db/cases.ts';
-import { memberKindLabels } from '../../domain/apportionment.ts';
-import { optionQuantity } from '../../domain/apportionment.ts';
+import { memberKindLabels, optionQuantity } from '../../domain/apportionment.ts';
 import { csvResponse } from '../../http/csv.ts';
 import { parseWith, readJson } from '../../http/json.ts';
 import { apportionmentBody, apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
@@ -27,7 +26,9 @@ async function apportionmentFor(c: Ctx, caseId: string) {
 }
 
 export const caseRoutes = new Hono<AppEnv>()
+  // the caller's role is checked before the body is read: a refused caller learns nothing from validation
   .post('/cases', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, caseInput);
     const row = await createCase(c, input);
     return c.json({ case: caseView(row) }, 201);
@@ -42,16 +43,19 @@ export const caseRoutes = new Hono<AppEnv>()
     return c.json({ case: caseView(row) });
   })
   .patch('/cases/:id', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, casePatch);
     const row = await updateCase(c, c.req.param('id'), input);
     return c.json({ case: caseView(row) });
   })
   .post('/cases/:id/transition', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const { to } = await readJson(c, transitionInput);
     const row = await transitionCase(c, c.req.param('id'), to);
     return c.json({ case: caseView(row) });
   })
   .put('/cases/:id/participants/:memberId', async (c) => {
+    requireConsortiumRole(c, 'secretariat', 'member');
     const input = await readJson(c, participationInput);
     const participant = await setParticipation(c, c.req.param('id'), c.req.param('memberId'), input);
     return c.json({ participant });
@@ -62,6 +66,7 @@ export const caseRoutes = new Hono<AppEnv>()
     return c.json({ participants: list.flatMap((p) => (p.participant ? [p.participant] : [])) });
   })
   .put('/cases/:id/apportionment', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, apportionmentInput);
     return c.json(await setApportionment(c, c.req.param('id'), input));
   })

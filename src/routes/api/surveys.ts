@@ -1,3 +1,4 @@
+import { requireConsortiumRole } from '../../auth/session.ts';
 import { Hono } from 'hono';
 import { type AppEnv, dbOf, nowOf } from '../../context.ts';
 import { intentLabels } from '../../domain/survey.ts';
@@ -20,7 +21,9 @@ import {
 } from '../../services/surveys.ts';
 
 export const surveyRoutes = new Hono<AppEnv>()
+  // the caller's role is checked before the body is read: a refused caller learns nothing from validation
   .post('/surveys', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, surveyInput);
     const row = await createSurvey(c, input);
     return c.json({ survey: surveyView(row, nowOf(c)) }, 201);
@@ -34,11 +37,13 @@ export const surveyRoutes = new Hono<AppEnv>()
     return c.json({ survey: surveyView(row, nowOf(c)) });
   })
   .patch('/surveys/:id', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, surveyPatch);
     const row = await updateSurvey(c, c.req.param('id'), input);
     return c.json({ survey: surveyView(row, nowOf(c)) });
   })
   .put('/surveys/:id/responses/:memberId', async (c) => {
+    requireConsortiumRole(c, 'secretariat', 'member');
     const input = await readJson(c, responseInput);
     const response = await answerSurvey(c, c.req.param('id'), c.req.param('memberId'), input);
     return c.json({ response });
