@@ -7,7 +7,7 @@ import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
 import { hasPassed } from '../../domain/deadline.ts';
-import { gradeLetters } from '../../domain/scoring.ts';
+import { aggregationLabels, gradeLetters } from '../../domain/scoring.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
@@ -39,7 +39,6 @@ import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
-const aggregationLabels = { average: '平均', sum: '合計', trimmed_mean: '最高点・最低点を除いた平均' } as const;
 
 /** A table with one column per vendor, in ranking order, and one labelled row per item. */
 function VendorTable(props: { caption: string; rowHeading: string; vendors: { vendorId: string; vendorName: string }[]; rows: { label: string; cell: (vendorId: string) => string }[] }) {
