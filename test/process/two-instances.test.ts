@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
+import { type Client, client } from '../helpers/http-client.ts';
 import { databaseUrl } from '../helpers/postgres.ts';
 import { type Started, freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
@@ -51,21 +52,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function call(i: number, method: string, path: string, options: { token?: string; body?: unknown; raw?: { body: Uint8Array; contentType: string } } = {}) {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: BodyInit | undefined;
-    if (options.raw) {
-      headers['content-type'] = options.raw.contentType;
-      body = options.raw.body as BodyInit;
-    } else if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const res = await fetch(`${instances[i % 2]!.base}${path}`, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
-  }
+  const call = (i: number, method: string, path: string, options?: Parameters<Client['call']>[2]) => client(instances[i % 2]!.base).call(method, path, options);
   const login = async (i: number, email: string, password = PASSWORD) => (await call(i, 'POST', '/api/auth/login', { body: { email, password } })).body.token as string;
   const sleepUntil = async (at: number) => {
     while (Date.now() < at) await new Promise((r) => setTimeout(r, 50));

@@ -5,52 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { databaseUrl } from '../helpers/postgres.ts';
+import { type Client, client } from '../helpers/http-client.ts';
 import { type Started, freePort, startServer, waitForOutput } from '../helpers/process.ts';
+
+export type { Client, Reply } from '../helpers/http-client.ts';
 
 export const PASSWORD = 'soak-password-1';
 export const ADMIN = { email: 'admin@soak.example', password: 'admin-password-123' };
-
-export interface Reply {
-  status: number;
-  body: any;
-  ms: number;
-}
-
-/** A client of one running instance over real HTTP. */
-export interface Client {
-  base: string;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; raw?: { body: Uint8Array; contentType: string } }): Promise<Reply>;
-  login(email: string, password?: string): Promise<string>;
-}
-
-export function client(base: string): Client {
-  const call: Client['call'] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: BodyInit | undefined;
-    if (options.raw) {
-      headers['content-type'] = options.raw.contentType;
-      body = options.raw.body as BodyInit;
-    } else if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const started = performance.now();
-    const res = await fetch(`${base}${path}`, { method, headers, body });
-    const type = res.headers.get('content-type') ?? '';
-    const payload = type.includes('json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, body: payload, ms: performance.now() - started };
-  };
-  return {
-    base,
-    call,
-    async login(email, password = PASSWORD) {
-      const res = await call('POST', '/api/auth/login', { body: { email, password } });
-      if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.token as string;
-    },
-  };
-}
 
 /** A fresh PostgreSQL database and a file directory for one server process. */
 export async function scratchDatabase(label: string) {

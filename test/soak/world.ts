@@ -42,7 +42,7 @@ export async function buildConsortium(api: Client, counts: { members: number; ve
     await api.call('POST', '/api/consortia', { token: operator, body: { name: '負荷試験協議会', secretariat: { email: 'sec@soak.example', name: '事務局', password: PASSWORD } } }),
     201,
   ).body.consortium;
-  const sec = await api.login('sec@soak.example');
+  const sec = await api.login('sec@soak.example', PASSWORD);
   const memberIds: string[] = [];
   for (let m = 0; m < counts.members; m++) {
     const kind = m === 0 ? 'prefecture' : m % 3 === 0 ? 'village' : m % 3 === 1 ? 'town' : 'city';
@@ -56,13 +56,13 @@ export async function buildConsortium(api: Client, counts: { members: number; ve
       await api.call('POST', '/api/vendors/register', { body: { consortiumId: consortium.id, companyName: `事業者${v}`, email, name: '担当', password: PASSWORD } }),
       201,
     );
-    vendors.push({ id: reg.body.vendor.id, email, token: await api.login(email) });
+    vendors.push({ id: reg.body.vendor.id, email, token: await api.login(email, PASSWORD) });
   }
   const evaluators: Account[] = [];
   for (let e = 0; e < counts.evaluators; e++) {
     const email = `e${e}@soak.example`;
     const u = expectStatus('evaluator', await api.call('POST', '/api/users', { token: sec, body: { email, name: `委員${e}`, role: 'evaluator', password: PASSWORD } }), 201);
-    evaluators.push({ id: u.body.user.id, email, token: await api.login(email) });
+    evaluators.push({ id: u.body.user.id, email, token: await api.login(email, PASSWORD) });
   }
   return { consortiumId: consortium.id as string, sec, memberIds, vendors, evaluators };
 }
