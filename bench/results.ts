@@ -2,6 +2,7 @@ import { evaluations, evaluators, proposals, sheets } from '../schema/index.ts';
 import { systemClock } from '../src/clock.ts';
 import { openPglite } from '../src/db/client.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { randomKeys } from '../src/keys.ts';
 import { computeResults } from '../src/services/evaluation.ts';
 import { cases, consortia, users, vendors } from '../schema/index.ts';
 import { hashPassword } from '../src/auth/password.ts';
@@ -16,7 +17,7 @@ export async function benchResults(evaluatorCount = 15, vendorCount = 20, criter
   await database.migrate();
   const db = database.db;
   const now = systemClock.now();
-  await seedDemo(db, now, { withOperator: true });
+  await seedDemo(db, randomKeys().audit, now, { withOperator: true });
   const [consortium] = await db.select().from(consortia);
   const consortiumId = consortium!.id;
   const passwordHash = await hashPassword('bench-password-1');

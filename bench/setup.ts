@@ -9,6 +9,7 @@ import { systemClock } from '../src/clock.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
 import { seedOperator } from '../src/demo/seed.ts';
 import { parseConfig } from '../src/env.ts';
+import { randomKeys } from '../src/keys.ts';
 import { localStorage } from '../src/storage/local.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -36,8 +37,9 @@ export async function benchApp(driver: 'pglite' | 'postgres', overrides: Record<
   }
   await database.migrate();
   const config = { ...parseConfig({ DEMO: '0' }), ...overrides };
-  await seedOperator(database.db, systemClock.now(), { email: 'op@bench.example', password: BENCH_PASSWORD });
-  const app = createApp({ database, clock: systemClock, config, storage: localStorage(join(dir, 'files')) });
+  const keys = randomKeys();
+  await seedOperator(database.db, keys.audit, systemClock.now(), { email: 'op@bench.example', password: BENCH_PASSWORD });
+  const app = createApp({ database, clock: systemClock, config, storage: localStorage(join(dir, 'files')), keys });
   const server = serve({ fetch: app.fetch, port: 0 }) as Server;
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;

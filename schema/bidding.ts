@@ -61,10 +61,13 @@ export const bids = pgTable(
     openedAmount: bigint('opened_amount', { mode: 'number' }),
     lotNumber: integer('lot_number').notNull(),
     receivedAt: at('received_at').notNull(),
-    /** SHA-256 over the bid's canonical content and `salt`, given to the vendor on its receipt */
+    /** SHA-256 over the bid's canonical content and its salt, given to the vendor on its receipt */
     digest: text('digest').notNull(),
-    /** revealed with the opened amount, so the vendor can check its receipt */
-    salt: text('salt').notNull(),
+    /**
+     * Only on bids received before salts were keyed: now the salt is derived from a key outside the
+     * database and revealed with the opened amount, so the vendor can check its receipt.
+     */
+    salt: text('salt'),
     recordedBy: text('recorded_by').references(() => users.id),
   },
   (t) => [uniqueIndex('bids_one_per_round_uq').on(t.caseId, t.round, t.vendorId), index('bids_case_round_idx').on(t.caseId, t.round)],

@@ -99,3 +99,23 @@ export const surveyResponses = pgTable(
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.memberId] })],
 );
+
+/**
+ * A change of a published schedule (提出期限, 入札締切, 開札日時) once proposals or bids may have arrived:
+ * only later, each with its reason, shown to every vendor of the case.
+ */
+export const scheduleChanges = pgTable(
+  'schedule_changes',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    at: at('at').notNull(),
+    changedBy: text('changed_by').references(() => users.id),
+    reason: text('reason').notNull(),
+    /** [{field, round?, from, to}] with ISO times */
+    changes: jsonb('changes').$type<{ field: 'submissionDeadline' | 'bidDeadline' | 'bidOpening'; round?: number; from: string | null; to: string }[]>().notNull(),
+  },
+  (t) => [index('schedule_changes_case_idx').on(t.caseId, t.at)],
+);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { at } from './columns.ts';
 
 const createdAt = () => at('created_at').notNull();
@@ -40,11 +40,16 @@ export const vendors = pgTable(
       .notNull()
       .references(() => consortia.id),
     name: text('name').notNull(),
-    // 法人番号 (13 digits)
+    // 法人番号 (13 digits, check digit verified), unique within a consortium
     corporateNumber: text('corporate_number'),
+    /** 入札参加資格: a self-registered vendor is pending until the secretariat decides */
+    qualification: text('qualification', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('approved'),
+    qualificationReason: text('qualification_reason'),
+    qualifiedAt: at('qualified_at'),
+    qualifiedBy: text('qualified_by'),
     createdAt: createdAt(),
   },
-  (t) => [index('vendors_consortium_idx').on(t.consortiumId)],
+  (t) => [index('vendors_consortium_idx').on(t.consortiumId), uniqueIndex('vendors_consortium_corporate_number_uq').on(t.consortiumId, t.corporateNumber)],
 );
 
 /** The vendor a row belongs to. */
@@ -112,8 +117,12 @@ export const auditLog = pgTable(
     objectId: text('object_id'),
     caseId: text('case_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    /** a random id the application gives the entry, so a copied row is refused and a forged one has no MAC */
+    uid: text('uid'),
+    /** HMAC-SHA256 by the application over the entry's content, with a key that is not in the database */
+    mac: text('mac'),
   },
-  (t) => [index('audit_case_idx').on(t.consortiumId, t.caseId), index('audit_chain_idx').on(t.chainKey, t.id)],
+  (t) => [index('audit_case_idx').on(t.consortiumId, t.caseId), index('audit_chain_idx').on(t.chainKey, t.id), uniqueIndex('audit_log_uid_uq').on(t.uid)],
 );
 
 /** Entries written but not yet sealed into their chain. */
@@ -133,6 +142,8 @@ export const auditSeals = pgTable(
     entryId: bigint('entry_id', { mode: 'number' }).notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** true: the hash is an HMAC with the application's audit key (false only for seals made before keys) */
+    keyed: boolean('keyed').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.chainKey, t.seq] }), uniqueIndex('audit_seals_entry_uq').on(t.entryId)],
 );

@@ -3,6 +3,7 @@ import type { Role } from '../schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Config } from './env.ts';
+import type { Keys } from './keys.ts';
 import type { FileStorage } from './storage/storage.ts';
 
 /** What the app needs from the outside world; tests pass their own. */
@@ -11,6 +12,8 @@ export interface Deps {
   clock: Clock;
   config: Config;
   storage: FileStorage;
+  /** derived from SEAL_KEY or the key file: never from the database */
+  keys: Keys;
 }
 
 export interface SessionUser {

@@ -8,6 +8,7 @@ import { stopDocumentRenderer } from './documents/renderer.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
+import { loadKeys } from './keys.ts';
 import { localStorage } from './storage/local.ts';
 
 async function main() {
@@ -24,13 +25,24 @@ async function main() {
 
   const database = await openDatabase(config);
   await database.migrate();
+  let keys;
+  try {
+    keys = await loadKeys(config, database);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      await database.close();
+      process.exit(1);
+    }
+    throw err;
+  }
 
   let seeded = false;
   if (await isEmpty(database.db)) {
     const now = systemClock.now();
-    if (config.admin) await seedOperator(database.db, now, config.admin);
+    if (config.admin) await seedOperator(database.db, keys.audit, now, config.admin);
     if (config.demo) {
-      await seedDemo(database.db, now, { withOperator: !config.admin });
+      await seedDemo(database.db, keys.audit, now, { withOperator: !config.admin });
       seeded = true;
     }
   }
@@ -40,10 +52,10 @@ async function main() {
   const swept = await storage.sweepStaging();
   if (swept > 0) console.log(`中断されたアップロードの一時ファイルを ${swept} 件削除しました。`);
 
-  const app = createApp({ database, clock: systemClock, config, storage });
+  const app = createApp({ database, clock: systemClock, config, storage, keys });
   // entries are written with the changes they record and sealed into their chains here, every second
   const sealer = setInterval(() => {
-    sealAll(database.db).catch((err) => console.error('監査記録の封印に失敗しました:', err instanceof Error ? err.message : err));
+    sealAll(database.db, keys.audit).catch((err) => console.error('監査記録の封印に失敗しました:', err instanceof Error ? err.message : err));
   }, 1000);
   sealer.unref();
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
@@ -73,7 +85,7 @@ async function main() {
     server.close(async () => {
       clearInterval(sealer);
       await stopDocumentRenderer();
-      await sealAll(database.db).catch(() => {});
+      await sealAll(database.db, keys.audit).catch(() => {});
       await database.close();
       process.exit(0);
     });

@@ -44,11 +44,11 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 /** Creates the platform operator on an empty database (ADMIN_EMAIL / ADMIN_PASSWORD). */
-export async function seedOperator(db: Db, now: Date, admin: { email: string; password: string }) {
+export async function seedOperator(db: Db, auditKey: Buffer, now: Date, admin: { email: string; password: string }) {
   const passwordHash = await hashPassword(admin.password);
   await transaction(db, async (tx) => {
     const user = await insertUser(tx, { consortiumId: null, role: 'operator', email: admin.email, name: '運営者', passwordHash }, now);
-    await appendAudit(tx, now, {
+    await appendAudit(tx, auditKey, now, {
       consortiumId: null,
       actorUserId: null,
       actorRole: 'system',
@@ -61,11 +61,11 @@ export async function seedOperator(db: Db, now: Date, admin: { email: string; pa
 }
 
 /** Loads the demo consortium into an empty database, in one transaction. */
-export async function seedDemo(db: Db, now: Date, options: { withOperator: boolean }) {
+export async function seedDemo(db: Db, auditKey: Buffer, now: Date, options: { withOperator: boolean }) {
   const passwordHash = await hashPassword(demoAccounts.password);
   await transaction(db, async (tx) => {
     const record = (consortiumId: string | null, action: string, objectType: string, objectId: string, details = {}) =>
-      appendAudit(tx, now, { consortiumId, actorUserId: null, actorRole: 'system', action, objectType, objectId, details: { ...details, source: 'demo' } });
+      appendAudit(tx, auditKey, now, { consortiumId, actorUserId: null, actorRole: 'system', action, objectType, objectId, details: { ...details, source: 'demo' } });
 
     if (options.withOperator) {
       const op = await insertUser(tx, { consortiumId: null, role: 'operator', email: 'operator@demo.example', name: '運営 太郎', passwordHash }, now);

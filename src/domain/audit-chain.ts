@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The hash before the first entry of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditContent {
+/** What an entry says, as the application wrote it (its MAC covers exactly this). */
+export interface EntryContent {
+  /** the random id the application gave the entry; null only on entries written before MACs */
+  uid: string | null;
   chainKey: string;
-  seq: number;
   at: string;
   consortiumId: string | null;
   actorUserId: string | null;
@@ -17,9 +19,17 @@ export interface AuditContent {
   details: Record<string, unknown>;
 }
 
+/** An entry with its place in the chain and its MAC: what a seal is computed over. */
+export interface AuditContent extends EntryContent {
+  seq: number;
+  mac: string | null;
+}
+
 export interface AuditRecord extends AuditContent {
   prevHash: string;
   hash: string;
+  /** false only for seals made before the chain was keyed */
+  keyed: boolean;
 }
 
 /** JSON with object keys sorted at every depth, so equal content always hashes equally. */
@@ -36,9 +46,25 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 over the previous entry's hash and this entry's canonical JSON. */
-export function entryHash(prevHash: string, content: AuditContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+/** Details as the database gives them back (jsonb keeps JSON, nothing more), so a MAC made before the insert still holds after. */
+export const storedDetails = (details: Record<string, unknown> | undefined): Record<string, unknown> => JSON.parse(JSON.stringify(details ?? {}));
+
+const hmac = (key: Buffer, label: string, ...parts: string[]) => {
+  const h = createHmac('sha256', key).update(label);
+  for (const p of parts) h.update('\n').update(p);
+  return h.digest('hex');
+};
+
+/** The application's MAC over an entry, made when the entry is written. */
+export const entryMac = (key: Buffer, content: EntryContent): string => hmac(key, 'audit-entry', canonicalJson(content));
+
+/** A keyed link of the chain: HMAC over the previous hash and the entry with its seq and MAC. */
+export const sealHash = (key: Buffer, prevHash: string, content: AuditContent): string => hmac(key, 'audit-seal', prevHash, canonicalJson(content));
+
+/** The plain SHA-256 link of seals made before the chain was keyed (the content had no uid or MAC). */
+export function legacyHash(prevHash: string, content: AuditContent): string {
+  const { uid: _uid, mac: _mac, ...legacy } = content;
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(legacy)).digest('hex');
 }
 
 export interface ChainHead {
@@ -49,23 +75,39 @@ export interface ChainHead {
 export interface ChainVerdict {
   ok: boolean;
   entries: number;
-  /** seq of the first entry that is missing, edited or out of place */
+  /** seq of the first entry that is missing, edited, forged or out of place */
   brokenAt?: number;
 }
 
+const sameHex = (a: string | null, b: string) => a !== null && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Whether one sealed entry is genuine: its MAC is the application's and its link is keyed with the same key. */
+function linkHolds(key: Buffer, record: AuditRecord, prevHash: string, keyedSoFar: boolean): boolean {
+  const { prevHash: _p, hash, keyed, ...content } = record;
+  if (!keyed) {
+    // an unkeyed link is an old one: it can only come before every keyed link, on an entry without a MAC
+    return !keyedSoFar && content.mac === null && content.uid === null && legacyHash(prevHash, content) === hash;
+  }
+  const { seq: _seq, mac, ...entry } = content;
+  return sameHex(mac, entryMac(key, entry)) && sameHex(hash, sealHash(key, prevHash, content));
+}
+
 /**
- * Walks one chain in seq order. An edited row changes its hash; a deleted row leaves a gap in seq or a
- * prevHash that no longer matches; a deleted tail leaves the recorded head ahead of the last row.
+ * Walks one chain in seq order. An edited entry no longer matches its MAC; an inserted one has no MAC
+ * the application made; a deleted one leaves a gap in seq or a link that no longer matches; a chain
+ * recomputed without the key fails at its first recomputed link; a deleted tail leaves the recorded
+ * head ahead of the last row.
  */
-export function verifyChain(records: readonly AuditRecord[], head: ChainHead | null): ChainVerdict {
+export function verifyChain(key: Buffer, records: readonly AuditRecord[], head: ChainHead | null): ChainVerdict {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
+  let keyedSoFar = false;
   for (const record of records) {
-    const { prevHash: storedPrev, hash, ...content } = record;
-    if (record.seq !== expectedSeq || storedPrev !== prevHash || entryHash(prevHash, content) !== hash) {
+    if (record.seq !== expectedSeq || record.prevHash !== prevHash || !linkHolds(key, record, prevHash, keyedSoFar)) {
       return { ok: false, entries: records.length, brokenAt: expectedSeq };
     }
-    prevHash = hash;
+    keyedSoFar ||= record.keyed;
+    prevHash = record.hash;
     expectedSeq += 1;
   }
   const lastSeq = expectedSeq - 1;

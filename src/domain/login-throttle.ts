@@ -10,6 +10,8 @@ export interface ThrottleRule {
 /** Five wrong passwords for one account, or thirty from one address, in fifteen minutes. */
 export const ACCOUNT_RULE: ThrottleRule = { limit: 5, windowMs: 15 * 60_000 };
 export const ADDRESS_RULE: ThrottleRule = { limit: 30, windowMs: 15 * 60_000 };
+/** Ten vendor self-registrations from one address in an hour. */
+export const REGISTRATION_RULE: ThrottleRule = { limit: 10, windowMs: 60 * 60_000 };
 
 /** The failures still inside the window, oldest first. */
 export function recentFailures(failures: readonly number[], now: number, rule: ThrottleRule): number[] {

@@ -14,7 +14,7 @@ export type Audit = (entry: AuditEntry) => Promise<void>;
  * slip through unrecorded.
  */
 export async function mutate<T>(c: Ctx, fn: (tx: Db, audit: Audit) => Promise<T>): Promise<T> {
-  const { database, clock } = c.get('deps');
+  const { database, clock, keys } = c.get('deps');
   const user = c.get('user');
   const at = clock.now();
   return transaction(database.db, async (tx) => {
@@ -29,7 +29,7 @@ export async function mutate<T>(c: Ctx, fn: (tx: Db, audit: Audit) => Promise<T>
     };
     const result = await fn(tx, audit);
     if (entries.length === 0) throw new Error('state change without an audit entry');
-    await appendAuditEntries(tx, at, entries);
+    await appendAuditEntries(tx, keys.audit, at, entries);
     return result;
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bidRounds, biddings, bids, vendors } from '../../schema/index.ts';
@@ -13,8 +13,9 @@ import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
-import { bidDigest, digestInput, sealAmount, sealBinding, sealKey, unsealAmount } from './seal.ts';
+import { bidDigest, bidSalt, digestInput, sealAmount, sealBinding, unsealAmount } from './seal.ts';
 import { dateTime } from '../views/format.ts';
+import type { Keys } from '../keys.ts';
 
 export type BiddingRow = typeof biddings.$inferSelect;
 export type RoundRow = typeof bidRounds.$inferSelect;
@@ -160,7 +161,7 @@ async function receiveBid(
   checks: (round: RoundRow, rounds: RoundRow[]) => void,
 ) {
   await requireBidding(dbOf(c), row.id);
-  const key = await sealKey(c);
+  const { keys } = c.get('deps');
   try {
     return await mutate(c, async (tx, audit) => {
       assertAcceptingBids(await holdCase(tx, row));
@@ -170,21 +171,19 @@ async function receiveBid(
       await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round))).for('update');
       if (round.openedAt) throw new AppError('deadline_passed', 'この回はすでに開札されています。');
       checks(round, rounds);
-      const salt = randomBytes(16).toString('hex');
-      const content = { caseId: row.id, round: round.round, vendorId, amount, lotNumber: lot, receivedAt: receivedAt.toISOString() };
-      const digest = bidDigest(content, salt);
       const id = newId();
+      const content = { caseId: row.id, round: round.round, vendorId, amount, lotNumber: lot, receivedAt: receivedAt.toISOString() };
+      const digest = bidDigest(content, bidSalt(keys, id));
       await tx.insert(bids).values({
         id,
         caseId: row.id,
         round: round.round,
         vendorId,
         kind,
-        sealedAmount: amount === null ? null : sealAmount(key, amount, sealBinding(row.id, round.round, vendorId)),
+        sealedAmount: amount === null ? null : sealAmount(keys, amount, sealBinding(row.id, round.round, vendorId)),
         lotNumber: lot,
         receivedAt,
         digest,
-        salt,
         recordedBy: c.get('user')?.id ?? null,
       });
       await audit({
@@ -248,7 +247,7 @@ export interface OpenedRound {
 export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
   const db = dbOf(c);
   const { config } = await requireBidding(db, row.id);
-  const key = await sealKey(c);
+  const { keys } = c.get('deps');
   return mutate(c, async (tx, audit) => {
     const round = await lockLatestRound(tx, row.id);
     if (round.openedAt) {
@@ -259,7 +258,7 @@ export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
     const now = nowOf(c);
     if (now.getTime() < round.openingAt.getTime()) throw new AppError('not_yet', `開札日時（${dateTime(round.openingAt)}）より前は開札できません。`);
     const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round.round))).orderBy(asc(bids.receivedAt));
-    const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(key, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
+    const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(keys, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
     const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: amounts.get(b.id)!, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
     const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round.round >= config.maxRounds, random: () => randomInt(0, 1000) });
     const opening = received.flatMap((b) => {
@@ -366,11 +365,12 @@ export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
 }
 
 /** A vendor's own receipts; once a round is opened, with what it takes to check the digest. */
-export async function ownBids(db: Db, row: CaseRow, vendorId: string) {
+export async function ownBids(db: Db, keys: Keys, row: CaseRow, vendorId: string) {
   const { rounds } = await requireBidding(db, row.id);
   const mine = await db.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.vendorId, vendorId))).orderBy(asc(bids.round));
   return mine.map((b) => {
     const opened = rounds.find((r) => r.round === b.round)?.openedAt !== null;
+    const salt = b.salt ?? bidSalt(keys, b.id);
     return {
       bidId: b.id,
       round: b.round,
@@ -381,9 +381,9 @@ export async function ownBids(db: Db, row: CaseRow, vendorId: string) {
         ? {
             amount: b.openedAmount,
             lotNumber: b.lotNumber,
-            salt: b.salt,
+            salt,
             // the exact text whose SHA-256 is the digest
-            digestInput: digestInput({ caseId: b.caseId, round: b.round, vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt.toISOString() }, b.salt),
+            digestInput: digestInput({ caseId: b.caseId, round: b.round, vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt.toISOString() }, salt),
           }
         : {}),
     };

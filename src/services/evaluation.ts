@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
-import { auditEntriesFrom } from '../db/audit.ts';
+import { auditEntryFrom } from '../db/audit.ts';
 import { type Db, perDatabase } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { hasPassed } from '../domain/deadline.ts';
@@ -338,10 +338,12 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
         set scores = excluded.scores, comment = ${comment}, version = sheets.version + 1, updated_at = excluded.updated_at
         where sheets.status = 'draft' and ${versionCheck}
       returning scores, comment, status, version, updated_at as "updatedAt", submitted_at as "submittedAt"
-    ), ${auditEntriesFrom(sql`
-      select ${user.consortiumId}, ${now.toISOString()}::timestamptz, ${user.consortiumId}, ${user.id}, ${user.role}, 'sheet.save', 'sheet',
-        ${`${member.userId}:${vendorId}`}, ${caseId}, jsonb_build_object('vendorId', ${vendorId}::text, 'version', saved.version)
-      from saved`)}
+    ), ${auditEntryFrom(
+      c.get('deps').keys.audit,
+      now,
+      { consortiumId: user.consortiumId, actorUserId: user.id, actorRole: user.role, action: 'sheet.save', objectType: 'sheet', objectId: `${member.userId}:${vendorId}`, caseId, details: { vendorId } },
+      sql`saved`,
+    )}
     select * from saved`);
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as SheetRow[];
   const saved = rows[0];

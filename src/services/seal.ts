@@ -1,48 +1,22 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { secrets } from '../../schema/index.ts';
-import type { Ctx } from '../context.ts';
-import { appendAudit } from '../db/audit.ts';
-import { perDatabase, transaction } from '../db/client.ts';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../domain/audit-chain.ts';
-
-const KEY_NAME = 'bid_seal_key';
-
-const storedKeys = perDatabase(() => ({ key: undefined as Buffer | undefined }));
+import type { Keys } from '../keys.ts';
 
 /**
- * The key that seals bid amounts: SEAL_KEY when configured (the key then never touches the database),
- * otherwise one generated once and kept in the database, so every instance on it can open the bids.
- * Its creation is recorded on the platform's audit chain; once read, an instance keeps it in memory.
+ * AES-256-GCM over the amount, bound to its case, round and vendor so a sealed value cannot be moved.
+ * The key is derived from SEAL_KEY or the key file, never kept in the database.
  */
-export async function sealKey(c: Ctx): Promise<Buffer> {
-  const { config, database, clock } = c.get('deps');
-  if (config.sealKey) return config.sealKey;
-  const held = storedKeys(database);
-  if (held.key) return held.key;
-  const value = await transaction(database.db, async (tx) => {
-    const [created] = await tx.insert(secrets).values({ name: KEY_NAME, value: randomBytes(32).toString('base64') }).onConflictDoNothing().returning();
-    if (created) {
-      await appendAudit(tx, clock.now(), { consortiumId: null, actorUserId: null, actorRole: null, action: 'secret.create', objectType: 'secret', objectId: KEY_NAME });
-      return created.value;
-    }
-    const [stored] = await tx.select().from(secrets).where(eq(secrets.name, KEY_NAME));
-    return stored!.value;
-  });
-  held.key = Buffer.from(value, 'base64');
-  return held.key;
-}
-
-/** AES-256-GCM over the amount, bound to its case, round and vendor so a sealed value cannot be moved. */
-export function sealAmount(key: Buffer, amount: number, binding: string): string {
+export function sealAmount(keys: Keys, amount: number, binding: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', keys.seal, iv);
   cipher.setAAD(Buffer.from(binding));
   const body = Buffer.concat([cipher.update(String(amount), 'utf8'), cipher.final()]);
-  return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  return `v2:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 }
 
-export function unsealAmount(key: Buffer, sealed: string, binding: string): number {
+export function unsealAmount(keys: Keys, sealed: string, binding: string): number {
+  // "v1:" amounts were sealed with the master key itself, before keys were derived from it
+  const key = sealed.startsWith('v1:') ? keys.legacySeal : keys.seal;
   const raw = Buffer.from(sealed.slice(3), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
   decipher.setAAD(Buffer.from(binding));
@@ -62,7 +36,15 @@ export interface BidContent {
   receivedAt: string;
 }
 
+/**
+ * A bid's salt: an HMAC of its id with the digest key, so it is in no database row. Without it the
+ * amount is the one unknown in the digest and anyone reading the row could find it by trying amounts;
+ * with it that takes the key. The salt is shown to the vendor with the opened amount.
+ */
+export const bidSalt = (keys: Keys, bidId: string) => createHmac('sha256', keys.digest).update(`bid-salt\n${bidId}`).digest('hex').slice(0, 32);
+
 /** What a receipt's digest is computed over: the bid's canonical JSON, then a colon and the salt. */
 export const digestInput = (content: BidContent, salt: string) => `${canonicalJson(content)}:${salt}`;
 
+/** SHA-256 of the digest input: anyone holding the opened bid and its salt can recompute it. */
 export const bidDigest = (content: BidContent, salt: string) => createHash('sha256').update(digestInput(content, salt)).digest('hex');

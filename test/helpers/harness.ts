@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/client.ts';
 import { seedOperator } from '../../src/demo/seed.ts';
 import { stopDocumentRenderer } from '../../src/documents/renderer.ts';
 import { type Config, parseConfig } from '../../src/env.ts';
+import { randomKeys } from '../../src/keys.ts';
 import { localStorage } from '../../src/storage/local.ts';
 import { freshDatabase } from './database.ts';
 
@@ -55,8 +56,8 @@ export async function createHarness(overrides: Partial<Config> = {}): Promise<Ha
   const clock = new FixedClock('2026-04-01T09:00:00.000+09:00');
   const config = { ...parseConfig({ DEMO: '0' }), ...overrides };
   const filesRoot = await mkdtemp(join(tmpdir(), 'wb-files-'));
-  const deps: Deps = { database, clock, config, storage: localStorage(filesRoot) };
-  await seedOperator(database.db, clock.now(), OPERATOR);
+  const deps: Deps = { database, clock, config, storage: localStorage(filesRoot), keys: randomKeys() };
+  await seedOperator(database.db, deps.keys.audit, clock.now(), OPERATOR);
   const app = createApp(deps);
 
   const call = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {

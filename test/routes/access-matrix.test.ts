@@ -405,6 +405,7 @@ const table: Record<string, Entry> = {
   'GET /api/public/cases/:id/documents/:name{[a-z-]+\\.pdf}': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.awardedCase}/documents/award.pdf`) },
   'GET /api/public/export/:fiscalYear/ocds.json': { allow: 'anyone', req: path(() => '/api/public/export/2026/ocds.json') },
   'GET /api/public/export/:fiscalYear/cases.csv': { allow: 'anyone', req: path(() => '/api/public/export/2026/cases.csv') },
+  'GET /api/public/consortia/:id/audit-head': { allow: 'anyone', req: path((w) => `/api/public/consortia/${w.a.consortiumId}/audit-head`) },
 
   // proposals (提案書): the deadline has passed, so a vendor's change is 409
   'POST /api/cases/:id/proposal/files': { allow: ['vendor'], req: (w) => ({ path: `${P(w)}/proposal/files`, raw: upload() }) },

@@ -167,4 +167,26 @@ describe('login throttling', () => {
     h.clock.advance(15 * 60_000);
     expect((await attempt('eval-auth@test.example', PASSWORD)).status).toBe(200);
   });
+
+  it('counts each attempt before its password is checked: of 25 simultaneous wrong passwords at most five are tried', async () => {
+    h.clock.advance(60 * 60_000);
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => attempt('race@test.example', `wrong-${i}`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  it('holds a right password that arrives inside a burst of wrong ones', async () => {
+    h.clock.advance(60 * 60_000);
+    const secretariat = await h.login('sec-auth@test.example');
+    const created = await h.call('POST', '/api/users', { token: secretariat, body: { email: 'burst@test.example', name: '連続', role: 'evaluator', password: PASSWORD } });
+    expect(created.status).toBe(201);
+    const before = await sessionCount();
+    const burst = Array.from({ length: 40 }, (_, i) => (i === 20 ? PASSWORD : `wrong-${i}`));
+    const answers = await Promise.all(burst.map((password) => attempt('burst@test.example', password)));
+    expect(answers[20]!.status).toBe(429);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(0);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+    expect(await sessionCount()).toBe(before);
+  });
 });

@@ -22,11 +22,11 @@ export const auditRoutes = new Hono<AppEnv>()
     const chainKey = chainOf(c);
     const query = parseWith(auditQuery, c.req.query());
     // what was just written is sealed before it is shown, so every entry shows its place in the chain
-    await sealAll(dbOf(c));
+    await sealAll(dbOf(c), c.get('deps').keys.audit);
     const entries = await listAudit(dbOf(c), chainKey, { caseId: query.caseId, limit: query.limit, beforeSeq: query.before });
     return c.json({ entries });
   })
   .get('/audit/verify', async (c) => {
-    const verdict = await verifyAudit(dbOf(c), chainOf(c));
+    const verdict = await verifyAudit(dbOf(c), c.get('deps').keys.audit, chainOf(c));
     return c.json(verdict);
   });

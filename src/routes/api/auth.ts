@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -12,6 +11,7 @@ import { sessionCacheOf } from '../../auth/session-cache.ts';
 import { waitMinutes } from '../../domain/login-throttle.ts';
 import { type UserRow, findUserByEmail, userView } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
+import { clientAddress } from '../../http/client-address.ts';
 import { readJson } from '../../http/json.ts';
 import { isStorableText } from '../../http/text.ts';
 import { mutate } from '../../http/mutate.ts';
@@ -27,34 +27,18 @@ const LOGIN_FAILED = 'メールアドレスまたはパスワードが正しく�
 export async function authenticate(c: Ctx, email: string, password: string): Promise<UserRow> {
   const { database, clock } = c.get('deps');
   const throttle = loginThrottleOf(database);
-  const address = clientAddress(c);
-  const wait = throttle.wait(email, address, clock.now().getTime());
-  if (wait > 0) {
-    c.header('Retry-After', String(Math.ceil(wait / 1000)));
-    throw new AppError('rate_limited', `ログインの失敗が続いたため、一時的にログインを止めています。${waitMinutes(wait)} 分ほど待ってから再度お試しください。`);
+  // checked and counted in one synchronous step, before any await: concurrent attempts cannot all pass the check
+  const attempt = throttle.begin(email, clientAddress(c), clock.now().getTime());
+  if ('wait' in attempt) {
+    c.header('Retry-After', String(Math.ceil(attempt.wait / 1000)));
+    throw new AppError('rate_limited', `ログインの失敗が続いたため、一時的にログインを止めています。${waitMinutes(attempt.wait)} 分ほど待ってから再度お試しください。`);
   }
   // an address text cannot hold (a NUL) names no account: the same answer as an unknown one
   const user = isStorableText(email) ? await findUserByEmail(database.db, email.trim()) : undefined;
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok || user.disabledAt) {
-    throttle.failed(email, address, clock.now().getTime());
-    throw new AppError('unauthenticated', LOGIN_FAILED);
-  }
-  throttle.succeeded(email);
+  if (!user || !ok || user.disabledAt) throw new AppError('unauthenticated', LOGIN_FAILED);
+  throttle.succeeded(attempt);
   return user;
-}
-
-/** The client's address: the connection's, or behind a trusted proxy the one it appended last. */
-function clientAddress(c: Ctx): string {
-  if (c.get('deps').config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Starts a fresh session (any session the browser brought is ended first) and sets the cookie. */

@@ -53,7 +53,7 @@ export const biddingRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/bids/mine', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
-    return c.json({ bids: await ownBids(dbOf(c), row, user.vendorId!) });
+    return c.json({ bids: await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!) });
   })
   .post('/cases/:id/bids/open', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');

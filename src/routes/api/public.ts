@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
+import { chainHead } from '../../db/audit.ts';
 import type { CaseRow } from '../../db/cases.ts';
+import { findConsortium } from '../../db/tenancy.ts';
 import { awardPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
@@ -76,7 +78,19 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
 
 const yearParam = z.coerce.number().int().min(2000).max(2100);
 
+const headQuery = z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
+
 export const publicRoutes = new Hono<AppEnv>()
+  // the head of a consortium's audit chain: a copy kept by anyone later proves the record was not rewritten;
+  // ?seq= answers the link at that place, to compare with a copy kept earlier
+  .get('/public/consortia/:id/audit-head', async (c) => {
+    const consortium = await findConsortium(dbOf(c), c.req.param('id'));
+    if (!consortium) throw notFound('指定された協議会が見つかりません。');
+    const { seq } = parseWith(headQuery, c.req.query());
+    const head = await chainHead(dbOf(c), c.get('deps').keys.audit, consortium.id, seq);
+    if (!head) throw notFound('監査記録にその番号の記録はありません。');
+    return c.json(head);
+  })
   .get('/public/cases', async (c) => {
     const fiscalYear = c.req.query('fiscalYear') ? parseWith(yearParam, c.req.query('fiscalYear')) : undefined;
     const rows = await publishedCases(dbOf(c), { fiscalYear });

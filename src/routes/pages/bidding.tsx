@@ -46,7 +46,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   if (!found) throw new AppError('not_found', 'この案件には入札の設定がありません。');
   const { config, rounds } = found;
   const current = rounds.at(-1)!;
-  const mine = await ownBids(dbOf(c), row, user.vendorId!);
+  const mine = await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!);
   const submitted = mine.find((b) => b.round === current.round);
   const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted;
   const opened = rounds.filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
