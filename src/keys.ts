@@ -3,7 +3,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { secrets } from '../schema/index.ts';
-import type { Database } from './db/client.ts';
+import { appendAudit } from './db/audit.ts';
+import { type Database, transaction } from './db/client.ts';
 import { ConfigError } from './env.ts';
 
 /**
@@ -47,6 +48,7 @@ export const randomKeys = (): Keys => deriveKeys(randomBytes(32));
 export const keyFilePath = (dataDir: string) => join(resolve(dataDir), 'keys', 'master.key');
 
 const LEGACY_KEY_NAME = 'bid_seal_key';
+const SYSTEM = { consortiumId: null, actorUserId: null, actorRole: 'system' } as const;
 const CHECK_NAME = 'key_check';
 
 async function readKeyFile(path: string): Promise<Buffer | undefined> {
@@ -75,7 +77,7 @@ async function writeKeyFile(path: string, key: Buffer): Promise<void> {
  * database remembers only a check value, so an instance started with another key refuses to start
  * instead of sealing bids that the others cannot open.
  */
-export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: string }, database: Database): Promise<Keys> {
+export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: string }, database: Database, now: Date): Promise<Keys> {
   const db = database.db;
   const [legacy] = await db.select().from(secrets).where(eq(secrets.name, LEGACY_KEY_NAME));
   const legacyKey = legacy ? Buffer.from(legacy.value, 'base64') : undefined;
@@ -94,7 +96,10 @@ export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: s
   }
   const keys = deriveKeys(master, legacyKey ?? master);
   // two instances starting together on a new database: the first check written is the one both compare with
-  await db.insert(secrets).values({ name: CHECK_NAME, value: keys.check }).onConflictDoNothing();
+  await transaction(db, async (tx) => {
+    const [created] = await tx.insert(secrets).values({ name: CHECK_NAME, value: keys.check }).onConflictDoNothing().returning();
+    if (created) await appendAudit(tx, keys.audit, now, { ...SYSTEM, action: 'key.first_use', objectType: 'secret', objectId: CHECK_NAME, details: { source: config.sealKey ? 'SEAL_KEY' : 'key_file' } });
+  });
   const [stored] = await db.select().from(secrets).where(eq(secrets.name, CHECK_NAME));
   if (!sameText(stored!.value, keys.check)) {
     throw new ConfigError(
@@ -102,7 +107,12 @@ export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: s
     );
   }
   // the old key now lives in the key file; while another key is in use the database keeps it for the bids it sealed
-  if (legacyKey && master.equals(legacyKey)) await db.delete(secrets).where(eq(secrets.name, LEGACY_KEY_NAME));
+  if (legacyKey && master.equals(legacyKey)) {
+    await transaction(db, async (tx) => {
+      await tx.delete(secrets).where(eq(secrets.name, LEGACY_KEY_NAME));
+      await appendAudit(tx, keys.audit, now, { ...SYSTEM, action: 'key.moved_out_of_database', objectType: 'secret', objectId: LEGACY_KEY_NAME, details: { to: 'key_file' } });
+    });
+  }
   return keys;
 }
 

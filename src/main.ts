@@ -27,7 +27,7 @@ async function main() {
   await database.migrate();
   let keys;
   try {
-    keys = await loadKeys(config, database);
+    keys = await loadKeys(config, database, systemClock.now());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
