@@ -108,3 +108,71 @@ export function evaluateRound(
 export function rebidEligible(result: RoundResult): string[] {
   return result.bids.filter((b) => b.status === 'over_ceiling').map((b) => b.vendorId);
 }
+
+/**
+ * Whether the bidding has concluded: the latest opened round ended in an award or 不落, or the case
+ * itself was awarded or cancelled. A re-bid (the next round pending) or an investigation hold is not
+ * a conclusion. `outcomes` are the rounds' outcomes in order, null for a round not yet opened.
+ */
+export function isConcluded(caseState: string, outcomes: readonly (RoundResult['outcome'] | null)[]): boolean {
+  if (caseState === 'awarded' || caseState === 'cancelled') return true;
+  const latest = outcomes.filter((o) => o !== null).at(-1);
+  return latest === 'awarded' || latest === 'failed';
+}
+
+/** The reserved prices of a tender: 予定価格, 最低制限価格, 低入札価格調査基準価格. */
+export interface ReservedPrices {
+  ceilingPrice: number;
+  ceilingPublic: boolean;
+  floorPrice: number | null;
+  investigationPrice: number | null;
+}
+
+/** The reserved prices as one viewer may see them: a closed ceiling is null, a floor or threshold not yet public is absent. */
+export interface DisclosedPrices {
+  ceilingPrice: number | null;
+  floorPrice?: number | null;
+  investigationPrice?: number | null;
+}
+
+/**
+ * Price secrecy (予定価格等の事後公表): the secretariat sees the reserved prices at all times; anyone
+ * else sees the ceiling once it is announced in advance (事前公表) or the bidding has concluded, and
+ * the floor and the investigation threshold only once it has concluded — never between the rounds
+ * of a re-bid or during an investigation, when a bidder who knew them would simply bid at them.
+ */
+export function disclosedPrices(prices: ReservedPrices, viewer: { secretariat: boolean; concluded: boolean }): DisclosedPrices {
+  const all = viewer.secretariat || viewer.concluded;
+  return {
+    ceilingPrice: all || prices.ceilingPublic ? prices.ceilingPrice : null,
+    ...(all ? { floorPrice: prices.floorPrice, investigationPrice: prices.investigationPrice } : {}),
+  };
+}
+
+/** The terms a tender is bid under, which no longer change once the first bid has arrived. */
+export interface TenderTerms extends ReservedPrices {
+  maxRounds: number;
+  lotSystemValue: SystemValueSource;
+  /** a decimal, e.g. "0.1" */
+  taxRate: string | number;
+  comprehensive: { mode: 'additive' | 'division'; pricePoints: number } | null;
+}
+
+/**
+ * The terms that differ between the stored and the requested setup. The technical scores of a 総合評価
+ * tender are not terms: they come from judging the technical proposals, which may end after the bids
+ * arrive, and they are entered before the opening, while no amount can be read.
+ */
+export function changedTerms(before: TenderTerms, after: TenderTerms): (keyof TenderTerms)[] {
+  const same: { [K in keyof TenderTerms]: (a: TenderTerms[K], b: TenderTerms[K]) => boolean } = {
+    ceilingPrice: (a, b) => a === b,
+    ceilingPublic: (a, b) => a === b,
+    floorPrice: (a, b) => a === b,
+    investigationPrice: (a, b) => a === b,
+    maxRounds: (a, b) => a === b,
+    lotSystemValue: (a, b) => a === b,
+    taxRate: (a, b) => Fraction.decimal(a).equals(Fraction.decimal(b)),
+    comprehensive: (a, b) => (a === null || b === null ? a === b : a.mode === b.mode && a.pricePoints === b.pricePoints),
+  };
+  return (Object.keys(same) as (keyof TenderTerms)[]).filter((k) => !(same[k] as (a: unknown, b: unknown) => boolean)(before[k], after[k]));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BiddingRules, evaluateRound, evaluationValue, rebidEligible, statusOf, withTax } from '../../src/domain/bidding.ts';
+import { type BiddingRules, type TenderTerms, changedTerms, disclosedPrices, evaluateRound, evaluationValue, isConcluded, rebidEligible, statusOf, withTax } from '../../src/domain/bidding.ts';
 import { Fraction } from '../../src/domain/fraction.ts';
 
 const rules = (over: Partial<BiddingRules> = {}): BiddingRules => ({
@@ -104,5 +104,82 @@ describe('the status of one bid', () => {
 
   it('has no floor or investigation band when none is set', () => {
     expect(statusOf(rules({ floorPrice: null, investigationPrice: null }), 1)).toBe('valid');
+  });
+});
+
+describe('whether the bidding has concluded', () => {
+  it('has when the latest opened round was awarded or failed (不落)', () => {
+    expect(isConcluded('open', ['awarded'])).toBe(true);
+    expect(isConcluded('open', ['rebid', 'failed'])).toBe(true);
+    expect(isConcluded('open', ['rebid', 'rebid', 'awarded'])).toBe(true);
+  });
+
+  it('has not before any opening, during a re-bid or while a low bid is investigated', () => {
+    expect(isConcluded('open', [])).toBe(false);
+    expect(isConcluded('open', [null])).toBe(false);
+    // round 1 opened with a re-bid; round 2 not yet set up, then set up and pending
+    expect(isConcluded('open', ['rebid'])).toBe(false);
+    expect(isConcluded('open', ['rebid', null])).toBe(false);
+    expect(isConcluded('open', ['investigation'])).toBe(false);
+    expect(isConcluded('evaluation', ['rebid', 'investigation'])).toBe(false);
+  });
+
+  it('has once the case is awarded or cancelled, whatever the rounds say', () => {
+    expect(isConcluded('awarded', ['investigation'])).toBe(true);
+    expect(isConcluded('cancelled', ['rebid', null])).toBe(true);
+    expect(isConcluded('cancelled', [])).toBe(true);
+  });
+});
+
+describe('which reserved prices a viewer sees (予定価格・最低制限価格・調査基準価格)', () => {
+  const prices = { ceilingPrice: 10_000_000, ceilingPublic: false, floorPrice: 8_000_000, investigationPrice: 8_500_000 };
+
+  it('shows the secretariat all of them at any time', () => {
+    for (const concluded of [false, true]) {
+      expect(disclosedPrices(prices, { secretariat: true, concluded })).toEqual({ ceilingPrice: 10_000_000, floorPrice: 8_000_000, investigationPrice: 8_500_000 });
+    }
+  });
+
+  it('shows anyone else none of them before the conclusion: a null ceiling and no floor or threshold at all', () => {
+    const seen = disclosedPrices(prices, { secretariat: false, concluded: false });
+    expect(seen).toEqual({ ceilingPrice: null });
+    expect(seen).not.toHaveProperty('floorPrice');
+    expect(seen).not.toHaveProperty('investigationPrice');
+  });
+
+  it('shows a ceiling announced in advance (事前公表) at once, the floor and threshold still only after the conclusion', () => {
+    expect(disclosedPrices({ ...prices, ceilingPublic: true }, { secretariat: false, concluded: false })).toEqual({ ceilingPrice: 10_000_000 });
+  });
+
+  it('publishes all of them with the result, unset ones as null', () => {
+    expect(disclosedPrices(prices, { secretariat: false, concluded: true })).toEqual({ ceilingPrice: 10_000_000, floorPrice: 8_000_000, investigationPrice: 8_500_000 });
+    expect(disclosedPrices({ ...prices, floorPrice: null, investigationPrice: null }, { secretariat: false, concluded: true })).toEqual({ ceilingPrice: 10_000_000, floorPrice: null, investigationPrice: null });
+  });
+});
+
+describe('the terms fixed once the first bid has arrived', () => {
+  const terms: TenderTerms = {
+    ceilingPrice: 10_000_000,
+    ceilingPublic: false,
+    floorPrice: 8_000_000,
+    investigationPrice: null,
+    maxRounds: 3,
+    lotSystemValue: 'receipt_ms',
+    taxRate: '0.1',
+    comprehensive: { mode: 'additive', pricePoints: 30 },
+  };
+
+  it('finds nothing changed in the same terms, a tax rate written as a number or as text alike', () => {
+    expect(changedTerms(terms, { ...terms, taxRate: 0.1 })).toEqual([]);
+    expect(changedTerms(terms, { ...terms, taxRate: '0.10' })).toEqual([]);
+  });
+
+  it('names every term that differs', () => {
+    expect(changedTerms(terms, { ...terms, ceilingPrice: 10_000_001 })).toEqual(['ceilingPrice']);
+    expect(changedTerms(terms, { ...terms, ceilingPublic: true, floorPrice: null, investigationPrice: 8_500_000 })).toEqual(['ceilingPublic', 'floorPrice', 'investigationPrice']);
+    expect(changedTerms(terms, { ...terms, maxRounds: 2, lotSystemValue: 'random', taxRate: 0.08 })).toEqual(['maxRounds', 'lotSystemValue', 'taxRate']);
+    expect(changedTerms(terms, { ...terms, comprehensive: { mode: 'division', pricePoints: 30 } })).toEqual(['comprehensive']);
+    expect(changedTerms(terms, { ...terms, comprehensive: { mode: 'additive', pricePoints: 40 } })).toEqual(['comprehensive']);
+    expect(changedTerms(terms, { ...terms, comprehensive: null })).toEqual(['comprehensive']);
   });
 });
