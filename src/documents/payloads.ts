@@ -8,7 +8,7 @@ import { formatYen } from '../domain/money.ts';
 import { aggregationLabels } from '../domain/scoring.ts';
 import { computeApportionment } from '../services/apportionment.ts';
 import { awardView, findAward } from '../services/award.ts';
-import { type OpenedRound, findBidding } from '../services/bidding.ts';
+import { type OpenedRound, findBidding, visiblePrices } from '../services/bidding.ts';
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { computeResults, findEvaluation } from '../services/evaluation.ts';
 import { listParticipation } from '../services/participation.ts';
@@ -261,14 +261,20 @@ export async function tabulationPayload(db: Db, row: CaseRow): Promise<{ payload
     };
   });
   const c = bidding.config;
+  // drawn before the bidding concludes (a re-bid or an investigation pending) the tabulation lists no
+  // reserved price, for whoever draws it: they are published with the result, never between rounds
+  const shown = visiblePrices(row, c, bidding.rounds, false);
+  const notYet = '事後公表（入札の終了後に記載）';
+  const price = (value: number | null | undefined) => (value === undefined ? notYet : value === null ? '設定なし' : `${formatYen(value)}（税抜）`);
   return {
     author: await consortiumName(db, row),
     payload: {
       case: caseInfo(row),
+      concluded: shown.concluded,
       prices: {
-        ceiling: `${formatYen(c.ceilingPrice)}（税抜）`,
-        floor: c.floorPrice === null ? '設定なし' : `${formatYen(c.floorPrice)}（税抜）`,
-        investigation: c.investigationPrice === null ? '設定なし' : `${formatYen(c.investigationPrice)}（税抜）`,
+        ceiling: shown.ceilingPrice === null ? notYet : price(shown.ceilingPrice),
+        floor: price(shown.floorPrice),
+        investigation: price(shown.investigationPrice),
         taxRate: `${Math.round(Number(c.taxRate) * 100)}%`,
         lotMethod: `入札者が入力したくじ番号と${lotSourceLabels[c.lotSystemValue]}の和の下3桁を決定番号とし、決定番号の合計を対象者数で割った余りと受付順（0から）が一致する者を当選とする。`,
       },

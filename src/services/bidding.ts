@@ -6,7 +6,8 @@ import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { findVendor } from '../db/tenancy.ts';
-import { type BiddingRules, type RoundBid, type RoundResult, evaluateRound, rebidEligible } from '../domain/bidding.ts';
+import { type BiddingRules, type RoundBid, type RoundResult, type TenderTerms, changedTerms, disclosedPrices, evaluateRound, isConcluded, rebidEligible } from '../domain/bidding.ts';
+import { decideScheduleMoves } from '../domain/schedule.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { Fraction, hasAtMostDecimals } from '../domain/fraction.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -15,6 +16,7 @@ import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { bidDigest, bidSalt, digestInput, sealAmount, sealBinding, unsealAmount } from './seal.ts';
 import { dateTime } from '../views/format.ts';
+import { assertScheduleDecision, hasBids, recordScheduleMoves } from './schedule.ts';
 import type { Keys } from '../keys.ts';
 
 export type BiddingRow = typeof biddings.$inferSelect;
@@ -46,6 +48,8 @@ export const biddingInput = z
       })
       .nullable()
       .optional(),
+    /** why a deadline or the opening moves after bids have arrived (shown to every vendor) */
+    reason: z.string().trim().min(1, { message: '変更理由を入力してください' }).max(2000).optional(),
   })
   .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed })
   .refine((v) => v.floorPrice == null || v.floorPrice <= v.ceilingPrice, { message: '最低制限価格は予定価格以下にしてください', path: ['floorPrice'] })
@@ -70,20 +74,43 @@ export function rulesOf(config: BiddingRow): BiddingRules {
   };
 }
 
-/** What the caller may see of the setup: the floor, the threshold and a closed ceiling are for the secretariat. */
-export function biddingView(config: BiddingRow, user: SessionUser, rounds: RoundRow[]) {
+/** The outcome of each round in order, null for a round not yet opened. */
+const outcomesOf = (rounds: RoundRow[]) => rounds.map((r) => (r.openedAt ? ((r.result as unknown as OpenedRound | null)?.outcome ?? null) : null));
+
+/** Whether the case's bidding has concluded (awarded or 不落, or the case awarded or cancelled): see isConcluded. */
+export function biddingConcluded(row: Pick<CaseRow, 'state'>, rounds: RoundRow[]): boolean {
+  return isConcluded(row.state, outcomesOf(rounds));
+}
+
+/** The reserved prices as the viewer may see them (the secretariat always; anyone else by the rule of disclosedPrices). */
+export function visiblePrices(row: Pick<CaseRow, 'state'>, config: BiddingRow, rounds: RoundRow[], secretariat: boolean) {
+  const concluded = biddingConcluded(row, rounds);
+  return { concluded, ...disclosedPrices(config, { secretariat, concluded }) };
+}
+
+/** What the caller may see of the setup: the floor, the threshold and a closed ceiling are the secretariat's until the bidding concludes. */
+export function biddingView(row: CaseRow, config: BiddingRow, user: SessionUser, rounds: RoundRow[]) {
   const secretariat = user.role === 'secretariat';
-  const anyOpened = rounds.some((r) => r.openedAt);
+  const { concluded, ...prices } = visiblePrices(row, config, rounds, secretariat);
   return {
-    ceilingPrice: secretariat || config.ceilingPublic || anyOpened ? config.ceilingPrice : null,
+    ...prices,
     ceilingPublic: config.ceilingPublic,
-    ...(secretariat || anyOpened ? { floorPrice: config.floorPrice, investigationPrice: config.investigationPrice } : {}),
+    concluded,
     maxRounds: config.maxRounds,
     lotSystemValue: config.lotSystemValue,
     taxRate: Number(config.taxRate),
     comprehensive: config.comprehensive ? { mode: config.comprehensive.mode, pricePoints: config.comprehensive.pricePoints, ...(secretariat ? { technicalScores: config.comprehensive.technicalScores } : {}) } : null,
     rounds: rounds.map((r) => ({ round: r.round, deadlineAt: r.deadlineAt.toISOString(), openingAt: r.openingAt.toISOString(), opened: r.openedAt !== null })),
   };
+}
+
+/**
+ * An opened round as someone other than the secretariat may see it: a 総合評価 evaluation value
+ * (technical + points × (1 − bid ÷ ceiling)) would give away a closed ceiling, so it goes with it.
+ */
+export function roundForViewer(result: OpenedRound, ceilingShown: boolean): OpenedRound {
+  if (ceilingShown) return result;
+  return { ...result, bids: result.bids.map(({ evaluationValue: _hidden, ...b }) => b) };
 }
 
 export async function findBidding(db: Db, caseId: string) {
@@ -113,8 +140,36 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
   if (row.method === 'comprehensive' && !input.comprehensive) throw new AppError('validation_error', '総合評価の案件には技術点（comprehensive）を指定してください。');
   if (row.method === 'competitive_bid' && input.comprehensive) throw new AppError('validation_error', '一般競争入札の案件には総合評価の設定はできません。');
   return mutate(c, async (tx, audit) => {
-    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).for('update');
+    const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round)).for('update');
     if (rounds.some((r) => r.openedAt)) throw new AppError('conflict', '開札後は入札の設定を変更できません。');
+    const [stored] = await tx.select().from(biddings).where(eq(biddings.caseId, row.id)).for('update');
+    // a bid takes its round's lock before it is recorded: with the rounds held, none arrives meanwhile
+    const locked = await hasBids(tx, row.id);
+    const terms: TenderTerms = {
+      ceilingPrice: input.ceilingPrice,
+      ceilingPublic: input.ceilingPublic,
+      floorPrice: input.floorPrice ?? null,
+      investigationPrice: input.investigationPrice ?? null,
+      maxRounds: input.maxRounds,
+      lotSystemValue: input.lotSystemValue,
+      taxRate: input.taxRate,
+      comprehensive: input.comprehensive ? { mode: input.comprehensive.mode, pricePoints: input.comprehensive.pricePoints } : null,
+    };
+    if (stored && locked) {
+      const changed = changedTerms({ ...stored, comprehensive: stored.comprehensive ?? null }, terms);
+      if (changed.length > 0) {
+        throw new AppError('schedule_locked', `入札を受け付けた後は、${changed.map((k) => termLabels[k]).join('・')}を変更できません。`, changed.map((k) => ({ path: k, message: '入札の受付後は変更できません' })));
+      }
+    }
+    const round1 = rounds.find((r) => r.round === 1);
+    const decision = decideScheduleMoves(
+      [
+        { field: 'bidDeadline', round: 1, from: round1?.deadlineAt ?? null, to: input.deadlineAt },
+        { field: 'bidOpening', round: 1, from: round1?.openingAt ?? null, to: input.openingAt },
+      ],
+      { now: nowOf(c), locked, reason: input.reason },
+    );
+    assertScheduleDecision(decision);
     const values = {
       ceilingPrice: input.ceilingPrice,
       ceilingPublic: input.ceilingPublic,
@@ -131,6 +186,7 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
       .insert(bidRounds)
       .values({ caseId: row.id, round: 1, deadlineAt: input.deadlineAt, openingAt: input.openingAt })
       .onConflictDoUpdate({ target: [bidRounds.caseId, bidRounds.round], set: { deadlineAt: input.deadlineAt, openingAt: input.openingAt } });
+    if (decision.record) await recordScheduleMoves(c, tx, audit, row.id, decision.moves, input.reason!);
     // the prices themselves stay out of the audit trail until the opening makes them public
     await audit({
       action: 'bidding.set',
@@ -141,6 +197,17 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
     });
   });
 }
+
+const termLabels: Record<keyof TenderTerms, string> = {
+  ceilingPrice: '予定価格',
+  ceilingPublic: '予定価格の公表方法',
+  floorPrice: '最低制限価格',
+  investigationPrice: '低入札価格調査基準価格',
+  maxRounds: '入札回数の上限',
+  lotSystemValue: '電子くじの方式',
+  taxRate: '消費税率',
+  comprehensive: '総合評価の方式・価格点',
+};
 
 /** Which vendors may bid in a round: anyone the case is published to in round 1, then only those re-bidding. */
 function mayBid(rounds: RoundRow[], round: RoundRow, vendorId: string): boolean {
@@ -166,9 +233,9 @@ async function receiveBid(
     return await mutate(c, async (tx, audit) => {
       assertAcceptingBids(await holdCase(tx, row));
       const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round));
-      const round = currentRound(rounds);
-      // hold the round while the bid goes in, so an opening cannot start half-way
-      await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round))).for('update');
+      // hold the round while the bid goes in, so an opening or a change of its times cannot start half-way;
+      // its times are read under that lock
+      const [round = currentRound(rounds)] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, currentRound(rounds).round))).for('update');
       if (round.openedAt) throw new AppError('deadline_passed', 'この回はすでに開札されています。');
       checks(round, rounds);
       const id = newId();
@@ -191,7 +258,8 @@ async function receiveBid(
         objectType: 'bid',
         objectId: id,
         caseId: row.id,
-        details: { round: round.round, vendorId, receivedAt: receivedAt.toISOString(), digest },
+        // a paper bid names the official who recorded it, besides the actor
+        details: { round: round.round, vendorId, receivedAt: receivedAt.toISOString(), digest, ...(kind === 'paper' ? { recordedBy: c.get('user')!.id } : {}) },
       });
       return { bidId: id, round: round.round, receivedAt: receivedAt.toISOString(), digest, kind };
     });
@@ -226,6 +294,11 @@ export async function recordPaperBid(c: Ctx, row: CaseRow, input: z.output<typeo
   if (input.receivedAt.getTime() > now.getTime()) throw new AppError('validation_error', '受付日時に未来の日時は指定できません。', [{ path: 'receivedAt', message: '現在より前の日時にしてください' }]);
   return receiveBid(c, row, vendor.id, 'paper', input.amount, input.lotNumber, input.receivedAt, (round, rounds) => {
     if (!isOnTime(input.receivedAt, round.deadlineAt)) throw new AppError('deadline_passed', '受付日時が入札の締切を過ぎています。');
+    // a re-bid is received only once it was called, after the previous round's opening
+    const previous = rounds.find((r) => r.round === round.round - 1);
+    if (previous?.openedAt && input.receivedAt.getTime() < previous.openedAt.getTime()) {
+      throw new AppError('validation_error', `受付日時が第${round.round}回の入札の受付開始（第${previous.round}回の開札 ${dateTime(previous.openedAt)}）より前です。`, [{ path: 'receivedAt', message: '再度入札の受付開始より後の日時にしてください' }]);
+    }
     if (!mayBid(rounds, round, vendor.id)) throw new AppError('forbidden', 'この事業者はこの回の入札に参加する資格がありません。');
   });
 }

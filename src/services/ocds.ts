@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { type OcdsInput, buildReleasePackage } from '../ocds/release.ts';
 import { findAward } from './award.ts';
-import { type OpenedRound, findBidding } from './bidding.ts';
+import { type OpenedRound, findBidding, visiblePrices } from './bidding.ts';
 import { computeResults, findEvaluation } from './evaluation.ts';
 import { listParticipation } from './participation.ts';
 
@@ -27,7 +27,8 @@ export async function ocdsInput(db: Db, row: CaseRow, prefix: string, uri: strin
     ? (await db.select({ id: vendors.id, name: vendors.name, corporateNumber: vendors.corporateNumber }).from(vendors).where(inArray(vendors.id, tendererIds))).sort((a, b) => a.name.localeCompare(b.name, 'ja'))
     : [];
   const award = await findAward(db, row.id);
-  const ceilingKnown = bidding && (bidding.config.ceilingPublic || openedRounds.length > 0);
+  // OCDS is open data: the ceiling as the public may see it (事前公表, or published with the result)
+  const ceilingPrice = bidding ? visiblePrices(row, bidding.config, bidding.rounds, false).ceilingPrice : null;
   return {
     prefix,
     uri,
@@ -39,7 +40,7 @@ export async function ocdsInput(db: Db, row: CaseRow, prefix: string, uri: strin
     openedBids,
     proposals,
     bidDeadline: bidding?.rounds[0]?.deadlineAt ?? null,
-    ceilingPrice: ceilingKnown ? bidding!.config.ceilingPrice : null,
+    ceilingPrice,
     award: award ? { vendorId: award.award.vendorId, vendorName: award.vendorName, amount: award.award.amount, amountWithTax: award.award.amountWithTax, decidedAt: award.award.decidedAt } : null,
   };
 }

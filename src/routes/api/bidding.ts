@@ -26,12 +26,12 @@ export const biddingRoutes = new Hono<AppEnv>()
     const input = await readJson(c, biddingInput);
     await setBidding(c, row, input);
     const { config, rounds } = await requireBidding(dbOf(c), row.id);
-    return c.json({ bidding: biddingView(config, user, rounds) });
+    return c.json({ bidding: biddingView(row, config, user, rounds) });
   })
   .get('/cases/:id/bidding', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
     const { config, rounds } = await requireBidding(dbOf(c), row.id);
-    return c.json({ bidding: biddingView(config, user, rounds) });
+    return c.json({ bidding: biddingView(row, config, user, rounds) });
   })
   .post('/cases/:id/bids', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');

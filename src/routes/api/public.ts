@@ -10,7 +10,7 @@ import { csvResponse } from '../../http/csv.ts';
 import { parseWith } from '../../http/json.ts';
 import { ocidOf } from '../../ocds/release.ts';
 import { awardView, findAward, findAwards } from '../../services/award.ts';
-import { type OpenedRound, findBidding } from '../../services/bidding.ts';
+import { type OpenedRound, findBidding, visiblePrices } from '../../services/bidding.ts';
 import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage, fiscalYearPackage, publishedCases } from '../../services/ocds.ts';
@@ -60,7 +60,8 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
       ? {
           deadlineAt: round!.deadlineAt.toISOString(),
           openingAt: round!.openingAt.toISOString(),
-          ceilingPrice: bidding.config.ceilingPublic || opened.length > 0 ? bidding.config.ceilingPrice : null,
+          // the reserved prices as the public may see them: published with the result, never between rounds
+          ...visiblePrices(row, bidding.config, bidding.rounds, false),
         }
       : null,
     participants,

@@ -21,11 +21,15 @@ import {
   ownBids,
   paperBidInput,
   recordPaperBid,
+  roundForViewer,
   roundInput,
   setBidding,
   startRebid,
   submitBid,
+  visiblePrices,
 } from '../../services/bidding.ts';
+import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { loadCase } from '../../services/case-access.ts';
 import { RoundResultView, lotSourceLabels } from '../../views/bid-views.tsx';
 import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
@@ -49,7 +53,10 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   const mine = await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!);
   const submitted = mine.find((b) => b.round === current.round);
   const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted;
-  const opened = rounds.filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  // the reserved prices as a bidder may see them: a closed ceiling, the floor and the threshold wait for the conclusion
+  const prices = visiblePrices(row, config, rounds, false);
+  const opened = rounds.filter((r) => r.openedAt).map((r) => roundForViewer(r.result as unknown as OpenedRound, prices.ceilingPrice !== null));
+  const changes = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
   const taxRate = Fraction.decimal(config.taxRate);
   const done = c.req.query('done');
   return renderPage(
@@ -65,10 +72,19 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
         <dt>開札日時</dt>
         <dd>{dateTime(current.openingAt)}</dd>
         <dt>予定価格</dt>
-        <dd>{config.ceilingPublic ? `${yen(config.ceilingPrice)}（税抜）` : '事後公表'}</dd>
+        <dd>{prices.ceilingPrice !== null ? `${yen(prices.ceilingPrice)}（税抜）` : '事後公表'}</dd>
+        {prices.concluded ? (
+          <>
+            <dt>最低制限価格</dt>
+            <dd>{prices.floorPrice ? `${yen(prices.floorPrice)}（税抜）` : '設定なし'}</dd>
+            <dt>低入札価格調査基準価格</dt>
+            <dd>{prices.investigationPrice ? `${yen(prices.investigationPrice)}（税抜）` : '設定なし'}</dd>
+          </>
+        ) : null}
         <dt>くじの方式</dt>
         <dd>入力したくじ番号と{lotSourceLabels[config.lotSystemValue]}による電子くじ</dd>
       </dl>
+      <ScheduleChanges changes={changes} />
       {confirm ? (
         <form method="post" action={`/cases/${row.id}/bid/confirm`} class="card">
           <h2>入札内容の確認</h2>
@@ -173,9 +189,10 @@ interface PostedSetup {
   mode: string;
   pricePoints: string;
   technicalScores: Record<string, string>;
+  reason: string;
 }
 
-async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup) {
+async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup, status: ContentfulStatusCode = 400) {
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findBidding(db, row.id);
@@ -190,6 +207,9 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
     : [];
   const results = (found?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
   const last = results.at(-1);
+  // once a bid has arrived the terms are fixed and the times only move later, with a reason
+  const locked = received.length > 0;
+  const changes = (await scheduleChangesOf(db, row.id)).map(scheduleChangeView);
   const config = found?.config;
   const now = nowOf(c);
   const done = c.req.query('done');
@@ -207,6 +227,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
     mode: config?.comprehensive?.mode ?? '',
     pricePoints: String(config?.comprehensive?.pricePoints ?? 0),
     technicalScores: Object.fromEntries(Object.entries(config?.comprehensive?.technicalScores ?? {}).map(([id, score]) => [id, String(score)])),
+    reason: '',
   };
   return renderPage(
     c,
@@ -218,6 +239,11 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
       {!results.length ? (
         <form method="post" action={`/cases/${row.id}/bidding`} class="card">
           <h2>入札の設定</h2>
+          {locked ? (
+            <p class="notice">
+              入札を受け付けたため、予定価格などの価格、入札回数の上限、電子くじの方式、消費税率は変更できません。入札締切と開札日時は、変更理由を添えて延長（後ろへの変更）のみできます。変更は全事業者に表示されます。
+            </p>
+          ) : null}
           <div class="grid4">
             <div>
               <label for="ceilingPrice">予定価格（円・税抜）</label>
@@ -284,11 +310,16 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
               ))}
             </fieldset>
           ) : null}
+          <label for="reason">変更理由（入札の受付後に締切・開札日時を延長するときは必須。全事業者に表示されます）</label>
+          <textarea id="reason" name="reason" rows={2}>
+            {shown.reason}
+          </textarea>
           <button class="primary" type="submit">
             入札の設定を保存
           </button>
         </form>
       ) : null}
+      <ScheduleChanges changes={changes} />
       {current ? (
         <section aria-labelledby="received-heading">
           <h2 id="received-heading">第{current.round}回の受付状況</h2>
@@ -406,12 +437,18 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
       ) : null}
       <script src="/assets/bids-count.js" defer />
     </Layout>,
-    error ? 400 : 200,
+    error ? status : 200,
   );
 }
 
-function biddingFromForm(form: Form, vendorIds: string[]) {
+function biddingFromForm(form: Form, vendorIds: string[], round1?: { deadlineAt: Date; openingAt: Date }) {
   const num = (name: string) => integerField(form, name);
+  // the form shows times to the minute: a time left as shown keeps its exact stored value, so it does not move
+  const time = (name: 'deadlineAt' | 'openingAt') => {
+    const typed = field(form, name);
+    return round1 && typed === toLocalInput(round1[name]) ? round1[name].toISOString() : fromLocalInput(typed);
+  };
+  const reason = field(form, 'reason').trim();
   const optional = (name: string) => (field(form, name).trim() === '' ? null : num(name));
   const techs: Record<string, number> = {};
   for (const id of vendorIds) {
@@ -423,12 +460,13 @@ function biddingFromForm(form: Form, vendorIds: string[]) {
     ceilingPublic: field(form, 'ceilingPublic') === 'on',
     floorPrice: optional('floorPrice'),
     investigationPrice: optional('investigationPrice'),
-    deadlineAt: fromLocalInput(field(form, 'deadlineAt')),
-    openingAt: fromLocalInput(field(form, 'openingAt')),
+    deadlineAt: time('deadlineAt'),
+    openingAt: time('openingAt'),
     maxRounds: num('maxRounds') ?? 3,
     lotSystemValue: field(form, 'lotSystemValue') || 'receipt_ms',
     taxRate: Number(field(form, 'taxRate') || '0.1'),
     comprehensive: field(form, 'mode') ? { mode: field(form, 'mode'), pricePoints: Number(field(form, 'pricePoints') || '0'), technicalScores: techs } : null,
+    ...(reason === '' ? {} : { reason }),
   };
 }
 
@@ -447,6 +485,7 @@ function setupFromForm(form: Form, vendorIds: string[]): PostedSetup {
     mode: field(form, 'mode'),
     pricePoints: field(form, 'pricePoints'),
     technicalScores: Object.fromEntries(vendorIds.map((id) => [id, field(form, `tech_${id}`)])),
+    reason: field(form, 'reason'),
   };
 }
 
@@ -507,12 +546,13 @@ export const biddingPages = new Hono<AppEnv>()
     const form = await readForm(c);
     const list = await dbOf(c).select({ id: vendors.id }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId));
     const vendorIds = list.map((v) => v.id);
+    const round1 = (await findBidding(dbOf(c), row.id))?.rounds.find((r) => r.round === 1);
     return orPage(
       async () => {
-        await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, vendorIds)));
+        await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, vendorIds, round1)));
         return c.redirect(`/cases/${row.id}/bidding?done=setup`, 303);
       },
-      (message) => adminBidPage(c, row.id, message, setupFromForm(form, vendorIds)),
+      (message, err) => adminBidPage(c, row.id, message, setupFromForm(form, vendorIds), err.status),
     );
   })
   .post('/cases/:id/bidding/paper', async (c) => {

@@ -119,6 +119,14 @@ export const publicPages = new Hono<AppEnv>()
               </dd>
               <dt>予定価格</dt>
               <dd>{d.bidding.ceilingPrice === null ? '事後公表' : `${yen(d.bidding.ceilingPrice)}（税抜）`}</dd>
+              {d.bidding.concluded ? (
+                <>
+                  <dt>最低制限価格</dt>
+                  <dd>{d.bidding.floorPrice ? `${yen(d.bidding.floorPrice)}（税抜）` : '設定なし'}</dd>
+                  <dt>低入札価格調査基準価格</dt>
+                  <dd>{d.bidding.investigationPrice ? `${yen(d.bidding.investigationPrice)}（税抜）` : '設定なし'}</dd>
+                </>
+              ) : null}
             </>
           ) : null}
           <dt>参加団体</dt>
