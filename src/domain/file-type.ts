@@ -55,9 +55,31 @@ export function cleanFileName(raw: string): string {
     .normalize('NFC')
     .replace(/[\x00-\x1f\x7f<>:"|?*]/g, '_')
     .replace(/^[\s.]+|[\s.]+$/g, '');
-  if (name.length > 200) {
-    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? '';
-    name = name.slice(0, 200 - ext.length) + ext;
-  }
+  name = shortenName(name, 200);
   return name || 'file';
 }
+
+const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
+
+/**
+ * `name` in at most `max` code points, its extension (up to 8 letters or digits) kept: cut between
+ * characters as a reader sees them, so a surrogate pair (an emoji) or a base letter with its marks is
+ * never split. A lone surrogate, which no header or encoder accepts, becomes U+FFFD.
+ */
+export function shortenName(name: string, max: number): string {
+  const whole = name.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  if (codePoints(whole) <= max) return whole;
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(whole)?.[0] ?? '';
+  const stem = whole.slice(0, whole.length - ext.length);
+  let budget = Math.max(0, max - ext.length);
+  let kept = '';
+  for (const { segment } of graphemes.segment(stem)) {
+    const size = codePoints(segment);
+    if (size > budget) break;
+    kept += segment;
+    budget -= size;
+  }
+  return kept + ext;
+}
+
+const codePoints = (text: string): number => [...text].length;

@@ -9,7 +9,7 @@ import { findCase } from '../../db/cases.ts';
 import type { FileRow } from '../../db/files.ts';
 import { fileView, vendorFiles } from '../../db/files.ts';
 import { evaluatedVendors, findEvaluation, shownFileName } from '../../services/evaluation.ts';
-import { attachmentDisposition } from '../../http/disposition.ts';
+import { attachmentDisposition, withoutExtension } from '../../http/disposition.ts';
 import { notFound } from '../../errors.ts';
 import { loadReadableFile, vendorReceipts } from '../../services/vendor-files.ts';
 
@@ -75,7 +75,7 @@ export const fileRoutes = new Hono<AppEnv>()
     });
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
-      'content-disposition': attachmentDisposition(`受付票_${file.name}.pdf`),
+      'content-disposition': attachmentDisposition(`受付票_${withoutExtension(file.name)}.pdf`),
       'cache-control': 'private, no-store',
     });
   })
