@@ -11,6 +11,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
+import { closeAfterUnreadBody, noStore } from './http/hygiene.ts';
 import { refuseNulInUrl } from './http/text.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
@@ -133,6 +134,8 @@ export function createApp(deps: Deps) {
     c.set('tokenHash', null);
     await next();
   });
+  app.use('*', closeAfterUnreadBody());
+  app.use('*', noStore());
   app.use(
     '*',
     secureHeaders({

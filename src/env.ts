@@ -28,6 +28,17 @@ const flag = z
     return z.NEVER;
   });
 
+/** The base of every absolute URL the service writes: http(s), no credentials, query, fragment or trailing slash. */
+function isPublicUrl(value: string): boolean {
+  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/i.test(value) || value.endsWith('/')) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z
   .object({
     PORT: integer('PORT', 1, 65535, 3000),
@@ -62,6 +73,13 @@ const envSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : 'ocds-jpwb00'))
       .refine((v) => /^ocds-[a-z0-9]{6}$/.test(v), { message: 'ocds- に続く6文字の英小文字・数字で指定してください（例: ocds-abc123）' }),
+    PUBLIC_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+      .refine((v) => v === undefined || isPublicUrl(v), {
+        message: 'http:// または https:// で始まり、末尾に / を付けない URL を指定してください（例: https://chotatsu.example.lg.jp）',
+      }),
     SEAL_KEY: z
       .string()
       .optional()
@@ -91,6 +109,10 @@ export interface Config {
   sessionMaxMs: number;
   dbPoolSize: number;
   trustProxy: boolean;
+  /** where the public reaches the service (PUBLIC_URL), the base of every absolute URL it writes; never taken from a request */
+  publicUrl: string;
+  /** an upload that sends no byte for this long is ended (408) and its staging file removed */
+  uploadIdleMs: number;
   /** the OCDS ocid prefix registered for the publisher, e.g. ocds-abc123 */
   ocdsPrefix: string;
   /** key that seals bid amounts until their opening; without it one is kept in the database */
@@ -119,6 +141,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     dbPoolSize: e.DB_POOL_SIZE,
     trustProxy: e.TRUST_PROXY ?? false,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    uploadIdleMs: 60_000,
     ocdsPrefix: e.OCDS_PREFIX,
     sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
   };

@@ -13,6 +13,13 @@ describe('parseConfig', () => {
     expect(parseConfig({ DEMO: '0' }).demo).toBe(false);
   });
 
+  it('takes the public address from PUBLIC_URL, by default http://localhost on the port', () => {
+    expect(parseConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(parseConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(parseConfig({ PUBLIC_URL: 'https://chotatsu.example.lg.jp' }).publicUrl).toBe('https://chotatsu.example.lg.jp');
+    expect(parseConfig({ PUBLIC_URL: 'https://www.example.lg.jp/chotatsu' }).publicUrl).toBe('https://www.example.lg.jp/chotatsu');
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -21,6 +28,11 @@ describe('parseConfig', () => {
     [{ MAX_UPLOAD_BYTES: '-1' }, 'MAX_UPLOAD_BYTES'],
     [{ ADMIN_EMAIL: 'admin@example.jp' }, 'ADMIN_PASSWORD'],
     [{ ADMIN_EMAIL: 'not-an-address', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
+    [{ PUBLIC_URL: 'https://chotatsu.example.lg.jp/' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://user:pw@chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://chotatsu.example.lg.jp/?x=1' }, 'PUBLIC_URL'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

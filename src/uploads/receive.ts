@@ -59,10 +59,12 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
     let staging: WriteStream | null = null;
     let writing: Promise<unknown> = Promise.resolve();
     const fields: Record<string, string> = {};
+    let idle: NodeJS.Timeout | undefined;
 
     const fail = (error: AppError) => {
       if (settled) return;
       settled = true;
+      clearTimeout(idle);
       source.unpipe();
       // discard what the client still sends, so the refusal can be read
       source.resume();
@@ -81,6 +83,7 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
       if (!fileStarted) return fail(new AppError('validation_error', 'ファイルを選択してください（フィールド名 file）。'));
       if (!fileDone) return;
       settled = true;
+      clearTimeout(idle);
       resolve({ stagedPath, fields, ...fileDone });
     };
 
@@ -149,6 +152,15 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
     parser.on('error', () => fail(new AppError('validation_error', 'アップロードのデータが正しくありません（送信が途中で切れた可能性があります）。')));
     source.on('error', () => fail(new AppError('validation_error', 'ファイルの受信が中断されました。')));
     source.on('aborted', () => fail(new AppError('validation_error', 'ファイルの受信が中断されました。')));
+    // a client that stops sending would hold its connection and staging file for ever: after `uploadIdleMs`
+    // without a byte the upload is ended (408, the connection closed) and its staging file removed
+    idle = setTimeout(function endIdleUpload() {
+      // paused because the disk is behind, not because the client stopped: keep waiting
+      if (source.readableFlowing === false) return idle?.refresh();
+      fail(new AppError('upload_timeout', undefined, undefined, { connection: 'close' }));
+    }, c.get('deps').config.uploadIdleMs);
+    source.on('data', () => idle?.refresh());
+    source.once('end', () => clearTimeout(idle));
     source.pipe(parser);
   });
 }

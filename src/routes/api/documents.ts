@@ -121,7 +121,7 @@ export const documentRoutes = new Hono<AppEnv>()
   .get('/cases/:id/ocds', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
     const prefix = c.get('deps').config.ocdsPrefix;
-    return c.json(await casePackage(dbOf(c), row, prefix, new URL(c.req.url).toString(), nowOf(c)));
+    return c.json(await casePackage(dbOf(c), row, prefix, `${c.get('deps').config.publicUrl}/api/cases/${row.id}/ocds`, nowOf(c)));
   })
   .get('/cases/:id/documents/evaluation-summary.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');

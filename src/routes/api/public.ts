@@ -17,7 +17,8 @@ import { casePackage, fiscalYearPackage, publishedCases } from '../../services/o
 import { listParticipation } from '../../services/participation.ts';
 import { pdfResponse } from './documents.ts';
 
-const origin = (c: Ctx) => new URL(c.req.url).origin;
+// absolute URLs start from the configured PUBLIC_URL: a request's Host header is the client's to choose
+const origin = (c: Ctx) => c.get('deps').config.publicUrl;
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {

@@ -159,7 +159,8 @@ export const publicPages = new Hono<AppEnv>()
     );
   })
   .get('/public/feed.xml', async (c) => {
-    const origin = new URL(c.req.url).origin;
+    // PUBLIC_URL, never the request's Host header
+    const origin = c.get('deps').config.publicUrl;
     const rows = await publishedCases(dbOf(c), { limit: 50 });
     const feed = new Feed({
       title: '共同調達 選定ワークベンチ 新着の調達案件',
