@@ -5,12 +5,14 @@ import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
 import { isOnTime } from '../domain/deadline.ts';
+import { decideScheduleMoves } from '../domain/schedule.ts';
 import { dateTime } from '../views/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
+import { assertScheduleDecision, hasProposals, recordScheduleMoves } from './schedule.ts';
 
 export const caseMethods = ['proposal', 'competitive_bid', 'comprehensive'] as const;
 export const caseMethodLabels: Record<(typeof caseMethods)[number], string> = {
@@ -58,7 +60,13 @@ export const caseInput = z.object({
   submissionDeadline: isoTime.nullable().optional(),
 });
 
-export const casePatch = caseInput.partial().refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
+export const casePatch = caseInput
+  .partial()
+  .extend({
+    /** why the submission deadline moves once proposals have arrived (shown to every vendor; not stored on the case) */
+    reason: z.string().trim().min(1, { message: '変更理由を入力してください' }).max(2000).optional(),
+  })
+  .refine((v) => Object.keys(v).some((k) => k !== 'reason'), { message: '変更する項目を指定してください' });
 
 export function caseView(row: CaseRow) {
   return {
@@ -123,7 +131,19 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
     if ((input.method !== undefined && input.method !== current.method) && current.state !== 'draft') {
       throw new AppError('conflict', '調達方式は準備中の案件でのみ変更できます。');
     }
-    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    const { reason, ...fields } = input;
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    // once a proposal has arrived the deadline only moves later, with a reason every vendor is shown
+    const decision =
+      fields.submissionDeadline === undefined
+        ? null
+        : decideScheduleMoves([{ field: 'submissionDeadline', from: current.submissionDeadline, to: fields.submissionDeadline }], {
+            now: nowOf(c),
+            locked: await hasProposals(tx, caseId),
+            reason,
+          });
+    if (decision) assertScheduleDecision(decision);
+    if (decision?.record) await recordScheduleMoves(c, tx, audit, caseId, decision.moves, reason!);
     const [row] = await tx
       .update(cases)
       .set({ ...changes, updatedAt: nowOf(c) })

@@ -238,6 +238,7 @@ export interface PostedCaseEdit {
   description: string;
   rfiDeadline: string;
   submissionDeadline: string;
+  reason?: string;
 }
 
 /** The case edit form: the stored case, or what was typed into a refused post. */
@@ -263,6 +264,10 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
         </div>
       </div>
       <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>
+      <label for="edit-reason">変更理由（提案を受け付けた後に提出期限を延長するときは必須。全事業者に表示されます）</label>
+      <textarea id="edit-reason" name="reason" rows={2}>
+        {shown.reason ?? ''}
+      </textarea>
       <button class="primary" type="submit">
         保存する
       </button>

@@ -271,6 +271,11 @@ const table: Record<string, Entry> = {
     variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } }],
   },
   'PATCH /api/cases/:id': { allow: ['secretariat'], req: (w) => ({ path: P(w), body: { title: w.proposalTitle } }) },
+  'GET /api/cases/:id/schedule-changes': {
+    allow: ['secretariat', 'member', 'evaluator', 'vendor'],
+    req: path((w) => `${BC(w)}/schedule-changes`),
+    variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}/schedule-changes`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } }],
+  },
   'POST /api/cases/:id/transition': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/transition`, body: { to: 'draft' } }) },
   'PUT /api/cases/:id/participants/:memberId': {
     allow: ['secretariat', 'member'],

@@ -845,6 +845,7 @@ const plans: Record<string, Plan> = {
     ],
   },
   'GET /api/cases/:id/bidding': { as: 'vendor2', params: caseParam('bid'), body: 'none' },
+  'GET /api/cases/:id/schedule-changes': { as: 'vendor2', params: caseParam('bid'), body: 'none' },
   'POST /api/cases/:id/bids': { as: 'vendor2', params: caseParam('bid'), body: 'json', templates: () => [{ amount: 9_000_000, lotNumber: 5 }] },
   'POST /api/cases/:id/bids/decline': { as: 'vendor1', params: caseParam('bid'), body: 'none' },
   'POST /api/cases/:id/bids/paper': {

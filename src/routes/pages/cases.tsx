@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
@@ -28,6 +29,8 @@ import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
+import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { availableDocuments } from '../api/documents.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from './vendor-work.tsx';
@@ -43,7 +46,7 @@ import {
   type PostedOption,
   StateBadge,
 } from '../../views/case-views.tsx';
-import { dateTime, fromLocalInput, yen } from '../../views/format.ts';
+import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -202,7 +205,7 @@ interface Posted {
   apportionment?: PostedApportionment;
 }
 
-async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string } = {}, posted: Posted = {}) {
+async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string; status?: ContentfulStatusCode } = {}, posted: Posted = {}) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member', 'evaluator', 'vendor');
   const canSeeMembers = user.role === 'secretariat' || user.role === 'member';
   const matrix = canSeeMembers ? await listParticipation(dbOf(c), user.consortiumId, row.id) : [];
@@ -225,13 +228,14 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   }
   const shares = apportionment?.result.ok ? apportionment.result : null;
   const ownMember = user.role === 'member' ? matrix.find((m) => m.member.id === user.memberId) : undefined;
-  const status = problems.error ? 400 : 200;
+  const status = problems.error ? (problems.status ?? 400) : 200;
   const rfi = await findRfi(dbOf(c), row.id);
   const evaluation = user.role === 'evaluator' ? await findEvaluation(dbOf(c), row.id) : null;
   const committee = evaluation?.committee.some((e) => e.userId === user.id) ?? false;
   const bidding = user.role === 'vendor' && row.method !== 'proposal' ? await findBidding(dbOf(c), row.id) : null;
   const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
   const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
+  const scheduleChanges = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
 
   return renderPage(
     c,
@@ -244,6 +248,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       <section class="card" aria-label="案件の概要">
         <CaseSummary row={row} />
       </section>
+      <ScheduleChanges changes={scheduleChanges} />
 
       {user.role === 'secretariat' ? (
         <section aria-labelledby="state-heading">
@@ -586,26 +591,30 @@ export const casePages = new Hono<AppEnv>()
   })
   .post('/cases/:id/edit', async (c) => {
     const caseId = c.req.param('id');
-    await loadCase(c, caseId, 'secretariat');
+    const { row } = await loadCase(c, caseId, 'secretariat');
     const form = await readForm(c);
     const typed: PostedCaseEdit = {
       title: field(form, 'title'),
       description: field(form, 'description'),
       rfiDeadline: field(form, 'rfiDeadline'),
       submissionDeadline: field(form, 'submissionDeadline'),
+      reason: field(form, 'reason'),
     };
+    // the form shows times to the minute: a time left as shown keeps its stored value, so it does not move
+    const time = (typedTime: string, stored: Date | null) => (stored && typedTime === toLocalInput(stored) ? stored.toISOString() : fromLocalInput(typedTime));
     try {
       const input = parseWith(casePatch, {
         title: typed.title,
         description: typed.description,
-        rfiDeadline: fromLocalInput(typed.rfiDeadline),
-        submissionDeadline: fromLocalInput(typed.submissionDeadline),
+        rfiDeadline: time(typed.rfiDeadline, row.rfiDeadline),
+        submissionDeadline: time(typed.submissionDeadline, row.submissionDeadline),
+        ...(typed.reason!.trim() === '' ? {} : { reason: typed.reason }),
       });
       await updateCase(c, caseId, input);
       return c.redirect(`/cases/${caseId}?done=edit`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err) }, { edit: typed });
+      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err), status: err.status }, { edit: typed });
     }
   })
   .post('/cases/:id/options', async (c) => {

@@ -11,6 +11,8 @@ import { loadCase } from '../../services/case-access.ts';
 import { caseProposals, ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal, assertAcceptingProposals } from '../../services/proposals.ts';
 import { findRfi, openRfiFor, ownRfiResponse, rfiAnswerInput, rfiInput, saveRfiResponse, setRfi, submittedRfiResponses } from '../../services/rfi.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
+import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { FileTable } from '../../views/files.tsx';
 import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
@@ -288,6 +290,7 @@ async function comparisonPage(c: Ctx, caseId: string) {
 async function submitPage(c: Ctx, caseId: string, error?: string, status: ContentfulStatusCode = 400) {
   const { user, row } = await loadCase(c, caseId, 'vendor');
   const own = await ownProposalView(dbOf(c), row, user.vendorId!);
+  const changes = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
   const now = nowOf(c);
   const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && row.method !== 'competitive_bid';
   const done = c.req.query('done');
@@ -307,6 +310,7 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
         提出期限: {dateTime(row.submissionDeadline)}
         {own.withdrawn ? '（辞退済み）' : open ? '' : '（現在は受け付けていません）'}
       </p>
+      <ScheduleChanges changes={changes} />
       <section class="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">ファイルの提出</h2>
         {open ? (
