@@ -5,6 +5,8 @@ import type { AppEnv } from '../../context.ts';
 import { dbOf } from '../../context.ts';
 import { caseStateLabels } from '../../domain/lifecycle.ts';
 import { publishedCases } from '../../services/ocds.ts';
+import { headsSubtitle, publishedChainHeads } from '../../services/public-audit.ts';
+import { AuditHeads } from '../../views/audit-heads.tsx';
 import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -21,6 +23,7 @@ export const publicPages = new Hono<AppEnv>()
   .get('/public', async (c) => {
     const rows = await publishedCases(dbOf(c));
     const years = [...new Set(rows.map((r) => r.row.fiscalYear))].sort().reverse();
+    const heads = await publishedChainHeads(dbOf(c), c.get('deps').keys.audit);
     return renderPage(
       c,
       <Layout title="公開中の調達案件" user={c.get('user')}>
@@ -73,6 +76,7 @@ export const publicPages = new Hono<AppEnv>()
             </ul>
           </section>
         ) : null}
+        <AuditHeads heads={heads} />
       </Layout>,
     );
   })
@@ -162,13 +166,16 @@ export const publicPages = new Hono<AppEnv>()
     // PUBLIC_URL, never the request's Host header
     const origin = c.get('deps').config.publicUrl;
     const rows = await publishedCases(dbOf(c), { limit: 50 });
+    // each consortium's audit-chain head goes in the subtitle, so whoever archives the feed keeps the heads
+    const heads = await publishedChainHeads(dbOf(c), c.get('deps').keys.audit);
+    const subtitle = headsSubtitle(heads, origin);
     const feed = new Feed({
       title: '共同調達 選定ワークベンチ 新着の調達案件',
-      description: '協議会が共同で調達する案件の公告',
+      description: `協議会が共同で調達する案件の公告${subtitle ? `。${subtitle}` : ''}`,
       id: `${origin}/public`,
       link: `${origin}/public`,
       language: 'ja',
-      updated: rows[0]?.row.publishedAt ?? new Date(0),
+      updated: new Date(Math.max(rows[0]?.row.publishedAt?.getTime() ?? 0, ...heads.map((h) => (h.head.at ? Date.parse(h.head.at) : 0)))),
       generator: '共同調達 選定ワークベンチ',
       copyright: '',
       feedLinks: { atom: `${origin}/public/feed.xml` },
