@@ -215,6 +215,19 @@ describe('largest remainder, for any members and any total', () => {
     );
   });
 
+  it('gives a tied remainder to the larger weight: 2 yen over weights 1:3 is 0 and 2, in either order', () => {
+    // exact shares 0.5 and 1.5: both remainders are one half, the odd yen goes to the weight of 3
+    expect(largestRemainder(2n, [1n, 3n])).toEqual([0n, 2n]);
+    expect(largestRemainder(2n, [3n, 1n])).toEqual([2n, 0n]);
+    // and through apportion(): population 1 and 3 sharing 2 yen, whatever the order of the codes
+    const small = member('小村', 'village', { population: 1, code: '431001' });
+    const large = member('大町', 'town', { population: 3, code: '432001' });
+    for (const ms of [[small, large], [large, small]]) {
+      const shares = ok(apportion({ method: 'population', total: 2 }, ms, [], 2026)).shares;
+      expect(Object.fromEntries(shares.map((s) => [s.memberName, s.base]))).toEqual({ 小村: 0, 大町: 2 });
+    }
+  });
+
   it('is deterministic whatever order the members arrive in', () => {
     const ms = [3, 3, 3, 1].map((p, i) => member(`同数${i}`, 'town', { population: p }));
     const forward = ok(apportion({ method: 'population', total: 1001 }, ms, [], 2026)).shares;
