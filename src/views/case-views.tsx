@@ -264,10 +264,13 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
         </div>
       </div>
       <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>
-      <label for="edit-reason">変更理由（提案を受け付けた後に提出期限を延長するときは必須。全事業者に表示されます）</label>
-      <textarea id="edit-reason" name="reason" rows={2}>
+      <label for="edit-reason">変更理由</label>
+      <textarea id="edit-reason" name="reason" rows={2} aria-describedby="edit-reason-help">
         {shown.reason ?? ''}
       </textarea>
+      <p id="edit-reason-help" class="muted">
+        提案を受け付けた後に期限を延長するときは必須です。理由は全事業者に表示されます。
+      </p>
       <button class="primary" type="submit">
         保存する
       </button>
