@@ -41,6 +41,7 @@ import { evaluationPages } from './routes/pages/evaluation.tsx';
 import { biddingPages } from './routes/pages/bidding.tsx';
 import { specPages } from './routes/pages/spec.tsx';
 import { publicPages } from './routes/pages/public.tsx';
+import { vendorPages } from './routes/pages/vendors.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
@@ -52,6 +53,7 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that take a body other than JSON (multipart uploads, CSV); each checks its own type. */
 const rawBodyRoutes: RegExp[] = [
   /^\/api\/members\/import$/,
+  /^\/api\/vendors\/import$/,
   /^\/api\/cases\/[^/]+\/proposal\/files$/,
   /^\/api\/cases\/[^/]+\/rfi\/response\/files$/,
 ];
@@ -197,6 +199,7 @@ export function createApp(deps: Deps) {
   app.route('/', biddingPages);
   app.route('/', specPages);
   app.route('/', publicPages);
+  app.route('/', vendorPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

@@ -37,8 +37,10 @@ export async function findVendor(db: Db, consortiumId: string, id: string): Prom
   return row;
 }
 
-export async function listVendors(db: Db, consortiumId: string): Promise<VendorRow[]> {
-  return db.select().from(vendors).where(eq(vendors.consortiumId, consortiumId)).orderBy(asc(vendors.name));
+/** The consortium's vendors by name; only those of one standing (入札参加資格) when it is given. */
+export async function listVendors(db: Db, consortiumId: string, qualification?: VendorRow['qualification']): Promise<VendorRow[]> {
+  const scope = qualification ? and(eq(vendors.consortiumId, consortiumId), eq(vendors.qualification, qualification)) : eq(vendors.consortiumId, consortiumId);
+  return db.select().from(vendors).where(scope).orderBy(asc(vendors.name));
 }
 
 export async function listUsers(db: Db, consortiumId: string): Promise<UserRow[]> {
@@ -68,8 +70,16 @@ export function memberView(row: MemberRow) {
   };
 }
 
+/** A vendor as the secretariat and the vendor itself see it, with its standing (入札参加資格) and the reason. */
 export function vendorView(row: VendorRow) {
-  return { id: row.id, name: row.name, corporateNumber: row.corporateNumber };
+  return {
+    id: row.id,
+    name: row.name,
+    corporateNumber: row.corporateNumber,
+    qualification: row.qualification,
+    qualificationReason: row.qualificationReason,
+    qualifiedAt: row.qualifiedAt?.toISOString() ?? null,
+  };
 }
 
 export function consortiumView(row: ConsortiumRow) {

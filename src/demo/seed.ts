@@ -36,6 +36,9 @@ const demoVendors = [
   { name: '火の国ソフトウェア株式会社', email: 'vendor3@demo.example', person: '鈴木 一郎' },
 ];
 
+/** 法人番号 with a valid check digit (an illustrative number, not a real company's). */
+const demoPendingVendor = { name: '阿蘇デジタルサービス株式会社', corporateNumber: '8900000000001' };
+
 const day = 86_400_000;
 
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -106,10 +109,15 @@ export async function seedDemo(db: Db, auditKey: Buffer, now: Date, options: { w
     for (const v of demoVendors) {
       const id = newId();
       vendorIds.push(id);
-      await tx.insert(vendors).values({ id, consortiumId, name: v.name, corporateNumber: null, createdAt: now });
-      await record(consortiumId, 'vendor.create', 'vendor', id, { name: v.name });
+      // created by the secretariat: approved (入札参加資格)
+      await tx.insert(vendors).values({ id, consortiumId, name: v.name, corporateNumber: null, qualification: 'approved', qualifiedAt: now, createdAt: now });
+      await record(consortiumId, 'vendor.create', 'vendor', id, { name: v.name, qualification: 'approved' });
       people.push({ email: v.email, name: v.person, role: 'vendor', vendorId: id });
     }
+    // a company that registered itself yesterday and waits for the secretariat's decision (no demo login)
+    const pendingId = newId();
+    await tx.insert(vendors).values({ id: pendingId, consortiumId, name: demoPendingVendor.name, corporateNumber: demoPendingVendor.corporateNumber, qualification: 'pending', createdAt: new Date(now.getTime() - day) });
+    await record(consortiumId, 'vendor.register', 'vendor', pendingId, { name: demoPendingVendor.name, corporateNumber: demoPendingVendor.corporateNumber, qualification: 'pending' });
     const evaluatorIds: string[] = [];
     for (const p of people) {
       const user = await insertUser(tx, { consortiumId, passwordHash, ...p }, now);

@@ -33,3 +33,12 @@ export async function readLimitedBody(c: Ctx, limit: number): Promise<Uint8Array
 export function declaredCharset(c: Ctx): string | undefined {
   return /charset=["']?([\w.-]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
 }
+
+// what browsers and tools send for a CSV file (Excel on Windows says vnd.ms-excel)
+const csvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
+
+/** Refuses (415) a body that is not declared as a CSV file, before it is read. */
+export function assertCsvBody(c: Ctx): void {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!csvTypes.includes(type)) throw new AppError('unsupported_type', 'CSVファイル（Content-Type: text/csv）を送ってください。');
+}

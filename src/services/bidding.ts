@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { bidDigest, bidSalt, digestInput, sealAmount, sealBinding, unsealAmount } from './seal.ts';
+import { assertQualified } from './qualification.ts';
 import { dateTime } from '../views/format.ts';
 import { assertScheduleDecision, hasBids, recordScheduleMoves } from './schedule.ts';
 import type { Keys } from '../keys.ts';
@@ -277,6 +278,7 @@ function assertAcceptingBids(row: CaseRow) {
 /** An electronic bid, or a declining one (辞退): sealed at once; one per vendor per round; no change afterwards. */
 export async function submitBid(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof bidInput> | 'declined') {
   assertAcceptingBids(row);
+  await assertQualified(dbOf(c), row.consortiumId, vendorId);
   const now = nowOf(c);
   const declined = input === 'declined';
   return receiveBid(c, row, vendorId, declined ? 'declined' : 'electronic', declined ? null : input.amount, declined ? 0 : input.lotNumber, now, (round, rounds) => {
@@ -290,6 +292,7 @@ export async function recordPaperBid(c: Ctx, row: CaseRow, input: z.output<typeo
   assertAcceptingBids(row);
   const vendor = await findVendor(dbOf(c), row.consortiumId, input.vendorId);
   if (!vendor) throw new AppError('validation_error', '指定された事業者が見つかりません。', [{ path: 'vendorId', message: '存在しない事業者です' }]);
+  await assertQualified(dbOf(c), row.consortiumId, vendor.id);
   const now = nowOf(c);
   if (input.receivedAt.getTime() > now.getTime()) throw new AppError('validation_error', '受付日時に未来の日時は指定できません。', [{ path: 'receivedAt', message: '現在より前の日時にしてください' }]);
   return receiveBid(c, row, vendor.id, 'paper', input.amount, input.lotNumber, input.receivedAt, (round, rounds) => {

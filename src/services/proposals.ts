@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
 import { assertSubmissionOpen } from './vendor-files.ts';
+import { assertQualified } from './qualification.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 
@@ -23,10 +24,12 @@ export async function ownProposal(db: Db, caseId: string, vendorId: string): Pro
   return row;
 }
 
-/** Proposals are taken for proposal and comprehensive-evaluation cases, while open, until the deadline. */
+/** Proposals are taken from approved vendors for proposal and comprehensive-evaluation cases, while open, until the deadline. */
 export async function assertAcceptingProposals(c: Ctx, given: CaseRow, vendorId: string, tx?: Db) {
   // inside a write, on the case as it is now and held until the write is done
   const row = tx ? await holdCase(tx, given) : given;
+  // only a vendor the secretariat approved (入札参加資格) proposes, prices or withdraws
+  await assertQualified(tx ?? dbOf(c), row.consortiumId, vendorId);
   if (row.method === 'competitive_bid') throw new AppError('conflict', 'この案件は入札で行うため、提案書は受け付けていません。');
   if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、提案を受け付けていません。');
   assertSubmissionOpen(nowOf(c), row.submissionDeadline);

@@ -42,6 +42,7 @@ export function Layout({ title, user, children }: LayoutProps) {
                   <a href="/members">参加団体</a>
                 </>
               ) : null}
+              {user?.role === 'secretariat' ? <a href="/vendors">事業者</a> : null}
             </nav>
             {user ? (
               <>

@@ -258,6 +258,12 @@ const table: Record<string, Entry> = {
   },
   'GET /api/vendors': { allow: ['secretariat'], req: path(() => '/api/vendors') },
   'GET /api/vendors/:id': { allow: ['secretariat', 'vendor'], except: { otherVendor: 404 }, req: path((w) => `/api/vendors/${w.a.vendorId}`) },
+  // 入札参加資格: the vendor is approved already, so approving it again is 409 and changes nothing
+  'POST /api/vendors/:id/qualification': { allow: ['secretariat'], req: (w) => ({ path: `/api/vendors/${w.a.vendorId}/qualification`, body: { status: 'approved' } }) },
+  'POST /api/vendors/import': {
+    allow: ['secretariat'],
+    req: () => ({ path: '/api/vendors/import', raw: { body: new TextEncoder().encode('商号,法人番号\n,7000012050003\n'), type: 'text/csv' } }),
+  },
 
   // cases, participation and apportionment
   'POST /api/cases': {
@@ -489,6 +495,9 @@ const table: Record<string, Entry> = {
   },
   'GET /members': { allow: ['secretariat', 'member'], req: path(() => '/members') },
   'POST /members/import': { allow: ['secretariat'], req: () => ({ path: '/members/import', form: {} }) },
+  'GET /vendors': { allow: ['secretariat'], req: path(() => '/vendors') },
+  'POST /vendors/:id/qualification': { allow: ['secretariat'], req: (w) => ({ path: `/vendors/${w.a.vendorId}/qualification`, form: { status: 'approved' } }) },
+  'POST /vendors/import': { allow: ['secretariat'], req: () => ({ path: '/vendors/import', form: {} }) },
   'GET /surveys': { allow: ['secretariat', 'member'], req: path(() => '/surveys') },
   'POST /surveys': { allow: ['secretariat'], req: () => ({ path: '/surveys', form: { title: '', candidates: '' } }) },
   'GET /surveys/:id': { allow: ['secretariat', 'member'], req: path((w) => `/surveys/${w.surveyId}`) },

@@ -18,6 +18,8 @@ beforeAll(async () => {
     body: { consortiumId: a.consortiumId, companyName: 'bid事業者3', email: 'vendor3-bid@test.example', name: '三', password: PASSWORD },
   });
   third = { id: reg.body.vendor.id, token: await h.login('vendor3-bid@test.example') };
+  // a vendor that registered itself proposes and bids once the secretariat has approved it (入札参加資格)
+  await h.call('POST', `/api/vendors/${third.id}/qualification`, { token: a.secretariat, body: { status: 'approved' } });
 });
 afterAll(() => h.close());
 

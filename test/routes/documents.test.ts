@@ -46,6 +46,8 @@ beforeAll(async () => {
     const v = await h.call('POST', '/api/vendors/register', { body: { consortiumId, companyName: name, email: `v${i}-doc@test.example`, name: '担当', password: PASSWORD } });
     vendorIds.push(v.body.vendor.id);
     vendorTokens.push(await h.login(`v${i}-doc@test.example`));
+    // a vendor that registered itself proposes and bids once the secretariat has approved it (入札参加資格)
+    await h.call('POST', `/api/vendors/${v.body.vendor.id}/qualification`, { token: sec, body: { status: 'approved' } });
   }
 });
 afterAll(async () => {

@@ -325,6 +325,7 @@ const ids: Record<string, string> = {};
 const names = {
   vendor1: "=cmd|' /C calc'!A0",
   vendor2: `@SUM(1)${SCRIPT}`,
+  applicant: `+1${IMG}`,
   evaluator: `-1+1${IMG}`,
   member1: `+1${SCRIPT}`,
   member2: `-1+1${IMG}`,
@@ -398,7 +399,11 @@ async function buildWorld() {
     const reg = await ok(call('POST', '/api/vendors/register', undefined, { consortiumId: a.consortiumId, companyName: name, email: `hostile-${key}@test.example`, name: '担当', password: PASSWORD }), 201);
     ids[key] = reg.vendor.id;
     tokens[key] = await h.login(`hostile-${key}@test.example`);
+    // a vendor that registered itself waits for the secretariat (入札参加資格): approved, so it proposes and bids
+    await ok(call('POST', `/api/vendors/${ids[key]}/qualification`, sec, { status: 'approved' }));
   }
+  // one left waiting, for the secretariat's decisions
+  ids.applicant = (await ok(call('POST', '/api/vendors/register', undefined, { consortiumId: a.consortiumId, companyName: names.applicant, email: 'hostile-applicant@test.example', name: '担当', password: PASSWORD }), 201)).vendor.id;
   for (const [key, name] of [['hostileEvaluator', names.evaluator], ['iin2', '委員二'], ['throwaway', '無効化候補']] as const) {
     const u = await ok(call('POST', '/api/users', sec, { email: `hostile-${key}@test.example`, name, role: 'evaluator', password: PASSWORD }), 201);
     ids[key] = u.user.id;
@@ -674,9 +679,9 @@ function expectWellFormed(w: Wire, res: Reply) {
   expect(errorStatus[code as keyof typeof errorStatus], `status of ${String(code)}: ${where}`).toBe(res.status);
   expect(typeof message === 'string' && message.length > 0, where).toBe(true);
   expect(Object.keys(rest).filter((k) => k !== 'details'), where).toEqual([]);
-  // the member import also answers its outcome next to the error
+  // the member and vendor imports also answer their outcome next to the error
   const extra = Object.keys(body).filter((k) => k !== 'error');
-  if (!w.path.startsWith('/api/members/import')) expect(extra, where).toEqual([]);
+  if (!/^\/api\/(members|vendors)\/import/.test(w.path)) expect(extra, where).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -688,6 +693,8 @@ interface Plan {
   params: Record<string, () => string>;
   body: BodyKind;
   templates?: () => object[];
+  /** the CSV bodies generated for a 'csv' route (the member list's by default) */
+  csv?: () => fc.Arbitrary<{ bytes: Uint8Array; note: string }>;
   /** generated runs for this route (documents render a PDF per run, so they get fewer) */
   runs?: number;
 }
@@ -730,6 +737,13 @@ const plans: Record<string, Plan> = {
     templates: () => [{ consortiumId: ids.consortium!, companyName: '登録事業者', email: 'reg@test.example', name: '担当', password: PASSWORD }],
   },
   'GET /api/vendors': { as: 'secretariat', params: {}, body: 'none' },
+  'POST /api/vendors/import': { as: 'secretariat', params: {}, body: 'csv', csv: () => vendorCsvBody },
+  'POST /api/vendors/:id/qualification': {
+    as: 'secretariat',
+    params: { id: id('applicant') },
+    body: 'json',
+    templates: () => [{ status: 'rejected', reason: '書類の不備' }, { status: 'approved', reason: '確認済み' }],
+  },
   'GET /api/vendors/:id': { as: 'vendor1', params: { id: id('vendor1') }, body: 'none' },
   'POST /api/cases': {
     as: 'secretariat',
@@ -959,6 +973,20 @@ const csvBody = fc.oneof(
     })),
   },
 );
+/** The qualified list (商号・法人番号): well-formed numbers, wrong ones and hostile names. */
+const vendorCsvBody = fc
+  .tuple(
+    fc.constantFrom('商号,法人番号', 'name,corporate_number', '法人番号,商号又は名称,所在地', '商号', 'name,name,corporate_number'),
+    fc.array(fc.tuple(hostileString, fc.constantFrom('7000012050002', '8900000000001', '7000012050003', '', '=1+1', '7.00001E+12', '７０００１２０５０００２'), fc.constantFrom('', '熊本市')), { maxLength: 4 }),
+    fc.constantFrom('\r\n', '\n'),
+    fc.constantFrom<'utf8' | 'cp932' | 'utf16le'>('utf8', 'utf8', 'cp932', 'utf16le'),
+  )
+  .map(([header, rows, eol, encoding]) => {
+    const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const numberFirst = header.startsWith('法人番号');
+    const text = [header, ...rows.map(([name, number, place]) => (numberFirst ? [number, name, place] : [name, number]).map(quote).join(','))].join(eol) + eol;
+    return { bytes: new Uint8Array(iconv.encode(text, encoding)), note: `${encoding} vendor CSV` };
+  });
 const csvTypes = fc.constantFrom('text/csv', 'text/csv; charset=utf-8', 'text/csv; charset=shift_jis', 'text/csv; charset=utf-16', 'text/csv; charset=x-bogus', 'application/vnd.ms-excel', 'application/json', 'text/plain; charset="');
 
 const fileName = fc.oneof(
@@ -1025,7 +1053,7 @@ function wireFor(route: { method: string; path: string; key: string }, plan: Pla
       : plan.body === 'multipart'
         ? fc.oneof({ weight: 4, arbitrary: multipartWire }, { weight: 1, arbitrary: jsonBodyFor([{ file: 'x.pdf' }]).map((b) => ({ ...b, contentType: 'application/json' })) })
         : plan.body === 'csv'
-          ? fc.tuple(csvBody, csvTypes).map(([b, contentType]) => ({ ...b, contentType }))
+          ? fc.tuple(plan.csv?.() ?? csvBody, csvTypes).map(([b, contentType]) => ({ ...b, contentType }))
           : route.method === 'GET'
             ? fc.constant(null)
             : fc.option(fc.tuple(jsonBodyFor([{}]), contentTypes).map(([b, contentType]) => ({ ...b, contentType })), { freq: 2 });

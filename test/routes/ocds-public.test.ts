@@ -12,6 +12,8 @@ beforeAll(async () => {
   a = await createTenant(h, 'oc');
   const reg = await h.call('POST', '/api/vendors/register', { body: { consortiumId: a.consortiumId, companyName: 'oc事業者3', corporateNumber: '7000012050002', email: 'v3-oc@test.example', name: '三', password: PASSWORD } });
   third = { id: reg.body.vendor.id, token: await h.login('v3-oc@test.example') };
+  // a vendor that registered itself proposes and bids once the secretariat has approved it (入札参加資格)
+  await h.call('POST', `/api/vendors/${third.id}/qualification`, { token: a.secretariat, body: { status: 'approved' } });
 });
 afterAll(() => h.close());
 

@@ -38,6 +38,8 @@ describe('vendor pages', () => {
     cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const cases = await h.call('GET', '/cases', { headers: { cookie } });
     expect(cases.text).toContain('電子申請システム');
+    // it answers the RFI at once, but proposes only once the secretariat has approved it (入札参加資格)
+    expect(cases.text).toContain('入札参加資格: 審査中');
   });
 
   it('answer the RFI: a draft first, then the submission', async () => {
@@ -75,6 +77,8 @@ describe('vendor pages', () => {
   });
 
   it('upload a proposal through the plain form and list its receipt', async () => {
+    const me = await h.call('GET', '/api/me', { headers: { cookie } });
+    expect((await h.call('POST', `/api/vendors/${me.body.user.vendorId}/qualification`, { token: a.secretariat, body: { status: 'approved' } })).status).toBe(200);
     const content = pdfBytes(3000);
     const { body, contentType } = multipartBody('技術提案書.pdf', content);
     const res = await h.call('POST', `/cases/${caseId}/submit/upload`, { headers: { cookie, origin: SITE_ORIGIN, 'content-type': contentType }, body });

@@ -8,12 +8,9 @@ import { AppError, notFound } from '../../errors.ts';
 import { readJson } from '../../http/json.ts';
 import { memberInput } from '../../http/member-input.ts';
 import { mutate } from '../../http/mutate.ts';
-import { declaredCharset, readLimitedBody } from '../../http/raw-body.ts';
+import { assertCsvBody, declaredCharset, readLimitedBody } from '../../http/raw-body.ts';
 import { MEMBER_CSV_LIMIT, importMembers } from '../../services/member-import.ts';
 import { newId } from '../../ids.ts';
-
-// what browsers and tools send for a CSV file (Excel on Windows says vnd.ms-excel)
-const csvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
 
 export const memberRoutes = new Hono<AppEnv>()
   .post('/members', async (c) => {
@@ -45,8 +42,7 @@ export const memberRoutes = new Hono<AppEnv>()
   })
   .post('/members/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
-    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!csvTypes.includes(type)) throw new AppError('unsupported_type', 'CSVファイル（Content-Type: text/csv）を送ってください。');
+    assertCsvBody(c);
     const outcome = await importMembers(c, await readLimitedBody(c, MEMBER_CSV_LIMIT), declaredCharset(c));
     if (outcome.errors.length > 0) {
       const message = `${outcome.errors.length}件の行に誤りがあるため、取り込みませんでした。`;

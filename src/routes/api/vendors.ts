@@ -1,20 +1,23 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { vendors } from '../../../schema/index.ts';
+import { registrationThrottleOf } from '../../auth/login-throttle.ts';
 import { hashPassword } from '../../auth/password.ts';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
-import type { Db } from '../../db/client.ts';
 import { findConsortium, findVendor, listVendors, userView, vendorView } from '../../db/tenancy.ts';
 import { insertUser } from '../../db/users.ts';
-import { notFound } from '../../errors.ts';
+import { waitMinutes } from '../../domain/login-throttle.ts';
+import { qualificationStatuses } from '../../domain/qualification.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { clientAddress } from '../../http/client-address.ts';
 import { parseWith, readJson } from '../../http/json.ts';
 import { emailInput, idParam, nameInput, passwordInput } from '../../http/inputs.ts';
 import { corporateNumberInput } from '../../http/member-input.ts';
 import { mutate } from '../../http/mutate.ts';
-import { newId } from '../../ids.ts';
+import { assertCsvBody, declaredCharset, readLimitedBody } from '../../http/raw-body.ts';
+import { QUALIFIED_LIST_CSV_LIMIT, decideVendorQualification, importQualifiedList, insertVendor, qualificationInput } from '../../services/qualification.ts';
 
-const vendorInput = z.object({ name: nameInput, corporateNumber: corporateNumberInput.optional() });
+const vendorInput = z.object({ name: nameInput, corporateNumber: corporateNumberInput.optional() }).strict();
 
 const registrationInput = z.object({
   consortiumId: idParam,
@@ -23,25 +26,35 @@ const registrationInput = z.object({
   email: emailInput,
   name: nameInput,
   password: passwordInput,
-});
+}).strict();
 
-async function insertVendor(tx: Db, consortiumId: string, name: string, corporateNumber: string | undefined, now: Date) {
-  const [row] = await tx
-    .insert(vendors)
-    .values({ id: newId(), consortiumId, name, corporateNumber: corporateNumber ?? null, createdAt: now })
-    .returning();
-  return row!;
+const listQuery = z.object({ qualification: z.enum(qualificationStatuses).optional() });
+
+/**
+ * Counts a self-registration from the caller's address, or refuses it (429) while the address has
+ * registered too often. Counted once the input is valid, before the password is hashed or anything is
+ * looked up, in one synchronous step: simultaneous registrations cannot all pass.
+ */
+function throttleRegistration(c: Ctx): void {
+  const { database, clock } = c.get('deps');
+  const wait = registrationThrottleOf(database).begin(clientAddress(c), clock.now().getTime());
+  if (wait === 0) return;
+  c.header('Retry-After', String(Math.ceil(wait / 1000)));
+  throw new AppError('rate_limited', `この接続元からの事業者登録が続いたため、一時的に登録を止めています。${waitMinutes(wait)} 分ほど待ってから再度お試しください。`);
 }
 
-
-/** A vendor registers itself with its first login; anyone may call it (the consortium must exist). */
+/**
+ * A vendor registers itself with its first login; anyone may call it (the consortium must exist). It
+ * waits for the secretariat's approval (pending) before it may propose or bid.
+ */
 export async function registerVendor(c: Ctx, raw: unknown) {
   const input = parseWith(registrationInput, raw);
+  throttleRegistration(c);
   if (!(await findConsortium(dbOf(c), input.consortiumId))) throw notFound('指定された協議会が見つかりません。');
   const passwordHash = await hashPassword(input.password);
   const now = nowOf(c);
   return mutate(c, async (tx, audit) => {
-    const vendor = await insertVendor(tx, input.consortiumId, input.companyName, input.corporateNumber, now);
+    const vendor = await insertVendor(tx, { consortiumId: input.consortiumId, name: input.companyName, corporateNumber: input.corporateNumber, approvedBy: null }, now);
     const user = await insertUser(
       tx,
       { consortiumId: input.consortiumId, role: 'vendor', vendorId: vendor.id, email: input.email, name: input.name, passwordHash },
@@ -54,7 +67,7 @@ export async function registerVendor(c: Ctx, raw: unknown) {
       action: 'vendor.register',
       objectType: 'vendor',
       objectId: vendor.id,
-      details: { name: vendor.name, email: user.email },
+      details: { name: vendor.name, corporateNumber: vendor.corporateNumber, email: user.email, qualification: vendor.qualification },
     });
     return { vendor: vendorView(vendor), user: userView(user) };
   });
@@ -65,8 +78,8 @@ export const vendorRoutes = new Hono<AppEnv>()
     const me = requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, vendorInput);
     const vendor = await mutate(c, async (tx, audit) => {
-      const row = await insertVendor(tx, me.consortiumId, input.name, input.corporateNumber, nowOf(c));
-      await audit({ action: 'vendor.create', objectType: 'vendor', objectId: row.id, details: { name: row.name } });
+      const row = await insertVendor(tx, { consortiumId: me.consortiumId, name: input.name, corporateNumber: input.corporateNumber, approvedBy: me.id }, nowOf(c));
+      await audit({ action: 'vendor.create', objectType: 'vendor', objectId: row.id, details: { name: row.name, corporateNumber: row.corporateNumber, qualification: row.qualification } });
       return row;
     });
     return c.json({ vendor: vendorView(vendor) }, 201);
@@ -76,9 +89,28 @@ export const vendorRoutes = new Hono<AppEnv>()
     return c.json(await registerVendor(c, input), 201);
   })
 
+  .post('/vendors/import', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    assertCsvBody(c);
+    const outcome = await importQualifiedList(c, await readLimitedBody(c, QUALIFIED_LIST_CSV_LIMIT), declaredCharset(c));
+    if (outcome.errors.length > 0) {
+      const message = `${outcome.errors.length}件の行に誤りがあるため、取り込みませんでした。`;
+      return c.json({ ...outcome, error: { code: 'validation_error', message, details: outcome.errors } }, 400);
+    }
+    return c.json(outcome);
+  })
+  .post('/vendors/:id/qualification', async (c) => {
+    const me = requireConsortiumRole(c, 'secretariat');
+    const row = await findVendor(dbOf(c), me.consortiumId, c.req.param('id'));
+    if (!row) throw notFound('指定された事業者が見つかりません。');
+    const input = await readJson(c, qualificationInput);
+    const vendor = await decideVendorQualification(c, row.id, input);
+    return c.json({ vendor: vendorView(vendor) });
+  })
   .get('/vendors', async (c) => {
     const me = requireConsortiumRole(c, 'secretariat');
-    const rows = await listVendors(dbOf(c), me.consortiumId);
+    const { qualification } = parseWith(listQuery, { qualification: c.req.query('qualification') });
+    const rows = await listVendors(dbOf(c), me.consortiumId, qualification);
     return c.json({ vendors: rows.map(vendorView) });
   })
   .get('/vendors/:id', async (c) => {

@@ -31,6 +31,8 @@ import {
 import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { loadCase } from '../../services/case-access.ts';
+import { submissionBarrier } from '../../services/qualification.ts';
+import { QualificationNotice } from '../../views/qualification.tsx';
 import { RoundResultView, lotSourceLabels } from '../../views/bid-views.tsx';
 import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
@@ -52,7 +54,8 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   const current = rounds.at(-1)!;
   const mine = await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!);
   const submitted = mine.find((b) => b.round === current.round);
-  const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted;
+  const barrier = await submissionBarrier(dbOf(c), user.consortiumId, user.vendorId!);
+  const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted && !barrier;
   // the reserved prices as a bidder may see them: a closed ceiling, the floor and the threshold wait for the conclusion
   const prices = visiblePrices(row, config, rounds, false);
   const opened = rounds.filter((r) => r.openedAt).map((r) => roundForViewer(r.result as unknown as OpenedRound, prices.ceilingPrice !== null));
@@ -66,6 +69,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
       <h1>入札（第{current.round}回）</h1>
       <SuccessBox message={done === 'bid' ? '入札を受け付けました。下の受付票を保存してください。' : done === 'decline' ? '辞退を受け付けました。' : undefined} />
       <ErrorBox message={error} />
+      <QualificationNotice standing={barrier} />
       <dl class="summary card">
         <dt>入札締切</dt>
         <dd>{dateTime(current.deadlineAt)}</dd>

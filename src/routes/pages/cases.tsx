@@ -52,6 +52,8 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
+import { submissionBarrier } from '../../services/qualification.ts';
+import { QualificationNotice } from '../../views/qualification.tsx';
 
 const messages: Record<string, string> = {
   created: '調達案件を作成しました。',
@@ -117,11 +119,13 @@ async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Fo
     );
   }
   const rows = (await listCases(dbOf(c), user.consortiumId!)).filter((r) => visibleTo(user, r));
+  const barrier = user.role === 'vendor' ? await submissionBarrier(dbOf(c), user.consortiumId!, user.vendorId!) : null;
   return renderPage(
     c,
     <Layout title="調達案件" user={user}>
       <h1>調達案件</h1>
       <Flash c={c} />
+      <QualificationNotice standing={barrier} />
       {rows.length === 0 ? (
         <p class="muted">まだ調達案件はありません。</p>
       ) : (

@@ -1,5 +1,6 @@
 import { asc } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { consortia } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf } from '../../context.ts';
@@ -11,7 +12,7 @@ import { registerVendor } from '../api/vendors.ts';
 import { startSession } from '../api/auth.ts';
 import { type Form, field, formError, isFormError, readForm } from './form.ts';
 
-async function registerPage(c: Ctx, error?: string, form?: Form) {
+async function registerPage(c: Ctx, error?: string, form?: Form, status: ContentfulStatusCode = 400) {
   const list = await dbOf(c).select().from(consortia).orderBy(asc(consortia.name));
   const v = (name: string) => (form ? field(form, name) : '');
   return renderPage(
@@ -19,7 +20,10 @@ async function registerPage(c: Ctx, error?: string, form?: Form) {
     <Layout title="事業者の登録" user={c.get('user')}>
       <div class="card narrow">
         <h1>事業者の登録</h1>
-        <p>協議会の調達に参加する事業者の方は、ここで登録してください。登録後、公開中の案件の情報提供依頼への回答や提案書の提出ができます。</p>
+        <p>
+          協議会の調達に参加する事業者の方は、ここで登録してください。登録後すぐに、公開中の案件の情報提供依頼（RFI）に回答できます。
+          提案書の提出と入札は、事務局が入札参加資格を確認して承認した後にできます。
+        </p>
         <ErrorBox message={error} />
         <form method="post" action="/register">
           <label for="consortiumId">協議会</label>
@@ -46,7 +50,7 @@ async function registerPage(c: Ctx, error?: string, form?: Form) {
         </form>
       </div>
     </Layout>,
-    error ? 400 : 200,
+    error ? status : 200,
   );
 }
 
@@ -68,6 +72,6 @@ export const registerPages = new Hono<AppEnv>()
       return c.redirect('/cases', 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return registerPage(c, formError(err), form);
+      return registerPage(c, formError(err), form, err.status);
     }
   });

@@ -11,6 +11,8 @@ import { loadCase } from '../../services/case-access.ts';
 import { caseProposals, ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal, assertAcceptingProposals } from '../../services/proposals.ts';
 import { findRfi, openRfiFor, ownRfiResponse, rfiAnswerInput, rfiInput, saveRfiResponse, setRfi, submittedRfiResponses } from '../../services/rfi.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
+import { submissionBarrier } from '../../services/qualification.ts';
+import { QualificationNotice } from '../../views/qualification.tsx';
 import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { FileTable } from '../../views/files.tsx';
@@ -292,7 +294,8 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
   const own = await ownProposalView(dbOf(c), row, user.vendorId!);
   const changes = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
   const now = nowOf(c);
-  const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && row.method !== 'competitive_bid';
+  const barrier = await submissionBarrier(dbOf(c), user.consortiumId, user.vendorId!);
+  const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && row.method !== 'competitive_bid' && !barrier;
   const done = c.req.query('done');
   const maxMb = Math.floor(c.get('deps').config.maxUploadBytes / 1024 / 1024);
   return renderPage(
@@ -306,6 +309,7 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
         message={done === 'file' ? 'ファイルを受け付けました。下の一覧の受付日時と SHA-256 が受付の記録です。' : done === 'price' ? '提案価格を保存しました。' : done === 'withdrawn' ? '辞退を受け付けました。' : undefined}
       />
       <ErrorBox message={error} />
+      <QualificationNotice standing={barrier} />
       <p>
         提出期限: {dateTime(row.submissionDeadline)}
         {own.withdrawn ? '（辞退済み）' : open ? '' : '（現在は受け付けていません）'}
@@ -451,7 +455,7 @@ export const vendorWorkPages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}/submit?done=price`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return submitPage(c, row.id, formError(err));
+      return submitPage(c, row.id, formError(err), err.status);
     }
   })
   .post('/cases/:id/submit/withdraw', async (c) => {
@@ -463,7 +467,7 @@ export const vendorWorkPages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}/submit?done=withdrawn`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return submitPage(c, row.id, formError(err));
+      return submitPage(c, row.id, formError(err), err.status);
     }
   });
 
