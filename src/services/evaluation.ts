@@ -315,6 +315,12 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
   const user = c.get('user')!;
   const now = nowOf(c);
   const versionCheck = input.version === undefined ? sql`true` : sql`sheets.version = ${input.version}`;
+  // a client that saw version n > 0 saves over that sheet, never a new one: a sheet that does not exist
+  // is then stale, and the statement stores nothing (no row, no audit entry) rather than answer 409 after
+  const firstSaveAllowed =
+    input.version === undefined || input.version === 0
+      ? sql`true`
+      : sql`exists(select 1 from sheets s where s.case_id = ${caseId} and s.evaluator_id = ${member.userId} and s.vendor_id = ${vendorId})`;
   const comment = input.comment === undefined ? sql`sheets.comment` : sql`excluded.comment`;
   // One statement, so atomic on its own: only while the case is being scored, the evaluation open, the
   // caller cleared and the proposal in the competition, insert the sheet or update a draft whose
@@ -333,7 +339,7 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
     ), saved as (
       insert into sheets (case_id, evaluator_id, vendor_id, scores, comment, status, version, updated_at)
       select ${caseId}, ${member.userId}, ${vendorId}, ${JSON.stringify(input.scores)}::jsonb, ${input.comment ?? ''}, 'draft', 1, ${now.toISOString()}::timestamptz
-      from allowed
+      from allowed where ${firstSaveAllowed}
       on conflict (case_id, evaluator_id, vendor_id) do update
         set scores = excluded.scores, comment = ${comment}, version = sheets.version + 1, updated_at = excluded.updated_at
         where sheets.status = 'draft' and ${versionCheck}
@@ -354,7 +360,6 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
     const [current] = await db.select({ status: sheets.status }).from(sheets).where(and(eq(sheets.caseId, caseId), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId)));
     throw new AppError(current?.status === 'submitted' ? 'sheet_locked' : 'stale_sheet');
   }
-  if (saved.version === 1 && input.version !== undefined && input.version !== 0) throw new AppError('stale_sheet');
   return sheetView(evaluation, { ...saved, updatedAt: new Date(saved.updatedAt), submittedAt: saved.submittedAt ? new Date(saved.submittedAt) : null } as SheetRow);
 }
 

@@ -102,6 +102,21 @@ describe('the committee at work', () => {
     expect(own.body.sheet).toMatchObject({ status: 'draft', scores: { func: 30, ops: 'A' }, total: 60 });
   });
 
+  it('stores nothing when a save of a sheet never stored claims a version: 409 stale_sheet, no row, no audit entry', async () => {
+    const saves = async () => (await h.call('GET', `/api/audit?caseId=${caseId}`, { token: a.secretariat })).body.entries.filter((e: { action: string; objectId: string }) => e.action === 'sheet.save' && e.objectId === `${ev.iinC!.id}:${vendorY}`).length;
+    const before = await saves();
+    const stale = await save('iinC', vendorY, { func: 12 }, 3);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('stale_sheet');
+    const kept = (await h.call('GET', sheetPath(vendorY), { token: ev.iinC!.token })).body.sheet;
+    expect(kept).toMatchObject({ status: 'draft', version: 0, updatedAt: null });
+    expect(kept.scores).toEqual({});
+    expect(await saves()).toBe(before);
+    // the same save against the version the sheet really has (none yet) goes in
+    expect((await save('iinC', vendorY, { func: 12 }, 0)).body.sheet).toMatchObject({ version: 1, scores: { func: 12 } });
+    expect(await saves()).toBe(before + 1);
+  });
+
   it('answers 409 stale_sheet to the second of two tabs saving the same version, keeping the first', async () => {
     const [one, two] = await Promise.all([save('iinB', vendorX, { func: 28 }, 0), save('iinB', vendorX, { func: 5 }, 0)]);
     const statuses = [one.status, two.status].sort();
