@@ -57,6 +57,7 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     const consortium = await b.call('POST', '/api/consortia', { name: 'ベンチ協議会', secretariat: { email: 's@bench.example', name: '事務局', password: BENCH_PASSWORD } }, op);
     const sec = await b.login('s@bench.example');
     const vendor = await b.call('POST', '/api/vendors/register', { consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: BENCH_PASSWORD });
+    await b.call('POST', `/api/vendors/${vendor.vendor.id}/qualification`, { status: 'approved' }, sec);
     const vendorToken = await b.login('v@bench.example');
     const created = await b.call('POST', '/api/cases', { title: '採点ベンチ', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 2000).toISOString() }, sec);
     const caseId = created.case.id;

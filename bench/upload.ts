@@ -68,7 +68,8 @@ export async function benchUpload(driver: 'pglite' | 'postgres', sizeMb = 200, r
     const op = await b.login('op@bench.example');
     const consortium = await b.call('POST', '/api/consortia', { name: 'ベンチ協議会', secretariat: { email: 's@bench.example', name: '事務局', password: BENCH_PASSWORD } }, op);
     const sec = await b.login('s@bench.example');
-    await b.call('POST', '/api/vendors/register', { consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: BENCH_PASSWORD });
+    const vendor = await b.call('POST', '/api/vendors/register', { consortiumId: consortium.consortium.id, companyName: 'ベンチ株式会社', email: 'v@bench.example', name: '担当', password: BENCH_PASSWORD });
+    await b.call('POST', `/api/vendors/${vendor.vendor.id}/qualification`, { status: 'approved' }, sec);
     const vendorToken = await b.login('v@bench.example');
     const created = await b.call('POST', '/api/cases', {
       title: 'ベンチ案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 86_400_000).toISOString(),

@@ -7,13 +7,13 @@ export interface Reply {
 
 export interface Client {
   base: string;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; raw?: { body: Uint8Array; contentType: string } }): Promise<Reply>;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; raw?: { body: Uint8Array; contentType: string }; headers?: Record<string, string> }): Promise<Reply>;
   login(email: string, password: string): Promise<string>;
 }
 
 export function client(base: string): Client {
   const call: Client['call'] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: BodyInit | undefined;
     if (options.raw) {

@@ -66,6 +66,8 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     for (let v = 0; v < 3; v++) {
       const reg = await call(v, 'POST', '/api/vendors/register', { body: { consortiumId: consortium.id, companyName: `事業者${v}`, email: `v${v}@two.example`, name: '担当', password: PASSWORD } });
       vendors.push({ id: reg.body.vendor.id, token: await login(v + 1, `v${v}@two.example`) });
+      // approved by the secretariat (入札参加資格) on the other instance: it may then propose and bid
+      expect((await call(v + 1, 'POST', `/api/vendors/${reg.body.vendor.id}/qualification`, { token: sec, body: { status: 'approved' } })).status).toBe(200);
     }
     const evaluators: { id: string; token?: string }[] = [];
     for (let e = 0; e < 6; e++) {

@@ -54,6 +54,8 @@ export async function startInstance(databaseUrlForApp: string, dataDir: string, 
     ADMIN_PASSWORD: ADMIN.password,
     DEMO: '0',
     PORT: String(port),
+    // as behind the production proxy: the world's vendors register from offices of their own (X-Forwarded-For)
+    TRUST_PROXY: '1',
     ...extra,
   });
   await waitForOutput(started, `http://localhost:${port}`, 90_000);

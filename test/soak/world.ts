@@ -53,9 +53,15 @@ export async function buildConsortium(api: Client, counts: { members: number; ve
     const email = `v${v}@soak.example`;
     const reg = expectStatus(
       'vendor',
-      await api.call('POST', '/api/vendors/register', { body: { consortiumId: consortium.id, companyName: `事業者${v}`, email, name: '担当', password: PASSWORD } }),
+      // each from its own office: registrations are limited per client address
+      await api.call('POST', '/api/vendors/register', {
+        body: { consortiumId: consortium.id, companyName: `事業者${v}`, email, name: '担当', password: PASSWORD },
+        headers: { 'x-forwarded-for': `198.51.100.${(v % 250) + 1}` },
+      }),
       201,
     );
+    // approved by the secretariat (入札参加資格), so it may propose and bid
+    expectStatus('approval', await api.call('POST', `/api/vendors/${reg.body.vendor.id}/qualification`, { token: sec, body: { status: 'approved' } }), 200);
     vendors.push({ id: reg.body.vendor.id, email, token: await api.login(email, PASSWORD) });
   }
   const evaluators: Account[] = [];
