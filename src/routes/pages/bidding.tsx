@@ -314,10 +314,13 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
               ))}
             </fieldset>
           ) : null}
-          <label for="reason">変更理由（入札の受付後に締切・開札日時を延長するときは必須。全事業者に表示されます）</label>
-          <textarea id="reason" name="reason" rows={2}>
+          <label for="reason">変更理由</label>
+          <textarea id="reason" name="reason" rows={2} aria-describedby="reason-help">
             {shown.reason}
           </textarea>
+          <p id="reason-help" class="muted">
+            入札の受付後に日時を延長するときは必須です。理由は全事業者に表示されます。
+          </p>
           <button class="primary" type="submit">
             入札の設定を保存
           </button>
