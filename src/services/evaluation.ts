@@ -5,6 +5,7 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { auditEntryFrom } from '../db/audit.ts';
 import { type Db, perDatabase } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
+import { resolveAlias, vendorAlias } from '../domain/alias.ts';
 import { hasPassed } from '../domain/deadline.ts';
 import { fileView } from '../db/files.ts';
 import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts';
@@ -167,6 +168,30 @@ export function shownFileName(name: string, vendor: EvaluatedVendor, index: numb
   return `${vendor.label}_提出資料${index + 1}${ext}`;
 }
 
+/**
+ * What an evaluator's views call a proposal (API.md, "Anonymised evaluation"): the vendor id, or while the
+ * evaluation is anonymised an opaque alias bound to the case, so no vendor id reaches the committee.
+ */
+export function proposalRef(c: Ctx, caseId: string, vendorId: string, anonymize: boolean): string {
+  return anonymize ? vendorAlias(c.get('deps').keys.alias, caseId, vendorId) : vendorId;
+}
+
+/** A ref as an evaluator sent it: the vendor it names when it is an alias of this case, else the string itself. */
+function readRef(c: Ctx, caseId: string, ref: string) {
+  const aliased = resolveAlias(c.get('deps').keys.alias, caseId, ref);
+  return { vendorId: aliased ?? ref, aliased: aliased !== null };
+}
+
+/**
+ * The vendor a ref names under the evaluation's rule: an alias while anonymised, the vendor id otherwise.
+ * Anything else (a bare vendor id while anonymised, another case's alias) is the same 404 as a missing
+ * proposal, and the message never repeats what was sent.
+ */
+function vendorOfRef(ref: { vendorId: string; aliased: boolean }, anonymize: boolean): string {
+  if (ref.aliased !== anonymize) throw notFound('指定された提案が見つかりません。');
+  return ref.vendorId;
+}
+
 /** The caller as a cleared member of the committee (assigned and declared no conflict), or 404/403. */
 export async function clearedEvaluator(c: Ctx, row: CaseRow) {
   const user = c.get('user')!;
@@ -307,8 +332,12 @@ async function cachedScoringContext(c: Ctx, caseId: string, vendorId: string) {
   return { ...context, key };
 }
 
-export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input: z.output<typeof sheetInput>) {
-  const { member, evaluation, key } = await cachedScoringContext(c, caseId, vendorId);
+/** Saves the caller's draft of the proposal `ref` names (see proposalRef). */
+export async function saveSheet(c: Ctx, caseId: string, ref: string, input: z.output<typeof sheetInput>) {
+  // the ref is resolved without a query: the alias is decrypted, and whether it had to be one is in the cached rules
+  const named = readRef(c, caseId, ref);
+  const { member, evaluation, key } = await cachedScoringContext(c, caseId, named.vendorId);
+  const vendorId = vendorOfRef(named, evaluation.anonymize);
   const problems = sheetProblems(rulesOf(evaluation), input.scores, false);
   if (problems.length > 0) throw new AppError('validation_error', problems[0]!.message, problems.map((p) => ({ path: `scores.${p.code}`, message: p.message })));
   const db = dbOf(c);
@@ -363,8 +392,10 @@ export async function saveSheet(c: Ctx, caseId: string, vendorId: string, input:
   return sheetView(evaluation, { ...saved, updatedAt: new Date(saved.updatedAt), submittedAt: saved.submittedAt ? new Date(saved.submittedAt) : null } as SheetRow);
 }
 
-export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof submitInput>) {
-  const { member, evaluation } = await scoringContext(c, row.id, vendorId);
+export async function submitSheet(c: Ctx, row: CaseRow, ref: string, input: z.output<typeof submitInput>) {
+  const named = readRef(c, row.id, ref);
+  const { member, evaluation } = await scoringContext(c, row.id, named.vendorId);
+  const vendorId = vendorOfRef(named, evaluation.anonymize);
   return mutate(c, async (tx, audit) => {
     await lockOpenEvaluation(tx, row.id);
     const current = await lockSheet(tx, row.id, member.userId, vendorId);
@@ -383,12 +414,13 @@ export async function submitSheet(c: Ctx, row: CaseRow, vendorId: string, input:
   });
 }
 
-/** An evaluator's own sheet, readable also after the close or outside the scoring period. */
-export async function ownSheet(c: Ctx, row: CaseRow, vendorId: string) {
+/** An evaluator's own sheet of the proposal `ref` names, readable also after the close or outside the scoring period. */
+export async function ownSheet(c: Ctx, row: CaseRow, ref: string) {
   const member = await clearedEvaluator(c, row);
   // a sheet shows its proposal (name, price), sealed until the submission deadline
   if (!hasPassed(nowOf(c), row.submissionDeadline)) throw new AppError('not_yet', '提案書は提出期限の後に閲覧できます。');
   const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
+  const vendorId = vendorOfRef(readRef(c, row.id, ref), evaluation.anonymize);
   const vendor = (await evaluatedVendors(dbOf(c), row.id)).find((x) => x.vendorId === vendorId);
   if (!vendor) throw notFound('指定された提案が見つかりません。');
   const [sheet] = await dbOf(c)
@@ -528,19 +560,31 @@ export async function computeResults(db: Db, caseId: string, evaluation: Evaluat
   return { ...ranking, vendors: vendorsToScore };
 }
 
-/** Proposals as an evaluator may see them: lettered names and file names when anonymised. */
-export async function proposalsForEvaluator(db: Db, caseId: string, anonymize: boolean) {
+/**
+ * Proposals as the calling evaluator may see them, each with its ref, its label and the state of the
+ * caller's own sheet. Anonymised: the label is the letter, the files are renamed after it, and neither the
+ * vendor's id nor its name is in the list; otherwise the ref is the vendor id and the label its name.
+ */
+export async function proposalsForEvaluator(c: Ctx, caseId: string, evaluation: EvaluationRow) {
+  const db = dbOf(c);
+  const anonymize = evaluation.anonymize;
   const list = await evaluatedVendors(db, caseId);
   const received = await db
     .select()
     .from(files)
     .where(and(eq(files.caseId, caseId), eq(files.purpose, 'proposal')))
     .orderBy(asc(files.receivedAt));
+  const mine = await db
+    .select({ vendorId: sheets.vendorId, status: sheets.status })
+    .from(sheets)
+    .where(and(eq(sheets.caseId, caseId), eq(sheets.evaluatorId, c.get('user')!.id)));
   return list.map((v) => ({
-    vendorId: v.vendorId,
-    vendorName: shownName(v, anonymize),
+    ref: proposalRef(c, caseId, v.vendorId, anonymize),
+    label: shownName(v, anonymize),
+    ...(anonymize ? {} : { vendorId: v.vendorId, vendorName: v.vendorName }),
     price: v.price,
     withdrawn: false,
+    sheetStatus: mine.find((s) => s.vendorId === v.vendorId)?.status ?? null,
     files: received.filter((f) => f.vendorId === v.vendorId).map((f, i) => ({ ...fileView(f), name: shownFileName(f.name, v, i, anonymize) })),
   }));
 }

@@ -125,8 +125,10 @@ interface World {
   a: Tenant;
   b: Tenant;
   evaluatorId: string;
-  /** 公募型プロポーザル in evaluation: participants, RFI answered, spec with a comment, proposals, a committee */
+  /** 公募型プロポーザル in evaluation: participants, RFI answered, spec with a comment, proposals, a committee scoring anonymised */
   proposalCase: string;
+  /** what the committee calls the two proposals of the proposal case: the aliases its evaluator's list gives */
+  refs: { vendor: string; otherVendor: string };
   proposalTitle: string;
   /** 公募型プロポーザル, open, both vendors have proposed, the submission deadline still ahead; same committee */
   earlyCase: string;
@@ -201,6 +203,8 @@ const fileHidden: Partial<Record<Caller, Outcome>> = { operator: 404, member: 40
 const receiptHidden: Partial<Record<Caller, Outcome>> = { ...fileHidden, evaluator: 404, outsideEvaluator: 404, bEvaluator: 404 };
 /** Proposals before the submission deadline are sealed from the secretariat too (see also `neverShown`). */
 const sealedUntilDeadline = () => ({ secretariat: early });
+/** The proposal case is scored anonymised: no vendor id, vendor name or file name reaches its evaluator. */
+const unmasked = (w: World) => ({ evaluator: [w.a.vendorId, w.a.otherVendorId, `${A}事業者1`, `${A}事業者2`, owned.vendor.proposalFile, owned.otherVendor.proposalFile] });
 /** Before the opening, who has bid is for the secretariat: a vendor sees its own bid only, members and evaluators none. */
 const whoBid = (w: World) => ({
   vendor: [w.a.otherVendorId],
@@ -274,6 +278,7 @@ const table: Record<string, Entry> = {
   'GET /api/cases/:id': {
     allow: ['secretariat', 'member', 'evaluator', 'vendor'],
     req: path(P),
+    hidden: unmasked,
     variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } }],
   },
   'PATCH /api/cases/:id': { allow: ['secretariat'], req: (w) => ({ path: P(w), body: { title: w.proposalTitle } }) },
@@ -338,26 +343,31 @@ const table: Record<string, Entry> = {
     allow: ['secretariat'],
     req: (w) => ({ path: `${P(w)}/evaluation`, body: { criteria, aggregation: 'average', evaluatorIds: [w.evaluatorId] } }),
   },
-  'GET /api/cases/:id/evaluation': { committee: true, allow: ['secretariat', 'evaluator'], req: path((w) => `${P(w)}/evaluation`) },
+  'GET /api/cases/:id/evaluation': { committee: true, allow: ['secretariat', 'evaluator'], req: path((w) => `${P(w)}/evaluation`), hidden: unmasked },
   'POST /api/cases/:id/evaluation/coi': { committee: true, allow: ['evaluator'], req: (w) => ({ path: `${P(w)}/evaluation/coi`, body: { conflict: false } }) },
   'GET /api/cases/:id/evaluation/proposals': {
     committee: true,
     allow: ['evaluator'],
     req: path((w) => `${P(w)}/evaluation/proposals`),
     variants: [{ name: 'proposals before the deadline', req: path((w) => `/api/cases/${w.earlyCase}/evaluation/proposals`), expect: { evaluator: 'ok' } }],
+    hidden: unmasked,
   },
-  'PUT /api/cases/:id/evaluation/sheets/:vendorId': {
+  // an evaluator's sheet paths take the ref the list gives; the early case is not anonymised, so there it is the vendor id
+  'PUT /api/cases/:id/evaluation/sheets/:ref': {
     committee: true,
     allow: ['evaluator'],
-    req: (w) => ({ path: `${P(w)}/evaluation/sheets/${w.a.vendorId}`, body: { scores: { func: 50 } } }),
+    req: (w) => ({ path: `${P(w)}/evaluation/sheets/${w.refs.vendor}`, body: { scores: { func: 50 } } }),
+    hidden: unmasked,
   },
-  'GET /api/cases/:id/evaluation/sheets/:vendorId': {
+  'GET /api/cases/:id/evaluation/sheets/:ref': {
     committee: true,
     allow: ['evaluator'],
-    req: path((w) => `${P(w)}/evaluation/sheets/${w.a.vendorId}`),
+    req: path((w) => `${P(w)}/evaluation/sheets/${w.refs.vendor}`),
     variants: [{ name: 'a proposal before the deadline', req: path((w) => `/api/cases/${w.earlyCase}/evaluation/sheets/${w.a.vendorId}`), expect: { evaluator: 'ok' } }],
+    hidden: unmasked,
   },
-  'POST /api/cases/:id/evaluation/sheets/:vendorId/submit': { committee: true, allow: ['evaluator'], req: path((w) => `${P(w)}/evaluation/sheets/${w.a.vendorId}/submit`) },
+  'POST /api/cases/:id/evaluation/sheets/:ref/submit': { committee: true, allow: ['evaluator'], req: path((w) => `${P(w)}/evaluation/sheets/${w.refs.vendor}/submit`), hidden: unmasked },
+  // the secretariat's reopen names the vendor itself
   'POST /api/cases/:id/evaluation/sheets/:vendorId/reopen': {
     allow: ['secretariat'],
     req: (w) => ({ path: `${P(w)}/evaluation/sheets/${w.a.otherVendorId}/reopen`, body: { evaluatorId: w.evaluatorId, reason: '記載の確認' } }),
@@ -371,7 +381,7 @@ const table: Record<string, Entry> = {
     allow: ['secretariat', 'evaluator'],
     req: path((w) => `${P(w)}/proposals`),
     variants: [{ name: 'proposals before the deadline', req: path((w) => `/api/cases/${w.earlyCase}/proposals`), expect: { secretariat: 'ok', evaluator: 'ok' } }],
-    hidden: sealedUntilDeadline,
+    hidden: (w) => ({ ...sealedUntilDeadline(), ...unmasked(w) }),
   },
 
   // competitive bidding (入札): both vendors have bid in the open round, so another bid is 409
@@ -482,7 +492,7 @@ const table: Record<string, Entry> = {
       { name: 'an unpublished case', req: path((w) => `/cases/${w.draftCase}`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } },
       { name: 'proposals before the deadline', req: path((w) => `/cases/${w.earlyCase}`), expect: { secretariat: 'ok' } },
     ],
-    hidden: sealedUntilDeadline,
+    hidden: (w) => ({ ...sealedUntilDeadline(), ...unmasked(w) }),
   },
   'POST /cases/:id/transition': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/transition`, form: { to: 'draft' } }) },
   'POST /cases/:id/edit': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/edit`, form: { title: '' } }) },
@@ -521,15 +531,17 @@ const table: Record<string, Entry> = {
     allow: ['evaluator'],
     req: path((w) => `${page(w)}/evaluate`),
     variants: [{ name: 'proposals before the deadline', req: path((w) => `/cases/${w.earlyCase}/evaluate`), expect: { evaluator: 'ok' } }],
+    hidden: unmasked,
   },
   'POST /cases/:id/evaluate/coi': { committee: true, allow: ['evaluator'], req: (w) => ({ path: `${page(w)}/evaluate/coi`, form: { conflict: 'false' } }) },
-  'GET /cases/:id/evaluate/:vendorId': {
+  'GET /cases/:id/evaluate/:ref': {
     committee: true,
     allow: ['evaluator'],
-    req: path((w) => `${page(w)}/evaluate/${w.a.vendorId}`),
+    req: path((w) => `${page(w)}/evaluate/${w.refs.vendor}`),
     variants: [{ name: 'a proposal before the deadline', req: path((w) => `/cases/${w.earlyCase}/evaluate/${w.a.vendorId}`), expect: { evaluator: 'ok' } }],
+    hidden: unmasked,
   },
-  'POST /cases/:id/evaluate/:vendorId': { committee: true, allow: ['evaluator'], req: (w) => ({ path: `${page(w)}/evaluate/${w.a.vendorId}`, form: { score_func: '50' } }) },
+  'POST /cases/:id/evaluate/:ref': { committee: true, allow: ['evaluator'], req: (w) => ({ path: `${page(w)}/evaluate/${w.refs.vendor}`, form: { score_func: '50' } }), hidden: unmasked },
   'GET /cases/:id/evaluation': { allow: ['secretariat'], req: path((w) => `${page(w)}/evaluation`) },
   'POST /cases/:id/evaluation': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/evaluation`, form: {} }) },
   'POST /cases/:id/evaluation/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/evaluation/close`, form: {} }) },
@@ -700,7 +712,7 @@ async function buildWorld(): Promise<World> {
     proposalFiles.push((await uploadFile(token, `${p}/proposal/files`, secrets.proposalFile)).file.id);
     await call(token, 'PUT', `${p}/proposal`, { price: secrets.price });
   }
-  await call(a.secretariat, 'PUT', `${p}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId] });
+  await call(a.secretariat, 'PUT', `${p}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true });
   await call(a.evaluator, 'POST', `${p}/evaluation/coi`, { conflict: false });
 
   // a second proposal case, taking proposals until after the matrix runs, before the same committee
@@ -748,15 +760,19 @@ async function buildWorld(): Promise<World> {
   // after the proposal deadline: the case is being evaluated, one sheet submitted and one a draft
   h.clock.set(NOW);
   await move(a.secretariat, proposalCase, 'evaluation');
-  await call(a.evaluator, 'PUT', `${p}/evaluation/sheets/${a.vendorId}`, { scores: { func: 50 } });
-  await call(a.evaluator, 'POST', `${p}/evaluation/sheets/${a.vendorId}/submit`, undefined);
-  await call(a.evaluator, 'PUT', `${p}/evaluation/sheets/${a.otherVendorId}`, { scores: { func: 40 } });
+  // the committee knows the proposals by the refs of its list (提案者A is the vendor's, which proposed first)
+  const listed = (await call(a.evaluator, 'GET', `${p}/evaluation/proposals`, undefined)).proposals as { ref: string; price: number }[];
+  const refs = { vendor: listed.find((x) => x.price === owned.vendor.price)!.ref, otherVendor: listed.find((x) => x.price === owned.otherVendor.price)!.ref };
+  await call(a.evaluator, 'PUT', `${p}/evaluation/sheets/${refs.vendor}`, { scores: { func: 50 } });
+  await call(a.evaluator, 'POST', `${p}/evaluation/sheets/${refs.vendor}/submit`, undefined);
+  await call(a.evaluator, 'PUT', `${p}/evaluation/sheets/${refs.otherVendor}`, { scores: { func: 40 } });
 
   return {
     a,
     b,
     evaluatorId,
     proposalCase,
+    refs,
     proposalTitle,
     earlyCase,
     earlyFile: earlyFiles[0]!,

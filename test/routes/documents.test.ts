@@ -208,9 +208,12 @@ describe('the evaluation summary and a proposal award', () => {
     for (const [n, scores] of [[1, [60, 50]], [2, [64, 52]]] as const) {
       const token = await h.login(`iin${n}-doc@test.example`);
       await h.call('POST', `/api/cases/${caseId}/evaluation/coi`, { token, body: { conflict: false } });
-      for (const [i, vendor] of [vendorIds[0]!, vendorIds[2]!].entries()) {
-        await h.call('PUT', `/api/cases/${caseId}/evaluation/sheets/${vendor}`, { token, body: { scores: { func: scores[i] } } });
-        await h.call('POST', `/api/cases/${caseId}/evaluation/sheets/${vendor}/submit`, { token });
+      // anonymised: the committee scores each proposal by the ref its list gives, told apart here by price
+      const listed = (await h.call('GET', `/api/cases/${caseId}/evaluation/proposals`, { token })).body.proposals as { ref: string; price: number }[];
+      for (const [i, price] of [7_000_000, 6_500_000].entries()) {
+        const ref = listed.find((p) => p.price === price)!.ref;
+        await h.call('PUT', `/api/cases/${caseId}/evaluation/sheets/${ref}`, { token, body: { scores: { func: scores[i] } } });
+        await h.call('POST', `/api/cases/${caseId}/evaluation/sheets/${ref}/submit`, { token });
       }
     }
     expect((await h.call('POST', `/api/cases/${caseId}/evaluation/close`, { token: sec })).status).toBe(200);

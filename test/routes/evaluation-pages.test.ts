@@ -23,6 +23,8 @@ afterAll(() => h.close());
 describe('evaluation pages without JavaScript', () => {
   let sec: string;
   let evaluator: string;
+  /** the sheet's address as the list links it: the proposal's alias, the evaluation being anonymised */
+  let sheet: string;
 
   it('let the secretariat set criteria and the committee through the form', async () => {
     sec = await h.cookieFor('sec-evp@test.example');
@@ -65,28 +67,38 @@ describe('evaluation pages without JavaScript', () => {
     const list = await h.call('GET', `/cases/${caseId}/evaluate`, { headers: { cookie: evaluator } });
     expect(list.text).toContain('提案者A');
     expect(list.text).not.toContain('evp事業者1');
+    expect(list.text).not.toContain(a.vendorId);
+    sheet = new RegExp(`href="(/cases/${caseId}/evaluate/[A-Za-z0-9_-]{43})"`).exec(list.text)![1]!;
   });
 
   it('show each criterion with its label, maximum and guidance, and a field error in place', async () => {
-    const page = await h.call('GET', `/cases/${caseId}/evaluate/${a.vendorId}`, { headers: { cookie: evaluator } });
+    const page = await h.call('GET', sheet, { headers: { cookie: evaluator } });
+    // the form posts to and autosaves through the ref; no vendor id or name is anywhere on the page
+    expect(page.text).toContain(`action="${sheet}"`);
+    expect(page.text).toContain(`data-sheet-api="/api/cases/${caseId}/evaluation/sheets/${sheet.split('/').at(-1)}"`);
+    expect(page.text).toContain('採点票: 提案者A');
+    expect(page.text).not.toContain(a.vendorId);
+    expect(page.text).not.toContain('evp事業者1');
     expect(page.text).toContain('<label for="score-func">機能要件の充足度</label>');
     expect(page.text).toContain('点数・配点 50点・網羅性');
     expect(page.text).toContain('一時保存</button>');
     expect(page.text).toContain('提出</button>');
-    const bad = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '51'], ['score_lgwan', ''], ['comment', ''], ['action', 'save']]);
+    const bad = await h.form(evaluator, sheet, [['version', '0'], ['score_func', '51'], ['score_lgwan', ''], ['comment', ''], ['action', 'save']]);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('「機能要件の充足度」は0〜50点（小数第2位まで）で入力してください');
     expect(bad.text).toContain('aria-invalid="true"');
   });
 
   it('save a draft, then submit; the submitted sheet is read-only', async () => {
-    expect((await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '0'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'save']])).status).toBe(303);
-    const incomplete = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
+    const saved = await h.form(evaluator, sheet, [['version', '0'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'save']]);
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`${sheet}?done=save`);
+    const incomplete = await h.form(evaluator, sheet, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
     expect(incomplete.status).toBe(409);
     expect(incomplete.text).toContain('「LGWAN対応」が未評価です');
-    const done = await h.form(evaluator, `/cases/${caseId}/evaluate/${a.vendorId}`, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']]);
+    const done = await h.form(evaluator, sheet, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']]);
     expect(done.status).toBe(303);
-    const page = await h.call('GET', `/cases/${caseId}/evaluate/${a.vendorId}?done=submit`, { headers: { cookie: evaluator } });
+    const page = await h.call('GET', `${sheet}?done=submit`, { headers: { cookie: evaluator } });
     expect(page.text).toContain('この採点票は提出済みです。');
     expect(page.text).not.toContain('提出</button>');
   });

@@ -820,14 +820,15 @@ const plans: Record<string, Plan> = {
   'GET /api/cases/:id/evaluation': { as: 'evaluator', params: caseParam('evaluating'), body: 'none' },
   'POST /api/cases/:id/evaluation/coi': { as: 'iin2', params: caseParam('evaluating'), body: 'json', templates: () => [{ conflict: false, note: '利害関係なし' }] },
   'GET /api/cases/:id/evaluation/proposals': { as: 'evaluator', params: caseParam('evaluating'), body: 'none' },
-  'PUT /api/cases/:id/evaluation/sheets/:vendorId': {
+  // the evaluating case is not anonymised: an evaluator's ref is the vendor id
+  'PUT /api/cases/:id/evaluation/sheets/:ref': {
     as: 'evaluator',
-    params: { id: id('evaluating'), vendorId: id('vendor1') },
+    params: { id: id('evaluating'), ref: id('vendor1') },
     body: 'json',
     templates: () => [{ scores: { func: 20, ops: 'B' }, comment: '所見' }],
   },
-  'GET /api/cases/:id/evaluation/sheets/:vendorId': { as: 'evaluator', params: { id: id('evaluating'), vendorId: id('vendor1') }, body: 'none' },
-  'POST /api/cases/:id/evaluation/sheets/:vendorId/submit': { as: 'evaluator', params: { id: id('evaluating'), vendorId: id('vendor2') }, body: 'json', templates: () => [{ version: 0 }] },
+  'GET /api/cases/:id/evaluation/sheets/:ref': { as: 'evaluator', params: { id: id('evaluating'), ref: id('vendor1') }, body: 'none' },
+  'POST /api/cases/:id/evaluation/sheets/:ref/submit': { as: 'evaluator', params: { id: id('evaluating'), ref: id('vendor2') }, body: 'json', templates: () => [{ version: 0 }] },
   'POST /api/cases/:id/evaluation/sheets/:vendorId/reopen': {
     as: 'secretariat',
     params: { id: id('evaluating'), vendorId: id('vendor1') },
@@ -1489,7 +1490,7 @@ describe('pages', () => {
             ? [route.replace(':id', ids.closed!), route.replace(':id', ids.foreignCase!)]
             : caseKeys.map((k) => route.replace(':id', ids[k]!))
         : [route];
-      for (const v of variants) for (const vendor of ['vendor1', 'vendor2']) paths.add(v.replace(':vendorId', ids[vendor]!));
+      for (const v of variants) for (const vendor of ['vendor1', 'vendor2']) paths.add(v.replace(':vendorId', ids[vendor]!).replace(':ref', ids[vendor]!));
     }
     expect(paths.size).toBeGreaterThan(40);
     for (const path of paths) {

@@ -65,23 +65,25 @@ export const evaluationRoutes = new Hono<AppEnv>()
     await clearedEvaluator(c, row);
     if (!hasPassed(nowOf(c), row.submissionDeadline)) throw new AppError('not_yet', '提案書は提出期限の後に閲覧できます。');
     const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
-    return c.json({ proposals: await proposalsForEvaluator(dbOf(c), row.id, evaluation.anonymize) });
+    return c.json({ proposals: await proposalsForEvaluator(c, row.id, evaluation) });
   })
-  .put('/cases/:id/evaluation/sheets/:vendorId', async (c) => {
+  // An evaluator's sheet paths take the proposal's ref from the list above (the vendor id, or while the
+  // evaluation is anonymised its alias); the secretariat's reopen below takes the vendor id itself.
+  .put('/cases/:id/evaluation/sheets/:ref', async (c) => {
     // the committee's busiest call: the case, the caller's place on it and the write each take one query
     requireConsortiumRole(c, 'evaluator');
     const input = await readJson(c, sheetInput);
-    return c.json({ sheet: await saveSheet(c, c.req.param('id'), c.req.param('vendorId'), input) });
+    return c.json({ sheet: await saveSheet(c, c.req.param('id'), c.req.param('ref'), input) });
   })
-  .get('/cases/:id/evaluation/sheets/:vendorId', async (c) => {
+  .get('/cases/:id/evaluation/sheets/:ref', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
-    const { sheet } = await ownSheet(c, row, c.req.param('vendorId'));
+    const { sheet } = await ownSheet(c, row, c.req.param('ref'));
     return c.json({ sheet });
   })
-  .post('/cases/:id/evaluation/sheets/:vendorId/submit', async (c) => {
+  .post('/cases/:id/evaluation/sheets/:ref/submit', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
     const input = await readOptionalJson(c, submitInput);
-    return c.json({ sheet: await submitSheet(c, row, c.req.param('vendorId'), input) });
+    return c.json({ sheet: await submitSheet(c, row, c.req.param('ref'), input) });
   })
   .post('/cases/:id/evaluation/sheets/:vendorId/reopen', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
@@ -130,5 +132,5 @@ export const evaluationRoutes = new Hono<AppEnv>()
     await clearedEvaluator(c, row);
     if (!hasPassed(nowOf(c), row.submissionDeadline)) throw new AppError('not_yet', '提案書は提出期限の後に閲覧できます。');
     const { row: evaluation } = await requireEvaluation(dbOf(c), row.id);
-    return c.json({ proposals: await proposalsForEvaluator(dbOf(c), row.id, evaluation.anonymize) });
+    return c.json({ proposals: await proposalsForEvaluator(c, row.id, evaluation) });
   });

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type Criterion, sheets, users } from '../../../schema/index.ts';
+import { type Criterion, users } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
@@ -127,12 +127,8 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
   if (!hasPassed(nowOf(c), row.submissionDeadline)) {
     return page(<p class="notice">提案書は提出期限（{dateTime(row.submissionDeadline)}）の後に表示されます。</p>);
   }
-  const proposals = await proposalsForEvaluator(dbOf(c), row.id, found.row.anonymize);
-  const mine = await dbOf(c)
-    .select({ vendorId: sheets.vendorId, status: sheets.status })
-    .from(sheets)
-    .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, user.id)));
-  const statusOf = (vendorId: string) => mine.find((s) => s.vendorId === vendorId)?.status;
+  // each proposal by its ref and label: under anonymisation no vendor id or name is on the page
+  const proposals = await proposalsForEvaluator(c, row.id, found.row);
   return page(
     <>
       <p>
@@ -151,10 +147,10 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
           </thead>
           <tbody>
             {proposals.map((p) => {
-              const status = statusOf(p.vendorId);
+              const status = p.sheetStatus;
               return (
                 <tr>
-                  <th scope="row">{p.vendorName}</th>
+                  <th scope="row">{p.label}</th>
                   <td>
                     {p.files.map((f) => (
                       <div>
@@ -164,7 +160,7 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
                   </td>
                   <td>
                     <span class={status === 'submitted' ? 'status-submitted' : 'status-draft'}>{status === 'submitted' ? '提出済み' : status === 'draft' ? '一時保存中' : '未着手'}</span>{' '}
-                    <a href={`/cases/${row.id}/evaluate/${p.vendorId}`}>{status === 'submitted' ? '内容を見る' : '採点する'}</a>
+                    <a href={`/cases/${row.id}/evaluate/${p.ref}`}>{status === 'submitted' ? '内容を見る' : '採点する'}</a>
                   </td>
                 </tr>
               );
@@ -188,9 +184,10 @@ function scoresFromForm(form: Form, criteria: Criterion[]) {
   return scores;
 }
 
-async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { message: string; fields: Record<string, string>; status: ContentfulStatusCode }, posted?: Form) {
+/** The sheet of the proposal `ref` names: every address on it carries the ref, never the vendor id. */
+async function sheetPage(c: Ctx, caseId: string, ref: string, problem?: { message: string; fields: Record<string, string>; status: ContentfulStatusCode }, posted?: Form) {
   const { user, row } = await loadCase(c, caseId, 'evaluator');
-  const { evaluation, vendor, sheet } = await ownSheet(c, row, vendorId);
+  const { evaluation, vendor, sheet } = await ownSheet(c, row, ref);
   const name = evaluation.anonymize ? vendor.label : vendor.vendorName;
   const locked = sheet.status === 'submitted' || evaluation.closedAt !== null || row.state !== 'evaluation';
   const value = (code: string) => (posted ? field(posted, `score_${code}`) : sheet.scores[code] === undefined ? '' : String(sheet.scores[code]));
@@ -206,7 +203,7 @@ async function sheetPage(c: Ctx, caseId: string, vendorId: string, problem?: { m
       <SuccessBox message={done === 'save' ? '一時保存しました。' : done === 'submit' ? '提出しました。提出後は変更できません（事務局による差し戻しを除く）。' : undefined} />
       <ErrorBox message={problem?.message} />
       {sheet.status === 'submitted' ? <p class="notice">この採点票は提出済みです。</p> : null}
-      <form method="post" action={`/cases/${row.id}/evaluate/${vendorId}`} data-sheet-api={`/api/cases/${row.id}/evaluation/sheets/${vendorId}`} novalidate>
+      <form method="post" action={`/cases/${row.id}/evaluate/${ref}`} data-sheet-api={`/api/cases/${row.id}/evaluation/sheets/${ref}`} novalidate>
         <input type="hidden" name="version" value={String(sheet.version)} />
         <div class="total-box" aria-live="polite">
           技術点の合計: <output id="running-total">{points(sheet.total)}</output> 点 <span id="save-status" class="muted" role="status" />
@@ -658,25 +655,25 @@ export const evaluationPages = new Hono<AppEnv>()
       return evaluatorHome(c, row.id, formError(err));
     }
   })
-  .get('/cases/:id/evaluate/:vendorId', (c) => sheetPage(c, c.req.param('id'), c.req.param('vendorId')))
-  .post('/cases/:id/evaluate/:vendorId', async (c) => {
+  .get('/cases/:id/evaluate/:ref', (c) => sheetPage(c, c.req.param('id'), c.req.param('ref')))
+  .post('/cases/:id/evaluate/:ref', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
-    const vendorId = c.req.param('vendorId');
+    const ref = c.req.param('ref');
     const form = await readForm(c);
     try {
-      const { evaluation } = await ownSheet(c, row, vendorId);
+      const { evaluation } = await ownSheet(c, row, ref);
       const version = Number(field(form, 'version'));
       const saved = await saveSheet(
         c,
         row.id,
-        vendorId,
+        ref,
         parseWith(sheetInput, { scores: scoresFromForm(form, evaluation.criteria), comment: field(form, 'comment'), version: Number.isInteger(version) ? version : undefined }),
       );
-      if (field(form, 'action') === 'submit') await submitSheet(c, row, vendorId, { version: saved.version });
-      return c.redirect(`/cases/${row.id}/evaluate/${vendorId}?done=${field(form, 'action') === 'submit' ? 'submit' : 'save'}`, 303);
+      if (field(form, 'action') === 'submit') await submitSheet(c, row, ref, { version: saved.version });
+      return c.redirect(`/cases/${row.id}/evaluate/${ref}?done=${field(form, 'action') === 'submit' ? 'submit' : 'save'}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return sheetPage(c, row.id, vendorId, problemOf(err), form);
+      return sheetPage(c, row.id, ref, problemOf(err), form);
     }
   })
   .get('/cases/:id/evaluation', (c) => adminPage(c, c.req.param('id')))
