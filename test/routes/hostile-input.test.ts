@@ -905,6 +905,7 @@ const plans: Record<string, Plan> = {
   },
   'GET /api/public/export/:fiscalYear/ocds.json': { as: 'anyone', params: { fiscalYear: () => '2026' }, body: 'none' },
   'GET /api/public/export/:fiscalYear/cases.csv': { as: 'anyone', params: { fiscalYear: () => '2026' }, body: 'none' },
+  'GET /api/public/consortia/:id/audit-head': { as: 'anyone', params: { id: id('consortium') }, body: 'none' },
   'POST /api/cases/:id/proposal/files': { as: 'vendor1', params: caseParam('open'), body: 'multipart' },
   'PUT /api/cases/:id/proposal': { as: 'vendor1', params: caseParam('open'), body: 'json', templates: () => [{ price: 9_000_000 }] },
   'GET /api/cases/:id/proposal': { as: 'vendor1', params: caseParam('open'), body: 'none' },
