@@ -159,7 +159,9 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
       if (source.readableFlowing === false) return idle?.refresh();
       fail(new AppError('upload_timeout', undefined, undefined, { connection: 'close' }));
     }, c.get('deps').config.uploadIdleMs);
-    source.on('data', () => idle?.refresh());
+    source.on('data', () => {
+      if (!settled) idle?.refresh();
+    });
     source.once('end', () => clearTimeout(idle));
     source.pipe(parser);
   });
