@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../schema/index.ts';
@@ -8,6 +9,7 @@ import type { Deps } from '../../src/context.ts';
 import { createSession } from '../../src/db/sessions.ts';
 import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
+import { Scratch } from '../documents/pdf-tools.ts';
 
 /**
  * The access-control matrix: every route of the app, called by every kind of caller, on its own
@@ -93,6 +95,8 @@ const owned = {
   otherConsortium: { caseTitle: '乙協議会の非公開案件', names: [`${B}市`, `${B}村`, `${B}事業者1`, `${B}事業者2`] },
   /** the unopened tender: its 予定価格 and 最低制限価格 are the secretariat's, its sealed amounts nobody's */
   tender: { ceilingPrice: 5_123_456, floorPrice: 4_123_456, bids: { vendor: 4_511_111, otherVendor: 4_822_222 } },
+  /** a tender between the rounds of a re-bid: round 1 opened over the ceiling, round 2 pending; its prices stay the secretariat's */
+  rebid: { ceilingPrice: 3_210_987, floorPrice: 2_109_876, investigationPrice: 2_345_678, bids: { vendor: 3_500_001, otherVendor: 3_600_002 } },
 };
 const priceTexts = (yen: number) => [String(yen), yen.toLocaleString('en-US')];
 const vendorSecrets = (v: typeof owned.vendor) => [v.rfiAnswer, v.rfiFile, v.proposalFile, ...priceTexts(v.price)];
@@ -100,7 +104,7 @@ const rfiSecrets = [owned.vendor.rfiAnswer, owned.otherVendor.rfiAnswer, owned.v
 const consortiumSecrets = [owned.otherConsortium.caseTitle, ...owned.otherConsortium.names];
 const allOfA = [...vendorSecrets(owned.vendor), ...vendorSecrets(owned.otherVendor)];
 const sealed = [...priceTexts(owned.tender.bids.vendor), ...priceTexts(owned.tender.bids.otherVendor)];
-const tenderPrices = [...priceTexts(owned.tender.ceilingPrice), ...priceTexts(owned.tender.floorPrice)];
+const tenderPrices = [owned.tender.ceilingPrice, owned.tender.floorPrice, owned.rebid.ceilingPrice, owned.rebid.floorPrice, owned.rebid.investigationPrice].flatMap(priceTexts);
 const earlySecrets = (v: { proposalFile: string; price: number }) => [v.proposalFile, ...priceTexts(v.price)];
 const early = [...earlySecrets(owned.early.vendor), ...earlySecrets(owned.early.otherVendor)];
 const outsider = [...allOfA, ...early, ...tenderPrices, owned.draftTitle];
@@ -137,6 +141,8 @@ interface World {
   bidCase: string;
   /** 一般競争入札, opened and awarded */
   awardedCase: string;
+  /** 一般競争入札 between two rounds: round 1 opened with no bid within the ceiling, round 2 still to come */
+  rebidCase: string;
   /** not yet published */
   draftCase: string;
   surveyId: string;
@@ -151,6 +157,9 @@ const rfiBody = { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '
 const specBody = { sections: [{ heading: '業務概要', body: '基幹業務システムを共同で調達する。' }], requirements: [] };
 const tenderBidding = { ceilingPrice: owned.tender.ceilingPrice, ceilingPublic: false, floorPrice: owned.tender.floorPrice, deadlineAt: BID_DEADLINE, openingAt: BID_OPENING };
 const awardedBidding = { ceilingPrice: 6_000_000, ceilingPublic: false, floorPrice: 4_000_000, deadlineAt: AWARDED_DEADLINE, openingAt: AWARDED_OPENING };
+const rebidBidding = { ...owned.rebid, bids: undefined, ceilingPublic: false, deadlineAt: AWARDED_DEADLINE, openingAt: AWARDED_OPENING };
+/** The same route on the tender between its rounds: whoever may call it is let through, and sees no reserved price. */
+const onRebid = (name: string, req: (w: World) => Request, callers: Caller[]) => ({ name, req, expect: Object.fromEntries(callers.map((c) => [c, 'ok'])) as Partial<Record<Caller, Outcome>> });
 const criteria = [
   { code: 'func', name: '機能要件の充足度', maxPoints: 70, mode: 'points' },
   { code: 'price', name: '価格点', maxPoints: 30, mode: 'price' },
@@ -386,7 +395,11 @@ const table: Record<string, Entry> = {
 
   // competitive bidding (入札): both vendors have bid in the open round, so another bid is 409
   'PUT /api/cases/:id/bidding': { allow: ['secretariat'], req: (w) => ({ path: `${BC(w)}/bidding`, body: tenderBidding }) },
-  'GET /api/cases/:id/bidding': { allow: ['secretariat', 'member', 'evaluator', 'vendor'], req: path((w) => `${BC(w)}/bidding`) },
+  'GET /api/cases/:id/bidding': {
+    allow: ['secretariat', 'member', 'evaluator', 'vendor'],
+    req: path((w) => `${BC(w)}/bidding`),
+    variants: [onRebid('a tender between re-bid rounds', path((w) => `/api/cases/${w.rebidCase}/bidding`), ['secretariat', 'member', 'evaluator', 'vendor', 'otherVendor'])],
+  },
   'POST /api/cases/:id/bids': { allow: ['vendor'], req: (w) => ({ path: `${BC(w)}/bids`, body: { amount: 4_000_000, lotNumber: 1 } }) },
   'POST /api/cases/:id/bids/decline': { allow: ['vendor'], req: path((w) => `${BC(w)}/bids/decline`) },
   'POST /api/cases/:id/bids/paper': {
@@ -414,14 +427,30 @@ const table: Record<string, Entry> = {
   'GET /api/cases/:id/documents': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents`) },
   'GET /api/cases/:id/documents/spec.pdf': { allow: ['secretariat', 'member', 'evaluator', 'vendor'], req: path((w) => `${P(w)}/documents/spec.pdf`) },
   'GET /api/cases/:id/documents/award.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/documents/award.pdf`) },
-  'GET /api/cases/:id/documents/bid-tabulation.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/documents/bid-tabulation.pdf`) },
-  'GET /api/cases/:id/ocds': { allow: ['secretariat', 'member'], req: path((w) => `${BC(w)}/ocds`) },
+  'GET /api/cases/:id/documents/bid-tabulation.pdf': {
+    allow: ['secretariat', 'member'],
+    req: path((w) => `${WC(w)}/documents/bid-tabulation.pdf`),
+    variants: [
+      // drawn while bids are sealed: no amount; drawn between the rounds of a re-bid: no reserved price
+      { name: 'a tender whose bids have arrived, unopened', req: path((w) => `${BC(w)}/documents/bid-tabulation.pdf`), expect: { secretariat: 'ok', member: 'ok' } },
+      onRebid('a tender between re-bid rounds', path((w) => `/api/cases/${w.rebidCase}/documents/bid-tabulation.pdf`), ['secretariat', 'member']),
+    ],
+  },
+  'GET /api/cases/:id/ocds': {
+    allow: ['secretariat', 'member'],
+    req: path((w) => `${BC(w)}/ocds`),
+    variants: [onRebid('a tender between re-bid rounds', path((w) => `/api/cases/${w.rebidCase}/ocds`), ['member'])],
+  },
   'GET /api/cases/:id/documents/evaluation-summary.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/evaluation-summary.pdf`) },
   'GET /api/cases/:id/documents/comment-responses.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/comment-responses.pdf`) },
 
   // public (no login)
   'GET /api/public/cases': { allow: 'anyone', req: path(() => '/api/public/cases') },
-  'GET /api/public/cases/:id': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.bidCase}`) },
+  'GET /api/public/cases/:id': {
+    allow: 'anyone',
+    req: path((w) => `/api/public/cases/${w.bidCase}`),
+    variants: [onRebid('a tender between re-bid rounds', path((w) => `/api/public/cases/${w.rebidCase}`), ['none', 'vendor'])],
+  },
   'GET /api/public/cases/:id/ocds': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.bidCase}/ocds`) },
   'GET /api/public/cases/:id/documents/:name{[a-z-]+\\.pdf}': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.awardedCase}/documents/award.pdf`) },
   'GET /api/public/export/:fiscalYear/ocds.json': { allow: 'anyone', req: path(() => '/api/public/export/2026/ocds.json') },
@@ -468,7 +497,11 @@ const table: Record<string, Entry> = {
     allow: ['secretariat'],
     except: { operator: 'ok' },
     req: path((w) => `/api/audit?caseId=${w.proposalCase}`),
-    variants: [{ name: 'the log of a case taking proposals', req: path((w) => `/api/audit?caseId=${w.earlyCase}`), expect: { secretariat: 'ok' } }],
+    variants: [
+      { name: 'the log of a case taking proposals', req: path((w) => `/api/audit?caseId=${w.earlyCase}`), expect: { secretariat: 'ok' } },
+      // the unpublished case's title sits in its audit entries: another consortium's secretariat asking for that case sees none of it
+      { name: "another consortium's unpublished case", req: path((w) => `/api/audit?caseId=${w.draftCase}`), expect: { secretariat: 'ok', bSecretariat: 'ok', operator: 'ok' } },
+    ],
     hidden: sealedUntilDeadline,
   },
   'GET /api/audit/verify': { allow: ['secretariat'], except: { operator: 'ok' }, req: path(() => '/api/audit/verify') },
@@ -548,7 +581,12 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/evaluation/reopen': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/evaluation/reopen`, form: {} }) },
 
   // pages: bidding
-  'GET /cases/:id/bid': { allow: ['vendor'], req: path((w) => `${bidPage(w)}/bid`), hidden: whoBid },
+  'GET /cases/:id/bid': {
+    allow: ['vendor'],
+    req: path((w) => `${bidPage(w)}/bid`),
+    variants: [onRebid('a tender between re-bid rounds', path((w) => `/cases/${w.rebidCase}/bid`), ['vendor', 'otherVendor'])],
+    hidden: whoBid,
+  },
   'POST /cases/:id/bid': { allow: ['vendor'], req: (w) => ({ path: `${bidPage(w)}/bid`, form: { amount: '4000000', lotNumber: '1' } }) },
   'POST /cases/:id/bid/confirm': { allow: ['vendor'], req: (w) => ({ path: `${bidPage(w)}/bid/confirm`, form: { amount: '4000000', lotNumber: '1' } }) },
   'POST /cases/:id/bid/decline': { allow: ['vendor'], req: (w) => ({ path: `${bidPage(w)}/bid/decline`, form: {} }) },
@@ -568,7 +606,11 @@ const table: Record<string, Entry> = {
 
   // public pages
   'GET /public': { allow: 'anyone', req: path(() => '/public') },
-  'GET /public/cases/:id': { allow: 'anyone', req: path((w) => `/public/cases/${w.bidCase}`) },
+  'GET /public/cases/:id': {
+    allow: 'anyone',
+    req: path((w) => `/public/cases/${w.bidCase}`),
+    variants: [onRebid('a tender between re-bid rounds', path((w) => `/public/cases/${w.rebidCase}`), ['none', 'member'])],
+  },
   'GET /public/feed.xml': { allow: 'anyone', req: path(() => '/public/feed.xml') },
 };
 
@@ -601,6 +643,20 @@ function patternOf(route: string): RegExp {
 }
 
 const textual = (res: Reply) => /json|html|csv|xml|text/.test(res.headers.get('content-type') ?? '');
+const isPdf = (res: Reply) => (res.headers.get('content-type') ?? '').startsWith('application/pdf');
+const scratch = new Scratch();
+
+/**
+ * The text a reader of the answer gets: the body, or a document's text layer (whitespace removed, so a
+ * wrapped cell reads as one run). A downloaded upload is the bytes the vendor sent, read as they are.
+ */
+function readableText(res: Reply): string | null {
+  if (textual(res)) return res.text;
+  if (!isPdf(res) || res.status !== 200) return null;
+  const path = scratch.write(`answer-${Math.random().toString(16).slice(2)}.pdf`, res.bytes);
+  const extracted = spawnSync('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+  return extracted.status === 0 ? extracted.stdout.replace(/\s+/g, '') : Buffer.from(res.bytes).toString('utf8');
+}
 
 /** Why the answer is not the expected outcome, or null when it is. */
 function mismatch(res: Reply, want: Outcome, api: boolean): string | null {
@@ -753,7 +809,16 @@ async function buildWorld(): Promise<World> {
   const draftCase = await newCase(a.secretariat, { title: owned.draftTitle, method: 'proposal' });
   await newCase(b.secretariat, { title: owned.otherConsortium.caseTitle, method: 'proposal' });
 
+  // the re-bid tender: both bids above its ceiling, so round 1 calls a re-bid and round 2 is still ahead
+  const rebidCase = await newCase(a.secretariat, { title: '防災行政無線の保守', method: 'competitive_bid' });
+  await call(a.secretariat, 'PUT', `/api/cases/${rebidCase}/bidding`, rebidBidding);
+  await move(a.secretariat, rebidCase, 'open');
+  await call(a.vendor, 'POST', `/api/cases/${rebidCase}/bids`, { amount: owned.rebid.bids.vendor, lotNumber: 1 }, 201);
+  await call(a.otherVendor, 'POST', `/api/cases/${rebidCase}/bids`, { amount: owned.rebid.bids.otherVendor, lotNumber: 2 }, 201);
+
   h.clock.set(AWARDED_OPENING);
+  expect((await call(a.secretariat, 'POST', `/api/cases/${rebidCase}/bids/open`, undefined)).outcome).toBe('rebid');
+  await call(a.secretariat, 'POST', `/api/cases/${rebidCase}/bids/rounds`, { deadlineAt: BID_DEADLINE, openingAt: BID_OPENING }, 201);
   await call(a.secretariat, 'POST', `/api/cases/${awardedCase}/bids/open`, undefined);
   await call(a.secretariat, 'POST', `/api/cases/${awardedCase}/award`, {}, 201);
 
@@ -778,6 +843,7 @@ async function buildWorld(): Promise<World> {
     earlyFile: earlyFiles[0]!,
     bidCase,
     awardedCase,
+    rebidCase,
     draftCase,
     surveyId,
     surveyTitle,
@@ -811,7 +877,10 @@ beforeAll(async () => {
     userIds[caller] = me.body.user.id;
   }
 }, 120_000);
-afterAll(() => h?.close());
+afterAll(async () => {
+  scratch.remove();
+  await h?.close();
+});
 
 describe('the access table', () => {
   it('has one entry for every route of the app, and a route for every entry', () => {
@@ -847,8 +916,9 @@ describe('access matrix', () => {
       const who = `${check.caller}${check.variant ? ` on ${check.variant}` : ''}`;
       const problem = mismatch(res, check.want, api);
       if (problem) failures.push(`${who}: ${problem}`);
-      if (textual(res)) {
-        const leaked = [...neverShown[check.caller], ...(hidden[check.caller] ?? [])].filter((secret) => res.text.includes(secret));
+      const text = readableText(res);
+      if (text !== null) {
+        const leaked = [...neverShown[check.caller], ...(hidden[check.caller] ?? [])].filter((secret) => text.includes(secret.replace(/\s+/g, '')) || text.includes(secret));
         if (leaked.length > 0) failures.push(`${who}: the answer shows ${leaked.join(', ')}`);
       }
     };
