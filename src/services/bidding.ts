@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { bidRounds, biddings, bids, vendors } from '../../schema/index.ts';
+import { bidRounds, biddings, bids, evaluations, vendors } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
@@ -418,7 +418,9 @@ export async function decideInvestigation(c: Ctx, row: CaseRow, input: z.output<
 export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
   const { rounds } = await requireBidding(db, row.id);
   const all = await db.select().from(bids).where(eq(bids.caseId, row.id)).orderBy(asc(bids.round), asc(bids.receivedAt));
-  return rounds.map((r) => {
+  // an evaluator scoring proposals under letters must not learn who bid what before the scoring is closed
+  const masked = user.role === 'evaluator' && (await anonymisedScoringOpen(db, row.id));
+  const listed = rounds.map((r) => {
     const opened = r.openedAt !== null;
     const result = r.result as unknown as OpenedRound | null;
     const inRound = all.filter((b) => b.round === r.round);
@@ -438,6 +440,23 @@ export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
       ...(opened && result ? { outcome: result.outcome, winner: result.winner, lot: result.lot } : {}),
     };
   });
+  return masked ? listed.map(withoutBidders) : listed;
+}
+
+async function anonymisedScoringOpen(db: Db, caseId: string): Promise<boolean> {
+  const [row] = await db.select({ anonymize: evaluations.anonymize, closedAt: evaluations.closedAt }).from(evaluations).where(eq(evaluations.caseId, caseId));
+  return Boolean(row?.anonymize && !row.closedAt);
+}
+
+/** A round as it may be shown without naming a bidder: amounts and statuses, no vendor id anywhere. */
+function withoutBidders<R extends { bids: { vendorId: string }[]; winner?: { vendorId: string; vendorName?: string } | undefined; lot?: RoundResult['lot'] | undefined }>(round: R) {
+  const { winner, lot, ...rest } = round;
+  return {
+    ...rest,
+    bids: round.bids.map(({ vendorId: _vendorId, ...bid }) => bid),
+    ...(winner ? { winner: { amount: (winner as { amount?: number }).amount, amountWithTax: (winner as { amountWithTax?: number }).amountWithTax } } : {}),
+    ...(lot ? { lot: { sum: lot.sum, remainder: lot.remainder, entries: lot.entries.map(({ vendorId: _v, ...entry }) => entry) } } : {}),
+  };
 }
 
 /** A vendor's own receipts; once a round is opened, with what it takes to check the digest. */
