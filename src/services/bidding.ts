@@ -171,17 +171,7 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
       { now: nowOf(c), locked, reason: input.reason },
     );
     assertScheduleDecision(decision);
-    const values = {
-      ceilingPrice: input.ceilingPrice,
-      ceilingPublic: input.ceilingPublic,
-      floorPrice: input.floorPrice ?? null,
-      investigationPrice: input.investigationPrice ?? null,
-      maxRounds: input.maxRounds,
-      lotSystemValue: input.lotSystemValue,
-      taxRate: String(input.taxRate),
-      comprehensive: input.comprehensive ?? null,
-      updatedAt: nowOf(c),
-    };
+    const values = { ...terms, taxRate: String(input.taxRate), comprehensive: input.comprehensive ?? null, updatedAt: nowOf(c) };
     await tx.insert(biddings).values({ caseId: row.id, ...values }).onConflictDoUpdate({ target: biddings.caseId, set: values });
     await tx
       .insert(bidRounds)

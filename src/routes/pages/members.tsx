@@ -8,7 +8,7 @@ import type { ImportOutcome } from '../../services/member-import.ts';
 import { importMembers } from '../../services/member-import.ts';
 import { count } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, ImportErrors, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { readForm } from './form.ts';
 
@@ -25,27 +25,7 @@ async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
         <SuccessBox message={`取り込みました（新規 ${outcome.created} 団体、更新 ${outcome.updated} 団体）。`} />
       ) : null}
       <ErrorBox message={error} />
-      {outcome && outcome.errors.length > 0 ? (
-        <div class="error" role="alert">
-          <p>誤りのある行があるため、1件も取り込んでいません。修正して再度取り込んでください。</p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">行</th>
-                <th scope="col">内容</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outcome.errors.map((e) => (
-                <tr>
-                  <td class="num">{e.line}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      {outcome ? <ImportErrors errors={outcome.errors} /> : null}
       <div class="table-wrap">
         <table>
           <caption>協議会の構成団体（{rows.length}団体）</caption>

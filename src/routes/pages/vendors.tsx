@@ -12,7 +12,7 @@ import { parseWith } from '../../http/json.ts';
 import { type QualifiedListOutcome, decideVendorQualification, importQualifiedList, qualificationInput } from '../../services/qualification.ts';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, ImportErrors, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { field, formError, isFormError, readForm } from './form.ts';
 
@@ -66,27 +66,7 @@ function ImportOutcome({ outcome }: { outcome: QualifiedListOutcome | undefined 
   if (outcome.errors.length === 0) {
     return <SuccessBox message={`名簿を取り込みました（新規登録 ${outcome.created} 社、承認 ${outcome.approved} 社、承認済みのまま ${outcome.unchanged} 社）。`} />;
   }
-  return (
-    <div class="error" role="alert">
-      <p>誤りのある行があるため、1件も取り込んでいません。修正して再度取り込んでください。</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">行</th>
-            <th scope="col">内容</th>
-          </tr>
-        </thead>
-        <tbody>
-          {outcome.errors.map((e) => (
-            <tr>
-              <td class="num">{e.line}</td>
-              <td>{e.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <ImportErrors errors={outcome.errors} />;
 }
 
 async function vendorsPage(c: Ctx, state: PageState = {}, status?: ContentfulStatusCode) {
