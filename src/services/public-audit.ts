@@ -38,7 +38,7 @@ export function headsSubtitle(heads: ConsortiumHead[], publicUrl: string): strin
   const kept = heads.filter((h) => h.head.seq > 0);
   if (kept.length === 0) return '';
   const each = kept.map(
-    (h) => `${h.consortiumName} 連番 ${h.head.seq}、ハッシュ値（SHA-256）${h.head.hash}、記録時刻 ${h.head.at ?? '—'}（${publicUrl}${auditHeadPath(h.consortiumId, h.head.seq)}）`,
+    (h) => `${h.consortiumName} 連番 ${h.head.seq}、ハッシュ値（HMAC-SHA256）${h.head.hash}、記録時刻 ${h.head.at ?? '—'}（${publicUrl}${auditHeadPath(h.consortiumId, h.head.seq)}）`,
   );
   return `監査記録の検証値: ${each.join(' ／ ')}`;
 }

@@ -18,7 +18,7 @@ export function AuditHeads(props: { heads: ConsortiumHead[] }) {
             <tr>
               <th scope="col">協議会</th>
               <th scope="col">連番</th>
-              <th scope="col">ハッシュ値（SHA-256）</th>
+              <th scope="col">ハッシュ値（HMAC-SHA256）</th>
               <th scope="col">記録時刻</th>
               <th scope="col">JSON</th>
             </tr>

@@ -79,7 +79,7 @@ describe('the audit chain head in the Atom feed', () => {
     const subtitle = /<subtitle>([\s\S]*?)<\/subtitle>/.exec(feed.text)?.[1];
     expect(subtitle, feed.text.slice(0, 800)).toBeDefined();
     expect(subtitle).toContain('監査記録の検証値');
-    expect(subtitle).toContain(`kansa協議会 連番 ${head.seq}、ハッシュ値（SHA-256）${head.hash}、記録時刻 ${head.at}`);
+    expect(subtitle).toContain(`kansa協議会 連番 ${head.seq}、ハッシュ値（HMAC-SHA256）${head.hash}、記録時刻 ${head.at}`);
     const url = `${PUBLIC_URL}/api/public/consortia/${a.consortiumId}/audit-head?seq=${head.seq}`;
     expect(subtitle).toContain(url);
     // the feed was updated when the chain last moved
