@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { secrets } from '../schema/index.ts';
 import { appendAudit } from './db/audit.ts';
 import { type Database, transaction } from './db/client.ts';
@@ -79,7 +79,9 @@ async function writeKeyFile(path: string, key: Buffer): Promise<void> {
  */
 export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: string }, database: Database, now: Date): Promise<Keys> {
   const db = database.db;
-  const [legacy] = await db.select().from(secrets).where(eq(secrets.name, LEGACY_KEY_NAME));
+  // one query on an ordinary start: the check value, and an old key if an earlier version left one
+  const held = await db.select().from(secrets).where(inArray(secrets.name, [LEGACY_KEY_NAME, CHECK_NAME]));
+  const legacy = held.find((r) => r.name === LEGACY_KEY_NAME);
   const legacyKey = legacy ? Buffer.from(legacy.value, 'base64') : undefined;
   const path = keyFilePath(config.dataDir);
   let master = config.sealKey ?? (await readKeyFile(path));
@@ -95,12 +97,15 @@ export async function loadKeys(config: { sealKey: Buffer | undefined; dataDir: s
     source = `鍵ファイル ${path}`;
   }
   const keys = deriveKeys(master, legacyKey ?? master);
-  // two instances starting together on a new database: the first check written is the one both compare with
-  await transaction(db, async (tx) => {
-    const [created] = await tx.insert(secrets).values({ name: CHECK_NAME, value: keys.check }).onConflictDoNothing().returning();
-    if (created) await appendAudit(tx, keys.audit, now, { ...SYSTEM, action: 'key.first_use', objectType: 'secret', objectId: CHECK_NAME, details: { source: config.sealKey ? 'SEAL_KEY' : 'key_file' } });
-  });
-  const [stored] = await db.select().from(secrets).where(eq(secrets.name, CHECK_NAME));
+  let stored = held.find((r) => r.name === CHECK_NAME);
+  if (!stored) {
+    // two instances starting together on a new database: the first check written is the one both compare with
+    await transaction(db, async (tx) => {
+      const [created] = await tx.insert(secrets).values({ name: CHECK_NAME, value: keys.check }).onConflictDoNothing().returning();
+      if (created) await appendAudit(tx, keys.audit, now, { ...SYSTEM, action: 'key.first_use', objectType: 'secret', objectId: CHECK_NAME, details: { source: config.sealKey ? 'SEAL_KEY' : 'key_file' } });
+    });
+    [stored] = await db.select().from(secrets).where(eq(secrets.name, CHECK_NAME));
+  }
   if (!sameText(stored!.value, keys.check)) {
     throw new ConfigError(
       `設定エラー: SEAL_KEY: ${source} の鍵は、このデータベースで使われてきた鍵と一致しません。別の鍵では封印済みの入札を開札できず、監査記録も検証できません。元の鍵を指定してください`,
