@@ -223,10 +223,12 @@ async function receiveBid(
   try {
     return await mutate(c, async (tx, audit) => {
       assertAcceptingBids(await holdCase(tx, row));
-      const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round));
       // hold the round while the bid goes in, so an opening or a change of its times cannot start half-way;
       // its times are read under that lock
-      const [round = currentRound(rounds)] = await tx.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, currentRound(rounds).round))).for('update');
+      const round = await lockLatestRound(tx, row.id);
+      const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round));
+      // 入札参加資格 under the vendor's row lock: a rejection decided meanwhile waits, or is seen here
+      await assertQualified(tx, row.consortiumId, vendorId);
       if (round.openedAt) throw new AppError('deadline_passed', 'この回はすでに開札されています。');
       checks(round, rounds);
       const id = newId();
@@ -268,7 +270,6 @@ function assertAcceptingBids(row: CaseRow) {
 /** An electronic bid, or a declining one (辞退): sealed at once; one per vendor per round; no change afterwards. */
 export async function submitBid(c: Ctx, row: CaseRow, vendorId: string, input: z.output<typeof bidInput> | 'declined') {
   assertAcceptingBids(row);
-  await assertQualified(dbOf(c), row.consortiumId, vendorId);
   const now = nowOf(c);
   const declined = input === 'declined';
   return receiveBid(c, row, vendorId, declined ? 'declined' : 'electronic', declined ? null : input.amount, declined ? 0 : input.lotNumber, now, (round, rounds) => {
@@ -282,7 +283,6 @@ export async function recordPaperBid(c: Ctx, row: CaseRow, input: z.output<typeo
   assertAcceptingBids(row);
   const vendor = await findVendor(dbOf(c), row.consortiumId, input.vendorId);
   if (!vendor) throw new AppError('validation_error', '指定された事業者が見つかりません。', [{ path: 'vendorId', message: '存在しない事業者です' }]);
-  await assertQualified(dbOf(c), row.consortiumId, vendor.id);
   const now = nowOf(c);
   if (input.receivedAt.getTime() > now.getTime()) throw new AppError('validation_error', '受付日時に未来の日時は指定できません。', [{ path: 'receivedAt', message: '現在より前の日時にしてください' }]);
   return receiveBid(c, row, vendor.id, 'paper', input.amount, input.lotNumber, input.receivedAt, (round, rounds) => {
@@ -410,7 +410,7 @@ export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
   const all = await db.select().from(bids).where(eq(bids.caseId, row.id)).orderBy(asc(bids.round), asc(bids.receivedAt));
   // an evaluator scoring proposals under letters must not learn who bid what before the scoring is closed
   const masked = user.role === 'evaluator' && (await anonymisedScoringOpen(db, row.id));
-  const listed = rounds.map((r) => {
+  return rounds.map((r) => {
     const opened = r.openedAt !== null;
     const result = r.result as unknown as OpenedRound | null;
     const inRound = all.filter((b) => b.round === r.round);
@@ -422,15 +422,14 @@ export async function bidsView(db: Db, row: CaseRow, user: SessionUser) {
       opened,
       received: user.role === 'secretariat' || opened ? inRound.length : undefined,
       bids: visible.map((b) => ({
-        vendorId: b.vendorId,
+        ...(masked ? {} : { vendorId: b.vendorId }),
         receivedAt: b.receivedAt.toISOString(),
         kind: b.kind,
         ...(opened ? { amount: b.openedAmount, status: result?.bids.find((x) => x.vendorId === b.vendorId)?.status, lotNumber: b.lotNumber } : {}),
       })),
-      ...(opened && result ? { outcome: result.outcome, winner: result.winner, lot: result.lot } : {}),
+      ...(opened && result ? { outcome: result.outcome, winner: masked ? withoutWinner(result.winner) : result.winner, lot: masked ? withoutDrawers(result.lot) : result.lot } : {}),
     };
   });
-  return masked ? listed.map(withoutBidders) : listed;
 }
 
 async function anonymisedScoringOpen(db: Db, caseId: string): Promise<boolean> {
@@ -438,16 +437,9 @@ async function anonymisedScoringOpen(db: Db, caseId: string): Promise<boolean> {
   return Boolean(row?.anonymize && !row.closedAt);
 }
 
-/** A round as it may be shown without naming a bidder: amounts and statuses, no vendor id anywhere. */
-function withoutBidders<R extends { bids: { vendorId: string }[]; winner?: { vendorId: string; vendorName?: string } | undefined; lot?: RoundResult['lot'] | undefined }>(round: R) {
-  const { winner, lot, ...rest } = round;
-  return {
-    ...rest,
-    bids: round.bids.map(({ vendorId: _vendorId, ...bid }) => bid),
-    ...(winner ? { winner: { amount: (winner as { amount?: number }).amount, amountWithTax: (winner as { amountWithTax?: number }).amountWithTax } } : {}),
-    ...(lot ? { lot: { sum: lot.sum, remainder: lot.remainder, entries: lot.entries.map(({ vendorId: _v, ...entry }) => entry) } } : {}),
-  };
-}
+// an opened round's winner and lot without naming a bidder: amounts and the lot's arithmetic only
+const withoutWinner = (winner: OpenedRound['winner']) => winner && { amount: winner.amount, amountWithTax: winner.amountWithTax };
+const withoutDrawers = (lot: OpenedRound['lot']) => lot && { sum: lot.sum, remainder: lot.remainder, entries: lot.entries.map(({ vendorId: _vendorId, ...entry }) => entry) };
 
 /** A vendor's own receipts; once a round is opened, with what it takes to check the digest. */
 export async function ownBids(db: Db, keys: Keys, row: CaseRow, vendorId: string) {
