@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateTime, isoDate, points } from '../src/views/format.ts';
+import { dateTime, isoDate, keptOrTyped, points } from '../src/views/format.ts';
 
 describe('formats shown to users', () => {
   it('dates in Japan time, whatever the server zone', () => {
@@ -13,5 +13,13 @@ describe('formats shown to users', () => {
     expect(points(38.833333)).toBe('38.83');
     expect(points(40)).toBe('40');
     expect(points(1234.5)).toBe('1,234.5');
+  });
+
+  it('a time left as the form showed it keeps its stored milliseconds; a changed one is read as Japan time', () => {
+    const stored = new Date('2026-06-09T08:00:59.999Z');
+    expect(keptOrTyped('2026-06-09T17:00', stored)).toBe('2026-06-09T08:00:59.999Z');
+    expect(keptOrTyped('2026-06-10T17:00', stored)).toBe('2026-06-10T17:00:00.000+09:00');
+    expect(keptOrTyped('2026-06-09T17:00', null)).toBe('2026-06-09T17:00:00.000+09:00');
+    expect(keptOrTyped('', stored)).toBeNull();
   });
 });

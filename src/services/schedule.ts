@@ -29,17 +29,18 @@ export function assertScheduleDecision(decision: ScheduleDecision): asserts deci
 /** Records moves of a locked schedule: one change with its reason, shown to every vendor, and an audit entry per time moved. */
 export async function recordScheduleMoves(c: Ctx, tx: Db, audit: Audit, caseId: string, moves: readonly ScheduleMove[], reason: string) {
   const changes = moves.map((m) => ({ field: m.field, ...(m.round !== undefined ? { round: m.round } : {}), from: m.from?.toISOString() ?? null, to: m.to!.toISOString() }));
-  await tx.insert(scheduleChanges).values({ id: newId(), caseId, at: nowOf(c), changedBy: c.get('user')?.id ?? null, reason: reason.trim(), changes });
+  await tx.insert(scheduleChanges).values({ id: newId(), caseId, at: nowOf(c), changedBy: c.get('user')?.id ?? null, reason, changes });
   for (const change of changes) {
-    await audit({ action: 'schedule.change', objectType: 'case', objectId: caseId, caseId, details: { ...change, reason: reason.trim() } });
+    await audit({ action: 'schedule.change', objectType: 'case', objectId: caseId, caseId, details: { ...change, reason } });
   }
 }
 
 export type ScheduleChangeRow = typeof scheduleChanges.$inferSelect;
 
-/** The case's schedule changes, oldest first. */
-export async function scheduleChangesOf(db: Db, caseId: string): Promise<ScheduleChangeRow[]> {
-  return db.select().from(scheduleChanges).where(eq(scheduleChanges.caseId, caseId)).orderBy(asc(scheduleChanges.at), asc(scheduleChanges.id));
+/** The case's schedule changes, oldest first, as anyone who may see the case reads them. */
+export async function scheduleChangeList(db: Db, caseId: string) {
+  const rows = await db.select().from(scheduleChanges).where(eq(scheduleChanges.caseId, caseId)).orderBy(asc(scheduleChanges.at), asc(scheduleChanges.id));
+  return rows.map(scheduleChangeView);
 }
 
 /** A change as anyone who may see the case reads it: when, what moved from what to what, and why (not who). */

@@ -31,6 +31,14 @@ export function toLocalInput(value: Date | string | null | undefined): string {
   return shifted.toISOString().slice(0, 16);
 }
 
+/**
+ * A time typed into a form that showed `stored`: left as shown (to the minute), it is the stored time
+ * to the millisecond, so saving the form does not move it; otherwise it is read as fromLocalInput does.
+ */
+export function keptOrTyped(typed: string, stored: Date | null | undefined): string | null {
+  return stored && typed === toLocalInput(stored) ? stored.toISOString() : fromLocalInput(typed);
+}
+
 /** An <input type="datetime-local"> value read as Japan time, as ISO 8601 with offset; '' is null. */
 export function fromLocalInput(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return null;

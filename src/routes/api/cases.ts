@@ -10,7 +10,7 @@ import { apportionmentBody, apportionmentInput, computeApportionment, setApporti
 import { loadCase, visibleTo } from '../../services/case-access.ts';
 import { caseInput, casePatch, caseView, createCase, transitionCase, transitionInput, updateCase } from '../../services/cases.ts';
 import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
-import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { scheduleChangeList } from '../../services/schedule.ts';
 import { isoDate } from '../../views/format.ts';
 
 const idList = z
@@ -52,7 +52,7 @@ export const caseRoutes = new Hono<AppEnv>()
   // 日程の変更: every move of a deadline or an opening after bids or proposals arrived, with its reason
   .get('/cases/:id/schedule-changes', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
-    return c.json({ changes: (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView) });
+    return c.json({ changes: await scheduleChangeList(dbOf(c), row.id) });
   })
   .post('/cases/:id/transition', async (c) => {
     requireConsortiumRole(c, 'secretariat');

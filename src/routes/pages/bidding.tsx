@@ -28,13 +28,13 @@ import {
   submitBid,
   visiblePrices,
 } from '../../services/bidding.ts';
-import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { scheduleChangeList } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { loadCase } from '../../services/case-access.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
 import { RoundResultView, lotSourceLabels } from '../../views/bid-views.tsx';
-import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
+import { dateTime, fromLocalInput, keptOrTyped, toLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -59,7 +59,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   // the reserved prices as a bidder may see them: a closed ceiling, the floor and the threshold wait for the conclusion
   const prices = visiblePrices(row, config, rounds, false);
   const opened = rounds.filter((r) => r.openedAt).map((r) => roundForViewer(r.result as unknown as OpenedRound, prices.ceilingPrice !== null));
-  const changes = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
+  const changes = await scheduleChangeList(dbOf(c), row.id);
   const taxRate = Fraction.decimal(config.taxRate);
   const done = c.req.query('done');
   return renderPage(
@@ -213,7 +213,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
   const last = results.at(-1);
   // once a bid has arrived the terms are fixed and the times only move later, with a reason
   const locked = received.length > 0;
-  const changes = (await scheduleChangesOf(db, row.id)).map(scheduleChangeView);
+  const changes = await scheduleChangeList(db, row.id);
   const config = found?.config;
   const now = nowOf(c);
   const done = c.req.query('done');
@@ -450,11 +450,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
 
 function biddingFromForm(form: Form, vendorIds: string[], round1?: { deadlineAt: Date; openingAt: Date }) {
   const num = (name: string) => integerField(form, name);
-  // the form shows times to the minute: a time left as shown keeps its exact stored value, so it does not move
-  const time = (name: 'deadlineAt' | 'openingAt') => {
-    const typed = field(form, name);
-    return round1 && typed === toLocalInput(round1[name]) ? round1[name].toISOString() : fromLocalInput(typed);
-  };
+  const time = (name: 'deadlineAt' | 'openingAt') => keptOrTyped(field(form, name), round1?.[name]);
   const reason = field(form, 'reason').trim();
   const optional = (name: string) => (field(form, name).trim() === '' ? null : num(name));
   const techs: Record<string, number> = {};

@@ -29,7 +29,7 @@ import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
-import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { scheduleChangeList } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { availableDocuments } from '../api/documents.ts';
 import { FileTable } from '../../views/files.tsx';
@@ -46,7 +46,7 @@ import {
   type PostedOption,
   StateBadge,
 } from '../../views/case-views.tsx';
-import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
+import { dateTime, keptOrTyped, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -239,7 +239,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const bidding = user.role === 'vendor' && row.method !== 'proposal' ? await findBidding(dbOf(c), row.id) : null;
   const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
   const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
-  const scheduleChanges = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
+  const scheduleChanges = await scheduleChangeList(dbOf(c), row.id);
 
   return renderPage(
     c,
@@ -604,14 +604,12 @@ export const casePages = new Hono<AppEnv>()
       submissionDeadline: field(form, 'submissionDeadline'),
       reason: field(form, 'reason'),
     };
-    // the form shows times to the minute: a time left as shown keeps its stored value, so it does not move
-    const time = (typedTime: string, stored: Date | null) => (stored && typedTime === toLocalInput(stored) ? stored.toISOString() : fromLocalInput(typedTime));
     try {
       const input = parseWith(casePatch, {
         title: typed.title,
         description: typed.description,
-        rfiDeadline: time(typed.rfiDeadline, row.rfiDeadline),
-        submissionDeadline: time(typed.submissionDeadline, row.submissionDeadline),
+        rfiDeadline: keptOrTyped(typed.rfiDeadline, row.rfiDeadline),
+        submissionDeadline: keptOrTyped(typed.submissionDeadline, row.submissionDeadline),
         ...(typed.reason!.trim() === '' ? {} : { reason: typed.reason }),
       });
       await updateCase(c, caseId, input);

@@ -13,7 +13,7 @@ import { findRfi, openRfiFor, ownRfiResponse, rfiAnswerInput, rfiInput, saveRfiR
 import { receiveVendorFile } from '../../services/vendor-files.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
-import { scheduleChangeView, scheduleChangesOf } from '../../services/schedule.ts';
+import { scheduleChangeList } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { FileTable } from '../../views/files.tsx';
 import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
@@ -292,7 +292,7 @@ async function comparisonPage(c: Ctx, caseId: string) {
 async function submitPage(c: Ctx, caseId: string, error?: string, status: ContentfulStatusCode = 400) {
   const { user, row } = await loadCase(c, caseId, 'vendor');
   const own = await ownProposalView(dbOf(c), row, user.vendorId!);
-  const changes = (await scheduleChangesOf(dbOf(c), row.id)).map(scheduleChangeView);
+  const changes = await scheduleChangeList(dbOf(c), row.id);
   const now = nowOf(c);
   const barrier = await submissionBarrier(dbOf(c), user.consortiumId, user.vendorId!);
   const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && row.method !== 'competitive_bid' && !barrier;
