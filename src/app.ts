@@ -12,6 +12,7 @@ import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
 import { closeAfterUnreadBody, noStore } from './http/hygiene.ts';
+import { declaresBody } from './http/raw-body.ts';
 import { refuseNulInUrl } from './http/text.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
@@ -71,14 +72,10 @@ const assets = new Map<string, { body: string; type: string }>([
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
 const pageUploadRoutes = /^\/cases\/[^/]+\/(submit|rfi)\/upload$/;
 
-const hasBody = (req: Request) => req.headers.get('content-length') !== null && req.headers.get('content-length') !== '0'
-  ? true
-  : req.headers.get('transfer-encoding') !== null;
-
 /** A JSON API: any body must be declared JSON (a form post cannot reach it). */
 function jsonOnly(): MiddlewareHandler<AppEnv> {
   return async function requireJsonBody(c, next) {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && hasBody(c.req.raw) && !isRawBodyRoute(c.req.path)) {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && declaresBody(c.req.raw) && !isRawBodyRoute(c.req.path)) {
       if (!isJsonContentType(c.req.header('content-type'))) {
         throw new AppError('unsupported_type', 'Content-Type は application/json を指定してください。');
       }

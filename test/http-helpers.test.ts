@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { neutraliseCell, toExcelCsv } from '../src/http/csv.ts';
 import { attachmentDisposition } from '../src/http/disposition.ts';
+import { declaresBody } from '../src/http/raw-body.ts';
 
 describe('CSV for Excel', () => {
   it('starts with a BOM, ends lines with CRLF and quotes what needs quoting', () => {
@@ -24,5 +25,15 @@ describe('attachmentDisposition', () => {
   it('keeps path separators, quotes and control characters out', () => {
     const header = attachmentDisposition('../../etc/pass"wd\r\n.pdf');
     expect(header).not.toMatch(/\.\.\/|\r|\n|pass"wd/);
+  });
+});
+
+describe('a request that declares a body', () => {
+  const req = (headers: Record<string, string>) => new Request('http://localhost/', { method: 'POST', headers });
+  it('has a non-zero Content-Length or is chunked', () => {
+    expect(declaresBody(req({ 'content-length': '12' }))).toBe(true);
+    expect(declaresBody(req({ 'transfer-encoding': 'chunked' }))).toBe(true);
+    expect(declaresBody(req({ 'content-length': '0' }))).toBe(false);
+    expect(declaresBody(req({}))).toBe(false);
   });
 });

@@ -2,12 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { SESSION_COOKIE } from '../auth/session.ts';
-import type { AppEnv, Ctx } from '../context.ts';
-
-const declaresBody = (c: Ctx) => {
-  const length = c.req.header('content-length');
-  return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-};
+import type { AppEnv } from '../context.ts';
+import { declaresBody } from './raw-body.ts';
 
 /**
  * Whether a response leaves part of its request body unread: a refusal before the body (413 for its
@@ -28,7 +24,7 @@ export function closeAfterUnreadBody(): MiddlewareHandler<AppEnv> {
   return async function closeIfBodyUnread(c, next) {
     await next();
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    if (leavesBodyUnread(c.res.status, declaresBody(c), incoming)) c.res.headers.set('connection', 'close');
+    if (leavesBodyUnread(c.res.status, declaresBody(c.req.raw), incoming)) c.res.headers.set('connection', 'close');
   };
 }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { declaresBody } from './raw-body.ts';
 import { unstorableTextPath } from './text.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
@@ -40,6 +41,5 @@ function issueDetail(issue: z.core.$ZodIssue) {
 
 /** A JSON body that may be left out: an empty request reads as `{}`. */
 export async function readOptionalJson<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
-  const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || Boolean(c.req.header('transfer-encoding'));
-  return hasBody ? readJson(c, schema) : parseWith(schema, {});
+  return declaresBody(c.req.raw) ? readJson(c, schema) : parseWith(schema, {});
 }

@@ -1,6 +1,12 @@
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 
+/** Whether the request declares a body: a non-zero Content-Length, or a chunked Transfer-Encoding. */
+export function declaresBody(req: Request): boolean {
+  const length = req.headers.get('content-length');
+  return (length !== null && length !== '0') || req.headers.get('transfer-encoding') !== null;
+}
+
 /** Reads a small raw body, refusing it with 413 as soon as it passes `limit` bytes. */
 export async function readLimitedBody(c: Ctx, limit: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? NaN);
