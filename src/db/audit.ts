@@ -218,3 +218,18 @@ export async function chainHead(db: Db, key: Buffer, chainKey: string, atSeq?: n
   if (!row) return atSeq === undefined ? { seq: 0, hash: GENESIS_HASH, at: null } : null;
   return { seq: Number(row.seq), hash: row.hash, at: row.at?.toISOString() ?? null };
 }
+
+/** The heads of several chains after one sealing and in one query (a chain with no entry yet: seq 0). */
+export async function chainHeads(db: Db, key: Buffer, chainKeys: readonly string[]): Promise<Map<string, PublishedHead>> {
+  const heads = new Map<string, PublishedHead>(chainKeys.map((k) => [k, { seq: 0, hash: GENESIS_HASH, at: null }]));
+  if (chainKeys.length === 0) return heads;
+  await sealAll(db, key);
+  const rows = await db
+    .select({ chainKey: auditChains.chainKey, seq: auditChains.seq, hash: auditChains.hash, at: auditLog.at })
+    .from(auditChains)
+    .leftJoin(auditSeals, and(eq(auditSeals.chainKey, auditChains.chainKey), eq(auditSeals.seq, auditChains.seq)))
+    .leftJoin(auditLog, eq(auditLog.id, auditSeals.entryId))
+    .where(inArray(auditChains.chainKey, [...chainKeys]));
+  for (const r of rows) heads.set(r.chainKey, { seq: Number(r.seq), hash: r.hash, at: r.at?.toISOString() ?? null });
+  return heads;
+}

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { cases, consortia } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
-import { type PublishedHead, chainHead } from '../db/audit.ts';
+import { type PublishedHead, chainHeads } from '../db/audit.ts';
 
 export interface ConsortiumHead {
   consortiumId: string;
@@ -20,9 +20,8 @@ export async function publishedChainHeads(db: Db, auditKey: Buffer): Promise<Con
     .from(consortia)
     .innerJoin(cases, and(eq(cases.consortiumId, consortia.id), isNotNull(cases.publishedAt)))
     .orderBy(asc(consortia.name), asc(consortia.id));
-  const heads: ConsortiumHead[] = [];
-  for (const c of publishing) heads.push({ consortiumId: c.id, consortiumName: c.name, head: (await chainHead(db, auditKey, c.id))! });
-  return heads;
+  const heads = await chainHeads(db, auditKey, publishing.map((c) => c.id));
+  return publishing.map((c) => ({ consortiumId: c.id, consortiumName: c.name, head: heads.get(c.id)! }));
 }
 
 /** Where the public reads a consortium's head as JSON; with `seq`, the link at that place of the chain. */
