@@ -16,14 +16,13 @@ import { newId } from '../ids.ts';
 
 export const QUALIFIED_LIST_CSV_LIMIT = 5 * 1024 * 1024;
 
-/** The secretariat's decision on a vendor's 入札参加資格: a rejection says why. */
+/** The secretariat's decision on a vendor's 入札参加資格 (that a rejection says why is decideQualification's rule). */
 export const qualificationInput = z
   .object({
     status: z.enum(['approved', 'rejected'], { message: '「承認」か「不承認」を選んでください' }),
     reason: z.string().trim().max(2000, { message: '理由は2000文字以内にしてください' }).optional(),
   })
-  .strict()
-  .refine((v) => v.status !== 'rejected' || Boolean(v.reason), { message: '不承認にする理由を入力してください', path: ['reason'] });
+  .strict();
 
 const DUPLICATE_MESSAGE = 'この法人番号の事業者はすでに登録されています。';
 
