@@ -1,23 +1,6 @@
-import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
 import { FISCAL_YEAR_PATTERN, MAX_MEMBER_COUNT, type MemberKind, memberKinds } from './apportionment.ts';
 import { isValidLocalGovernmentCode } from './codes.ts';
-
-/**
- * Decodes a CSV as Excel saves it in Japan: UTF-8 (with or without BOM) or Shift_JIS (CP932).
- * A declared charset wins; otherwise bytes that are not valid UTF-8 are read as CP932.
- */
-export function decodeCsv(bytes: Uint8Array, declaredCharset?: string): string {
-  const charset = declaredCharset?.toLowerCase();
-  if (charset && /^(shift[_-]?jis|sjis|windows-31j|cp932|ms932|x-sjis)$/.test(charset)) {
-    return iconv.decode(Buffer.from(bytes), 'cp932');
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return iconv.decode(Buffer.from(bytes), 'cp932');
-  }
-}
+import { type ImportProblem, asciiDigits, columnCountProblem, nameProblem, readCsvTable } from './csv-import.ts';
 
 const kindWords: Record<string, MemberKind> = {
   都道府県: 'prefecture',
@@ -53,14 +36,9 @@ export interface ImportedMember {
   births: Record<string, number>;
 }
 
-export interface ImportProblem {
-  line: number;
-  message: string;
-}
-
 /** A count as typed in Excel: digits, possibly with thousands separators or full-width digits. */
 function parseCount(raw: string): number | null {
-  const ascii = raw.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[,，]/g, '').trim();
+  const ascii = asciiDigits(raw).replace(/[,，]/g, '').trim();
   if (!/^\d{1,9}$/.test(ascii) || Number(ascii) > MAX_MEMBER_COUNT) return null;
   return Number(ascii);
 }
@@ -70,17 +48,9 @@ function parseCount(raw: string): number | null {
  * and one row per body. Every bad row is reported with its line number; the caller imports all or none.
  */
 export function parseMemberCsv(text: string): { members: ImportedMember[]; problems: ImportProblem[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as never;
-  } catch (err) {
-    const line = (err as { lines?: number }).lines ?? 1;
-    return { members: [], problems: [{ line, message: `CSVとして読み取れません（${(err as Error).message}）` }] };
-  }
-  if (records.length === 0) return { members: [], problems: [{ line: 1, message: 'ファイルが空です' }] };
-
-  const [headerRecord, ...rows] = records;
-  const header = headerRecord!.record.map((h) => h.trim());
+  const table = readCsvTable(text);
+  if ('problems' in table) return { members: [], problems: table.problems };
+  const { header, rows } = table;
   const columns: { index: number; field: 'name' | 'kind' | 'code' | 'population' | 'births'; year?: string }[] = [];
   const problems: ImportProblem[] = [];
   header.forEach((title, index) => {
@@ -99,21 +69,20 @@ export function parseMemberCsv(text: string): { members: ImportedMember[]; probl
 
   const members: ImportedMember[] = [];
   const seenCodes = new Map<string, number>();
-  for (const { record, info } of rows) {
-    const line = info.lines;
+  for (const { record, line } of rows) {
     const rowProblems: string[] = [];
-    if (record.length !== header.length) rowProblems.push(`列の数が見出し（${header.length}列）と合いません（${record.length}列）`);
+    const columnProblem = columnCountProblem(record, header);
+    if (columnProblem) rowProblems.push(columnProblem);
     const member: ImportedMember = { line, name: '', kind: 'other', code: undefined, population: undefined, births: {} };
     for (const column of columns) {
       const raw = (record[column.index] ?? '').trim();
       switch (column.field) {
-        case 'name':
-          if (raw === '') rowProblems.push('団体名が空です');
-          else if (raw.length > 200) rowProblems.push('団体名が長すぎます');
-          // a NUL (often a UTF-16 file read as bytes) cannot be stored in a name
-          else if (raw.includes('\u0000')) rowProblems.push('団体名に使用できない文字（NUL）が含まれています');
+        case 'name': {
+          const problem = nameProblem(raw, '団体名');
+          if (problem) rowProblems.push(problem);
           member.name = raw;
           break;
+        }
         case 'kind': {
           const kind = kindWords[raw] ?? (memberKinds as readonly string[]).find((k) => k === raw);
           if (!kind) rowProblems.push(`区分「${raw}」は 都道府県・市・町・村・一部事務組合・その他 のいずれかにしてください`);

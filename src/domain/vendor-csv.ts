@@ -1,6 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { isValidCorporateNumber } from './codes.ts';
-import type { ImportProblem } from './member-csv.ts';
+import { type ImportProblem, asciiDigits, columnCountProblem, nameProblem, readCsvTable } from './csv-import.ts';
 
 /**
  * The consortium's list of qualified bidders (入札参加資格者名簿) as the secretariat keeps it in Excel:
@@ -28,26 +27,16 @@ export interface QualifiedVendor {
   corporateNumber: string;
 }
 
-const MAX_NAME = 200;
-
 /** A 法人番号 as typed in Excel: full-width digits and spaces or hyphens between groups are accepted. */
 function normaliseNumber(raw: string): string {
-  return raw.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s\u3000\-－‐]/g, '');
+  return asciiDigits(raw).replace(/[\s\u3000\-－‐]/g, '');
 }
 
 /** Reads the list; every bad row is reported with its line number, and the caller imports all or none. */
 export function parseQualifiedVendorCsv(text: string): { vendors: QualifiedVendor[]; problems: ImportProblem[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as never;
-  } catch (err) {
-    const line = (err as { lines?: number }).lines ?? 1;
-    return { vendors: [], problems: [{ line, message: `CSVとして読み取れません（${(err as Error).message}）` }] };
-  }
-  if (records.length === 0) return { vendors: [], problems: [{ line: 1, message: 'ファイルが空です' }] };
-
-  const [headerRecord, ...rows] = records;
-  const header = headerRecord!.record.map((h) => h.trim());
+  const table = readCsvTable(text);
+  if ('problems' in table) return { vendors: [], problems: table.problems };
+  const { header, rows } = table;
   const columns: Partial<Record<'name' | 'corporateNumber', number>> = {};
   const problems: ImportProblem[] = [];
   header.forEach((title, index) => {
@@ -62,15 +51,13 @@ export function parseQualifiedVendorCsv(text: string): { vendors: QualifiedVendo
 
   const vendors: QualifiedVendor[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of rows) {
-    const line = info.lines;
+  for (const { record, line } of rows) {
     const rowProblems: string[] = [];
-    if (record.length !== header.length) rowProblems.push(`列の数が見出し（${header.length}列）と合いません（${record.length}列）`);
+    const columnProblem = columnCountProblem(record, header);
+    if (columnProblem) rowProblems.push(columnProblem);
     const name = (record[columns.name!] ?? '').trim();
-    if (name === '') rowProblems.push('商号が空です');
-    else if (name.length > MAX_NAME) rowProblems.push(`商号が長すぎます（${MAX_NAME}文字まで）`);
-    // a NUL (often a UTF-16 file read as bytes) cannot be stored in a name
-    else if (name.includes('\u0000')) rowProblems.push('商号に使用できない文字（NUL）が含まれています');
+    const problem = nameProblem(name, '商号');
+    if (problem) rowProblems.push(problem);
     const raw = (record[columns.corporateNumber!] ?? '').trim();
     const corporateNumber = normaliseNumber(raw);
     if (raw === '') rowProblems.push('法人番号が空です');

@@ -2,7 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { members } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
-import { type ImportProblem, decodeCsv, parseMemberCsv } from '../domain/member-csv.ts';
+import { type ImportProblem, decodeCsv } from '../domain/csv-import.ts';
+import { parseMemberCsv } from '../domain/member-csv.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, parseMemberCsv } from '../../src/domain/member-csv.ts';
+import { decodeCsv } from '../../src/domain/csv-import.ts';
+import { parseMemberCsv } from '../../src/domain/member-csv.ts';
 
 const japanese = [
   '団体名,区分,団体コード,人口,出生数_2023,出生数_2024',

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeCsv } from '../../src/domain/member-csv.ts';
+import { decodeCsv } from '../../src/domain/csv-import.ts';
 import { parseQualifiedVendorCsv } from '../../src/domain/vendor-csv.ts';
 
 const japanese = ['登録番号,商号又は名称,所在地,法人番号', '1,株式会社肥後情報システム,熊本市,7000012050002', '2,㈱火の国ソフトウェア,八代市,4010001234567'].join('\r\n');
