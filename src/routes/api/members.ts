@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { readJson } from '../../http/json.ts';
 import { memberInput } from '../../http/member-input.ts';
 import { mutate } from '../../http/mutate.ts';
-import { assertCsvBody, declaredCharset, readLimitedBody } from '../../http/raw-body.ts';
+import { csvImport } from '../../http/raw-body.ts';
 import { MEMBER_CSV_LIMIT, importMembers } from '../../services/member-import.ts';
 import { newId } from '../../ids.ts';
 
@@ -42,13 +42,7 @@ export const memberRoutes = new Hono<AppEnv>()
   })
   .post('/members/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
-    assertCsvBody(c);
-    const outcome = await importMembers(c, await readLimitedBody(c, MEMBER_CSV_LIMIT), declaredCharset(c));
-    if (outcome.errors.length > 0) {
-      const message = `${outcome.errors.length}件の行に誤りがあるため、取り込みませんでした。`;
-      return c.json({ ...outcome, error: { code: 'validation_error', message, details: outcome.errors } }, 400);
-    }
-    return c.json(outcome);
+    return csvImport(c, MEMBER_CSV_LIMIT, (bytes, charset) => importMembers(c, bytes, charset));
   })
   .get('/members', async (c) => {
     const me = requireConsortiumRole(c, 'secretariat', 'member', 'evaluator');

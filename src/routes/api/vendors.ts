@@ -14,7 +14,7 @@ import { parseWith, readJson } from '../../http/json.ts';
 import { emailInput, idParam, nameInput, passwordInput } from '../../http/inputs.ts';
 import { corporateNumberInput } from '../../http/member-input.ts';
 import { mutate } from '../../http/mutate.ts';
-import { assertCsvBody, declaredCharset, readLimitedBody } from '../../http/raw-body.ts';
+import { csvImport } from '../../http/raw-body.ts';
 import { QUALIFIED_LIST_CSV_LIMIT, decideVendorQualification, importQualifiedList, insertVendor, qualificationInput } from '../../services/qualification.ts';
 
 const vendorInput = z.object({ name: nameInput, corporateNumber: corporateNumberInput.optional() }).strict();
@@ -91,13 +91,7 @@ export const vendorRoutes = new Hono<AppEnv>()
 
   .post('/vendors/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
-    assertCsvBody(c);
-    const outcome = await importQualifiedList(c, await readLimitedBody(c, QUALIFIED_LIST_CSV_LIMIT), declaredCharset(c));
-    if (outcome.errors.length > 0) {
-      const message = `${outcome.errors.length}件の行に誤りがあるため、取り込みませんでした。`;
-      return c.json({ ...outcome, error: { code: 'validation_error', message, details: outcome.errors } }, 400);
-    }
-    return c.json(outcome);
+    return csvImport(c, QUALIFIED_LIST_CSV_LIMIT, (bytes, charset) => importQualifiedList(c, bytes, charset));
   })
   .post('/vendors/:id/qualification', async (c) => {
     const me = requireConsortiumRole(c, 'secretariat');

@@ -22,6 +22,12 @@ export function fieldList(form: Form, name: string, { trim = true }: { trim?: bo
 }
 
 /** An integer typed by a person: full-width digits and thousands separators are accepted. */
+/** The bytes of a file chosen in the form's `name` field, or null when none (or an empty one) was sent. */
+export async function uploadedFile(form: Form, name: string): Promise<Uint8Array | null> {
+  const file = form[name];
+  return file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : null;
+}
+
 export function integerField(form: Form, name: string): number | undefined {
   const raw = field(form, name)
     .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))

@@ -8,9 +8,10 @@ import type { ImportOutcome } from '../../services/member-import.ts';
 import { importMembers } from '../../services/member-import.ts';
 import { count } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, ImportErrors, SuccessBox } from '../../views/messages.tsx';
+import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { readForm } from './form.ts';
+import { readForm, uploadedFile } from './form.ts';
 
 async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
@@ -58,21 +59,10 @@ async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
         </table>
       </div>
       {user.role === 'secretariat' ? (
-        <section class="card" aria-labelledby="import-heading">
-          <h2 id="import-heading">CSVから取り込む</h2>
-          <p>
-            Excel で保存したCSV（UTF-8 または Shift_JIS）を取り込めます。1行目は見出しで、
-            <code>団体名,区分,団体コード,人口,出生数_2023,…</code>（区分は {memberKinds.map((k) => memberKindLabels[k]).join('・')}）。
-            団体コードが登録済みの行は人口・出生数を更新します。1行でも誤りがあれば何も取り込みません。
-          </p>
-          <form method="post" action="/members/import" enctype="multipart/form-data">
-            <label for="csv">CSVファイル</label>
-            <input id="csv" name="file" type="file" accept=".csv,text/csv" required />
-            <button class="primary" type="submit">
-              取り込む
-            </button>
-          </form>
-        </section>
+        <CsvImportForm action="/members/import" heading="CSVから取り込む">
+          1行目は見出しで、<code>団体名,区分,団体コード,人口,出生数_2023,…</code>（区分は {memberKinds.map((k) => memberKindLabels[k]).join('・')}）。
+          団体コードが登録済みの行は人口・出生数を更新します。
+        </CsvImportForm>
       ) : null}
     </Layout>,
     failed ? 400 : 200,
@@ -84,8 +74,8 @@ export const memberPages = new Hono<AppEnv>()
   .post('/members/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const form = await readForm(c);
-    const file = form.file;
-    if (!(file instanceof File) || file.size === 0) return membersPage(c, undefined, 'CSVファイルを選んでください。');
-    const outcome = await importMembers(c, new Uint8Array(await file.arrayBuffer()));
+    const bytes = await uploadedFile(form, 'file');
+    if (!bytes) return membersPage(c, undefined, 'CSVファイルを選んでください。');
+    const outcome = await importMembers(c, bytes);
     return membersPage(c, outcome);
   });

@@ -12,9 +12,10 @@ import { parseWith } from '../../http/json.ts';
 import { type QualifiedListOutcome, decideVendorQualification, importQualifiedList, qualificationInput } from '../../services/qualification.ts';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, ImportErrors, SuccessBox } from '../../views/messages.tsx';
+import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
+import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { field, formError, isFormError, readForm } from './form.ts';
+import { field, formError, isFormError, readForm, uploadedFile } from './form.ts';
 
 const done: Record<string, string> = {
   approved: '入札参加資格を承認しました。この事業者は提案書の提出と入札ができます。',
@@ -127,20 +128,10 @@ async function vendorsPage(c: Ctx, state: PageState = {}, status?: ContentfulSta
           </tbody>
         </table>
       </div>
-      <section class="card" aria-labelledby="import-heading">
-        <h2 id="import-heading">入札参加資格者名簿（CSV）を取り込む</h2>
-        <p>
-          Excel で保存したCSV（UTF-8 または Shift_JIS）を取り込めます。1行目は見出しで、<code>商号,法人番号</code>（英語の見出し <code>name,corporate_number</code> も可。ほかの列は読み飛ばします）。
-          法人番号が登録済みの事業者は承認し（商号などは変えません）、未登録の法人番号は承認済みの事業者として登録します。1行でも誤りがあれば何も取り込みません。
-        </p>
-        <form method="post" action="/vendors/import" enctype="multipart/form-data">
-          <label for="csv">CSVファイル</label>
-          <input id="csv" name="file" type="file" accept=".csv,text/csv" required />
-          <button class="primary" type="submit">
-            取り込む
-          </button>
-        </form>
-      </section>
+      <CsvImportForm action="/vendors/import" heading="入札参加資格者名簿（CSV）を取り込む">
+        1行目は見出しで、<code>商号,法人番号</code>（英語の見出し <code>name,corporate_number</code> も可。ほかの列は読み飛ばします）。
+        法人番号が登録済みの事業者は承認し（商号などは変えません）、未登録の法人番号は承認済みの事業者として登録します。
+      </CsvImportForm>
     </Layout>,
     status ?? (failed ? 400 : 200),
   );
@@ -201,10 +192,10 @@ export const vendorPages = new Hono<AppEnv>()
   .post('/vendors/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const form = await readForm(c);
-    const file = form.file;
-    if (!(file instanceof File) || file.size === 0) return vendorsPage(c, { error: 'CSVファイルを選んでください。' });
+    const bytes = await uploadedFile(form, 'file');
+    if (!bytes) return vendorsPage(c, { error: 'CSVファイルを選んでください。' });
     try {
-      return vendorsPage(c, { outcome: await importQualifiedList(c, new Uint8Array(await file.arrayBuffer())) });
+      return vendorsPage(c, { outcome: await importQualifiedList(c, bytes) });
     } catch (err) {
       if (!isFormError(err)) throw err;
       return vendorsPage(c, { error: formError(err) }, err.status);
