@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { type Harness, createHarness } from '../helpers/harness.ts';
+import { type Harness, createHarness, listen } from '../helpers/harness.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -21,9 +19,8 @@ export interface BrowserWorld {
 /** The real app on a real HTTP port and a headless Chromium to drive it. */
 export async function startBrowserWorld(): Promise<BrowserWorld> {
   const h = await createHarness();
-  const server: ServerType = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listen(h);
+  const base = server.base;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -34,7 +31,7 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
     browser,
     async close() {
       await browser.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await h.close();
     },
   };

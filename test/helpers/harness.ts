@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
@@ -49,6 +51,22 @@ export interface Harness {
 }
 
 export const SITE_ORIGIN = 'http://localhost';
+
+/** The harness's app on a real HTTP port, for tests of what crosses the wire and of the browser. */
+export async function listen(h: Pick<Harness, 'app'>): Promise<{ port: number; base: string; close(): Promise<void> }> {
+  const server = serve({ fetch: h.app.fetch, port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    base: `http://127.0.0.1:${port}`,
+    async close() {
+      // kept-alive sockets would hold close() open
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 /** The real app on a fresh database with a clock the test moves; the operator account exists. */
 export async function createHarness(overrides: Partial<Config> = {}): Promise<Harness> {

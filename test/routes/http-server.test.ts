@@ -1,12 +1,10 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { files } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, listen } from '../helpers/harness.ts';
 
 // What a client sees on the wire when the server answers before it has read the body: the refusal
 // says Connection: close and the server closes, so no request is ever sent on a socket about to die;
@@ -17,7 +15,7 @@ const IDLE_MS = 300;
 
 let h: Harness;
 let a: Tenant;
-let server: ServerType;
+let server: Awaited<ReturnType<typeof listen>>;
 let port: number;
 let caseId: string;
 
@@ -30,13 +28,11 @@ beforeAll(async () => {
   });
   caseId = created.body.case.id;
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
-  server = serve({ fetch: h.app.fetch, port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(h);
+  port = server.port;
 });
 afterAll(async () => {
-  (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await h.close();
 });
 

@@ -1,18 +1,16 @@
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { files } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, listen } from '../helpers/harness.ts';
 import { streamedPdfUpload } from '../helpers/multipart.ts';
 
 // Uploads through a real HTTP server, as a browser sends them: streamed, large, sometimes cut off.
 
 let h: Harness;
 let a: Tenant;
-let server: ServerType;
+let server: Awaited<ReturnType<typeof listen>>;
 let port: number;
 let caseId: string;
 
@@ -25,12 +23,11 @@ beforeAll(async () => {
   });
   caseId = created.body.case.id;
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
-  server = serve({ fetch: h.app.fetch, port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(h);
+  port = server.port;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await h.close();
 });
 
