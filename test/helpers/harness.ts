@@ -189,3 +189,13 @@ export async function createTenant(h: Harness, label: string): Promise<Tenant> {
     otherVendor: await h.login(`vendor2-${label}@test.example`),
   };
 }
+
+/** A 公募型プロポーザル case of the tenant, published and taking proposals until `submissionDeadline`; answers its id. */
+export async function openProposalCase(h: Harness, t: Tenant, title: string, submissionDeadline = '2026-06-30T17:00:00.000+09:00'): Promise<string> {
+  const created = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline } });
+  if (created.status !== 201) throw new Error(created.text);
+  const id = created.body.case.id as string;
+  const opened = await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } });
+  if (opened.status !== 200) throw new Error(opened.text);
+  return id;
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 // What every response carries whoever asks: a download name that cannot break the header, no copy of
@@ -18,14 +18,7 @@ const longTitle = `${'共'.repeat(179)}😀`;
 beforeAll(async () => {
   h = await createHarness({ publicUrl: PUBLIC_URL });
   a = await createTenant(h, 'hy');
-  const created = await h.call('POST', '/api/cases', {
-    token: a.secretariat,
-    body: { title: longTitle, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
-  });
-  expect(created.status, created.text).toBe(201);
-  caseId = created.body.case.id;
-  const opened = await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
-  expect(opened.status, opened.text).toBe(200);
+  caseId = await openProposalCase(h, a, longTitle);
   const { body, contentType } = multipartBody('提案書.pdf', pdfBytes(2048));
   const uploaded = await h.call('POST', `/api/cases/${caseId}/proposal/files`, { token: a.vendor, body, headers: { 'content-type': contentType } });
   expect(uploaded.status, uploaded.text).toBe(201);

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { files } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant, listen } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, listen, openProposalCase } from '../helpers/harness.ts';
 
 // What a client sees on the wire when the server answers before it has read the body: the refusal
 // says Connection: close and the server closes, so no request is ever sent on a socket about to die;
@@ -22,12 +22,7 @@ let caseId: string;
 beforeAll(async () => {
   h = await createHarness({ maxUploadBytes: UPLOAD_LIMIT, uploadIdleMs: IDLE_MS });
   a = await createTenant(h, 'wire');
-  const created = await h.call('POST', '/api/cases', {
-    token: a.secretariat,
-    body: { title: '通信の確認', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
-  });
-  caseId = created.body.case.id;
-  await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
+  caseId = await openProposalCase(h, a, '通信の確認');
   server = await listen(h);
   port = server.port;
 });

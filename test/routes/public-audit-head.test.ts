@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headsSubtitle } from '../../src/services/public-audit.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
 
 // The latest head of each consortium's audit chain is published on /public and in the Atom feed, the
 // same values /api/public/consortia/:id/audit-head answers, so anyone can keep a copy to check later.
@@ -21,13 +21,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function publishCase(title: string) {
-  const created = await h.call('POST', '/api/cases', {
-    token: a.secretariat,
-    body: { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
-  });
-  expect(created.status, created.text).toBe(201);
-  const opened = await h.call('POST', `/api/cases/${created.body.case.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
-  expect(opened.status, opened.text).toBe(200);
+  await openProposalCase(h, a, title);
 }
 
 const headOf = async (consortiumId: string) => {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, scheduleChanges } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 // Once the first bid or proposal has arrived, the conditions it was made under stand: prices and the
@@ -210,10 +210,7 @@ describe('the tender form after the first bid', () => {
 describe('the proposal deadline once a proposal exists', () => {
   async function proposalCase(title: string) {
     h.clock.set('2026-04-01T09:00:00.000+09:00');
-    const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' } });
-    const id = created.body.case.id as string;
-    await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
-    return id;
+    return openProposalCase(h, a, title, '2026-04-10T17:00:00.000+09:00');
   }
   const patch = (caseId: string, body: Record<string, unknown>) => h.call('PATCH', `/api/cases/${caseId}`, { token: a.secretariat, body });
 

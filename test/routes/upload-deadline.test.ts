@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, files } from '../../schema/index.ts';
-import { type Harness, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Reply, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
 import { pdfBytes } from '../helpers/multipart.ts';
 
 // README, Uploads: "The deadline counts up to and including its instant and is checked before a byte is
@@ -21,12 +21,7 @@ let rfiCaseId: string;
 beforeAll(async () => {
   h = await createHarness({ sessionIdleMs: 365 * 86_400_000, sessionMaxMs: 400 * 86_400_000 });
   a = await createTenant(h, 'dl');
-  const created = await h.call('POST', '/api/cases', {
-    token: a.secretariat,
-    body: { title: '締切直前の提出', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: DEADLINE },
-  });
-  caseId = created.body.case.id;
-  await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
+  caseId = await openProposalCase(h, a, '締切直前の提出', DEADLINE);
   // an RFI attachment has no other check of its deadline than this one
   const rfiCase = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '情報提供依頼の添付', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
   rfiCaseId = rfiCase.body.case.id;

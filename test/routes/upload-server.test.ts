@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { files } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant, listen } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, listen, openProposalCase } from '../helpers/harness.ts';
 import { streamedPdfUpload } from '../helpers/multipart.ts';
 
 // Uploads through a real HTTP server, as a browser sends them: streamed, large, sometimes cut off.
@@ -17,12 +17,7 @@ let caseId: string;
 beforeAll(async () => {
   h = await createHarness();
   a = await createTenant(h, 'srv');
-  const created = await h.call('POST', '/api/cases', {
-    token: a.secretariat,
-    body: { title: '大容量提案', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
-  });
-  caseId = created.body.case.id;
-  await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
+  caseId = await openProposalCase(h, a, '大容量提案');
   server = await listen(h);
   port = server.port;
 });
