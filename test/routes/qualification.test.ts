@@ -374,6 +374,15 @@ describe('pages', () => {
     expect((await h.page(await h.cookieFor('member-qa@test.example'), '/vendors')).status).toBe(403);
   });
 
+  it('offer only approved vendors on the secretariat’s paper-bid form', async () => {
+    const waiting = await register('紙入札待ち');
+    const page = await h.page(await h.cookieFor('sec-qa@test.example'), `/cases/${bidCase}/bidding`);
+    expect(page.status).toBe(200);
+    const select = /<select id="paper-vendor"[\s\S]*?<\/select>/.exec(page.text)?.[0] ?? '';
+    expect(select).toContain(`value="${a.vendorId}"`);
+    expect(select).not.toContain(waiting.id);
+  });
+
   it('let the secretariat import the qualified list from a file', async () => {
     const sec = await h.cookieFor('sec-qa@test.example');
     const send = (csv: string) => {

@@ -200,7 +200,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findBidding(db, row.id);
-  const list = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId)).orderBy(asc(vendors.name));
+  const list = await db.select({ id: vendors.id, name: vendors.name, qualification: vendors.qualification }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId)).orderBy(asc(vendors.name));
   const current = found?.rounds.at(-1);
   const received = current
     ? await db
@@ -251,19 +251,19 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
           <div class="grid4">
             <div>
               <label for="ceilingPrice">予定価格（円・税抜）</label>
-              <input id="ceilingPrice" name="ceilingPrice" type="text" inputmode="numeric" required value={shown.ceilingPrice} />
+              <input id="ceilingPrice" name="ceilingPrice" type="text" inputmode="numeric" required value={shown.ceilingPrice} readonly={locked} />
             </div>
             <div>
               <label for="floorPrice">最低制限価格（任意）</label>
-              <input id="floorPrice" name="floorPrice" type="text" inputmode="numeric" value={shown.floorPrice} />
+              <input id="floorPrice" name="floorPrice" type="text" inputmode="numeric" value={shown.floorPrice} readonly={locked} />
             </div>
             <div>
               <label for="investigationPrice">低入札価格調査基準価格（任意）</label>
-              <input id="investigationPrice" name="investigationPrice" type="text" inputmode="numeric" value={shown.investigationPrice} />
+              <input id="investigationPrice" name="investigationPrice" type="text" inputmode="numeric" value={shown.investigationPrice} readonly={locked} />
             </div>
             <div>
               <label for="taxRate">消費税率</label>
-              <input id="taxRate" name="taxRate" type="text" inputmode="decimal" value={shown.taxRate} />
+              <input id="taxRate" name="taxRate" type="text" inputmode="decimal" value={shown.taxRate} readonly={locked} />
             </div>
             <div>
               <label for="deadlineAt">入札締切</label>
@@ -275,7 +275,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
             </div>
             <div>
               <label for="maxRounds">入札回数の上限</label>
-              <input id="maxRounds" name="maxRounds" type="number" min="1" max="10" value={shown.maxRounds} />
+              <input id="maxRounds" name="maxRounds" type="number" min="1" max="10" value={shown.maxRounds} readonly={locked} />
             </div>
             <div>
               <label for="lotSystemValue">電子くじのシステム値</label>
@@ -362,9 +362,12 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
                   <div>
                     <label for="paper-vendor">事業者</label>
                     <select id="paper-vendor" name="vendorId">
-                      {list.map((v) => (
-                        <option value={v.id}>{v.name}</option>
-                      ))}
+                      {/* only vendors with 入札参加資格 bid, on paper as online */}
+                      {list
+                        .filter((v) => v.qualification === 'approved')
+                        .map((v) => (
+                          <option value={v.id}>{v.name}</option>
+                        ))}
                     </select>
                   </div>
                   <div>
