@@ -9,7 +9,7 @@ export function declaresBody(req: Request): boolean {
 }
 
 /** Reads a small raw body, refusing it with 413 as soon as it passes `limit` bytes. */
-export async function readLimitedBody(c: Ctx, limit: number): Promise<Uint8Array> {
+async function readLimitedBody(c: Ctx, limit: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new AppError('too_large', `ファイルが大きすぎます（上限 ${Math.floor(limit / 1024 / 1024)} MB）。`);
   const body = c.req.raw.body;

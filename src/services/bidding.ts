@@ -79,7 +79,7 @@ export function rulesOf(config: BiddingRow): BiddingRules {
 const outcomesOf = (rounds: RoundRow[]) => rounds.map((r) => (r.openedAt ? ((r.result as unknown as OpenedRound | null)?.outcome ?? null) : null));
 
 /** Whether the case's bidding has concluded (awarded or 不落, or the case awarded or cancelled): see isConcluded. */
-export function biddingConcluded(row: Pick<CaseRow, 'state'>, rounds: RoundRow[]): boolean {
+function biddingConcluded(row: Pick<CaseRow, 'state'>, rounds: RoundRow[]): boolean {
   return isConcluded(row.state, outcomesOf(rounds));
 }
 

@@ -172,7 +172,7 @@ export function shownFileName(name: string, vendor: EvaluatedVendor, index: numb
  * What an evaluator's views call a proposal (API.md, "Anonymised evaluation"): the vendor id, or while the
  * evaluation is anonymised an opaque alias bound to the case, so no vendor id reaches the committee.
  */
-export function proposalRef(c: Ctx, caseId: string, vendorId: string, anonymize: boolean): string {
+function proposalRef(c: Ctx, caseId: string, vendorId: string, anonymize: boolean): string {
   return anonymize ? vendorAlias(c.get('deps').keys.alias, caseId, vendorId) : vendorId;
 }
 
