@@ -10,12 +10,31 @@ export interface CaseOption {
   price?: number | null;
 }
 
+/**
+ * A year's total that follows the participants' summed births or population (数量連動): a unit price
+ * per head, or the amount of the first tier whose upper bound (null: none) holds the sum.
+ */
+export interface StoredVolumePricing {
+  basis: 'births' | 'population';
+  unitPrice?: number;
+  tiers?: { upTo: number | null; amount: number }[];
+}
+
 /** The stored apportionment rule; ratios of a mixed rule in millionths. */
 export type StoredApportionmentRule =
-  | { method: 'equal' | 'population' | 'births'; total: number }
+  | { method: 'equal' | 'population' | 'births'; total: number; volumePricing?: StoredVolumePricing }
   | { method: 'tier'; tierPrices: Record<string, number> }
-  | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number } }
+  | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number }; volumePricing?: StoredVolumePricing }
   | { method: 'none' };
+
+/** The shares of one fiscal year as they were frozen when the year was closed (or issued with the award). */
+export interface StoredYearShares {
+  method: string | null;
+  total: number;
+  sum: number;
+  optionTotal: number;
+  shares: { memberId: string; memberName: string; base: number; optionCharges: number; amount: number; options: Record<string, boolean | number> }[];
+}
 
 export const cases = pgTable(
   'cases',
@@ -26,8 +45,17 @@ export const cases = pgTable(
       .references(() => consortia.id),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
-    method: text('method', { enum: ['proposal', 'competitive_bid', 'comprehensive'] }).notNull(),
+    method: text('method', { enum: ['proposal', 'competitive_bid', 'comprehensive', 'negotiated', 'quotation'] }).notNull(),
+    /** 随意契約: the item (1–9) of 地方自治法施行令 第167条の2 第1項 and why it applies */
+    negotiatedGround: text('negotiated_ground'),
+    negotiatedReason: text('negotiated_reason'),
     contractMode: text('contract_mode', { enum: ['bulk', 'individual'] }).notNull(),
+    /** the member body that signs a bulk contract for all (e.g. the prefecture, a 一部事務組合); null: the consortium itself */
+    contractPartyMemberId: text('contract_party_member_id').references(() => members.id),
+    /** the survey candidate the case was decided from, and why it went ahead below the threshold (政策性) */
+    sourceSurveyId: text('source_survey_id'),
+    sourceCandidateCode: text('source_candidate_code'),
+    thresholdException: text('threshold_exception'),
     fiscalYear: integer('fiscal_year').notNull(),
     state: text('state', { enum: ['draft', 'rfi', 'spec_review', 'open', 'evaluation', 'awarded', 'cancelled'] }).notNull(),
     options: jsonb('options').$type<CaseOption[]>().notNull(),
@@ -59,10 +87,35 @@ export const participants = pgTable(
     /** joined once the case was published (後乗り) */
     lateJoin: boolean('late_join').notNull().default(false),
     withdrawnAt: at('withdrawn_at'),
+    /** the first fiscal year the member takes part in (null: the case's own year) */
+    fromFiscalYear: integer('from_fiscal_year'),
+    /** the last fiscal year it takes part in, when it leaves at a year end (null: no end) */
+    untilFiscalYear: integer('until_fiscal_year'),
+    /** entered from a survey's "join" answer, not yet confirmed by the member */
+    provisional: boolean('provisional').notNull().default(false),
+    /** the vendor's standard (list) price for this body alone, tax excluded: the base of the savings report */
+    standardPrice: integer('standard_price'),
     updatedAt: at('updated_at').notNull(),
     updatedBy: text('updated_by').references(() => users.id),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.memberId] })],
+);
+
+/**
+ * A fiscal year of a case: the rule that takes effect from that year (tier prices, a volume table), and
+ * once the year is closed the shares as they were frozen; a closed year never changes again.
+ */
+export const caseYears = pgTable(
+  'case_years',
+  {
+    caseId: caseRef(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    rule: jsonb('rule').$type<StoredApportionmentRule>(),
+    closedAt: at('closed_at'),
+    closedBy: text('closed_by').references(() => users.id),
+    shares: jsonb('shares').$type<StoredYearShares>(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.fiscalYear] })],
 );
 
 export const surveys = pgTable(
@@ -73,7 +126,12 @@ export const surveys = pgTable(
       .notNull()
       .references(() => consortia.id),
     title: text('title').notNull(),
-    candidates: jsonb('candidates').$type<{ code: string; name: string }[]>().notNull(),
+    candidates: jsonb('candidates').$type<{ code: string; name: string; proposedBy?: string; note?: string }[]>().notNull(),
+    /** 'proposals': members propose systems (first stage); 'ranking': members rank the candidates */
+    stage: text('stage', { enum: ['proposals', 'ranking'] }).notNull().default('ranking'),
+    /** a yearly 次年度参加意向調査 of a running case, and the fiscal year its "join" answers are for */
+    caseId: text('case_id'),
+    targetFiscalYear: integer('target_fiscal_year'),
     points: jsonb('points').$type<number[]>().notNull(),
     /** participation threshold in millionths of all members */
     thresholdMillionths: integer('threshold_millionths').notNull(),

@@ -61,7 +61,9 @@ export const awards = pgTable('awards', {
   amount: bigint('amount', { mode: 'number' }),
   amountWithTax: bigint('amount_with_tax', { mode: 'number' }),
   taxRate: text('tax_rate').notNull(),
-  basis: text('basis', { enum: ['evaluation', 'bidding', 'manual'] }).notNull(),
+  basis: text('basis', { enum: ['evaluation', 'bidding', 'manual', 'negotiated'] }).notNull(),
+  /** the fiscal year whose shares the award issued */
+  fiscalYear: integer('fiscal_year'),
   decidedAt: at('decided_at').notNull(),
   decidedBy: text('decided_by').references(() => users.id),
 });

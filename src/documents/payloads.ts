@@ -198,7 +198,7 @@ export async function awardPayload(db: Db, row: CaseRow): Promise<{ payload: Doc
         amount: award.amount === null ? '提案価格の登録なし' : `${formatYen(award.amount)}（税抜）`,
         amountWithTax: award.amountWithTax === null ? '' : `${formatYen(award.amountWithTax)}（消費税率 ${Math.round(award.taxRate * 100)}%、円未満切り捨て）`,
         decidedAt: when(award.decidedAt),
-        basisLabel: { evaluation: '提案の評価の結果、優先交渉権者として選定', bidding: '入札の結果、落札者として決定', manual: '事務局の決定' }[award.basis],
+        basisLabel: { evaluation: '提案の評価の結果、契約候補者（優先交渉権者）として選定', bidding: '入札の結果、落札者として決定', manual: '事務局の決定', negotiated: '随意契約の相手方として決定' }[award.basis],
         decisionText:
           award.basis === 'bidding'
             ? `次のとおり落札者を決定しました。`

@@ -30,13 +30,21 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new AppError('validation_error', undefined, parsed.error.issues.map(issueDetail));
+    const details = parsed.error.issues.flatMap(issueDetails);
+    const unknown = details.filter((d) => d.code === 'unrecognized_keys').map((d) => d.path);
+    // a field the service does not know is refused by name, so no client believes it saved what was dropped
+    const message = unknown.length > 0 ? `この項目は受け付けていません: ${unknown.join(', ')}` : undefined;
+    throw new AppError('validation_error', message, details);
   }
   return parsed.data;
 }
 
-function issueDetail(issue: z.core.$ZodIssue) {
-  return { path: issue.path.map(String).join('.'), code: issue.code, message: issue.message };
+function issueDetails(issue: z.core.$ZodIssue): { path: string; code: string; message: string }[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code, message: `「${key}」という項目はありません` }));
+  }
+  return [{ path: path.join('.'), code: issue.code, message: issue.message }];
 }
 
 /** A JSON body that may be left out: an empty request reads as `{}`. */

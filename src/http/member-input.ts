@@ -22,7 +22,7 @@ export const birthsInput = z.record(
   count,
 );
 
-export const memberInput = z.object({
+export const memberInput = z.strictObject({
   name: nameInput,
   kind: z.enum(memberKinds),
   code: localGovernmentCodeInput.optional(),

@@ -1,6 +1,7 @@
 import type { CaseOption } from '../../schema/index.ts';
 import type { BidStatus } from '../domain/bidding.ts';
 import type { CaseState } from '../domain/lifecycle.ts';
+import { type CaseMethod, negotiatedGroundCitation } from '../domain/methods.ts';
 
 /**
  * OCDS 1.1 release packages (Open Contracting Data Standard) for a case, as pure data: one release per
@@ -12,7 +13,9 @@ export interface OcdsCase {
   id: string;
   title: string;
   description: string;
-  method: 'proposal' | 'competitive_bid' | 'comprehensive';
+  method: CaseMethod;
+  /** 随意契約: the item of 地方自治法施行令 第167条の2 第1項 */
+  negotiatedGround: string | null;
   contractMode: 'bulk' | 'individual';
   fiscalYear: number;
   state: CaseState;
@@ -41,11 +44,21 @@ export interface OcdsInput {
 
 export const ocidOf = (prefix: string, caseId: string) => `${prefix}-${caseId}`;
 
-const methodDetails = {
-  proposal: { method: 'selective', details: '公募型プロポーザル（選定後の随意契約）' },
-  competitive_bid: { method: 'open', details: '一般競争入札' },
-  comprehensive: { method: 'open', details: '一般競争入札（総合評価落札方式）' },
-} as const;
+/** OCDS procurementMethod and its Japanese details: a 随意契約 is 'limited' and cites its legal ground. */
+function methodDetailsOf(c: Pick<OcdsCase, 'method' | 'negotiatedGround'>): { method: 'open' | 'selective' | 'limited'; details: string } {
+  switch (c.method) {
+    case 'proposal':
+      return { method: 'selective', details: '公募型プロポーザル（契約候補者の選定後、随意契約）' };
+    case 'competitive_bid':
+      return { method: 'open', details: '一般競争入札' };
+    case 'comprehensive':
+      return { method: 'open', details: '一般競争入札（総合評価落札方式）' };
+    case 'quotation':
+      return { method: 'limited', details: '見積合わせ（随意契約）' };
+    case 'negotiated':
+      return { method: 'limited', details: c.negotiatedGround ? `随意契約（${negotiatedGroundCitation(c.negotiatedGround)}）` : '随意契約' };
+  }
+}
 
 const bidStatus: Record<BidStatus, 'valid' | 'disqualified' | 'withdrawn'> = {
   valid: 'valid',
@@ -104,7 +117,7 @@ export function buildReleasePackage(input: OcdsInput) {
   });
 
   if (c.publishedAt) {
-    const m = methodDetails[c.method];
+    const m = methodDetailsOf(c);
     const bidDetails = [
       ...input.openedBids.map((b) => ({
         id: `${c.id}-r${b.round}-${b.vendorId}`,

@@ -21,20 +21,20 @@ const yen = z.number().int({ message: '金額は円単位の整数にしてく�
 const ratio = z.number().min(0).max(1);
 
 export const apportionmentInput = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('equal'), total: yen }),
-  z.object({ method: z.literal('population'), total: yen }),
-  z.object({ method: z.literal('births'), total: yen }),
-  z.object({ method: z.literal('tier'), tierPrices: z.partialRecord(z.enum(memberKinds), yen).refine((t) => Object.keys(t).length > 0, { message: '区分別の金額を1つ以上指定してください' }) }),
-  z.object({
+  z.strictObject({ method: z.literal('equal'), total: yen }),
+  z.strictObject({ method: z.literal('population'), total: yen }),
+  z.strictObject({ method: z.literal('births'), total: yen }),
+  z.strictObject({ method: z.literal('tier'), tierPrices: z.partialRecord(z.enum(memberKinds), yen).refine((t) => Object.keys(t).length > 0, { message: '区分別の金額を1つ以上指定してください' }) }),
+  z.strictObject({
     method: z.literal('mixed'),
     total: yen,
     ratios: z
-      .object({ equal: ratio.default(0), population: ratio.default(0), births: ratio.default(0) })
+      .strictObject({ equal: ratio.default(0), population: ratio.default(0), births: ratio.default(0) })
       .refine((r) => Math.round(r.equal * RATIO_SCALE) + Math.round(r.population * RATIO_SCALE) + Math.round(r.births * RATIO_SCALE) === RATIO_SCALE, {
         message: '割合の合計を1にしてください（例: 均等割 0.3、人口割 0.7）',
       }),
   }),
-  z.object({ method: z.literal('none') }),
+  z.strictObject({ method: z.literal('none') }),
 ]);
 
 export function toStoredRule(input: z.output<typeof apportionmentInput>): StoredApportionmentRule {

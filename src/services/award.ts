@@ -13,7 +13,7 @@ import type { OpenedRound } from './bidding.ts';
 import { findBidding } from './bidding.ts';
 import { computeResults, findEvaluation } from './evaluation.ts';
 
-export const awardInput = z.object({
+export const awardInput = z.strictObject({
   vendorId: z.string().max(64).optional(),
   amount: z.number().int().min(0).max(1_000_000_000_000).optional(),
 });

@@ -31,7 +31,7 @@ const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形�
 const onceParsed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
 
 export const biddingInput = z
-  .object({
+  .strictObject({
     ceilingPrice: yen,
     ceilingPublic: z.boolean(),
     floorPrice: yen.nullable().optional(),
@@ -42,7 +42,7 @@ export const biddingInput = z
     lotSystemValue: z.enum(['receipt_ms', 'epoch_seconds', 'random']).default('receipt_ms'),
     taxRate: z.number().min(0).max(1).refine((v) => hasAtMostDecimals(v, 4), { message: '税率は小数第4位まで' }).default(0.1),
     comprehensive: z
-      .object({
+      .strictObject({
         mode: z.enum(['additive', 'division']),
         pricePoints: z.number().min(0).max(10_000).default(0),
         technicalScores: z.record(z.string().max(64), z.number().min(0).max(100_000)),
@@ -57,12 +57,12 @@ export const biddingInput = z
   .refine((v) => v.investigationPrice == null || v.investigationPrice <= v.ceilingPrice, { message: '調査基準価格は予定価格以下にしてください', path: ['investigationPrice'] });
 
 const lotNumber = z.number().int({ message: 'くじ番号は0〜999の整数にしてください' }).min(0, { message: 'くじ番号は0〜999の整数にしてください' }).max(999, { message: 'くじ番号は0〜999の整数にしてください' });
-export const bidInput = z.object({ amount: yen, lotNumber });
-export const paperBidInput = z.object({ vendorId: z.string().max(64), amount: yen, lotNumber: lotNumber.default(0), receivedAt: isoTime });
+export const bidInput = z.strictObject({ amount: yen, lotNumber });
+export const paperBidInput = z.strictObject({ vendorId: z.string().max(64), amount: yen, lotNumber: lotNumber.default(0), receivedAt: isoTime });
 export const roundInput = z
-  .object({ deadlineAt: isoTime, openingAt: isoTime })
+  .strictObject({ deadlineAt: isoTime, openingAt: isoTime })
   .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed });
-export const decisionInput = z.object({ confirm: z.boolean(), reason: z.string().trim().min(1, { message: '理由を入力してください' }).max(2000) });
+export const decisionInput = z.strictObject({ confirm: z.boolean(), reason: z.string().trim().min(1, { message: '理由を入力してください' }).max(2000) });
 
 export function rulesOf(config: BiddingRow): BiddingRules {
   return {

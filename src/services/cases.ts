@@ -6,20 +6,17 @@ import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
+import { caseMethods } from '../domain/methods.ts';
 import { dateTime } from '../views/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
-import { mutate } from '../http/mutate.ts';
+import { type Audit, mutate } from '../http/mutate.ts';
+import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
 import { assertScheduleDecision, hasProposals, recordScheduleMoves } from './schedule.ts';
 
-export const caseMethods = ['proposal', 'competitive_bid', 'comprehensive'] as const;
-export const caseMethodLabels: Record<(typeof caseMethods)[number], string> = {
-  proposal: '公募型プロポーザル',
-  competitive_bid: '一般競争入札',
-  comprehensive: '総合評価落札方式',
-};
+export { caseMethodLabels, caseMethods } from '../domain/methods.ts';
 export const contractModes = ['bulk', 'individual'] as const;
 export const contractModeLabels: Record<(typeof contractModes)[number], string> = {
   bulk: '一括契約（協議会が契約し負担金を按分）',
@@ -36,7 +33,7 @@ const optionCode = z
 
 export const optionsInput = z
   .array(
-    z.object({
+    z.strictObject({
       code: optionCode,
       name: z.string().trim().min(1, { message: 'オプション名を入力してください' }).max(200),
       price: z.number().int({ message: '金額は円単位の整数にしてください' }).min(0).max(MAX_YEN).nullable().optional(),
@@ -49,7 +46,7 @@ const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形�
 
 const fiscalYear = z.number().int().min(2000).max(2100);
 
-export const caseInput = z.object({
+export const caseInput = z.strictObject({
   title: z.string().trim().min(1, { message: '件名を入力してください' }).max(300),
   description: z.string().max(20_000).optional(),
   method: z.enum(caseMethods),
@@ -89,29 +86,39 @@ export function caseView(row: CaseRow) {
 
 export async function createCase(c: Ctx, input: z.output<typeof caseInput>): Promise<CaseRow> {
   const me = requireConsortiumRole(c, 'secretariat');
-  const now = nowOf(c);
-  return mutate(c, async (tx, audit) => {
-    const [row] = await tx
-      .insert(cases)
-      .values({
-        id: newId(),
-        consortiumId: me.consortiumId,
-        title: input.title,
-        description: input.description ?? '',
-        method: input.method,
-        contractMode: input.contractMode,
-        fiscalYear: input.fiscalYear,
-        state: 'draft',
-        options: input.options ?? [],
-        rfiDeadline: input.rfiDeadline ?? null,
-        submissionDeadline: input.submissionDeadline ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    await audit({ action: 'case.create', objectType: 'case', objectId: row!.id, caseId: row!.id, details: { title: row!.title, method: row!.method } });
-    return row!;
-  });
+  return mutate(c, (tx, audit) => insertCase(tx, audit, me.consortiumId, input, nowOf(c)));
+}
+
+/** Inserts a draft case inside the caller's transaction (a survey candidate becomes a case this way too). */
+export async function insertCase(
+  tx: Db,
+  audit: Audit,
+  consortiumId: string,
+  input: z.output<typeof caseInput>,
+  now: Date,
+  origin: Partial<Pick<CaseRow, 'sourceSurveyId' | 'sourceCandidateCode' | 'thresholdException'>> = {},
+): Promise<CaseRow> {
+  const [row] = await tx
+    .insert(cases)
+    .values({
+      id: newId(),
+      consortiumId,
+      title: input.title,
+      description: input.description ?? '',
+      method: input.method,
+      contractMode: input.contractMode,
+      fiscalYear: input.fiscalYear,
+      state: 'draft',
+      options: input.options ?? [],
+      rfiDeadline: input.rfiDeadline ?? null,
+      submissionDeadline: input.submissionDeadline ?? null,
+      ...origin,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await audit({ action: 'case.create', objectType: 'case', objectId: row!.id, caseId: row!.id, details: { title: row!.title, method: row!.method, ...origin } });
+  return row!;
 }
 
 // the catalogue and the method are fixed once the case is before vendors
@@ -154,7 +161,7 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
   });
 }
 
-export const transitionInput = z.object({ to: z.enum(caseStates) });
+export const transitionInput = z.strictObject({ to: z.enum(caseStates) });
 
 /** Moves the case along its lifecycle; an illegal move is 409 invalid_transition and changes nothing. */
 export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Promise<CaseRow> {

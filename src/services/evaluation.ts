@@ -26,10 +26,10 @@ const decimal = (max: number) =>
     .refine((v) => hasAtMostDecimals(v, 6), { message: '小数第6位までで指定してください' });
 
 export const evaluationInput = z
-  .object({
+  .strictObject({
     criteria: z
       .array(
-        z.object({
+        z.strictObject({
           code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }).refine(isUsableKey, { message: unusableKeyMessage }),
           group: z.string().trim().max(100).optional(),
           name: z.string().trim().min(1, { message: '評価項目名を入力してください' }).max(200),
@@ -45,23 +45,23 @@ export const evaluationInput = z
       .refine((cs) => cs.every((c) => c.mode === 'pass_fail' || c.maxPoints > 0), { message: '配点は0より大きくしてください（適否の項目を除く）' }),
     aggregation: z.enum(['average', 'sum', 'trimmed_mean']),
     passRatio: decimal(1).default(0.6),
-    grades: z.object({ A: decimal(1), B: decimal(1), C: decimal(1), D: decimal(1), E: decimal(1) }).default({ A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 }),
+    grades: z.strictObject({ A: decimal(1), B: decimal(1), C: decimal(1), D: decimal(1), E: decimal(1) }).default({ A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 }),
     evaluatorIds: z.array(z.string().max(64)).min(1, { message: '評価委員を1人以上指定してください' }).max(100),
     anonymize: z.boolean().default(false),
   })
   .refine((v) => new Set(v.evaluatorIds).size === v.evaluatorIds.length, { message: '評価委員が重複しています', path: ['evaluatorIds'] });
 
-export const coiInput = z.object({ conflict: z.boolean(), note: z.string().max(2000).optional() });
+export const coiInput = z.strictObject({ conflict: z.boolean(), note: z.string().max(2000).optional() });
 
-export const sheetInput = z.object({
+export const sheetInput = z.strictObject({
   scores: z.record(z.string().max(40), z.union([z.number(), z.enum(['A', 'B', 'C', 'D', 'E']), z.boolean()])),
   comment: z.string().max(10_000).optional(),
   /** the version the client last saw; a save against an older one is refused as stale */
   version: z.number().int().min(0).optional(),
 });
 
-export const submitInput = z.object({ version: z.number().int().min(0).optional() });
-export const reopenInput = z.object({ evaluatorId: z.string().max(64), reason: z.string().trim().min(1, { message: '差し戻しの理由を入力してください' }).max(2000) });
+export const submitInput = z.strictObject({ version: z.number().int().min(0).optional() });
+export const reopenInput = z.strictObject({ evaluatorId: z.string().max(64), reason: z.string().trim().min(1, { message: '差し戻しの理由を入力してください' }).max(2000) });
 
 export function rulesOf(row: EvaluationRow): ScoringRules {
   return {

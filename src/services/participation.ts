@@ -8,7 +8,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { loadCase } from './case-access.ts';
 
-export const participationInput = z.object({
+export const participationInput = z.strictObject({
   participating: z.boolean(),
   options: z
     .record(

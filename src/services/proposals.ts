@@ -10,7 +10,7 @@ import { assertQualified } from './qualification.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 
-export const proposalPriceInput = z.object({
+export const proposalPriceInput = z.strictObject({
   price: z.number().int({ message: '提案価格は円単位の整数（税抜）にしてください' }).min(0, { message: '提案価格は0以上にしてください' }).max(1_000_000_000_000),
 });
 

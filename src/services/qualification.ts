@@ -17,7 +17,7 @@ export const QUALIFIED_LIST_CSV_LIMIT = 5 * 1024 * 1024;
 
 /** The secretariat's decision on a vendor's 入札参加資格 (that a rejection says why is decideQualification's rule). */
 export const qualificationInput = z
-  .object({
+  .strictObject({
     status: z.enum(['approved', 'rejected'], { message: '「承認」か「不承認」を選んでください' }),
     reason: z.string().trim().max(2000, { message: '理由は2000文字以内にしてください' }).optional(),
   })

@@ -17,12 +17,12 @@ const questionCode = z
   .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください' })
   .refine(isUsableKey, { message: unusableKeyMessage });
 
-export const rfiInput = z.object({
+export const rfiInput = z.strictObject({
   deadline: z.iso.datetime({ offset: true, message: '回答期限は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v)),
   questions: z
     .array(
       z
-        .object({
+        .strictObject({
           code: questionCode,
           text: z.string().trim().min(1, { message: '質問文を入力してください' }).max(2000),
           kind: z.enum(['text', 'number', 'yesno', 'choice', 'price']),
@@ -35,7 +35,7 @@ export const rfiInput = z.object({
     .refine((qs) => new Set(qs.map((q) => q.code)).size === qs.length, { message: '質問のコードが重複しています' }),
 });
 
-export const rfiAnswerInput = z.object({
+export const rfiAnswerInput = z.strictObject({
   answers: z.record(z.string().max(40), z.union([z.string().max(10_000), z.number(), z.boolean()])),
   submit: z.boolean().optional(),
 });

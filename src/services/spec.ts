@@ -8,15 +8,15 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 
-export const specInput = z.object({
+export const specInput = z.strictObject({
   sections: z
-    .array(z.object({ heading: z.string().trim().min(1, { message: '見出しを入力してください' }).max(200), body: z.string().max(50_000) }))
+    .array(z.strictObject({ heading: z.string().trim().min(1, { message: '見出しを入力してください' }).max(200), body: z.string().max(50_000) }))
     .min(1, { message: '章を1つ以上指定してください' })
     .max(200)
     .refine((s) => new Set(s.map((x) => x.heading)).size === s.length, { message: '見出しが重複しています' }),
   requirements: z
     .array(
-      z.object({
+      z.strictObject({
         code: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: '要件番号は英数字・-・_・. の40文字以内にしてください' }),
         text: z.string().trim().min(1).max(2000),
         level: z.enum(['must', 'want']),
@@ -27,12 +27,12 @@ export const specInput = z.object({
     .default([]),
 });
 
-export const commentInput = z.object({
+export const commentInput = z.strictObject({
   section: z.string().trim().min(1).max(200),
   text: z.string().trim().min(1, { message: '意見を入力してください' }).max(5000),
 });
 
-export const answerInput = z.object({
+export const answerInput = z.strictObject({
   response: z.string().trim().min(1, { message: '回答を入力してください' }).max(5000),
   reflected: z.boolean(),
 });

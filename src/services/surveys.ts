@@ -19,10 +19,10 @@ const candidateCode = z
   .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '候補のコードは英数字・-・_ の40文字以内にしてください' })
   .refine(isUsableKey, { message: unusableKeyMessage });
 
-export const surveyInput = z.object({
+export const surveyInput = z.strictObject({
   title: z.string().trim().min(1, { message: '調査名を入力してください' }).max(300),
   candidates: z
-    .array(z.object({ code: candidateCode, name: z.string().trim().min(1).max(200) }))
+    .array(z.strictObject({ code: candidateCode, name: z.string().trim().min(1).max(200) }))
     .min(1, { message: '候補を1つ以上指定してください' })
     .max(100)
     .refine((list) => new Set(list.map((c) => c.code)).size === list.length, { message: '候補のコードが重複しています' }),
@@ -32,13 +32,13 @@ export const surveyInput = z.object({
 });
 
 export const surveyPatch = z
-  .object({
+  .strictObject({
     title: z.string().trim().min(1).max(300).optional(),
     closesAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
 
-export const responseInput = z.object({
+export const responseInput = z.strictObject({
   ranking: z.array(z.string().max(40)).max(100).default([]),
   intents: z.record(z.string().max(40), z.enum(intents)).default({}),
 });

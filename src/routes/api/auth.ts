@@ -16,7 +16,7 @@ import { readJson } from '../../http/json.ts';
 import { isStorableText } from '../../http/text.ts';
 import { mutate } from '../../http/mutate.ts';
 
-const loginInput = z.object({ email: z.string().max(254), password: z.string().max(200) });
+const loginInput = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
 
 const LOGIN_FAILED = 'メールアドレスまたはパスワードが正しくありません。';
 

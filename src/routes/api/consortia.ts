@@ -12,9 +12,9 @@ import { emailInput, nameInput, passwordInput } from '../../http/inputs.ts';
 import { mutate } from '../../http/mutate.ts';
 import { newId } from '../../ids.ts';
 
-const consortiumInput = z.object({
+const consortiumInput = z.strictObject({
   name: nameInput,
-  secretariat: z.object({ email: emailInput, name: nameInput, password: passwordInput }),
+  secretariat: z.strictObject({ email: emailInput, name: nameInput, password: passwordInput }),
 });
 
 export const consortiumRoutes = new Hono<AppEnv>()

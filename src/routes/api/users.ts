@@ -15,7 +15,7 @@ import { emailInput, idParam, nameInput, passwordInput } from '../../http/inputs
 import { mutate } from '../../http/mutate.ts';
 
 const userInput = z
-  .object({
+  .strictObject({
     email: emailInput,
     name: nameInput,
     role: z.enum(['secretariat', 'member', 'evaluator', 'vendor']),
@@ -31,7 +31,7 @@ const userInput = z
   });
 
 const userPatch = z
-  .object({ name: nameInput.optional(), disabled: z.boolean().optional() })
+  .strictObject({ name: nameInput.optional(), disabled: z.boolean().optional() })
   .refine((v) => Object.keys(v).length > 0, { message: '変更する項目を指定してください' });
 
 export const userRoutes = new Hono<AppEnv>()

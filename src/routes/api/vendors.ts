@@ -17,9 +17,9 @@ import { mutate } from '../../http/mutate.ts';
 import { csvImport } from '../../http/raw-body.ts';
 import { QUALIFIED_LIST_CSV_LIMIT, decideVendorQualification, importQualifiedList, insertVendor, qualificationInput } from '../../services/qualification.ts';
 
-const vendorInput = z.object({ name: nameInput, corporateNumber: corporateNumberInput.optional() }).strict();
+const vendorInput = z.strictObject({ name: nameInput, corporateNumber: corporateNumberInput.optional() });
 
-const registrationInput = z.object({
+const registrationInput = z.strictObject({
   consortiumId: idParam,
   companyName: nameInput,
   corporateNumber: corporateNumberInput.optional(),
@@ -28,7 +28,7 @@ const registrationInput = z.object({
   password: passwordInput,
 }).strict();
 
-const listQuery = z.object({ qualification: z.enum(qualificationStatuses).optional() });
+const listQuery = z.strictObject({ qualification: z.enum(qualificationStatuses).optional() });
 
 /**
  * Counts a self-registration from the caller's address, or refuses it (429) while the address has

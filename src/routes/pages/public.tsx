@@ -1,3 +1,4 @@
+import { caseMethodLabels } from '../../domain/methods.ts';
 import { Feed } from 'feed';
 import { Hono } from 'hono';
 import { escapeToBuffer } from 'hono/utils/html';
@@ -55,7 +56,7 @@ export const publicPages = new Hono<AppEnv>()
                     </th>
                     <td>{consortiumName}</td>
                     <td>{row.fiscalYear}</td>
-                    <td>{{ proposal: '公募型プロポーザル', competitive_bid: '一般競争入札', comprehensive: '総合評価落札方式' }[row.method]}</td>
+                    <td>{caseMethodLabels[row.method]}</td>
                     <td>{caseStateLabels[row.state]}</td>
                     <td>{dateTime(row.publishedAt)}</td>
                   </tr>
