@@ -1,7 +1,7 @@
 import type { CaseOption } from '../../schema/index.ts';
 import type { BidStatus } from '../domain/bidding.ts';
 import type { CaseState } from '../domain/lifecycle.ts';
-import { type CaseMethod, negotiatedGroundCitation } from '../domain/methods.ts';
+import { type CaseMethod, caseMethodLabels as label, negotiatedGroundCitation } from '../domain/methods.ts';
 
 /**
  * OCDS 1.1 release packages (Open Contracting Data Standard) for a case, as pure data: one release per
@@ -48,15 +48,15 @@ export const ocidOf = (prefix: string, caseId: string) => `${prefix}-${caseId}`;
 function methodDetailsOf(c: Pick<OcdsCase, 'method' | 'negotiatedGround'>): { method: 'open' | 'selective' | 'limited'; details: string } {
   switch (c.method) {
     case 'proposal':
-      return { method: 'selective', details: '公募型プロポーザル（契約候補者の選定後、随意契約）' };
+      return { method: 'selective', details: `${label.proposal}（契約候補者の選定後、${label.negotiated}）` };
     case 'competitive_bid':
-      return { method: 'open', details: '一般競争入札' };
+      return { method: 'open', details: label.competitive_bid };
     case 'comprehensive':
-      return { method: 'open', details: '一般競争入札（総合評価落札方式）' };
+      return { method: 'open', details: `${label.competitive_bid}（${label.comprehensive}）` };
     case 'quotation':
-      return { method: 'limited', details: '見積合わせ（随意契約）' };
+      return { method: 'limited', details: `${label.quotation}（${label.negotiated}）` };
     case 'negotiated':
-      return { method: 'limited', details: c.negotiatedGround ? `随意契約（${negotiatedGroundCitation(c.negotiatedGround)}）` : '随意契約' };
+      return { method: 'limited', details: c.negotiatedGround ? `${label.negotiated}（${negotiatedGroundCitation(c.negotiatedGround)}）` : label.negotiated };
   }
 }
 
@@ -134,7 +134,7 @@ export function buildReleasePackage(input: OcdsInput) {
       })),
     ];
     const cancelled = c.state === 'cancelled';
-    const endDate = c.method === 'competitive_bid' ? input.bidDeadline : c.submissionDeadline ?? input.bidDeadline;
+    const endDate = c.method === 'competitive_bid' || c.method === 'quotation' ? input.bidDeadline : c.submissionDeadline ?? input.bidDeadline;
     releases.push({
       ...base(cancelled ? 'tenderCancellation' : 'tender', c.publishedAt),
       parties: [partyOf(consortiumRoles), ...memberParties, ...vendorParties],
