@@ -36,13 +36,26 @@ export const apportionmentMethodLabels: Record<ApportionmentMethod, string> = {
 /** Ratios of a mixed rule, in millionths so that they add up exactly. */
 export const RATIO_SCALE = 1_000_000;
 
+/**
+ * A total that follows the participants' summed births (of the year before last) or population: a unit
+ * price per head, or the amount of the first tier whose upper bound holds the sum (null: no bound).
+ */
+export interface VolumePricing {
+  basis: 'births' | 'population';
+  unitPrice?: number | undefined;
+  tiers?: { upTo: number | null; amount: number }[] | undefined;
+}
+
 export type ApportionmentRule =
-  | { method: 'equal'; total: number }
+  | { method: 'equal'; total: number; volumePricing?: VolumePricing | undefined }
   | { method: 'tier'; tierPrices: Partial<Record<MemberKind, number>> }
-  | { method: 'population'; total: number }
-  | { method: 'births'; total: number }
-  | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number } }
+  | { method: 'population'; total: number; volumePricing?: VolumePricing | undefined }
+  | { method: 'births'; total: number; volumePricing?: VolumePricing | undefined }
+  | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number }; volumePricing?: VolumePricing | undefined }
   | { method: 'none' };
+
+/** Whether the year's total comes from the rule itself (prices per kind of body or per volume) rather than from a fixed sum. */
+export const isPricedRule = (rule: ApportionmentRule): boolean => rule.method === 'tier' || ('volumePricing' in rule && rule.volumePricing !== undefined);
 
 export interface ApportionedMember {
   id: string;
@@ -71,8 +84,30 @@ export interface Share {
 }
 
 export type Apportionment =
-  | { ok: true; method: ApportionmentMethod; total: number; sum: number; optionTotal: number; shares: Share[] }
+  | { ok: true; method: ApportionmentMethod; total: number; sum: number; optionTotal: number; shares: Share[]; volume?: { basis: 'births' | 'population'; sum: number } }
   | { ok: false; reason: string; members?: string[] };
+
+type VolumeTotal = { ok: true; total: number; sum: number } | { ok: false; reason: string; members?: string[] };
+
+/** The year's total under a volume price: unitPrice × Σ basis, or the first tier with upTo ≥ Σ basis. */
+export function volumeTotal(pricing: VolumePricing, participants: readonly ApportionedMember[], fiscalYear: number): VolumeTotal {
+  const birthsYear = String(birthsFiscalYear(fiscalYear));
+  const missing = participants.filter((m) => (pricing.basis === 'births' ? m.births[birthsYear] === undefined : m.population === null));
+  if (missing.length > 0) {
+    const what = pricing.basis === 'births' ? `${birthsYear}年度の出生数` : '人口';
+    return { ok: false, reason: `${what}が登録されていない団体があるため、数量に応じた金額を計算できません。`, members: missing.map((m) => m.name) };
+  }
+  const sum = participants.reduce((a, m) => a + (pricing.basis === 'births' ? m.births[birthsYear]! : m.population!), 0);
+  if (pricing.unitPrice !== undefined) return { ok: true, total: pricing.unitPrice * sum, sum };
+  const tier = (pricing.tiers ?? []).find((t) => t.upTo === null || sum <= t.upTo);
+  if (!tier) return { ok: false, reason: `数量の合計（${sum.toLocaleString('ja-JP')}）が価格表のどの区分にも入りません。上限のない区分を設けてください。` };
+  return { ok: true, total: tier.amount, sum };
+}
+
+/** Whether a participant takes part in fiscal year `year`: from its first year to its last (if it left). */
+export function takesPartIn(p: { fromFiscalYear: number | null; untilFiscalYear: number | null }, caseFiscalYear: number, year: number): boolean {
+  return (p.fromFiscalYear ?? caseFiscalYear) <= year && (p.untilFiscalYear === null || year <= p.untilFiscalYear);
+}
 
 /** The fiscal year whose births count for a case of `caseFiscalYear` (前々年度). */
 export const birthsFiscalYear = (caseFiscalYear: number): number => caseFiscalYear - 2;
@@ -135,6 +170,8 @@ export function apportion(
   participants: readonly ApportionedMember[],
   options: readonly PricedOption[],
   fiscalYear: number,
+  /** the base total to share instead of the rule's own (the awarded amount less the option charges) */
+  baseTotal?: number,
 ): Apportionment {
   const members = [...participants].sort(byCode);
   if (rule.method === 'none') {
@@ -143,6 +180,7 @@ export function apportion(
 
   let bases: bigint[];
   let total: number;
+  let volume: { basis: 'births' | 'population'; sum: number } | undefined;
   if (rule.method === 'tier') {
     const missing = members.filter((m) => rule.tierPrices[m.kind] === undefined);
     if (missing.length > 0) {
@@ -151,7 +189,13 @@ export function apportion(
     bases = members.map((m) => BigInt(rule.tierPrices[m.kind]!));
     total = Number(bases.reduce((a, b) => a + b, 0n));
   } else {
-    total = rule.total;
+    total = baseTotal ?? rule.total;
+    if (rule.volumePricing && baseTotal === undefined) {
+      const priced = volumeTotal(rule.volumePricing, members, fiscalYear);
+      if (!priced.ok) return priced;
+      total = priced.total;
+      volume = { basis: rule.volumePricing.basis, sum: priced.sum };
+    }
     if (members.length === 0 || total === 0) {
       bases = members.map(() => 0n);
     } else {
@@ -167,7 +211,7 @@ export function apportion(
     return { memberId: m.id, memberName: m.name, base, optionCharges: charges, amount: base + charges };
   });
   const optionTotal = shares.reduce((a, s) => a + s.optionCharges, 0);
-  return { ok: true, method: rule.method, total, sum: total + optionTotal, optionTotal, shares };
+  return { ok: true, method: rule.method, total, sum: total + optionTotal, optionTotal, shares, ...(volume ? { volume } : {}) };
 }
 
 type Weights = { ok: true; weights: bigint[] } | { ok: false; reason: string; members?: string[] };

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { type StoredApportionmentRule, cases } from '../../schema/index.ts';
+import { type StoredApportionmentRule, type StoredYearShares, awards, caseYears, cases } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -8,45 +8,84 @@ import { type CaseRow, lockCase } from '../db/cases.ts';
 import {
   type Apportionment,
   type ApportionedMember,
+  type ApportionmentMethod,
   type ApportionmentRule,
   RATIO_SCALE,
   apportion,
+  isPricedRule,
   memberKinds,
+  takesPartIn,
 } from '../domain/apportionment.ts';
+import { withTax } from '../domain/bidding.ts';
+import { sharesWithTax } from '../domain/contracts.ts';
+import { Fraction } from '../domain/fraction.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { listParticipation } from './participation.ts';
+import { type CaseYearRow, caseYearsOf, firstOpenYear, isClosedYear } from './years.ts';
 
 const yen = z.number().int({ message: '金額は円単位の整数にしてください' }).min(0, { message: '金額は0以上にしてください' }).max(1_000_000_000_000);
 const ratio = z.number().min(0).max(1);
 
-export const apportionmentInput = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('equal'), total: yen }),
-  z.strictObject({ method: z.literal('population'), total: yen }),
-  z.strictObject({ method: z.literal('births'), total: yen }),
-  z.strictObject({ method: z.literal('tier'), tierPrices: z.partialRecord(z.enum(memberKinds), yen).refine((t) => Object.keys(t).length > 0, { message: '区分別の金額を1つ以上指定してください' }) }),
-  z.strictObject({
-    method: z.literal('mixed'),
-    total: yen,
-    ratios: z
-      .strictObject({ equal: ratio.default(0), population: ratio.default(0), births: ratio.default(0) })
-      .refine((r) => Math.round(r.equal * RATIO_SCALE) + Math.round(r.population * RATIO_SCALE) + Math.round(r.births * RATIO_SCALE) === RATIO_SCALE, {
-        message: '割合の合計を1にしてください（例: 均等割 0.3、人口割 0.7）',
-      }),
-  }),
-  z.strictObject({ method: z.literal('none') }),
-]);
+const volumePricingInput = z
+  .strictObject({
+    basis: z.enum(['births', 'population'], { message: '数量の基準は births（出生数）か population（人口）にしてください' }),
+    unitPrice: yen.optional(),
+    tiers: z
+      .array(z.strictObject({ upTo: z.number().int().min(0).max(1_000_000_000).nullable(), amount: yen }))
+      .min(1)
+      .max(100)
+      .optional(),
+  })
+  .refine((v) => (v.unitPrice === undefined) !== (v.tiers === undefined), { message: '単価（unitPrice）か価格表（tiers）のどちらか一方を指定してください' })
+  .refine((v) => !v.tiers || v.tiers.every((t, i, all) => i === 0 || (all[i - 1]!.upTo !== null && (t.upTo === null || t.upTo > all[i - 1]!.upTo!))), {
+    message: '価格表は上限の小さい順に並べ、上限なし（null）は最後の区分だけにしてください',
+  });
+
+/** The fiscal year a rule takes effect from (later years keep it until another is set). */
+const yearField = z.number().int().min(2000).max(2100).optional();
+const totalFields = { total: yen.optional(), volumePricing: volumePricingInput.optional(), fiscalYear: yearField };
+
+export const apportionmentInput = z
+  .discriminatedUnion('method', [
+    z.strictObject({ method: z.literal('equal'), ...totalFields }),
+    z.strictObject({ method: z.literal('population'), ...totalFields }),
+    z.strictObject({ method: z.literal('births'), ...totalFields }),
+    z.strictObject({ method: z.literal('tier'), fiscalYear: yearField, tierPrices: z.partialRecord(z.enum(memberKinds), yen).refine((t) => Object.keys(t).length > 0, { message: '区分別の金額を1つ以上指定してください' }) }),
+    z.strictObject({
+      method: z.literal('mixed'),
+      ...totalFields,
+      ratios: z
+        .strictObject({ equal: ratio.default(0), population: ratio.default(0), births: ratio.default(0) })
+        .refine((r) => Math.round(r.equal * RATIO_SCALE) + Math.round(r.population * RATIO_SCALE) + Math.round(r.births * RATIO_SCALE) === RATIO_SCALE, {
+          message: '割合の合計を1にしてください（例: 均等割 0.3、人口割 0.7）',
+        }),
+    }),
+    z.strictObject({ method: z.literal('none'), fiscalYear: yearField }),
+  ])
+  .superRefine((v, ctx) => {
+    if ('total' in v || 'volumePricing' in v || v.method === 'equal' || v.method === 'population' || v.method === 'births' || v.method === 'mixed') {
+      const withTotal = v as { total?: number; volumePricing?: unknown };
+      if (withTotal.total === undefined && withTotal.volumePricing === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['total'], message: '総額（total）か数量に応じた価格（volumePricing）を指定してください' });
+      }
+    }
+  });
 
 export function toStoredRule(input: z.output<typeof apportionmentInput>): StoredApportionmentRule {
-  if (input.method !== 'mixed') return input as StoredApportionmentRule;
+  const { fiscalYear: _year, ...rule } = input;
+  if (rule.method === 'none' || rule.method === 'tier') return rule as StoredApportionmentRule;
+  const volume = rule.volumePricing ? { volumePricing: rule.volumePricing } : {};
+  if (rule.method !== 'mixed') return { method: rule.method, total: rule.total ?? 0, ...volume };
   return {
     method: 'mixed',
-    total: input.total,
+    total: rule.total ?? 0,
     ratios: {
-      equal: Math.round(input.ratios.equal * RATIO_SCALE),
-      population: Math.round(input.ratios.population * RATIO_SCALE),
-      births: Math.round(input.ratios.births * RATIO_SCALE),
+      equal: Math.round(rule.ratios.equal * RATIO_SCALE),
+      population: Math.round(rule.ratios.population * RATIO_SCALE),
+      births: Math.round(rule.ratios.births * RATIO_SCALE),
     },
+    ...volume,
   };
 }
 
@@ -63,9 +102,16 @@ export function ruleView(rule: StoredApportionmentRule) {
   };
 }
 
+/** The rule in force in `fiscalYear`: the latest set for that year or an earlier one, else the case's own. */
+function ruleInForce(row: CaseRow, years: readonly CaseYearRow[], fiscalYear: number): { rule: StoredApportionmentRule | null; fromYear: number } {
+  const set = years.filter((y) => y.rule !== null && y.fiscalYear <= fiscalYear).at(-1);
+  return set ? { rule: set.rule, fromYear: set.fiscalYear } : { rule: row.apportionment, fromYear: row.fiscalYear };
+}
+
 /**
- * Saves the case's apportionment rule and answers the shares it gives. A rule the participants' data
- * cannot carry yet (409 apportionment_incomplete) is not saved.
+ * Saves an apportionment rule and answers the shares it gives. With `fiscalYear` (and, after the award,
+ * by default from the first year not closed) the rule takes effect from that year, leaving earlier
+ * years as they were; a closed year → 409 year_closed. A rule the data cannot carry is not saved.
  */
 export async function setApportionment(c: Ctx, caseId: string, input: z.output<typeof apportionmentInput>) {
   const me = requireConsortiumRole(c, 'secretariat');
@@ -73,10 +119,21 @@ export async function setApportionment(c: Ctx, caseId: string, input: z.output<t
     const row = await lockCase(tx, me.consortiumId, caseId);
     if (!row) throw notFound('指定された調達案件が見つかりません。');
     if (row.state === 'cancelled') throw new AppError('conflict', '中止された案件の按分は変更できません。');
+    const years = await caseYearsOf(tx, caseId);
+    const fiscalYear = input.fiscalYear ?? (row.state === 'awarded' ? firstOpenYear(row, years) : row.fiscalYear);
+    if (fiscalYear < row.fiscalYear) {
+      throw new AppError('validation_error', `案件の年度（${row.fiscalYear}年度）より前の年度は指定できません。`, [{ path: 'fiscalYear', message: '案件の年度以降にしてください' }]);
+    }
+    if (isClosedYear(years, fiscalYear)) throw new AppError('year_closed', `${fiscalYear}年度の負担額は確定済みのため、按分方法を変更できません。翌年度以降を指定してください。`, { fiscalYear });
     const rule = toStoredRule(input);
-    const [saved] = await tx.update(cases).set({ apportionment: rule, updatedAt: nowOf(c) }).where(eq(cases.id, caseId)).returning();
-    const body = apportionmentBody(await computeApportionment(tx, saved!));
-    await audit({ action: 'apportionment.set', objectType: 'case', objectId: caseId, caseId, details: { rule } });
+    let saved = row;
+    if (fiscalYear === row.fiscalYear) {
+      [saved] = (await tx.update(cases).set({ apportionment: rule, updatedAt: nowOf(c) }).where(eq(cases.id, caseId)).returning()) as [CaseRow];
+    } else {
+      await tx.insert(caseYears).values({ caseId, fiscalYear, rule }).onConflictDoUpdate({ target: [caseYears.caseId, caseYears.fiscalYear], set: { rule } });
+    }
+    const body = apportionmentBody(await computeApportionment(tx, saved, { with: [], without: [] }, fiscalYear));
+    await audit({ action: 'apportionment.set', objectType: 'case', objectId: caseId, caseId, details: { rule, fiscalYear } });
     return body;
   });
 }
@@ -86,17 +143,38 @@ export interface WhatIf {
   without: string[];
 }
 
+const noWhatIf: WhatIf = { with: [], without: [] };
+
+/** The award's base total (the awarded amount less the award year's option charges), when a fixed-total rule shares it. */
+async function awardedBase(db: Db, row: CaseRow, years: readonly CaseYearRow[]): Promise<number | undefined> {
+  const [award] = await db.select({ fiscalYear: awards.fiscalYear }).from(awards).where(eq(awards.caseId, row.id));
+  const issued = award?.fiscalYear ? years.find((y) => y.fiscalYear === award.fiscalYear)?.shares : undefined;
+  return issued ? issued.total : undefined;
+}
+
 /**
- * The apportionment over the current participants; `whatIf` previews members joining (with their saved
- * option choices, if any) or leaving, without saving anything.
+ * The apportionment of one fiscal year (default: the case's first). A closed year answers its frozen
+ * shares. Otherwise: the participants of that year, the rule in force, that year's data (births of
+ * Y−2); where the award fixed the amount, the base shared is the awarded one. `whatIf` previews members
+ * joining or leaving, without saving anything.
  */
-export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf = { with: [], without: [] }) {
+export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf = noWhatIf, fiscalYear: number = row.fiscalYear, baseTotal?: number) {
+  const years = await caseYearsOf(db, row.id);
+  const preview = whatIf.with.length + whatIf.without.length > 0;
+  const closed = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null);
+  const { rule, fromYear } = ruleInForce(row, years, fiscalYear);
+  if (closed?.shares && !preview) {
+    const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.shares.map(({ options: _o, ...s }) => s) };
+    return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row) };
+  }
   const all = await listParticipation(db, row.consortiumId, row.id);
   const unknown = [...whatIf.with, ...whatIf.without].filter((id) => !all.some((p) => p.member.id === id));
   if (unknown.length > 0) throw new AppError('validation_error', '指定された参加団体が見つかりません。', unknown.map((id) => ({ path: 'with/without', message: id })));
-  const included = all.filter(({ member, participant }) =>
-    whatIf.without.includes(member.id) ? false : whatIf.with.includes(member.id) || participant?.participating === true,
-  );
+  const included = all.filter(({ member, participant }) => {
+    if (whatIf.without.includes(member.id)) return false;
+    if (whatIf.with.includes(member.id)) return true;
+    return participant?.participating === true && takesPartIn(participant, row.fiscalYear, fiscalYear);
+  });
   const people: ApportionedMember[] = included.map(({ member, participant }) => ({
     id: member.id,
     name: member.name,
@@ -106,23 +184,53 @@ export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf 
     births: member.births,
     options: participant?.participating ? participant.options : {},
   }));
-  const rule = row.apportionment;
+  // a fixed total under the case's own rule is, once awarded, the awarded base
+  const base = baseTotal ?? (rule && !isPricedRule(rule as ApportionmentRule) && fromYear === row.fiscalYear ? await awardedBase(db, row, years) : undefined);
   const result: Apportionment = rule
-    ? apportion(rule as ApportionmentRule, people, row.options, row.fiscalYear)
+    ? apportion(rule as ApportionmentRule, people, row.options, fiscalYear, base)
     : { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
-  return { rule, result, preview: whatIf.with.length + whatIf.without.length > 0 };
+  const optionsOf = new Map(included.map(({ member, participant }) => [member.id, participant?.participating ? participant.options : {}]));
+  return { rule, result, preview, fiscalYear, closed: false, optionsOf, taxRate: await taxRateOf(db, row) };
+}
+
+async function taxRateOf(db: Db, row: CaseRow): Promise<string> {
+  const [award] = await db.select({ taxRate: awards.taxRate }).from(awards).where(eq(awards.caseId, row.id));
+  return award?.taxRate ?? '0.1';
+}
+
+/** The shares as they are frozen into a closed year: each with the options it was charged for. */
+export function yearSnapshot(computed: Awaited<ReturnType<typeof computeApportionment>>): StoredYearShares {
+  const { result } = computed;
+  if (!result.ok) throw new AppError('apportionment_incomplete', result.reason, { members: result.members ?? [] });
+  if ('frozen' in computed && computed.frozen) return computed.frozen;
+  const optionsOf = 'optionsOf' in computed ? computed.optionsOf : new Map<string, Record<string, boolean | number>>();
+  return {
+    method: result.method,
+    total: result.total,
+    sum: result.sum,
+    optionTotal: result.optionTotal,
+    shares: result.shares.map((s) => ({ ...s, options: optionsOf?.get(s.memberId) ?? {} })),
+  };
 }
 
 export function apportionmentBody(computed: Awaited<ReturnType<typeof computeApportionment>>) {
-  const { rule, result, preview } = computed;
+  const { rule, result, preview, fiscalYear, closed, taxRate } = computed;
   if (!result.ok) throw new AppError('apportionment_incomplete', result.reason, { members: result.members ?? [] });
+  const rate = Fraction.decimal(taxRate);
+  const sumWithTax = withTax(result.sum, rate);
+  const taxed = sharesWithTax(result.shares.map((s) => s.amount), sumWithTax);
   return {
+    fiscalYear,
+    closed,
     method: rule?.method ?? null,
     rule: rule ? ruleView(rule) : null,
     total: result.total,
     sum: result.sum,
+    sumWithTax,
     optionTotal: result.optionTotal,
-    shares: result.shares,
+    taxRate: Number(taxRate),
+    ...(result.volume ? { volume: result.volume } : {}),
+    shares: result.shares.map((s, i) => ({ ...s, amountWithTax: taxed[i]! })),
     ...(preview ? { preview: true } : {}),
   };
 }

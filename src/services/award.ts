@@ -1,12 +1,14 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { awards, cases, vendors } from '../../schema/index.ts';
+import { awards, caseYears, cases, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
 import { withTax } from '../domain/bidding.ts';
 import { Fraction } from '../domain/fraction.ts';
-import { type CaseState, transition } from '../domain/lifecycle.ts';
+import { awardPath } from '../domain/lifecycle.ts';
+import { type ApportionmentRule, isPricedRule } from '../domain/apportionment.ts';
+import { computeApportionment, yearSnapshot } from './apportionment.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import type { OpenedRound } from './bidding.ts';
@@ -56,44 +58,84 @@ async function decided(db: Db, row: CaseRow) {
 }
 
 /**
- * Records the award (default: the preferred negotiator, or the bid winner) and moves the case to
- * awarded through the lifecycle, in one transaction.
+ * Records the award and moves the case to awarded along its awardPath, in one transaction. The award
+ * issues the shares of the case's fiscal year: under prices per kind of body or per volume the amount
+ * is the sum they give (another amount → 409 amount_mismatch); under a fixed total the awarded amount
+ * is what is shared, so the shares add up to it exactly. That year is then closed.
  */
 export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof awardInput>) {
   const db = dbOf(c);
   const outcome = await decided(db, row);
+  // only a 随意契約 is decided without a closed evaluation or an opening behind it
+  if (!outcome && row.method !== 'negotiated') throw new AppError('conflict', '評価の締切または開札の後に決定を記録してください。');
   const vendorId = input.vendorId ?? outcome?.vendorId;
-  if (!vendorId) throw new AppError('conflict', '評価の締切または開札の前は、落札者・優先交渉権者を指定して記録してください。');
+  if (!vendorId) throw new AppError('validation_error', '随意契約の相手方（vendorId）を指定してください。', [{ path: 'vendorId', message: '事業者を指定してください' }]);
   const [vendor] = await db.select().from(vendors).where(eq(vendors.id, vendorId));
   if (!vendor || vendor.consortiumId !== row.consortiumId) throw new AppError('validation_error', '指定された事業者が見つかりません。', [{ path: 'vendorId', message: '存在しない事業者です' }]);
-  const amount = input.amount ?? (outcome && outcome.vendorId === vendorId ? outcome.amount : null);
+  const decidedAmount = input.amount ?? (outcome && outcome.vendorId === vendorId ? outcome.amount : null);
   const taxRate = outcome?.taxRate ?? '0.1';
-  const basis: AwardRow['basis'] = input.vendorId && input.vendorId !== outcome?.vendorId ? 'manual' : (outcome?.basis ?? 'manual');
+  const basis: AwardRow['basis'] =
+    row.method === 'negotiated' ? 'negotiated' : input.vendorId && input.vendorId !== outcome?.vendorId ? 'manual' : (outcome?.basis ?? 'manual');
   return mutate(c, async (tx, audit) => {
     const current = await lockCase(tx, row.consortiumId, row.id);
     if (!current) throw new AppError('not_found');
-    // open → evaluation → awarded, each step checked by the lifecycle
-    const path: CaseState[] = current.state === 'open' ? ['evaluation', 'awarded'] : ['awarded'];
+    const route = awardPath(current.method, current.state);
+    if (!route.ok) throw new AppError('invalid_transition', route.reason, { from: current.state, to: 'awarded' });
     let state = current.state;
-    for (const to of path) {
-      const move = transition(state, to);
-      if (!move.ok) throw new AppError('invalid_transition', move.reason, { from: state, to });
+    for (const to of route.path) {
       await audit({ action: 'case.transition', objectType: 'case', objectId: row.id, caseId: row.id, details: { from: state, to } });
       state = to;
     }
     const now = nowOf(c);
-    await tx.update(cases).set({ state: 'awarded', updatedAt: now }).where(eq(cases.id, row.id));
+    const issued = await issueAwardYear(tx, current, decidedAmount);
+    const amount = issued?.amount ?? decidedAmount;
+    // a 随意契約 is published with its award: there was no notice before it
+    await tx.update(cases).set({ state: 'awarded', updatedAt: now, ...(current.publishedAt ? {} : { publishedAt: now }) }).where(eq(cases.id, row.id));
     const values = {
       vendorId,
       amount,
       amountWithTax: amount === null ? null : withTax(amount, Fraction.decimal(taxRate)),
       taxRate,
       basis,
+      fiscalYear: current.fiscalYear,
       decidedAt: now,
       decidedBy: c.get('user')!.id,
     };
     const [saved] = await tx.insert(awards).values({ caseId: row.id, ...values }).onConflictDoUpdate({ target: awards.caseId, set: values }).returning();
-    await audit({ action: 'award.record', objectType: 'award', objectId: row.id, caseId: row.id, details: { vendorId, amount, basis } });
+    if (issued) {
+      const shares = { ...issued.snapshot };
+      await tx
+        .insert(caseYears)
+        .values({ caseId: row.id, fiscalYear: current.fiscalYear, closedAt: now, closedBy: c.get('user')!.id, shares })
+        .onConflictDoUpdate({ target: [caseYears.caseId, caseYears.fiscalYear], set: { closedAt: now, closedBy: c.get('user')!.id, shares } });
+    }
+    await audit({ action: 'award.record', objectType: 'award', objectId: row.id, caseId: row.id, details: { vendorId, amount, basis, fiscalYear: current.fiscalYear, sharesIssued: issued?.snapshot.shares.length ?? 0 } });
     return { award: saved!, vendorName: vendor.name };
   });
+}
+
+/**
+ * The shares the award issues for the case's own fiscal year, and the amount they make; null when the
+ * case shares nothing (no rule, or 按分なし).
+ */
+async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null) {
+  const rule = row.apportionment as ApportionmentRule | null;
+  if (!rule || rule.method === 'none') return null;
+  const live = await computeApportionment(tx, row, undefined, row.fiscalYear);
+  if (!live.result.ok) throw new AppError('apportionment_incomplete', live.result.reason, { members: live.result.members ?? [] });
+  if (live.result.shares.length === 0) throw new AppError('apportionment_incomplete', '参加団体がないため、負担額を確定できません。参加団体を登録してから決定を記録してください。');
+  if (isPricedRule(rule)) {
+    const computed = live.result.sum;
+    if (decidedAmount !== null && decidedAmount !== computed) {
+      throw new AppError('amount_mismatch', `団体別・数量別の価格から計算した金額は ${computed.toLocaleString('ja-JP')}円（税抜）です。決定金額 ${decidedAmount.toLocaleString('ja-JP')}円 と一致しません。`, { computed, amount: decidedAmount });
+    }
+    return { amount: computed, snapshot: yearSnapshot(live) };
+  }
+  if (decidedAmount === null) throw new AppError('validation_error', '決定金額（税抜）を指定してください。', [{ path: 'amount', message: '金額を指定してください' }]);
+  const base = decidedAmount - live.result.optionTotal;
+  if (base < 0) {
+    throw new AppError('apportionment_incomplete', `決定金額がオプション料金の合計（${live.result.optionTotal.toLocaleString('ja-JP')}円）より少ないため、按分できません。`);
+  }
+  const shared = await computeApportionment(tx, row, undefined, row.fiscalYear, base);
+  return { amount: decidedAmount, snapshot: yearSnapshot(shared) };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { participants } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
-import { type CaseRow, findParticipant, lockCase, membersWithParticipation } from '../db/cases.ts';
+import { type CaseRow, type ParticipantRow, findParticipant, lockCase, membersWithParticipation } from '../db/cases.ts';
+import type { Db } from '../db/client.ts';
+import { caseYearsOf, firstOpenYear } from './years.ts';
 import { findMember } from '../db/tenancy.ts';
 import { isLateJoin } from '../domain/lifecycle.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
@@ -16,6 +18,12 @@ export const participationInput = z.strictObject({
       z.union([z.boolean(), z.number().int({ message: '数量は整数にしてください' }).min(0, { message: '数量は0以上にしてください' }).max(1_000_000)]),
     )
     .default({}),
+  /** the first fiscal year the member takes part in (after the award: by default the first year not closed) */
+  fromFiscalYear: z.number().int().min(2000).max(2100).optional(),
+  /** the last fiscal year, when the member leaves at that year's end (null: no end) */
+  untilFiscalYear: z.number().int().min(2000).max(2100).nullable().optional(),
+  /** the vendor's standard price for this body alone (tax excluded), for the savings report */
+  standardPrice: z.number().int().min(0).max(1_000_000_000_000).nullable().optional(),
 });
 
 export type ParticipationInput = z.output<typeof participationInput>;
@@ -28,6 +36,10 @@ export function participantView(p: {
   joinedAt: Date | null;
   lateJoin: boolean;
   withdrawnAt: Date | null;
+  fromFiscalYear: number | null;
+  untilFiscalYear: number | null;
+  provisional: boolean;
+  standardPrice: number | null;
   updatedAt: Date;
 }) {
   return {
@@ -38,6 +50,10 @@ export function participantView(p: {
     joinedAt: p.joinedAt?.toISOString() ?? null,
     lateJoin: p.lateJoin,
     withdrawnAt: p.withdrawnAt?.toISOString() ?? null,
+    fromFiscalYear: p.fromFiscalYear,
+    untilFiscalYear: p.untilFiscalYear,
+    provisional: p.provisional,
+    standardPrice: p.standardPrice,
     updatedAt: p.updatedAt.toISOString(),
   };
 }
@@ -70,12 +86,17 @@ export async function setParticipation(c: Ctx, caseId: string, memberId: string,
     const previous = await findParticipant(tx, caseId, memberId);
     const joining = input.participating && !previous?.participating;
     const leaving = !input.participating && previous?.participating === true;
+    const years = await decideYears(tx, row, previous, input);
     const values = {
       participating: input.participating,
-      options: input.participating ? input.options : {},
+      // before the award a withdrawal clears the choices; after it, closed years keep what they were charged for
+      options: input.participating ? input.options : row.state === 'awarded' ? (previous?.options ?? {}) : {},
       joinedAt: joining ? now : (previous?.joinedAt ?? null),
       lateJoin: joining ? isLateJoin(row.state) : (previous?.lateJoin ?? false),
       withdrawnAt: leaving ? now : input.participating ? null : (previous?.withdrawnAt ?? null),
+      ...years,
+      provisional: false,
+      standardPrice: input.standardPrice !== undefined ? input.standardPrice : (previous?.standardPrice ?? null),
       updatedAt: now,
       updatedBy: user.id,
     };
@@ -89,10 +110,44 @@ export async function setParticipation(c: Ctx, caseId: string, memberId: string,
       objectType: 'participant',
       objectId: memberId,
       caseId,
-      details: { member: member.name, participating: input.participating, options: values.options, lateJoin: values.lateJoin },
+      details: { member: member.name, participating: input.participating, options: values.options, lateJoin: values.lateJoin, fromFiscalYear: values.fromFiscalYear, untilFiscalYear: values.untilFiscalYear },
     });
     return participantView({ ...saved!, memberName: member.name });
   });
+}
+
+/**
+ * The fiscal years a participation covers. Before the award: as given (default the case's year). After
+ * it, a change never reaches a closed year: a joiner starts in the first year not closed, a member that
+ * leaves does so at the end of the last closed year, and naming a closed year is 409 year_closed.
+ */
+async function decideYears(tx: Db, row: CaseRow, previous: ParticipantRow | undefined, input: ParticipationInput) {
+  const years = await caseYearsOf(tx, row.id);
+  const open = firstOpenYear(row, years);
+  const closedYear = (y: number) => years.some((r) => r.fiscalYear === y && r.closedAt !== null);
+  const badYear = (path: string, message: string) => new AppError('validation_error', message, [{ path, message }]);
+  if (input.fromFiscalYear !== undefined && input.fromFiscalYear < row.fiscalYear) throw badYear('fromFiscalYear', `参加開始年度は案件の年度（${row.fiscalYear}年度）以降にしてください。`);
+  const joining = input.participating && !previous?.participating;
+  let from = previous?.fromFiscalYear ?? null;
+  if (input.fromFiscalYear !== undefined && input.fromFiscalYear !== (from ?? row.fiscalYear)) {
+    if (closedYear(input.fromFiscalYear) || (previous?.participating && closedYear(from ?? row.fiscalYear))) {
+      throw new AppError('year_closed', `${input.fromFiscalYear}年度の負担額は確定済みのため、参加年度を変更できません。`, { fiscalYear: input.fromFiscalYear });
+    }
+    from = input.fromFiscalYear;
+  } else if (joining) {
+    from = row.state === 'awarded' || open > row.fiscalYear ? open : null;
+  }
+  let until = previous?.untilFiscalYear ?? null;
+  if (input.untilFiscalYear !== undefined) until = input.untilFiscalYear;
+  if (!input.participating && previous?.participating && open > (from ?? row.fiscalYear)) until = open - 1;
+  if (input.participating && joining && input.untilFiscalYear === undefined) until = null;
+  if (until !== null) {
+    if (until < (from ?? row.fiscalYear)) throw badYear('untilFiscalYear', '参加終了年度は参加開始年度以降にしてください。');
+    if (until < open - 1 || (closedYear(until + 1) && input.untilFiscalYear !== undefined)) {
+      throw new AppError('year_closed', `${until + 1}年度の負担額は確定済みのため、その前に参加を終えることはできません。`, { fiscalYear: until + 1 });
+    }
+  }
+  return { fromFiscalYear: from, untilFiscalYear: until };
 }
 
 /** Every member of the consortium with its answer (members that never answered are listed as not joining). */

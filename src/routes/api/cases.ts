@@ -12,18 +12,21 @@ import { caseInput, casePatch, caseView, createCase, transitionCase, transitionI
 import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
 import { scheduleChangeList } from '../../services/schedule.ts';
 import { isoDate } from '../../views/format.ts';
+import { closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearQuery } from '../../services/contracts.ts';
+
+const yearParam = z.coerce.number().int().min(2000).max(2100);
 
 const idList = z
   .string()
   .max(2000)
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
-const whatIfQuery = z.object({ with: idList, without: idList });
+const whatIfQuery = z.object({ with: idList, without: idList, fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
 
 async function apportionmentFor(c: Ctx, caseId: string) {
   const { row } = await loadCase(c, caseId, 'secretariat', 'member');
   const query = parseWith(whatIfQuery, c.req.query());
-  return { row, computed: await computeApportionment(dbOf(c), row, { with: query.with, without: query.without }) };
+  return { row, computed: await computeApportionment(dbOf(c), row, { with: query.with, without: query.without }, query.fiscalYear ?? row.fiscalYear) };
 }
 
 export const caseRoutes = new Hono<AppEnv>()
@@ -108,4 +111,43 @@ export const caseRoutes = new Hono<AppEnv>()
     });
     const totals = ['', '合計', '', '', '', '', ...row.options.map(() => ''), body.total, body.optionTotal, body.sum];
     return csvResponse(c, `${row.title}_参加団体と負担額.csv`, [header, ...lines, totals]);
+  })
+  // 年度の締め: the year's shares are frozen; nothing later changes them
+  .post('/cases/:id/years/:fiscalYear/close', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    return c.json(await closeYear(c, c.req.param('id'), fiscalYear));
+  })
+  .put('/cases/:id/contract-party', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const { memberId } = await readJson(c, contractPartyInput);
+    const row = await setContractParty(c, c.req.param('id'), memberId);
+    return c.json({ case: caseView(row) });
+  })
+  .get('/cases/:id/contracts', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const { fiscalYear } = parseWith(yearQuery, c.req.query());
+    return c.json(await contractsFor(dbOf(c), user, row, fiscalYear));
+  })
+  .get('/cases/:id/contracts.csv', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const { fiscalYear } = parseWith(yearQuery, c.req.query());
+    const list = await contractsFor(dbOf(c), user, row, fiscalYear);
+    const header = ['年度', '契約の区分', '契約者', '契約の相手方', '負担団体', '金額（税抜）', '金額（税込）', ...row.options.map((o) => o.name)];
+    const lines = list.contracts.flatMap((k) => {
+      const kind = k.kind === 'bulk' ? '一括契約' : '個別契約';
+      const options = (chosen: Record<string, boolean | number> | undefined) => row.options.map((o) => (chosen ? optionCell(chosen[o.code]) : ''));
+      const head = [k.fiscalYear, kind, k.partyName, list.vendorName, '', k.amount, k.amountWithTax, ...options(k.options)];
+      return [head, ...(k.charges ?? []).map((ch) => [k.fiscalYear, '負担金', k.partyName, list.vendorName, ch.memberName, ch.amount, ch.amountWithTax, ...options(undefined)])];
+    });
+    return csvResponse(c, `${row.title}_${list.fiscalYear}年度_契約.csv`, [header, ...lines]);
+  })
+  .get('/cases/:id/savings', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const { fiscalYear } = parseWith(yearQuery, c.req.query());
+    return c.json(await savingsFor(dbOf(c), user, row, fiscalYear));
   });
+
+function optionCell(value: boolean | number | undefined): string | number {
+  return typeof value === 'number' ? value : optionQuantity(value) > 0 ? '○' : '';
+}

@@ -1,0 +1,107 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { caseYears, cases } from '../../schema/index.ts';
+import { requireConsortiumRole } from '../auth/session.ts';
+import { type Ctx, type SessionUser, nowOf } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import { type CaseRow, lockCase } from '../db/cases.ts';
+import { findConsortium, findMember } from '../db/tenancy.ts';
+import { type Contract, contractsOf, savingsOf } from '../domain/contracts.ts';
+import { Fraction } from '../domain/fraction.ts';
+import { AppError, notFound } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { apportionmentBody, computeApportionment, yearSnapshot } from './apportionment.ts';
+import { findAward } from './award.ts';
+import { listParticipation } from './participation.ts';
+import { caseYearsOf, isClosedYear } from './years.ts';
+
+export const yearQuery = z.strictObject({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
+export const contractPartyInput = z.strictObject({ memberId: z.string().max(64).nullable() });
+
+async function requireAward(db: Db, row: CaseRow) {
+  const award = await findAward(db, row.id);
+  if (!award) throw new AppError('no_award', '決定（落札者・契約候補者・契約の相手方）が記録されていないため、契約はまだありません。');
+  return award;
+}
+
+/**
+ * The contracts of one fiscal year (default: the award year) with the vendor: a member's users see
+ * only their own contract, or only their own 負担金 in the bulk contract.
+ */
+export async function contractsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number) {
+  const { award, vendorName } = await requireAward(db, row);
+  const year = fiscalYear ?? award.fiscalYear ?? row.fiscalYear;
+  const computed = await computeApportionment(db, row, undefined, year);
+  const body = apportionmentBody(computed);
+  const snapshot = yearSnapshot(computed);
+  const partyMember = row.contractPartyMemberId ? await findMember(db, row.consortiumId, row.contractPartyMemberId) : undefined;
+  const consortium = await findConsortium(db, row.consortiumId);
+  const all = contractsOf({
+    caseId: row.id,
+    mode: row.contractMode,
+    party: { memberId: partyMember?.id ?? null, name: partyMember?.name ?? consortium?.name ?? '' },
+    vendorId: award.vendorId,
+    fiscalYear: year,
+    taxRate: Fraction.decimal(award.taxRate),
+    shares: snapshot.shares,
+  });
+  const own = (c: Contract): Contract | null => {
+    if (user.role !== 'member') return c;
+    if (c.kind === 'individual') return c.partyMemberId === user.memberId ? c : null;
+    if (c.partyMemberId === user.memberId) return c;
+    return { ...c, charges: (c.charges ?? []).filter((ch) => ch.memberId === user.memberId) };
+  };
+  const contracts = all.map(own).filter((c): c is Contract => c !== null);
+  return { fiscalYear: year, closed: body.closed, vendorName, taxRate: Number(award.taxRate), optionNames: Object.fromEntries(row.options.map((o) => [o.code, o.name])), contracts };
+}
+
+/** Names the member body that signs a bulk contract for all (null: the consortium itself). */
+export async function setContractParty(c: Ctx, caseId: string, memberId: string | null) {
+  const me = requireConsortiumRole(c, 'secretariat');
+  return mutate(c, async (tx, audit) => {
+    const row = await lockCase(tx, me.consortiumId, caseId);
+    if (!row) throw notFound('指定された調達案件が見つかりません。');
+    if (memberId !== null && !(await findMember(tx, me.consortiumId, memberId))) {
+      throw new AppError('validation_error', '指定された団体が見つかりません。', [{ path: 'memberId', message: '存在しない団体です' }]);
+    }
+    const [saved] = await tx.update(cases).set({ contractPartyMemberId: memberId, updatedAt: nowOf(c) }).where(eq(cases.id, caseId)).returning();
+    await audit({ action: 'case.contract_party', objectType: 'case', objectId: caseId, caseId, details: { memberId } });
+    return saved!;
+  });
+}
+
+/**
+ * Closes a fiscal year after the award: its shares are frozen as they stand, and later data or joiners
+ * never change them (409 year_closed for a change that would).
+ */
+export async function closeYear(c: Ctx, caseId: string, fiscalYear: number) {
+  const me = requireConsortiumRole(c, 'secretariat');
+  return mutate(c, async (tx, audit) => {
+    const row = await lockCase(tx, me.consortiumId, caseId);
+    if (!row) throw notFound('指定された調達案件が見つかりません。');
+    await requireAward(tx, row);
+    if (fiscalYear < row.fiscalYear) throw new AppError('validation_error', `案件の年度（${row.fiscalYear}年度）より前の年度は締められません。`, [{ path: 'fiscalYear', message: '案件の年度以降にしてください' }]);
+    if (isClosedYear(await caseYearsOf(tx, caseId), fiscalYear)) throw new AppError('year_closed', `${fiscalYear}年度はすでに確定済みです。`, { fiscalYear });
+    const computed = await computeApportionment(tx, row, undefined, fiscalYear);
+    const shares = yearSnapshot(computed);
+    const now = nowOf(c);
+    const user = c.get('user')!;
+    await tx
+      .insert(caseYears)
+      .values({ caseId, fiscalYear, closedAt: now, closedBy: user.id, shares })
+      .onConflictDoUpdate({ target: [caseYears.caseId, caseYears.fiscalYear], set: { closedAt: now, closedBy: user.id, shares } });
+    await audit({ action: 'year.close', objectType: 'case', objectId: caseId, caseId, details: { fiscalYear, total: shares.total, sum: shares.sum, members: shares.shares.length } });
+    return apportionmentBody(await computeApportionment(tx, row, undefined, fiscalYear));
+  });
+}
+
+/** The savings of the joint procurement against each member's standard price, for one fiscal year. */
+export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number) {
+  const year = fiscalYear ?? row.fiscalYear;
+  const body = apportionmentBody(await computeApportionment(db, row, undefined, year));
+  const list = await listParticipation(db, row.consortiumId, row.id);
+  const standard = new Map(list.map((p) => [p.member.id, p.participant?.standardPrice ?? null]));
+  const report = savingsOf(body.shares.map((s) => ({ memberId: s.memberId, memberName: s.memberName, standardPrice: standard.get(s.memberId) ?? null, amount: s.amount })));
+  if (user.role === 'member') return { fiscalYear: year, members: report.members.filter((m) => m.memberId === user.memberId) };
+  return { fiscalYear: year, ...report };
+}
