@@ -87,7 +87,9 @@ export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof a
       state = to;
     }
     const now = nowOf(c);
-    const issued = await issueAwardYear(tx, current, decidedAmount);
+    // a price named in the award or bid must agree with a price table; a proposal's price is an estimate the table replaces
+    const statedAmount = input.amount ?? (outcome?.basis === 'bidding' && outcome.vendorId === vendorId ? outcome.amount : null);
+    const issued = await issueAwardYear(tx, current, decidedAmount, statedAmount);
     const amount = issued?.amount ?? decidedAmount;
     // a 随意契約 is published with its award: there was no notice before it
     await tx.update(cases).set({ state: 'awarded', updatedAt: now, ...(current.publishedAt ? {} : { publishedAt: now }) }).where(eq(cases.id, row.id));
@@ -118,7 +120,7 @@ export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof a
  * The shares the award issues for the case's own fiscal year, and the amount they make; null when the
  * case shares nothing (no rule, or 按分なし).
  */
-async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null) {
+async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null, statedAmount: number | null) {
   const rule = row.apportionment as ApportionmentRule | null;
   if (!rule || rule.method === 'none') return null;
   const live = await computeApportionment(tx, row, undefined, row.fiscalYear);
@@ -126,8 +128,8 @@ async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null
   if (live.result.shares.length === 0) throw new AppError('apportionment_incomplete', '参加団体がないため、負担額を確定できません。参加団体を登録してから決定を記録してください。');
   if (isPricedRule(rule)) {
     const computed = live.result.sum;
-    if (decidedAmount !== null && decidedAmount !== computed) {
-      throw new AppError('amount_mismatch', `団体別・数量別の価格から計算した金額は ${computed.toLocaleString('ja-JP')}円（税抜）です。決定金額 ${decidedAmount.toLocaleString('ja-JP')}円 と一致しません。`, { computed, amount: decidedAmount });
+    if (statedAmount !== null && statedAmount !== computed) {
+      throw new AppError('amount_mismatch', `団体別・数量別の価格から計算した金額は ${computed.toLocaleString('ja-JP')}円（税抜）です。決定金額 ${statedAmount.toLocaleString('ja-JP')}円 と一致しません。`, { computed, amount: statedAmount });
     }
     return { amount: computed, snapshot: yearSnapshot(live) };
   }
