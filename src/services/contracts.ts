@@ -102,6 +102,6 @@ export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscal
   const list = await listParticipation(db, row.consortiumId, row.id);
   const standard = new Map(list.map((p) => [p.member.id, p.participant?.standardPrice ?? null]));
   const report = savingsOf(body.shares.map((s) => ({ memberId: s.memberId, memberName: s.memberName, standardPrice: standard.get(s.memberId) ?? null, amount: s.amount })));
-  if (user.role === 'member') return { fiscalYear: year, members: report.members.filter((m) => m.memberId === user.memberId) };
+  if (user.role === 'member') return { fiscalYear: year, members: report.members.filter((m) => m.memberId === user.memberId), total: null };
   return { fiscalYear: year, ...report };
 }
