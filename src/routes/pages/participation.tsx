@@ -7,14 +7,16 @@ import { memberKindLabels } from '../../domain/apportionment.ts';
 import { parseWith } from '../../http/json.ts';
 import { computeApportionment } from '../../services/apportionment.ts';
 import { loadCase } from '../../services/case-access.ts';
+import { caseYearsOf, firstOpenYear } from '../../services/years.ts';
+import { fiscalYearLabel } from '../../domain/fiscal-year.ts';
 import { participationInput, setParticipation } from '../../services/participation.ts';
+import { participationMember } from '../../services/participation-member.ts';
 import { CaseSummary } from '../../views/case-views.tsx';
 import { yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { participationMember } from './cases.tsx';
-import { type Form, field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
 
 async function participationPage(c: Ctx, caseId: string, memberId: string | undefined, error?: string, posted?: Form) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
@@ -29,6 +31,7 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
   }
   const checked = (name: string, stored: boolean) => (posted ? field(posted, name) === 'on' : stored);
   const closed = row.state === 'cancelled';
+  const openYear = firstOpenYear(row, await caseYearsOf(dbOf(c), row.id));
 
   return renderPage(
     c,
@@ -99,6 +102,17 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
               </tbody>
             </table>
           ) : null}
+          {row.state === 'awarded' ? (
+            <p class="notice">
+              決定済みの案件です。確定（締め）済みの年度の負担額は変わりません。参加・オプションの変更は{fiscalYearLabel(openYear)}から反映されます。
+            </p>
+          ) : null}
+          {user.role === 'secretariat' ? (
+            <p>
+              <label for="standardPrice">標準価格（この団体が単独で調達した場合の年額・税抜、任意）</label>
+              <input id="standardPrice" name="standardPrice" inputMode="numeric" value={posted ? field(posted, 'standardPrice') : current?.standardPrice?.toString() ?? ''} />
+            </p>
+          ) : null}
           <button class="primary" type="submit" disabled={closed}>
             申込み内容を保存
           </button>
@@ -118,7 +132,8 @@ function participationFromForm(form: Form, options: { code: string }[]) {
     if (qty !== '' && qty !== '0') chosen[o.code] = /^\d+$/.test(qty) ? Number(qty) : Number.NaN;
     else chosen[o.code] = field(form, `opt_${o.code}`) === 'on';
   }
-  return { participating: field(form, 'participating') === 'on', options: chosen };
+  const standardPrice = integerField(form, 'standardPrice');
+  return { participating: field(form, 'participating') === 'on', options: chosen, ...(standardPrice !== undefined ? { standardPrice } : {}) };
 }
 
 export const participationPages = new Hono<AppEnv>()
