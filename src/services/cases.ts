@@ -6,7 +6,7 @@ import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
-import { caseMethods } from '../domain/methods.ts';
+import { type CaseMethod, caseMethods, negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
 import { dateTime } from '../views/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -46,7 +46,10 @@ const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形�
 
 const fiscalYear = z.number().int().min(2000).max(2100);
 
-export const caseInput = z.strictObject({
+const negotiatedGround = z.enum(negotiatedGroundCodes, { message: '随意契約の根拠（地方自治法施行令第167条の2第1項の号）を1〜9から選んでください' });
+const negotiatedReason = z.string().trim().min(1, { message: '随意契約とする理由を入力してください' }).max(4000);
+
+const caseFields = z.strictObject({
   title: z.string().trim().min(1, { message: '件名を入力してください' }).max(300),
   description: z.string().max(20_000).optional(),
   method: z.enum(caseMethods),
@@ -55,9 +58,35 @@ export const caseInput = z.strictObject({
   options: optionsInput.optional(),
   rfiDeadline: isoTime.nullable().optional(),
   submissionDeadline: isoTime.nullable().optional(),
+  /** 随意契約 only: the item of 地方自治法施行令 第167条の2 第1項 it rests on, and why */
+  negotiatedGround: negotiatedGround.optional(),
+  negotiatedReason: negotiatedReason.optional(),
 });
 
-export const casePatch = caseInput
+/**
+ * A 随意契約 names its legal ground and its reason; any other method has neither. The problems as
+ * validation details, each naming its field (none when the case is consistent).
+ */
+export function negotiatedIssues(method: CaseMethod, ground: string | null | undefined, reason: string | null | undefined): { path: string; message: string }[] {
+  const has = (v: string | null | undefined) => v !== null && v !== undefined;
+  if (method === 'negotiated') {
+    return [
+      ...(has(ground) ? [] : [{ path: 'negotiatedGround', message: '随意契約の根拠（地方自治法施行令第167条の2第1項の号）を選んでください' }]),
+      ...(has(reason) ? [] : [{ path: 'negotiatedReason', message: '随意契約とする理由を入力してください' }]),
+    ];
+  }
+  return [
+    ...(has(ground) ? [{ path: 'negotiatedGround', message: '随意契約の根拠は、調達方式が随意契約の案件にのみ指定できます' }] : []),
+    ...(has(reason) ? [{ path: 'negotiatedReason', message: '随意契約とする理由は、調達方式が随意契約の案件にのみ指定できます' }] : []),
+  ];
+}
+
+// the cross-field rule sits on the final schema: zod cannot derive a partial schema from a refined object
+export const caseInput = caseFields.superRefine((v, ctx) => {
+  for (const issue of negotiatedIssues(v.method, v.negotiatedGround, v.negotiatedReason)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+});
+
+export const casePatch = caseFields
   .partial()
   .extend({
     /** why the submission deadline moves once proposals have arrived (shown to every vendor; not stored on the case) */
@@ -65,12 +94,24 @@ export const casePatch = caseInput
   })
   .refine((v) => Object.keys(v).some((k) => k !== 'reason'), { message: '変更する項目を指定してください' });
 
+/** A 随意契約's ground (the item, its citation in full and what it says) and reason; null for every other method. */
+export function negotiatedView(row: Pick<CaseRow, 'negotiatedGround' | 'negotiatedReason'>) {
+  const ground = row.negotiatedGround;
+  return {
+    negotiatedGround: ground,
+    negotiatedGroundCitation: ground ? negotiatedGroundCitation(ground) : null,
+    negotiatedGroundLabel: ground ? (negotiatedGrounds[ground as keyof typeof negotiatedGrounds] ?? null) : null,
+    negotiatedReason: row.negotiatedReason,
+  };
+}
+
 export function caseView(row: CaseRow) {
   return {
     id: row.id,
     title: row.title,
     description: row.description,
     method: row.method,
+    ...negotiatedView(row),
     contractMode: row.contractMode,
     fiscalYear: row.fiscalYear,
     state: row.state,
@@ -106,6 +147,8 @@ export async function insertCase(
       title: input.title,
       description: input.description ?? '',
       method: input.method,
+      negotiatedGround: input.negotiatedGround ?? null,
+      negotiatedReason: input.negotiatedReason ?? null,
       contractMode: input.contractMode,
       fiscalYear: input.fiscalYear,
       state: 'draft',
@@ -139,7 +182,17 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
       throw new AppError('conflict', '調達方式は準備中の案件でのみ変更できます。');
     }
     const { reason, ...fields } = input;
-    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    // the ground and the reason of a 随意契約 as they will stand; a case leaving 随意契約 drops both
+    const method = fields.method ?? current.method;
+    const leavesNegotiated = method !== 'negotiated' && current.method === 'negotiated';
+    const issues = negotiatedIssues(
+      method,
+      fields.negotiatedGround ?? (leavesNegotiated ? null : current.negotiatedGround),
+      fields.negotiatedReason ?? (leavesNegotiated ? null : current.negotiatedReason),
+    );
+    if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('。'), issues.map((i) => ({ ...i, code: 'custom' })));
+    const changes: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (leavesNegotiated) Object.assign(changes, { negotiatedGround: null, negotiatedReason: null });
     // once a proposal has arrived the deadline only moves later, with a reason every vendor is shown
     const decision =
       fields.submissionDeadline === undefined
@@ -169,6 +222,8 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
   return mutate(c, async (tx, audit) => {
     const current = await lockCase(tx, me.consortiumId, caseId);
     if (!current) throw notFound('指定された調達案件が見つかりません。');
+    // awarded comes only with the award record (POST /api/cases/:id/award), never by a bare transition
+    if (to === 'awarded') throw new AppError('no_award', undefined, { from: current.state, to });
     const result = transition(current.state, to);
     if (!result.ok) throw new AppError('invalid_transition', result.reason, { from: current.state, to });
     const now = nowOf(c);

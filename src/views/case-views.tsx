@@ -3,6 +3,7 @@ import type { CaseRow } from '../db/cases.ts';
 import type { MemberRow } from '../db/tenancy.ts';
 import { type Share, apportionmentMethodLabels, memberKindLabels, memberKinds, optionMark, RATIO_SCALE } from '../domain/apportionment.ts';
 import { type CaseState, caseStateLabels } from '../domain/lifecycle.ts';
+import { negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
 
@@ -19,6 +20,7 @@ export function CaseSummary({ row }: { row: CaseRow }) {
       </dd>
       <dt>調達方式</dt>
       <dd>{caseMethodLabels[row.method]}</dd>
+      {row.method === 'negotiated' ? <NegotiatedGroundSummary ground={row.negotiatedGround} reason={row.negotiatedReason} /> : null}
       <dt>契約形態</dt>
       <dd>{contractModeLabels[row.contractMode]}</dd>
       <dt>年度</dt>
@@ -34,6 +36,50 @@ export function CaseSummary({ row }: { row: CaseRow }) {
         </>
       ) : null}
     </dl>
+  );
+}
+
+/** 随意契約の根拠 (the item of 第167条の2 第1項 cited in full, with what it says) and the reason, as <dt>/<dd> pairs. */
+export function NegotiatedGroundSummary({ ground, reason }: { ground: string | null; reason: string | null }) {
+  return (
+    <>
+      <dt>随意契約の根拠</dt>
+      <dd>{ground ? `${negotiatedGroundCitation(ground)}（${negotiatedGrounds[ground as keyof typeof negotiatedGrounds] ?? ''}）` : '未設定'}</dd>
+      <dt>随意契約とする理由</dt>
+      <dd class="prewrap">{reason ?? '未設定'}</dd>
+    </>
+  );
+}
+
+/**
+ * The ground (a <select> of the nine items of 地方自治法施行令 第167条の2 第1項) and the reason of a
+ * 随意契約, labelled; `idPrefix` keeps the ids apart where two forms share a page.
+ */
+export function NegotiatedFields({ idPrefix, ground, reason, note }: { idPrefix: string; ground: string; reason: string; note?: string | undefined }) {
+  return (
+    <fieldset>
+      <legend>随意契約の根拠と理由</legend>
+      {note ? (
+        <p id={`${idPrefix}-negotiated-help`} class="muted">
+          {note}
+        </p>
+      ) : null}
+      <label for={`${idPrefix}-negotiated-ground`}>根拠（地方自治法施行令第167条の2第1項）</label>
+      <select id={`${idPrefix}-negotiated-ground`} name="negotiatedGround" aria-describedby={note ? `${idPrefix}-negotiated-help` : undefined}>
+        <option value="" selected={ground === ''}>
+          （選択してください）
+        </option>
+        {negotiatedGroundCodes.map((code) => (
+          <option value={code} selected={ground === code}>
+            第{code}号　{negotiatedGrounds[code]}
+          </option>
+        ))}
+      </select>
+      <label for={`${idPrefix}-negotiated-reason`}>随意契約とする理由</label>
+      <textarea id={`${idPrefix}-negotiated-reason`} name="negotiatedReason" rows={3}>
+        {reason}
+      </textarea>
+    </fieldset>
   );
 }
 
@@ -239,11 +285,20 @@ export interface PostedCaseEdit {
   rfiDeadline: string;
   submissionDeadline: string;
   reason?: string;
+  negotiatedGround?: string;
+  negotiatedReason?: string;
 }
 
 /** The case edit form: the stored case, or what was typed into a refused post. */
 export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCaseEdit | undefined }) {
-  const shown: PostedCaseEdit = posted ?? { title: row.title, description: row.description, rfiDeadline: toLocalInput(row.rfiDeadline), submissionDeadline: toLocalInput(row.submissionDeadline) };
+  const shown: PostedCaseEdit = posted ?? {
+    title: row.title,
+    description: row.description,
+    rfiDeadline: toLocalInput(row.rfiDeadline),
+    submissionDeadline: toLocalInput(row.submissionDeadline),
+    negotiatedGround: row.negotiatedGround ?? '',
+    negotiatedReason: row.negotiatedReason ?? '',
+  };
   return (
     <form method="post" action={`/cases/${row.id}/edit`} class="card">
       <h3>案件情報の編集</h3>
@@ -253,6 +308,7 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
       <textarea id="edit-description" name="description" rows={3}>
         {shown.description}
       </textarea>
+      {row.method === 'negotiated' ? <NegotiatedFields idPrefix="edit" ground={shown.negotiatedGround ?? ''} reason={shown.negotiatedReason ?? ''} /> : null}
       <div class="grid4">
         <div>
           <label for="edit-rfi">RFI回答期限</label>

@@ -59,20 +59,26 @@ describe('cases', () => {
   it('move along the lifecycle, and an illegal move is 409 invalid_transition that changes nothing', async () => {
     const created = await newCase();
     const auditBefore = (await h.database.db.select().from(auditLog)).length;
-    const refused = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'awarded' } });
+    const refused = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'evaluation' } });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('invalid_transition');
     expect(refused.body.error.message).toContain('移行できません');
     expect((await h.database.db.select().from(auditLog)).length).toBe(auditBefore);
     expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.secretariat })).body.case.state).toBe('draft');
 
-    for (const to of ['rfi', 'open', 'evaluation', 'awarded']) {
+    for (const to of ['rfi', 'open', 'evaluation']) {
       const moved = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to } });
       expect(moved.status, to).toBe(200);
       expect(moved.body.case.state).toBe(to);
     }
+    // awarded comes only with the award record
+    const awarded = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'awarded' } });
+    expect(awarded.status).toBe(409);
+    expect(awarded.body.error.code).toBe('no_award');
     const cancel = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'cancelled' } });
-    expect(cancel.status).toBe(409);
+    expect(cancel.status).toBe(200);
+    const again = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'cancelled' } });
+    expect(again.status).toBe(409);
   });
 
   it('start the evaluation only after the submission deadline, when no proposal can arrive or change', async () => {

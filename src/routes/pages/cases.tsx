@@ -5,14 +5,15 @@ import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { fiscalYearOf } from '../../domain/fiscal-year.ts';
 import { type CaseRow, listCases } from '../../db/cases.ts';
-import { findMember } from '../../db/tenancy.ts';
+import { findMember, listVendors } from '../../db/tenancy.ts';
 import { apportionmentMethodLabels, memberKinds } from '../../domain/apportionment.ts';
 import { type CaseState, caseStateLabels, nextStates } from '../../domain/lifecycle.ts';
+import { isPriceCompetition, selectedPartyLabel } from '../../domain/methods.ts';
 import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
 import { loadCase, visibleTo } from '../../services/case-access.ts';
-import { awardInput, recordAward } from '../../services/award.ts';
+import { awardInput, findAward, recordAward } from '../../services/award.ts';
 import {
   caseInput,
   casePatch,
@@ -39,6 +40,7 @@ import {
   ApportionmentTable,
   CaseEditForm,
   CaseSummary,
+  NegotiatedFields,
   OptionsForm,
   ParticipationMatrix,
   type PostedApportionment,
@@ -100,6 +102,7 @@ function CreateCaseForm({ error, form, fiscalYear }: { error?: string | undefine
         <textarea id="description" name="description" rows={3}>
           {v('description')}
         </textarea>
+        <NegotiatedFields idPrefix="new" ground={v('negotiatedGround')} reason={v('negotiatedReason')} note="調達方式が随意契約のときは、根拠と理由の両方が必要です。それ以外の方式では空欄のままにします。" />
         <button class="primary" type="submit">
           作成する
         </button>
@@ -236,9 +239,17 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const rfi = await findRfi(dbOf(c), row.id);
   const evaluation = user.role === 'evaluator' ? await findEvaluation(dbOf(c), row.id) : null;
   const committee = evaluation?.committee.some((e) => e.userId === user.id) ?? false;
-  const bidding = user.role === 'vendor' && row.method !== 'proposal' ? await findBidding(dbOf(c), row.id) : null;
+  // 入札 and 見積合わせ take sealed prices; a proposal and 総合評価 take proposals; a 随意契約 neither
+  const pricedByBids = isPriceCompetition(row.method);
+  const bidWord = row.method === 'quotation' ? '見積' : '入札';
+  const takesProposals = row.method === 'proposal' || row.method === 'comprehensive';
+  const bidding = user.role === 'vendor' && pricedByBids ? await findBidding(dbOf(c), row.id) : null;
   const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
-  const proposals = user.role === 'secretariat' && row.method !== 'competitive_bid' ? await proposalsForCasePage(c, row.id) : null;
+  const proposals = user.role === 'secretariat' && takesProposals ? await proposalsForCasePage(c, row.id) : null;
+  const award = row.state === 'awarded' ? await findAward(dbOf(c), row.id) : undefined;
+  // a 随意契約 names its counterpart directly: the secretariat picks it among the approved vendors
+  const offersNegotiatedAward = user.role === 'secretariat' && row.method === 'negotiated' && row.state !== 'awarded' && row.state !== 'cancelled';
+  const negotiationVendors = offersNegotiatedAward ? await listVendors(dbOf(c), row.consortiumId, 'approved') : [];
   const scheduleChanges = await scheduleChangeList(dbOf(c), row.id);
 
   return renderPage(
@@ -251,6 +262,13 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       <Flash c={c} />
       <section class="card" aria-label="案件の概要">
         <CaseSummary row={row} />
+        {award ? (
+          <p>
+            {selectedPartyLabel(row.method)}: <strong>{award.vendorName}</strong>
+            {award.award.amount !== null ? `（${yen(award.award.amount)}・税抜）` : ''} ／ 決定日 {dateTime(award.award.decidedAt)}
+            {row.method === 'proposal' ? '。契約は、協議が整ったときに随意契約により締結します。' : ''}
+          </p>
+        ) : null}
       </section>
       <ScheduleChanges changes={scheduleChanges} />
 
@@ -277,14 +295,14 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
                 <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限 {dateTime(rfi.deadline)}）
               </li>
             ) : null}
-            {row.method !== 'competitive_bid' && row.state === 'open' ? (
+            {takesProposals && row.state === 'open' ? (
               <li>
                 <a href={`/cases/${row.id}/submit`}>提案書を提出する・受付票を見る</a>（提出期限 {dateTime(row.submissionDeadline)}）
               </li>
             ) : null}
             {bidding ? (
               <li>
-                <a href={`/cases/${row.id}/bid`}>入札する・受付票と開札結果を見る</a>
+                <a href={`/cases/${row.id}/bid`}>{bidWord}する・受付票と開札結果を見る</a>
               </li>
             ) : null}
           </ul>
@@ -300,16 +318,16 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         </section>
       ) : null}
 
-      {user.role === 'secretariat' && row.method !== 'proposal' ? (
+      {user.role === 'secretariat' && pricedByBids ? (
         <section aria-labelledby="bidding-heading">
-          <h2 id="bidding-heading">入札</h2>
+          <h2 id="bidding-heading">{row.method === 'quotation' ? '見積合わせ' : '入札'}</h2>
           <p>
-            <a href={`/cases/${row.id}/bidding`}>入札の設定・受付状況・開札・結果</a>
+            <a href={`/cases/${row.id}/bidding`}>{bidWord}の設定・受付状況・開札・結果</a>
           </p>
         </section>
       ) : null}
 
-      {user.role === 'secretariat' && row.method !== 'competitive_bid' ? (
+      {user.role === 'secretariat' && takesProposals ? (
         <section aria-labelledby="evaluation-heading">
           <h2 id="evaluation-heading">提案の評価</h2>
           <p>
@@ -327,7 +345,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
             </li>
           </ul>
           {proposals === null ? (
-            row.method !== 'competitive_bid' ? <p class="muted">提案書は提出期限（{dateTime(row.submissionDeadline)}）の後に閲覧できます。</p> : null
+            takesProposals ? <p class="muted">提案書は提出期限（{dateTime(row.submissionDeadline)}）の後に閲覧できます。</p> : null
           ) : (
             <ProposalList proposals={proposals} />
           )}
@@ -369,7 +387,12 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {user.role === 'secretariat' && !documents?.award && (documents?.evaluationSummary || documents?.bidTabulation) && row.state !== 'cancelled' ? (
             <form method="post" action={`/cases/${row.id}/award`} class="card">
               <h3>決定の記録</h3>
-              <p>評価の結果の優先交渉権者、または開札の結果の落札者を、この案件の決定として記録します。案件は「決定済み」になります。</p>
+              <p>
+                {row.method === 'proposal'
+                  ? `評価の結果の${selectedPartyLabel(row.method)}を、この案件の決定として記録します。契約は、協議が整ったときに随意契約により締結します。`
+                  : `開札の結果の${selectedPartyLabel(row.method)}を、この案件の決定として記録します。`}
+                案件は「決定済み」になります。
+              </p>
               <label class="checkbox">
                 <input type="checkbox" name="confirm" required />
                 決定を記録すると取り消せないことを確認しました
@@ -377,6 +400,33 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               <button class="primary" type="submit">
                 決定を記録する
               </button>
+            </form>
+          ) : null}
+          {offersNegotiatedAward ? (
+            <form method="post" action={`/cases/${row.id}/award`} class="card">
+              <h3>随意契約の相手方の決定</h3>
+              <p>随意契約の相手方と契約金額（税抜）を記録します。公告は行わず、案件は「決定済み」になり、根拠と理由とともに公表されます。</p>
+              {negotiationVendors.length === 0 ? (
+                <p class="notice">入札参加資格が承認された事業者がありません。先に事業者を登録・承認してください。</p>
+              ) : (
+                <>
+                  <label for="award-vendor">{selectedPartyLabel(row.method)}</label>
+                  <select id="award-vendor" name="vendorId" required>
+                    {negotiationVendors.map((v) => (
+                      <option value={v.id}>{v.name}</option>
+                    ))}
+                  </select>
+                  <label for="award-amount">契約金額（円・税抜）</label>
+                  <input id="award-amount" name="amount" type="text" inputmode="numeric" required autocomplete="off" />
+                  <label class="checkbox">
+                    <input type="checkbox" name="confirm" required />
+                    決定を記録すると取り消せないことを確認しました
+                  </label>
+                  <button class="primary" type="submit">
+                    決定を記録する
+                  </button>
+                </>
+              )}
             </form>
           ) : null}
         </section>
@@ -525,6 +575,11 @@ function typedApportionment(form: Form): PostedApportionment {
   };
 }
 
+/** The named fields that were filled in (a blank one is left out, as if the form had not offered it). */
+function filledIn(form: Form, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, field(form, name)]).filter(([, value]) => value!.trim() !== ''));
+}
+
 function apportionmentFromForm(form: Form) {
   const method = field(form, 'method');
   const total = integerField(form, 'total');
@@ -555,6 +610,8 @@ export const casePages = new Hono<AppEnv>()
         contractMode: field(form, 'contractMode'),
         fiscalYear: integerField(form, 'fiscalYear'),
         description: field(form, 'description'),
+        // the ground and reason are offered with every method: left blank they are simply not given
+        ...filledIn(form, 'negotiatedGround', 'negotiatedReason'),
       });
       const row = await createCase(c, input);
       return c.redirect(`/cases/${row.id}?done=created`, 303);
@@ -569,7 +626,8 @@ export const casePages = new Hono<AppEnv>()
     const form = await readForm(c);
     if (field(form, 'confirm') !== 'on') return caseDetailPage(c, row.id, { section: 'award', error: '決定を記録すると取り消せないことを確認し、チェックを入れてください。' });
     try {
-      await recordAward(c, row, parseWith(awardInput, {}));
+      const amount = integerField(form, 'amount');
+      await recordAward(c, row, parseWith(awardInput, { ...filledIn(form, 'vendorId'), ...(amount === undefined ? {} : { amount }) }));
       return c.redirect(`/cases/${row.id}?done=award#documents-heading`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
@@ -590,7 +648,7 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}?done=transition`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, row.id, { section: 'transition', error: formError(err) });
+      return caseDetailPage(c, row.id, { section: 'transition', error: formError(err), status: err.status });
     }
   })
   .post('/cases/:id/edit', async (c) => {
@@ -603,6 +661,7 @@ export const casePages = new Hono<AppEnv>()
       rfiDeadline: field(form, 'rfiDeadline'),
       submissionDeadline: field(form, 'submissionDeadline'),
       reason: field(form, 'reason'),
+      ...(row.method === 'negotiated' ? { negotiatedGround: field(form, 'negotiatedGround'), negotiatedReason: field(form, 'negotiatedReason') } : {}),
     };
     try {
       const input = parseWith(casePatch, {
@@ -611,6 +670,8 @@ export const casePages = new Hono<AppEnv>()
         rfiDeadline: keptOrTyped(typed.rfiDeadline, row.rfiDeadline),
         submissionDeadline: keptOrTyped(typed.submissionDeadline, row.submissionDeadline),
         ...(typed.reason!.trim() === '' ? {} : { reason: typed.reason }),
+        // a 随意契約's ground and reason as typed: left blank they are refused, not kept silently
+        ...(row.method === 'negotiated' ? { negotiatedGround: typed.negotiatedGround, negotiatedReason: typed.negotiatedReason } : {}),
       });
       await updateCase(c, caseId, input);
       return c.redirect(`/cases/${caseId}?done=edit`, 303);
