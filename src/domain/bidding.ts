@@ -10,7 +10,9 @@ import { type LotDraw, type SystemValueSource, drawLot } from './lot.ts';
  *   technical + pricePoints × (1 − bid ÷ ceiling); division: technical ÷ bid);
  * - a tie is broken by the electronic lot;
  * - no valid bid: a re-bid while rounds remain, else failed (不落);
- * - a winner below the investigation threshold holds the award: outcome investigation.
+ * - a winner below the investigation threshold holds the award: outcome investigation;
+ * - 見積合わせ (quotation) is opened the same way, but with fewer than two quotes that are not
+ *   declined (辞退) it fails outright, with the reason.
  * Amounts exclude consumption tax; the award adds it, rounded down to the yen.
  */
 
@@ -21,6 +23,8 @@ export interface BiddingRules {
   taxRate: Fraction;
   lotSource: SystemValueSource;
   comprehensive: { mode: 'additive' | 'division'; pricePoints: number; technicalScores: Record<string, number> } | null;
+  /** 見積合わせ: the opening needs quotes from at least MIN_QUOTES vendors */
+  quotation?: boolean;
 }
 
 export interface RoundBid {
@@ -43,6 +47,8 @@ export interface OpenedBid {
 
 export interface RoundResult {
   outcome: 'awarded' | 'rebid' | 'failed' | 'investigation';
+  /** why the round failed, where a rule other than the prices decided it (見積合わせ with too few quotes) */
+  reason?: string;
   winner?: { vendorId: string; amount: number; amountWithTax: number };
   bids: OpenedBid[];
   lot?: LotDraw;
@@ -70,6 +76,16 @@ export function statusOf(rules: BiddingRules, amount: number | null): BidStatus 
   return 'valid';
 }
 
+/** 見積合わせ compares sealed quotes from two or more vendors. */
+export const MIN_QUOTES = 2;
+
+/** Why a 見積合わせ cannot be decided from these quotes (fewer than two that are not 辞退), or null when it can. */
+export function quotationShortfall(bids: readonly Pick<RoundBid, 'amount'>[]): string | null {
+  const quotes = bids.filter((b) => b.amount !== null).length;
+  if (quotes >= MIN_QUOTES) return null;
+  return `辞退を除く見積書の提出が${quotes}者のため、見積合わせは不成立です（${MIN_QUOTES}者以上の見積書が必要です）。`;
+}
+
 /**
  * Opens a round. `excluded` are bidders whose low bid was rejected after investigation; `random` gives
  * the system values of a random-value lot.
@@ -89,6 +105,8 @@ export function evaluateRound(
     const status = opened.find((o) => o.vendorId === b.vendorId)!.status;
     return status === 'valid' || status === 'investigation';
   });
+  const shortfall = rules.quotation ? quotationShortfall(bids) : null;
+  if (shortfall) return { outcome: 'failed', reason: shortfall, bids: opened };
   if (eligible.length === 0) return { outcome: options.lastRound ? 'failed' : 'rebid', bids: opened };
 
   // best first: lowest amount, or highest evaluation value under 総合評価

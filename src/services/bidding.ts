@@ -10,6 +10,7 @@ import { type BiddingRules, type RoundBid, type RoundResult, type TenderTerms, c
 import { decideScheduleMoves } from '../domain/schedule.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { Fraction, hasAtMostDecimals } from '../domain/fraction.ts';
+import { caseMethodLabels, isPriceCompetition } from '../domain/methods.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -64,8 +65,9 @@ export const roundInput = z
   .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed });
 export const decisionInput = z.strictObject({ confirm: z.boolean(), reason: z.string().trim().min(1, { message: '理由を入力してください' }).max(2000) });
 
-export function rulesOf(config: BiddingRow): BiddingRules {
+export function rulesOf(config: BiddingRow, method: CaseRow['method']): BiddingRules {
   return {
+    quotation: method === 'quotation',
     ceilingPrice: config.ceilingPrice,
     floorPrice: config.floorPrice,
     investigationPrice: config.investigationPrice,
@@ -137,9 +139,9 @@ async function lockLatestRound(tx: Db, caseId: string): Promise<RoundRow> {
 }
 
 export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof biddingInput>) {
-  if (row.method === 'proposal') throw new AppError('conflict', '公募型プロポーザルの案件には入札を設定できません。');
-  if (row.method === 'comprehensive' && !input.comprehensive) throw new AppError('validation_error', '総合評価の案件には技術点（comprehensive）を指定してください。');
-  if (row.method === 'competitive_bid' && input.comprehensive) throw new AppError('validation_error', '一般競争入札の案件には総合評価の設定はできません。');
+  if (!isPriceCompetition(row.method)) throw new AppError('conflict', `${caseMethodLabels[row.method]}の案件には入札・見積の設定はできません。`);
+  if (row.method === 'comprehensive' && !input.comprehensive) throw new AppError('validation_error', `${caseMethodLabels.comprehensive}の案件には技術点（comprehensive）を指定してください。`);
+  if (row.method !== 'comprehensive' && input.comprehensive) throw new AppError('validation_error', `${caseMethodLabels[row.method]}の案件には${caseMethodLabels.comprehensive}の設定はできません。`);
   return mutate(c, async (tx, audit) => {
     const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round)).for('update');
     if (rounds.some((r) => r.openedAt)) throw new AppError('conflict', '開札後は入札の設定を変更できません。');
@@ -263,7 +265,7 @@ async function receiveBid(
 }
 
 function assertAcceptingBids(row: CaseRow) {
-  if (row.method === 'proposal') throw new AppError('conflict', 'この案件は入札を行いません。');
+  if (!isPriceCompetition(row.method)) throw new AppError('conflict', `${caseMethodLabels[row.method]}の案件は入札・見積を行いません。`);
   if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、入札を受け付けていません。');
 }
 
@@ -299,6 +301,7 @@ export async function recordPaperBid(c: Ctx, row: CaseRow, input: z.output<typeo
 export interface OpenedRound {
   round: number;
   outcome: RoundResult['outcome'];
+  reason?: string;
   winner?: RoundResult['winner'] & { vendorName?: string };
   bids: (RoundResult['bids'][number] & { vendorName: string; receivedAt: string; kind: string; lotNumber: number })[];
   lot?: RoundResult['lot'];
@@ -326,7 +329,7 @@ export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
     const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round.round))).orderBy(asc(bids.receivedAt));
     const amounts = new Map(received.map((b) => [b.id, b.sealedAmount ? unsealAmount(keys, b.sealedAmount, sealBinding(row.id, b.round, b.vendorId)) : null]));
     const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: amounts.get(b.id)!, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
-    const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round.round >= config.maxRounds, random: () => randomInt(0, 1000) });
+    const result = evaluateRound(rulesOf(config, row.method), roundBids, { lastRound: round.round >= config.maxRounds, random: () => randomInt(0, 1000) });
     const opening = received.flatMap((b) => {
       const amount = amounts.get(b.id);
       return amount === null || amount === undefined ? [] : [sql`(${b.id}, ${amount}::bigint)`];
@@ -346,6 +349,7 @@ async function describeResult(tx: Db, row: CaseRow, round: number, result: Round
   return {
     round,
     outcome: result.outcome,
+    ...(result.reason ? { reason: result.reason } : {}),
     ...(result.winner ? { winner: { ...result.winner, vendorName: names.get(result.winner.vendorId) ?? '' } } : {}),
     bids: result.bids.map((b) => {
       const r = received.find((x) => x.vendorId === b.vendorId)!;
@@ -392,7 +396,7 @@ export async function decideInvestigation(c: Ctx, row: CaseRow, input: z.output<
       const received = await tx.select().from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round.round))).orderBy(asc(bids.receivedAt));
       const roundBids: RoundBid[] = received.map((b) => ({ vendorId: b.vendorId, amount: b.openedAmount, lotNumber: b.lotNumber, receivedAt: b.receivedAt }));
       const rejected = decisions.filter((d) => !d.confirm).map((d) => d.vendorId);
-      const result = evaluateRound(rulesOf(config), roundBids, { lastRound: round.round >= config.maxRounds, excluded: rejected, random: () => randomInt(0, 1000) });
+      const result = evaluateRound(rulesOf(config, row.method), roundBids, { lastRound: round.round >= config.maxRounds, excluded: rejected, random: () => randomInt(0, 1000) });
       next = await describeResult(tx, row, round.round, result, received, new Date(current.openedAt), decisions);
     }
     await tx.update(bidRounds).set({ result: next as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round)));

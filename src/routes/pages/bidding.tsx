@@ -40,6 +40,21 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
 
+// 見積合わせ takes quotes (見積) through the same pages as a tender takes bids (入札)
+const bidWord = (row: CaseRow) => (row.method === 'quotation' ? '見積' : '入札');
+
+/** An opened round, with the reason where a rule other than the prices decided it (見積合わせ with too few quotes). */
+const OpenedRoundView = ({ result }: { result: OpenedRound }) => (
+  <>
+    {result.reason ? (
+      <p class="notice" role="status">
+        第{result.round}回: {result.reason}
+      </p>
+    ) : null}
+    <RoundResultView result={result} />
+  </>
+);
+
 const back = (row: CaseRow) => (
   <p>
     <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
@@ -64,9 +79,9 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   const done = c.req.query('done');
   return renderPage(
     c,
-    <Layout title={`入札 | ${row.title}`} user={user}>
+    <Layout title={`${bidWord(row)} | ${row.title}`} user={user}>
       {back(row)}
-      <h1>入札（第{current.round}回）</h1>
+      <h1>{bidWord(row)}（第{current.round}回）</h1>
       <SuccessBox message={done === 'bid' ? '入札を受け付けました。下の受付票を保存してください。' : done === 'decline' ? '辞退を受け付けました。' : undefined} />
       <ErrorBox message={error} />
       <QualificationNotice standing={barrier} />
@@ -115,7 +130,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
       ) : open ? (
         <>
           <form method="post" action={`/cases/${row.id}/bid`} class="card">
-            <h2>入札書</h2>
+            <h2>{bidWord(row)}書</h2>
             <label for="amount">入札金額（円・税抜）</label>
             <input id="amount" name="amount" type="text" inputmode="numeric" required autocomplete="off" />
             <label for="lotNumber">くじ番号（000〜999の3桁）</label>
@@ -172,7 +187,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
         </section>
       ) : null}
       {opened.map((r) => (
-        <RoundResultView result={r} />
+        <OpenedRoundView result={r} />
       ))}
     </Layout>,
     error ? status : 200,
@@ -235,14 +250,14 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
   };
   return renderPage(
     c,
-    <Layout title={`入札の管理 | ${row.title}`} user={user}>
+    <Layout title={`${bidWord(row)}の管理 | ${row.title}`} user={user}>
       {back(row)}
-      <h1>入札の管理（事務局）</h1>
+      <h1>{bidWord(row)}の管理（事務局）</h1>
       <SuccessBox message={{ setup: '入札の設定を保存しました。', paper: '紙の入札を記録しました。', open: '開札しました。', rebid: '再度入札の回を設けました。', decision: '調査の結果を記録しました。' }[done ?? '']} />
       <ErrorBox message={error} />
       {!results.length ? (
         <form method="post" action={`/cases/${row.id}/bidding`} class="card">
-          <h2>入札の設定</h2>
+          <h2>{bidWord(row)}の設定</h2>
           {locked ? (
             <p class="notice">
               入札を受け付けたため、予定価格などの価格、入札回数の上限、電子くじの方式、消費税率は変更できません。入札締切と開札日時は、変更理由を添えて延長（後ろへの変更）のみできます。変更は全事業者に表示されます。
@@ -403,7 +418,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
         </section>
       ) : null}
       {results.map((r) => (
-        <RoundResultView result={r} />
+        <OpenedRoundView result={r} />
       ))}
       {last?.outcome === 'rebid' && current && config && current.round < config.maxRounds ? (
         <form method="post" action={`/cases/${row.id}/bidding/rebid`} class="card">
