@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { memberKindLabels, optionMark } from '../domain/apportionment.ts';
 import { fiscalYearLabel } from '../domain/fiscal-year.ts';
+import { isPriceCompetition, negotiatedGroundCitation, negotiatedGrounds, selectedPartyLabel } from '../domain/methods.ts';
 import { formatYen } from '../domain/money.ts';
 import { aggregationLabels } from '../domain/scoring.ts';
 import { computeApportionment } from '../services/apportionment.ts';
@@ -59,8 +60,13 @@ function caseInfo(row: CaseRow) {
     methodLabel: caseMethodLabels[row.method],
     contractModeLabel: contractModeLabels[row.contractMode],
     fiscalYearLabel: fiscalYearLabel(row.fiscalYear),
-    isProposal: row.method !== 'competitive_bid',
-    isBid: row.method !== 'proposal',
+    isProposal: row.method === 'proposal' || row.method === 'comprehensive',
+    isBid: isPriceCompetition(row.method),
+    /** what the selection names: 落札者, 契約候補者（優先交渉権者）, 契約の相手方 … */
+    partyLabel: selectedPartyLabel(row.method),
+    // 随意契約: the ground as cited in full, and the reason (empty for every other method)
+    negotiatedGroundText: row.method === 'negotiated' && row.negotiatedGround ? `${negotiatedGroundCitation(row.negotiatedGround)}（${negotiatedGrounds[row.negotiatedGround as keyof typeof negotiatedGrounds] ?? ''}）` : '',
+    negotiatedReason: row.method === 'negotiated' ? (row.negotiatedReason ?? '') : '',
   };
 }
 
@@ -189,22 +195,23 @@ export async function awardPayload(db: Db, row: CaseRow): Promise<{ payload: Doc
     ? { rounds: opened.length, lastOutcome: outcomeLabels[opened.at(-1)!.outcome], bidders: opened[0]!.bids.filter((b) => b.status !== 'declined').length }
     : null;
 
+  const party = selectedPartyLabel(row.method);
+  const selection = row.method === 'quotation' ? '見積合わせ' : '入札';
   return {
     author: await consortiumName(db, row),
     payload: {
       case: caseInfo(row),
       award: {
+        heading: row.method === 'proposal' ? '契約候補者の選定結果について' : row.method === 'negotiated' ? '随意契約の相手方の決定について' : row.method === 'quotation' ? '見積合わせの結果について' : '落札者の決定について',
+        partyLabel: party,
         vendorName: award.vendorName,
         amount: award.amount === null ? '提案価格の登録なし' : `${formatYen(award.amount)}（税抜）`,
         amountWithTax: award.amountWithTax === null ? '' : `${formatYen(award.amountWithTax)}（消費税率 ${Math.round(award.taxRate * 100)}%、円未満切り捨て）`,
         decidedAt: when(award.decidedAt),
-        basisLabel: { evaluation: '提案の評価の結果、契約候補者（優先交渉権者）として選定', bidding: '入札の結果、落札者として決定', manual: '事務局の決定', negotiated: '随意契約の相手方として決定' }[award.basis],
-        decisionText:
-          award.basis === 'bidding'
-            ? `次のとおり落札者を決定しました。`
-            : award.basis === 'evaluation'
-              ? `次のとおり優先交渉権者を選定しました。`
-              : `次のとおり契約の相手方を決定しました。`,
+        basisLabel: { evaluation: `提案の評価の結果、${party}として選定`, bidding: `${selection}の結果、${party}として決定`, manual: '事務局の決定', negotiated: '随意契約の相手方として決定' }[award.basis],
+        decisionText: row.method === 'proposal' ? `次のとおり${party}を選定しました。` : `次のとおり${party}を決定しました。`,
+        // a proposal selects whom to negotiate with; the contract itself follows by 随意契約
+        contractNote: row.method === 'proposal' ? `契約は、${party}と協議が整ったときに、随意契約により締結します。` : '',
       },
       participantCount: count,
       evaluationSummary,
