@@ -11,7 +11,7 @@ import { parseWith } from '../../http/json.ts';
 import { ocidOf } from '../../ocds/release.ts';
 import { awardView, findAward, findAwards } from '../../services/award.ts';
 import { type OpenedRound, findBidding, visiblePrices } from '../../services/bidding.ts';
-import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
+import { caseMethodLabels, contractModeLabels, negotiatedView } from '../../services/cases.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage, fiscalYearPackage, publishedCases } from '../../services/ocds.ts';
 import { listParticipation } from '../../services/participation.ts';
@@ -34,6 +34,8 @@ export function publicSummary(row: CaseRow, consortiumName: string) {
     consortium: consortiumName,
     method: row.method,
     methodLabel: caseMethodLabels[row.method],
+    // a 随意契約 is published with the item of 第167条の2 第1項 it rests on, and why
+    ...negotiatedView(row),
     contractMode: row.contractMode,
     contractModeLabel: contractModeLabels[row.contractMode],
     fiscalYear: row.fiscalYear,

@@ -1,4 +1,4 @@
-import { caseMethodLabels } from '../../domain/methods.ts';
+import { caseMethodLabels, selectedPartyLabel } from '../../domain/methods.ts';
 import { Feed } from 'feed';
 import { Hono } from 'hono';
 import { escapeToBuffer } from 'hono/utils/html';
@@ -8,6 +8,7 @@ import { caseStateLabels } from '../../domain/lifecycle.ts';
 import { publishedCases } from '../../services/ocds.ts';
 import { headsSubtitle, publishedChainHeads } from '../../services/public-audit.ts';
 import { AuditHeads } from '../../views/audit-heads.tsx';
+import { NegotiatedGroundSummary } from '../../views/case-views.tsx';
 import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -96,13 +97,15 @@ export const publicPages = new Hono<AppEnv>()
           <dd>{d.consortium}</dd>
           <dt>調達方式</dt>
           <dd>{d.methodLabel}</dd>
+          {row.method === 'negotiated' ? <NegotiatedGroundSummary ground={row.negotiatedGround} reason={row.negotiatedReason} /> : null}
           <dt>契約形態</dt>
           <dd>{d.contractModeLabel}</dd>
           <dt>年度</dt>
           <dd>{d.fiscalYear}年度</dd>
           <dt>状態</dt>
           <dd>{caseStateLabels[d.state]}</dd>
-          <dt>公告日</dt>
+          {/* a 随意契約 has no notice: it is published with its award */}
+          <dt>{row.method === 'negotiated' ? '公表日' : '公告日'}</dt>
           <dd>{dateTime(d.publishedAt)}</dd>
           {d.rfiDeadline ? (
             <>
@@ -142,9 +145,10 @@ export const publicPages = new Hono<AppEnv>()
           <section class="card" aria-labelledby="result-heading">
             <h2 id="result-heading">結果</h2>
             <p>
-              契約の相手方: <strong>{d.result.vendorName}</strong>
+              {selectedPartyLabel(row.method)}: <strong>{d.result.vendorName}</strong>
               {d.result.amount !== null ? ` ／ ${yen(d.result.amount)}（税抜）、${yen(d.result.amountWithTax ?? 0)}（税込）` : ''} ／ 決定日 {dateTime(d.result.decidedAt)}
             </p>
+            {row.method === 'proposal' ? <p>契約は、{selectedPartyLabel(row.method)}と協議が整ったときに、随意契約により締結します。</p> : null}
           </section>
         ) : null}
         <section aria-labelledby="docs-heading">
