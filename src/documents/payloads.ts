@@ -3,8 +3,10 @@ import { consortia } from '../../schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { memberKindLabels, optionMark } from '../domain/apportionment.ts';
+import { bidStatusLabels, lotSourceLabels, outcomeLabels } from '../domain/bidding.ts';
 import { fiscalYearLabel } from '../domain/fiscal-year.ts';
 import { isPriceCompetition, negotiatedGroundCitation, negotiatedGrounds, selectedPartyLabel } from '../domain/methods.ts';
+import { points } from '../domain/format.ts';
 import { formatYen } from '../domain/money.ts';
 import { aggregationLabels } from '../domain/scoring.ts';
 import { computeApportionment } from '../services/apportionment.ts';
@@ -14,10 +16,8 @@ import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { computeResults, findEvaluation } from '../services/evaluation.ts';
 import { listParticipation } from '../services/participation.ts';
 import { commentsOf, currentSpec } from '../services/spec.ts';
-import { bidStatusLabels, lotSourceLabels, outcomeLabels } from '../views/bid-views.tsx';
 import type { TableSpec } from './layout.ts';
 import type { DocumentPayload } from './template.ts';
-import { points } from '../views/format.ts';
 
 /**
  * Payload builders: each gathers what one document shows into plain data. The renderer draws it from a

@@ -194,3 +194,26 @@ export function changedTerms(before: TenderTerms, after: TenderTerms): (keyof Te
   };
   return (Object.keys(same) as (keyof TenderTerms)[]).filter((k) => !(same[k] as (a: unknown, b: unknown) => boolean)(before[k], after[k]));
 }
+
+/** How each bid status, round outcome and lot source reads on pages and documents. */
+export const bidStatusLabels: Record<BidStatus, string> = {
+  valid: '有効',
+  over_ceiling: '予定価格超過',
+  below_floor: '最低制限価格未満（失格）',
+  investigation: '調査基準価格未満',
+  declined: '辞退',
+  rejected: '調査の結果、不採用',
+};
+
+export const outcomeLabels: Record<RoundResult['outcome'], string> = {
+  awarded: '落札者決定',
+  rebid: '再度入札',
+  failed: '不落（入札不成立）',
+  investigation: '低入札価格調査中（落札保留）',
+};
+
+export const lotSourceLabels = {
+  receipt_ms: '受付時刻のミリ秒',
+  epoch_seconds: '受付時刻（1970年からの秒数）の下3桁',
+  random: 'システムが発生させた乱数',
+} as const satisfies Record<SystemValueSource, string>;

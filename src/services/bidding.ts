@@ -17,7 +17,7 @@ import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { bidDigest, bidSalt, digestInput, sealAmount, sealBinding, unsealAmount } from './seal.ts';
 import { assertQualified } from './qualification.ts';
-import { dateTime } from '../views/format.ts';
+import { dateTime } from '../domain/format.ts';
 import { assertScheduleDecision, hasBids, recordScheduleMoves } from './schedule.ts';
 import type { Keys } from '../keys.ts';
 

@@ -7,7 +7,7 @@ import { type CaseRow, lockCase } from '../db/cases.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
 import { type CaseMethod, caseMethods, negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
-import { dateTime } from '../views/format.ts';
+import { dateTime } from '../domain/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';

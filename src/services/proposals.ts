@@ -5,7 +5,9 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
+import { hasPassed } from '../domain/deadline.ts';
 import { assertSubmissionOpen } from './vendor-files.ts';
+import { loadCase } from './case-access.ts';
 import { assertQualified } from './qualification.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -100,4 +102,11 @@ export async function caseProposals(db: Db, row: CaseRow) {
     })
     .filter((p) => p.price !== null || p.files.length > 0)
     .sort((a, b) => a.vendorName.localeCompare(b.vendorName, 'ja'));
+}
+
+/** The secretariat's list of proposals once the deadline has passed (shown on the case page). */
+export async function proposalsForCasePage(c: Ctx, caseId: string) {
+  const { row } = await loadCase(c, caseId, 'secretariat');
+  if (!hasPassed(nowOf(c), row.submissionDeadline)) return null;
+  return caseProposals(dbOf(c), row);
 }

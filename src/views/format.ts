@@ -1,23 +1,10 @@
-const jst = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 const jstIso = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 export { formatYen as yen } from '../domain/money.ts';
-
-/** Points to two decimals, e.g. "38.83"; whole points without decimals. */
-export const points = (n: number): string => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+export { dateTime, points } from '../domain/format.ts';
 
 export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('ja-JP'));
-
-/** A time in Japan, e.g. "2026/04/01 09:00"; a missing one as "—". */
-export const dateTime = (value: Date | string | null | undefined): string => (value ? jst.format(new Date(value)) : '—');
 
 /** The date in Japan as YYYY-MM-DD, for CSV files (Excel reads it as a date). */
 export const isoDate = (value: Date | string): string => jstIso.format(new Date(value));

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
-import type { CaseRow } from '../../db/cases.ts';
 import { awardPayload, commentResponsesPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
 import type { DocumentPayload } from '../../documents/template.ts';
 import { DocumentTemplateError, renderDocument } from '../../documents/renderer.ts';
@@ -10,10 +9,10 @@ import { attachmentDisposition } from '../../http/disposition.ts';
 import { parseWith, readJson } from '../../http/json.ts';
 import { awardInput, awardView, findAward, recordAward } from '../../services/award.ts';
 import { loadCase } from '../../services/case-access.ts';
-import { findBidding } from '../../services/bidding.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage } from '../../services/ocds.ts';
-import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, hasComments, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
+import { availableDocuments } from '../../services/documents.ts';
+import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
 const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
 
@@ -35,21 +34,6 @@ export async function pdfResponse(c: Ctx, name: string, filename: string, built:
     'content-disposition': attachmentDisposition(filename),
     'cache-control': 'private, no-store',
   });
-}
-
-/** The documents a case has so far (a document whose data does not exist yet is not offered). */
-export async function availableDocuments(c: Ctx, row: CaseRow) {
-  const db = dbOf(c);
-  const evaluation = await findEvaluation(db, row.id);
-  const bidding = await findBidding(db, row.id);
-  return {
-    spec: true,
-    award: Boolean(await findAward(db, row.id)),
-    // the tabulation exists once a round has been opened (as tabulationPayload decides)
-    bidTabulation: Boolean(bidding?.rounds.some((r) => r.openedAt)),
-    evaluationSummary: Boolean(evaluation?.row.closedAt),
-    commentResponses: await hasComments(db, row.id),
-  };
 }
 
 export const documentRoutes = new Hono<AppEnv>()

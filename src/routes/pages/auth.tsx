@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { authenticate, finishSession, startSession } from '../api/auth.ts';
+import { authenticate, finishSession, startSession } from '../../services/auth.ts';
 
 /** A path inside this site to return to after login; anything else falls back to the case list. */
 export function safeNext(value: unknown): string {

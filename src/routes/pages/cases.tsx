@@ -5,11 +5,10 @@ import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { fiscalYearOf } from '../../domain/fiscal-year.ts';
 import { type CaseRow, listCases } from '../../db/cases.ts';
-import { findMember, listVendors } from '../../db/tenancy.ts';
 import { apportionmentMethodLabels, memberKinds } from '../../domain/apportionment.ts';
 import { type CaseState, caseStateLabels, nextStates } from '../../domain/lifecycle.ts';
 import { isPriceCompetition, selectedPartyLabel } from '../../domain/methods.ts';
-import { AppError } from '../../errors.ts';
+import { listVendors } from '../../db/tenancy.ts';
 import { parseWith } from '../../http/json.ts';
 import { apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
 import { loadCase, visibleTo } from '../../services/case-access.ts';
@@ -32,9 +31,9 @@ import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
 import { scheduleChangeList } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
-import { availableDocuments } from '../api/documents.ts';
+import { availableDocuments } from '../../services/documents.ts';
 import { FileTable } from '../../views/files.tsx';
-import { proposalsForCasePage } from './vendor-work.tsx';
+import { proposalsForCasePage } from '../../services/proposals.ts';
 import {
   ApportionmentForm,
   ApportionmentTable,
@@ -451,6 +450,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               参加団体と負担額をCSVでダウンロード（Excel用）
             </a>
             {user.role === 'secretariat' ? <a href={`/cases/${row.id}/participation`}>団体に代わって参加を登録する</a> : null}
+            <a href={`/cases/${row.id}/years`}>年度別の負担額と契約</a>
           </p>
         </section>
       ) : null}
@@ -706,12 +706,3 @@ export const casePages = new Hono<AppEnv>()
       return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) }, { apportionment: typedApportionment(form) });
     }
   });
-
-/** The member a participation page is about: the user's own body, or for the secretariat the one chosen. */
-export async function participationMember(c: Ctx, user: SessionUser, requested: string | undefined) {
-  if (user.role === 'member') return findMember(dbOf(c), user.consortiumId!, user.memberId!);
-  if (!requested) return undefined;
-  const member = await findMember(dbOf(c), user.consortiumId!, requested);
-  if (!member) throw new AppError('not_found', '指定された参加団体が見つかりません。');
-  return member;
-}

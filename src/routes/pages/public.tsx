@@ -12,7 +12,7 @@ import { NegotiatedGroundSummary } from '../../views/case-views.tsx';
 import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { renderPage } from '../../views/render.ts';
-import { publicCase, publicDetail } from '../api/public.ts';
+import { publicCase, publicDetail } from '../../services/public.ts';
 
 /** Text as HTML that reads as that text (the same escaping the pages get from hono/jsx). */
 function escapeHtml(text: string): string {

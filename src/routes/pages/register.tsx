@@ -8,8 +8,8 @@ import { findUserByEmail } from '../../db/tenancy.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { registerVendor } from '../api/vendors.ts';
-import { startSession } from '../api/auth.ts';
+import { startSession } from '../../services/auth.ts';
+import { registerVendor } from '../../services/vendor-registration.ts';
 import { type Form, field, formError, isFormError, readForm } from './form.ts';
 
 async function registerPage(c: Ctx, error?: string, form?: Form, status: ContentfulStatusCode = 400) {

@@ -4,11 +4,11 @@ import type { RfiQuestion } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { fileView, vendorFiles } from '../../db/files.ts';
-import { hasPassed, isOnTime } from '../../domain/deadline.ts';
+import { isOnTime } from '../../domain/deadline.ts';
 import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
-import { caseProposals, ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal, assertAcceptingProposals } from '../../services/proposals.ts';
+import { ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal, assertAcceptingProposals } from '../../services/proposals.ts';
 import { findRfi, openRfiFor, ownRfiResponse, rfiAnswerInput, rfiInput, saveRfiResponse, setRfi, submittedRfiResponses } from '../../services/rfi.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
@@ -470,10 +470,3 @@ export const vendorWorkPages = new Hono<AppEnv>()
       return submitPage(c, row.id, formError(err), err.status);
     }
   });
-
-/** The secretariat's list of proposals once the deadline has passed (shown on the case page). */
-export async function proposalsForCasePage(c: Ctx, caseId: string) {
-  const { row } = await loadCase(c, caseId, 'secretariat');
-  if (!hasPassed(nowOf(c), row.submissionDeadline)) return null;
-  return caseProposals(dbOf(c), row);
-}

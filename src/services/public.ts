@@ -1,0 +1,70 @@
+import { type Ctx, dbOf } from '../context.ts';
+import type { CaseRow } from '../db/cases.ts';
+import { notFound } from '../errors.ts';
+import { ocidOf } from '../ocds/release.ts';
+import { awardView, findAward } from './award.ts';
+import { type OpenedRound, findBidding, visiblePrices } from './bidding.ts';
+import { caseMethodLabels, contractModeLabels, negotiatedView } from './cases.ts';
+import { findEvaluation } from './evaluation.ts';
+import { publishedCases } from './ocds.ts';
+import { listParticipation } from './participation.ts';
+
+/** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
+export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
+  const [found] = await publishedCases(dbOf(c), { id });
+  if (!found) throw notFound('指定された案件は公開されていません。');
+  return found;
+}
+
+export function publicSummary(row: CaseRow, consortiumName: string) {
+  return {
+    id: row.id,
+    title: row.title,
+    consortium: consortiumName,
+    method: row.method,
+    methodLabel: caseMethodLabels[row.method],
+    // a 随意契約 is published with the item of 第167条の2 第1項 it rests on, and why
+    ...negotiatedView(row),
+    contractMode: row.contractMode,
+    contractModeLabel: contractModeLabels[row.contractMode],
+    fiscalYear: row.fiscalYear,
+    state: row.state,
+    publishedAt: row.publishedAt!.toISOString(),
+  };
+}
+
+/** The notice and, once decided, the result: only what a resident may read. */
+export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string) {
+  const db = dbOf(c);
+  const bidding = await findBidding(db, row.id);
+  const round = bidding?.rounds.at(-1);
+  const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
+  const award = await findAward(db, row.id);
+  const evaluation = await findEvaluation(db, row.id);
+  const participants = (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
+  const base = `/api/public/cases/${row.id}/documents`;
+  return {
+    ...publicSummary(row, consortiumName),
+    description: row.description,
+    rfiDeadline: row.rfiDeadline?.toISOString() ?? null,
+    submissionDeadline: row.submissionDeadline?.toISOString() ?? null,
+    bidding: bidding
+      ? {
+          deadlineAt: round!.deadlineAt.toISOString(),
+          openingAt: round!.openingAt.toISOString(),
+          // the reserved prices as the public may see them: published with the result, never between rounds
+          ...visiblePrices(row, bidding.config, bidding.rounds, false),
+        }
+      : null,
+    participants,
+    documents: [
+      { name: '仕様書', url: `${base}/spec.pdf` },
+      ...(award ? [{ name: '決定通知', url: `${base}/award.pdf` }] : []),
+      ...(award && evaluation?.row.closedAt ? [{ name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
+      ...(award && opened.length > 0 ? [{ name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
+    ],
+    result: award ? awardView(award) : null,
+    ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),
+    ocds: `/api/public/cases/${row.id}/ocds`,
+  };
+}
