@@ -312,6 +312,12 @@ const table: Record<string, Entry> = {
   'PUT /api/cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/apportionment`, body: { method: 'equal', total: 1_000_000 } }) },
   'GET /api/cases/:id/apportionment': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/apportionment`) },
   'GET /api/cases/:id/apportionment.csv': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/apportionment.csv`) },
+  // fiscal years and contracts: the proposal case has no award, so closing one of its years is 409 no_award; the consortium already signs for it
+  'POST /api/cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: path((w) => `${P(w)}/years/2026/close`) },
+  'PUT /api/cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/contract-party`, body: { memberId: null } }) },
+  'GET /api/cases/:id/contracts': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/contracts?fiscalYear=2026`) },
+  'GET /api/cases/:id/contracts.csv': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/contracts.csv`) },
+  'GET /api/cases/:id/savings': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/savings?fiscalYear=2026`) },
 
   // surveys (意向調査)
   'POST /api/surveys': { allow: ['secretariat'], req: () => ({ path: '/api/surveys', body: { title: '追加の調査', candidates: [{ code: 'x', name: '候補' }] } }) },

@@ -446,7 +446,7 @@ const pools = {} as {
   withdrawers: Pool<Caller>;
   /** draft cases for the lifecycle */
   transition: Pool<string>;
-  /** published cases with no award yet */
+  /** published 随意契約 cases with no award yet (any other method is awarded only after its evaluation or opening) */
   award: Pool<string>;
   /** evaluators of the case `coi` that have not declared yet */
   coi: Pool<Caller>;
@@ -458,6 +458,8 @@ const pools = {} as {
   close: Pool<string>;
   /** tenders whose first round was opened above the ceiling (再度入札) */
   rebid: Pool<string>;
+  /** fiscal years of the case `contracted` not yet closed */
+  years: Pool<number>;
 };
 const callers: Record<string, Caller> = {};
 
@@ -643,7 +645,7 @@ async function buildOwnObjects() {
   pools.transition = new Pool(drafts);
   const published: string[] = [];
   for (let i = 0; i < 8; i++) {
-    const id = await proposalCase('決定を記録する案件', { submissionDeadline: '2027-03-31T17:00:00.000+09:00' });
+    const id = await proposalCase('決定を記録する案件', { method: 'negotiated', negotiatedGround: '2', negotiatedReason: '特定の者でなければ履行できないため', submissionDeadline: '2027-03-31T17:00:00.000+09:00' });
     await ok(call('POST', `/api/cases/${id}/transition`, sec, { to: 'open' }));
     published.push(id);
   }
@@ -659,6 +661,33 @@ async function buildOwnObjects() {
   await ok(call('PUT', `/api/cases/${ids.specDraft}/spec`, sec, { sections: [{ heading: names.specHeading, body: names.specBody }], requirements: [] }));
   // the login runs sign in to accounts of their own: five wrong passwords hold only that account
   for (let i = 0; i < 3; i++) await directUser(`login${i}`, 'evaluator');
+}
+
+/** A 随意契約 awarded with participants, options and standard prices: its contracts, their CSV and its savings. */
+async function buildContracts() {
+  const sec = tokens.secretariat;
+  ids.contracted = await proposalCase('随意契約による保守業務', {
+    method: 'negotiated',
+    negotiatedGround: '2',
+    negotiatedReason: '既存システムの保守を継続できる者が一者に限られるため',
+    contractMode: 'bulk',
+    options: [
+      { code: 'users', name: names.option1, price: 1200 },
+      { code: 'consult', name: names.option2, price: 50_000 },
+    ],
+  });
+  for (const [memberId, options, standardPrice] of [
+    [ids.member1, { users: 3, consult: true }, 1_500_000],
+    [ids.member2, {}, 700_000],
+    [ids.member3, { consult: true }, null],
+    [ids.member, {}, 900_000],
+  ] as const) {
+    await ok(call('PUT', `/api/cases/${ids.contracted}/participants/${memberId}`, sec, { participating: true, options, standardPrice }));
+  }
+  await ok(call('PUT', `/api/cases/${ids.contracted}/apportionment`, sec, { method: 'equal', total: 1_000_000 }));
+  await ok(call('POST', `/api/cases/${ids.contracted}/award`, sec, { vendorId: ids.vendor1!, amount: 3_000_000 }), 201);
+  // the award closed 2027; each accepted close takes a later year
+  pools.years = new Pool(Array.from({ length: 40 }, (_, i) => 2028 + i));
 }
 
 async function buildWorld() {
@@ -830,6 +859,7 @@ async function buildWorld() {
   await ok(call('POST', `/api/cases/${ids.foreignCase}/transition`, otherSec, { to: 'rfi' }));
   ids.foreignMember = (await ok(call('POST', '/api/members', otherSec, { name: '他協議会の団体', kind: 'city' }), 201)).member.id;
   await buildOwnObjects();
+  await buildContracts();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1136,6 +1166,17 @@ const plans: Record<string, Plan> = {
   },
   'GET /api/cases/:id/apportionment': { as: 'member', params: caseParam('review'), body: 'none' },
   'GET /api/cases/:id/apportionment.csv': { as: 'secretariat', params: caseParam('review'), body: 'none' },
+  // a closed year never changes: each accepted close is another year's
+  'POST /api/cases/:id/years/:fiscalYear/close': {
+    as: 'secretariat',
+    params: { id: id('contracted'), fiscalYear: () => String(pools.years.current) },
+    body: 'none',
+    after: usesUp(() => pools.years, 'year_closed'),
+  },
+  'PUT /api/cases/:id/contract-party': { as: 'secretariat', params: caseParam('contracted'), body: 'json', templates: () => [{ memberId: ids.member1! }, { memberId: null }] },
+  'GET /api/cases/:id/contracts': { as: 'member', params: caseParam('contracted'), body: 'none' },
+  'GET /api/cases/:id/contracts.csv': { as: 'secretariat', params: caseParam('contracted'), body: 'none' },
+  'GET /api/cases/:id/savings': { as: 'member', params: caseParam('contracted'), body: 'none' },
   'POST /api/surveys': { as: 'secretariat', params: {}, body: 'json', templates: () => [{ title: '意向調査', candidates: [{ code: 'a', name: 'A' }, { code: 'b', name: 'B' }], points: [2, 1], threshold: 0.25 }] },
   'GET /api/surveys': { as: 'member', params: {}, body: 'none' },
   'GET /api/surveys/:id': { as: 'member', params: { id: id('survey') }, body: 'none' },
@@ -2050,6 +2091,7 @@ async function csvCells(path: string, token: string | undefined): Promise<string
 /** Every CSV export of the world: its path, who may download it, and hostile text it must carry inert. */
 const csvExports = () => [
   { path: `/api/cases/${ids.review}/apportionment.csv`, token: tokens.secretariat, texts: [names.member1, names.member2, names.member3, names.option1] },
+  { path: `/api/cases/${ids.contracted}/contracts.csv`, token: tokens.secretariat, texts: [names.vendor1, names.member1, names.member2, names.member3, names.option1] },
   { path: `/api/surveys/${ids.survey}/results.csv`, token: tokens.secretariat, texts: [names.candidate1] },
   { path: `/api/cases/${ids.open}/rfi/responses.csv`, token: tokens.secretariat, texts: [names.vendor1, names.vendor2, names.question, names.choice1, ...CONTROL_FORMULAS, FORMULAS[0]!, '=HYPERLINK(1)'] },
   { path: `/api/cases/${ids.closed}/evaluation/results.csv`, token: tokens.secretariat, texts: [names.vendor1, names.vendor2, names.evaluator, names.criterion1, names.criterion2] },
@@ -2059,7 +2101,7 @@ const csvExports = () => [
 describe('CSV exports', () => {
   it('are all known: every .csv route of the app is checked here', () => {
     const csvRoutes = routeTable.filter((r) => r.path.endsWith('.csv')).map((r) => r.key).sort();
-    expect(csvRoutes).toEqual(['GET /api/cases/:id/apportionment.csv', 'GET /api/cases/:id/evaluation/results.csv', 'GET /api/cases/:id/rfi/responses.csv', 'GET /api/public/export/:fiscalYear/cases.csv', 'GET /api/surveys/:id/results.csv']);
+    expect(csvRoutes).toEqual(['GET /api/cases/:id/apportionment.csv', 'GET /api/cases/:id/contracts.csv', 'GET /api/cases/:id/evaluation/results.csv', 'GET /api/cases/:id/rfi/responses.csv', 'GET /api/public/export/:fiscalYear/cases.csv', 'GET /api/surveys/:id/results.csv']);
     expect(csvExports()).toHaveLength(csvRoutes.length);
   });
 
