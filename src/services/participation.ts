@@ -129,9 +129,10 @@ async function decideYears(tx: Db, row: CaseRow, previous: ParticipantRow | unde
   if (input.fromFiscalYear !== undefined && input.fromFiscalYear < row.fiscalYear) throw badYear('fromFiscalYear', `参加開始年度は案件の年度（${row.fiscalYear}年度）以降にしてください。`);
   const joining = input.participating && !previous?.participating;
   let from = previous?.fromFiscalYear ?? null;
-  if (input.fromFiscalYear !== undefined && input.fromFiscalYear !== (from ?? row.fiscalYear)) {
-    if (closedYear(input.fromFiscalYear) || (previous?.participating && closedYear(from ?? row.fiscalYear))) {
-      throw new AppError('year_closed', `${input.fromFiscalYear}年度の負担額は確定済みのため、参加年度を変更できません。`, { fiscalYear: input.fromFiscalYear });
+  const current = previous?.participating ? (from ?? row.fiscalYear) : undefined;
+  if (input.fromFiscalYear !== undefined && input.fromFiscalYear !== current) {
+    if (closedYear(input.fromFiscalYear) || (current !== undefined && closedYear(current))) {
+      throw new AppError('year_closed', `${input.fromFiscalYear}年度の負担額は確定済みのため、その年度からの参加は登録できません。`, { fiscalYear: input.fromFiscalYear });
     }
     from = input.fromFiscalYear;
   } else if (joining) {

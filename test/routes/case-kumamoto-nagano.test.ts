@@ -130,7 +130,7 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
     expect(pub.status).toBe(200);
     expect(JSON.stringify(pub.body)).toContain('地方自治法施行令第167条の2第1項第2号');
     const ocds = (await h.call('GET', `/api/cases/${caseId}/ocds`, { token })).body;
-    const tender = ocds.releases.map((r: { tender?: { procurementMethod?: string; procurementMethodDetails?: string } }) => r.tender).find((t: unknown) => t);
+    const tender = ocds.releases.map((r: { tender?: { procurementMethod?: string; procurementMethodDetails?: string } }) => r.tender).find((t?: { procurementMethod?: string }) => t?.procurementMethod);
     expect(tender.procurementMethod).toBe('limited');
     expect(tender.procurementMethodDetails).toContain('第167条の2第1項第2号');
 
