@@ -343,6 +343,14 @@ const table: Record<string, Entry> = {
   },
   'GET /api/surveys/:id/results': { allow: ['secretariat', 'member'], req: path((w) => `/api/surveys/${w.surveyId}/results`) },
   'GET /api/surveys/:id/results.csv': { allow: ['secretariat'], req: path((w) => `/api/surveys/${w.surveyId}/results.csv`) },
+  // the matrix's survey is past its first stage (proposals and a shortlist are 409 survey_stage) and linked to no case (confirm is 409)
+  'POST /api/surveys/:id/candidates': { allow: ['secretariat', 'member'], req: (w) => ({ path: `/api/surveys/${w.surveyId}/candidates`, body: { name: '追加の候補' } }) },
+  'POST /api/surveys/:id/shortlist': { allow: ['secretariat'], req: (w) => ({ path: `/api/surveys/${w.surveyId}/shortlist`, body: { codes: ['erp'] } }) },
+  'POST /api/surveys/:id/candidates/:code/case': {
+    allow: ['secretariat'],
+    req: (w) => ({ path: `/api/surveys/${w.surveyId}/candidates/erp/case`, body: { title: '基幹業務システムの次期調達', method: 'proposal', reason: '全団体の基幹業務を標準化するため' } }),
+  },
+  'POST /api/surveys/:id/confirm': { allow: ['secretariat'], req: (w) => ({ path: `/api/surveys/${w.surveyId}/confirm`, body: {} }) },
 
   // RFI (情報提供依頼); its deadline has passed, so a vendor's change is 409
   'PUT /api/cases/:id/rfi': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/rfi`, body: rfiBody }) },
@@ -538,6 +546,9 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/options': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/options`, form: { code: 'extra', name: '追加オプション', price: '' } }) },
   'POST /cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/apportionment`, form: { method: '' } }) },
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
+  'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
+  'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
+  'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },
   'POST /cases/:id/participation': {
     allow: ['secretariat', 'member'],
     req: (w) => ({ path: `${page(w)}/participation`, form: { member: w.a.memberIds[0]!, participating: 'on', opt_backup: 'on' } }),
@@ -551,6 +562,10 @@ const table: Record<string, Entry> = {
   'POST /surveys': { allow: ['secretariat'], req: () => ({ path: '/surveys', form: { title: '', candidates: '' } }) },
   'GET /surveys/:id': { allow: ['secretariat', 'member'], req: path((w) => `/surveys/${w.surveyId}`) },
   'POST /surveys/:id/answer': { allow: ['member'], req: (w) => ({ path: `/surveys/${w.surveyId}/answer`, form: { ranking: 'erp', intent_erp: 'join' } }) },
+  'POST /surveys/:id/candidates': { allow: ['secretariat', 'member'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates`, form: { name: '画面からの提案' } }) },
+  'POST /surveys/:id/shortlist': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/shortlist`, form: { codes: 'erp' } }) },
+  'POST /surveys/:id/candidates/:code/case': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates/doc/case`, form: { title: '', method: 'proposal' } }) },
+  'POST /surveys/:id/confirm': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/confirm`, form: {} }) },
 
   // pages: the vendor's side
   'GET /cases/:id/rfi': { allow: ['secretariat', 'vendor'], req: path((w) => `${page(w)}/rfi`) },
