@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { THRESHOLD_SCALE, answerProblems, surveyResults, type SurveyAnswer, type SurveyDefinition } from '../../src/domain/survey.ts';
+import {
+  THRESHOLD_SCALE,
+  answerProblems,
+  applyShortlist,
+  confirmationPlan,
+  joiningMembers,
+  nextProposalCode,
+  sameCandidateName,
+  shortlistProblems,
+  surveyResults,
+  type SurveyAnswer,
+  type SurveyDefinition,
+} from '../../src/domain/survey.ts';
 
 const osaka: SurveyDefinition = {
   candidates: [
@@ -74,5 +86,56 @@ describe('answerProblems', () => {
     expect(answerProblems(osaka, { ranking: ['docs', 'docs'], intents: {} })).toHaveLength(1);
     expect(answerProblems(osaka, { ranking: ['x'], intents: { y: 'join' } })).toHaveLength(2);
     expect(answerProblems(osaka, { ranking: ['docs', 'chat'], intents: { form: 'study' } })).toEqual([]);
+  });
+});
+
+describe('answerProblems: 1位 and 参加しない', () => {
+  it('refuses a first place the same answer will not join, naming the candidate', () => {
+    const problems = answerProblems(osaka, { ranking: ['chat', 'docs'], intents: { chat: 'none', docs: 'join' } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('1位');
+    expect(problems[0]).toContain('チャットツール');
+    expect(problems[0]).toContain('参加しない');
+  });
+
+  it('lets a lower place, or a first place with any other intent or none given, stand', () => {
+    expect(answerProblems(osaka, { ranking: ['docs', 'chat'], intents: { chat: 'none' } })).toEqual([]);
+    for (const intent of ['join', 'study', 'interested'] as const) expect(answerProblems(osaka, { ranking: ['chat'], intents: { chat: intent } })).toEqual([]);
+    expect(answerProblems(osaka, { ranking: ['chat'], intents: {} })).toEqual([]);
+    expect(answerProblems(osaka, { ranking: [], intents: { chat: 'none' } })).toEqual([]);
+  });
+});
+
+describe('the first stage of a two-stage survey', () => {
+  it('numbers proposals P1, P2, … past the highest in use, whatever other codes the secretariat chose', () => {
+    expect(nextProposalCode([])).toBe('P1');
+    expect(nextProposalCode([{ code: 'docs' }, { code: 'P1' }, { code: 'P7' }, { code: 'p9' }, { code: 'P3x' }])).toBe('P8');
+  });
+
+  it('reads names that differ only in width, case or spaces as the same system', () => {
+    expect(sameCandidateName('電子申請 システム', '電子申請システム')).toBe(true);
+    expect(sameCandidateName('ＡＩ議事録', 'ai議事録')).toBe(true);
+    expect(sameCandidateName('AI議事録', 'AI翻訳')).toBe(false);
+  });
+
+  it('keeps the shortlisted candidates in the order given and refuses an empty, repeated or unknown code', () => {
+    const candidates = [{ code: 'P1', name: 'a' }, { code: 'P2', name: 'b' }, { code: 'P3', name: 'c' }];
+    expect(shortlistProblems(candidates, ['P3', 'P1'])).toEqual([]);
+    expect(applyShortlist(candidates, ['P3', 'P1']).map((c) => c.name)).toEqual(['c', 'a']);
+    expect(shortlistProblems(candidates, [])).toHaveLength(1);
+    expect(shortlistProblems(candidates, ['P1', 'P1'])).toHaveLength(1);
+    expect(shortlistProblems(candidates, ['P1', 'P9'])[0]).toContain('P9');
+  });
+});
+
+describe('from answers to participants', () => {
+  it('takes the members answering "join" for the candidate', () => {
+    const answers = [answer('a', [], { x: 'join' }), answer('b', [], { x: 'study', y: 'join' }), answer('c', [], { x: 'join' })];
+    expect(joiningMembers(answers, 'x')).toEqual(['a', 'c']);
+    expect(joiningMembers(answers, 'z')).toEqual([]);
+  });
+
+  it('splits the members to confirm into new participants and those already in, once each', () => {
+    expect(confirmationPlan(['a', 'b', 'a', 'c'], new Set(['b']))).toEqual({ confirmed: ['a', 'c'], alreadyParticipating: ['b'] });
   });
 });

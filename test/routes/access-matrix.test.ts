@@ -546,9 +546,6 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/options': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/options`, form: { code: 'extra', name: '追加オプション', price: '' } }) },
   'POST /cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/apportionment`, form: { method: '' } }) },
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
-  'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
-  'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
-  'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },
   'POST /cases/:id/participation': {
     allow: ['secretariat', 'member'],
     req: (w) => ({ path: `${page(w)}/participation`, form: { member: w.a.memberIds[0]!, participating: 'on', opt_backup: 'on' } }),
@@ -562,10 +559,6 @@ const table: Record<string, Entry> = {
   'POST /surveys': { allow: ['secretariat'], req: () => ({ path: '/surveys', form: { title: '', candidates: '' } }) },
   'GET /surveys/:id': { allow: ['secretariat', 'member'], req: path((w) => `/surveys/${w.surveyId}`) },
   'POST /surveys/:id/answer': { allow: ['member'], req: (w) => ({ path: `/surveys/${w.surveyId}/answer`, form: { ranking: 'erp', intent_erp: 'join' } }) },
-  'POST /surveys/:id/candidates': { allow: ['secretariat', 'member'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates`, form: { name: '画面からの提案' } }) },
-  'POST /surveys/:id/shortlist': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/shortlist`, form: { codes: 'erp' } }) },
-  'POST /surveys/:id/candidates/:code/case': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates/doc/case`, form: { title: '', method: 'proposal' } }) },
-  'POST /surveys/:id/confirm': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/confirm`, form: {} }) },
 
   // pages: the vendor's side
   'GET /cases/:id/rfi': { allow: ['secretariat', 'vendor'], req: path((w) => `${page(w)}/rfi`) },

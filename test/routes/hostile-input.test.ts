@@ -458,6 +458,10 @@ const pools = {} as {
   close: Pool<string>;
   /** tenders whose first round was opened above the ceiling (再度入札) */
   rebid: Pool<string>;
+  /** two-stage surveys still taking proposals, each with P1 and P2 */
+  shortlist: Pool<string>;
+  /** candidate codes of the survey `decideSurvey` not yet made a case */
+  decide: Pool<string>;
   /** fiscal years of the case `contracted` not yet closed */
   years: Pool<number>;
 };
@@ -659,6 +663,23 @@ async function buildOwnObjects() {
   ids.rfiSetup = await proposalCase('情報提供依頼の設定');
   ids.specDraft = await proposalCase('仕様書の作成');
   await ok(call('PUT', `/api/cases/${ids.specDraft}/spec`, sec, { sections: [{ heading: names.specHeading, body: names.specBody }], requirements: [] }));
+  // surveys: one taking proposals, two-stage ones to shortlist, candidates to decide, one linked to a running case
+  ids.proposalSurvey = (await ok(call('POST', '/api/surveys', sec, { title: '候補の募集', stage: 'proposals' }), 201)).survey.id;
+  const shortlisting: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const surveyId = (await ok(call('POST', '/api/surveys', sec, { title: '絞り込む調査', stage: 'proposals' }), 201)).survey.id as string;
+    await ok(call('POST', `/api/surveys/${surveyId}/candidates`, a.member, { name: names.candidate1, note: names.candidate2 }), 201);
+    await ok(call('POST', `/api/surveys/${surveyId}/candidates`, sec, { name: names.candidate2, memberId: ids.member1! }), 201);
+    shortlisting.push(surveyId);
+  }
+  pools.shortlist = new Pool(shortlisting);
+  const decideCodes = Array.from({ length: RUNS }, (_, i) => `c${i}`);
+  ids.decideSurvey = (await ok(call('POST', '/api/surveys', sec, { title: '案件にする調査', candidates: decideCodes.map((code) => ({ code, name: `候補${code}` })) }), 201)).survey.id;
+  await ok(call('PUT', `/api/surveys/${ids.decideSurvey}/responses/${ids.member}`, a.member, { ranking: ['c0'], intents: { c0: 'join', c1: 'join' } }));
+  pools.decide = new Pool(decideCodes);
+  ids.runningCase = await proposalCase('継続利用の案件');
+  ids.linkedSurvey = (await ok(call('POST', '/api/surveys', sec, { title: '次年度参加意向調査', caseId: ids.runningCase, targetFiscalYear: 2028 }), 201)).survey.id;
+  await ok(call('PUT', `/api/surveys/${ids.linkedSurvey}/responses/${ids.member}`, a.member, { intents: { join: 'join' } }));
   // the login runs sign in to accounts of their own: five wrong passwords hold only that account
   for (let i = 0; i < 3; i++) await directUser(`login${i}`, 'evaluator');
 }
@@ -1186,6 +1207,29 @@ const plans: Record<string, Plan> = {
   'GET /api/surveys/:id/responses/:memberId': { as: 'member', params: { id: id('survey'), memberId: id('member') }, body: 'none' },
   'GET /api/surveys/:id/results': { as: 'member', params: { id: id('survey') }, body: 'none' },
   'GET /api/surveys/:id/results.csv': { as: 'secretariat', params: { id: id('survey') }, body: 'none' },
+  // the first stage of a survey of its own (never shortlisted); each accepted proposal has a name of its own
+  'POST /api/surveys/:id/candidates': { as: 'member', params: { id: id('proposalSurvey') }, body: 'json', templates: () => [{ name: `提案システム${late('uniq')}`, note: '提案の理由' }] },
+  // a shortlist ends the first stage: each accepted one is another survey's
+  'POST /api/surveys/:id/shortlist': {
+    as: 'secretariat',
+    params: { id: () => pools.shortlist.current },
+    body: 'json',
+    templates: () => [{ codes: ['P1', 'P2'], reason: '提案の多かった候補に絞る' }, { codes: ['P2'] }],
+    after: usesUp(() => pools.shortlist, 'survey_stage'),
+  },
+  // a candidate becomes one case: each accepted request decides another candidate
+  'POST /api/surveys/:id/candidates/:code/case': {
+    as: 'secretariat',
+    params: { id: id('decideSurvey'), code: () => pools.decide.current },
+    body: 'json',
+    templates: () => [
+      { title: '候補からの調達案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2027, reason: '政策的に実施する' },
+      { title: '候補からの入札案件', method: 'competitive_bid', reason: '県の計画に基づき実施する' },
+    ],
+    after: usesUp(() => pools.decide, 'conflict'),
+  },
+  // confirming again leaves the members already in as they are
+  'POST /api/surveys/:id/confirm': { as: 'secretariat', params: { id: id('linkedSurvey') }, body: 'json', templates: () => [{ memberIds: [ids.member1!, ids.member2!, ids.member3!] }] },
   // on a case of its own: the RFI of `open` stays the one its vendors answer
   'PUT /api/cases/:id/rfi': {
     as: 'secretariat',

@@ -4,15 +4,24 @@ import { type AppEnv, dbOf, nowOf } from '../../context.ts';
 import { intentLabels } from '../../domain/survey.ts';
 import { AppError, forbidden } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
-import { readJson } from '../../http/json.ts';
+import { isJsonContentType, parseWith, readJson } from '../../http/json.ts';
+import { declaresBody } from '../../http/raw-body.ts';
 import {
   answerSurvey,
+  candidateCaseInput,
+  caseFromCandidate,
+  confirmInput,
+  confirmParticipants,
   createSurvey,
   listSurveys,
   loadSurvey,
+  proposalInput,
+  proposeCandidate,
   responseInput,
   responseView,
   resultsOf,
+  shortlistCandidates,
+  shortlistInput,
   surveyInput,
   surveyPatch,
   surveyResponsesOf,
@@ -65,14 +74,41 @@ export const surveyRoutes = new Hono<AppEnv>()
     const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat', 'member');
     return c.json(await resultsOf(dbOf(c), row));
   })
+  // first stage of a two-stage survey: a member body proposes a system (the code is the service's)
+  .post('/surveys/:id/candidates', async (c) => {
+    requireConsortiumRole(c, 'secretariat', 'member');
+    const input = await readJson(c, proposalInput);
+    const candidate = await proposeCandidate(c, c.req.param('id'), input);
+    return c.json({ candidate }, 201);
+  })
+  .post('/surveys/:id/shortlist', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const input = await readJson(c, shortlistInput);
+    const row = await shortlistCandidates(c, c.req.param('id'), input);
+    return c.json({ survey: surveyView(row, nowOf(c)) });
+  })
+  .post('/surveys/:id/candidates/:code/case', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const input = await readJson(c, candidateCaseInput);
+    const decided = await caseFromCandidate(c, c.req.param('id'), c.req.param('code'), input);
+    return c.json(decided, 201);
+  })
+  .post('/surveys/:id/confirm', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    // the body may be left out (every "join" answer is confirmed); one sent is read even without a length
+    const sent = declaresBody(c.req.raw) || isJsonContentType(c.req.header('content-type'));
+    const input = sent ? await readJson(c, confirmInput) : parseWith(confirmInput, {});
+    return c.json(await confirmParticipants(c, c.req.param('id'), input));
+  })
   .get('/surveys/:id/results.csv', async (c) => {
     const { row } = await loadSurvey(c, c.req.param('id'), 'secretariat');
     const { results, members, respondents } = await resultsOf(dbOf(c), row);
-    const header = ['順位', 'コード', '候補', '得点', '1位の数', ...Object.values(intentLabels), '参加意向の割合', '基準を満たす'];
+    const header = ['順位', 'コード', '候補', '提案団体', '得点', '1位の数', ...Object.values(intentLabels), '参加意向の割合', '基準を満たす'];
     const lines = results.map((r, i) => [
       i + 1,
       r.code,
       r.name,
+      r.proposedByName ?? '',
       r.points,
       r.firstChoices,
       r.intents.join,
