@@ -546,6 +546,9 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/options': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/options`, form: { code: 'extra', name: '追加オプション', price: '' } }) },
   'POST /cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/apportionment`, form: { method: '' } }) },
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
+  'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
+  'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
+  'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },
   'POST /cases/:id/participation': {
     allow: ['secretariat', 'member'],
     req: (w) => ({ path: `${page(w)}/participation`, form: { member: w.a.memberIds[0]!, participating: 'on', opt_backup: 'on' } }),
