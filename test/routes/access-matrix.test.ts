@@ -562,6 +562,10 @@ const table: Record<string, Entry> = {
   'POST /surveys': { allow: ['secretariat'], req: () => ({ path: '/surveys', form: { title: '', candidates: '' } }) },
   'GET /surveys/:id': { allow: ['secretariat', 'member'], req: path((w) => `/surveys/${w.surveyId}`) },
   'POST /surveys/:id/answer': { allow: ['member'], req: (w) => ({ path: `/surveys/${w.surveyId}/answer`, form: { ranking: 'erp', intent_erp: 'join' } }) },
+  'POST /surveys/:id/candidates': { allow: ['secretariat', 'member'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates`, form: { name: '画面からの提案' } }) },
+  'POST /surveys/:id/shortlist': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/shortlist`, form: { codes: 'erp' } }) },
+  'POST /surveys/:id/candidates/:code/case': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/candidates/doc/case`, form: { title: '', method: 'proposal' } }) },
+  'POST /surveys/:id/confirm': { allow: ['secretariat'], req: (w) => ({ path: `/surveys/${w.surveyId}/confirm`, form: {} }) },
 
   // pages: the vendor's side
   'GET /cases/:id/rfi': { allow: ['secretariat', 'vendor'], req: path((w) => `${page(w)}/rfi`) },

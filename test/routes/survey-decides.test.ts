@@ -267,3 +267,86 @@ describe('unknown fields', () => {
     }
   });
 });
+
+describe('pages', () => {
+  let secCookie: string;
+  let memberCookie: string;
+
+  beforeAll(async () => {
+    secCookie = await h.cookieFor('sec-sd@test.example');
+    memberCookie = await h.cookieFor('member-sd@test.example');
+  });
+
+  it('offer a case form per candidate, the reason required below the threshold, and show the exception beside the candidate', async () => {
+    const created = await h.call('POST', '/api/surveys', { token: sec(), body: { title: '画面の確認', candidates: [{ code: 'web', name: 'Web会議システム' }, { code: 'rpa', name: 'RPAツール' }] } });
+    const id = created.body.survey.id as string;
+    for (const memberId of [m[0]!, m[1]!]) expect((await answer(id, memberId, { ranking: ['web'], intents: { web: 'join' } })).status).toBe(200);
+    const page = await h.page(secCookie, `/surveys/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text.match(/この候補で調達案件を作成/g)).toHaveLength(2);
+    expect(page.text).toContain('value="Web会議システム"');
+    // only the candidate below the threshold asks for a reason, as a required field with a label
+    expect(page.text).toContain('<label for="case-rpa-reason">');
+    expect(page.text).toMatch(/<textarea id="case-rpa-reason" name="reason"[^>]*required/);
+    expect(page.text).not.toContain('case-web-reason');
+
+    const refused = await h.form(secCookie, `/surveys/${id}/candidates/rpa/case`, { title: 'RPAツールの共同調達', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', reason: '' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('理由を入力してください');
+    const made = await h.form(secCookie, `/surveys/${id}/candidates/rpa/case`, { title: 'RPAツールの共同調達', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', reason: '業務改革の先行事例とする' });
+    expect(made.status, made.text.slice(0, 300)).toBe(303);
+    expect(made.headers.get('location')).toMatch(/^\/cases\//);
+    const after = await h.page(secCookie, `/surveys/${id}`);
+    expect(after.text).toContain('RPAツールの共同調達');
+    expect(after.text).toContain('業務改革の先行事例とする');
+    expect(after.text.match(/この候補で調達案件を作成/g)).toHaveLength(1);
+    // members see the case and the reason too, but no form
+    const seenByMember = await h.page(memberCookie, `/surveys/${id}`);
+    expect(seenByMember.text).toContain('業務改革の先行事例とする');
+    expect(seenByMember.text).not.toContain('この候補で調達案件を作成');
+  });
+
+  it('let members propose in the first stage and the secretariat shortlist with checkboxes', async () => {
+    const created = await h.call('POST', '/api/surveys', { token: sec(), body: { title: '画面からの二段階調査', stage: 'proposals' } });
+    const id = created.body.survey.id as string;
+    const memberPage = await h.page(memberCookie, `/surveys/${id}`);
+    expect(memberPage.text).toContain('<label for="p-name">');
+    expect(memberPage.text).not.toContain('候補の絞り込み');
+    for (const name of ['公共施設予約システム', '電子契約システム']) {
+      const res = await h.form(memberCookie, `/surveys/${id}/candidates`, { name, note: '窓口の負担を減らしたい' });
+      expect(res.status).toBe(303);
+    }
+    const secPage = await h.page(secCookie, `/surveys/${id}`);
+    expect(secPage.text).toContain('公共施設予約システム');
+    expect(secPage.text).toContain('sd市');
+    expect(secPage.text).toMatch(/<input type="checkbox" name="codes" value="P2"/);
+    const none = await h.form(secCookie, `/surveys/${id}/shortlist`, {});
+    expect(none.status).toBe(400);
+    const res = await h.form(secCookie, `/surveys/${id}/shortlist`, [['codes', 'P2']]);
+    expect(res.status).toBe(303);
+    const survey = await h.call('GET', `/api/surveys/${id}`, { token: sec() });
+    expect(survey.body.survey).toMatchObject({ stage: 'ranking', candidates: [{ code: 'P2', name: '電子契約システム', proposedBy: m[0] }] });
+    // now the member ranks, and the 1位 rule speaks on the page too
+    const refused = await h.form(memberCookie, `/surveys/${id}/answer`, { ranking: 'P2', intent_P2: 'none' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('1位');
+  });
+
+  it('confirm the members of a yearly survey from the form', async () => {
+    const made = await h.call('POST', '/api/cases', { token: sec(), body: { title: '電子図書館の共同利用', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
+    const caseId = made.body.case.id as string;
+    const created = await h.call('POST', '/api/surveys', { token: sec(), body: { title: '電子図書館 次年度参加意向', caseId, targetFiscalYear: 2027 } });
+    const id = created.body.survey.id as string;
+    expect((await answer(id, m[2]!, { intents: { join: 'join' } })).status).toBe(200);
+    expect((await answer(id, m[3]!, { intents: { join: 'study' } })).status).toBe(200);
+    const page = await h.page(secCookie, `/surveys/${id}`);
+    expect(page.text).toContain('参加団体として確定');
+    expect(page.text).toMatch(new RegExp(`<input type="checkbox" name="memberIds" value="${m[2]}" checked`));
+    expect(page.text).not.toMatch(new RegExp(`<input type="checkbox" name="memberIds" value="${m[3]}" checked`));
+    const res = await h.form(secCookie, `/surveys/${id}/confirm`, [['memberIds', m[2]!]]);
+    expect(res.status).toBe(303);
+    expect((await h.page(secCookie, res.headers.get('location')!)).text).toContain('1団体を参加団体として確定しました');
+    expect((await participantRows(caseId)).map((r) => [r.memberId, r.fromFiscalYear, r.lateJoin])).toEqual([[m[2], 2027, true]]);
+    expect((await h.page(memberCookie, `/surveys/${id}`)).text).not.toContain('参加団体として確定');
+  });
+});
