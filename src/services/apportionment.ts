@@ -165,7 +165,7 @@ export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf 
   const { rule, fromYear } = ruleInForce(row, years, fiscalYear);
   if (closed?.shares && !preview) {
     const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.shares.map(({ options: _o, ...s }) => s) };
-    return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row) };
+    return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
   }
   const all = await listParticipation(db, row.consortiumId, row.id);
   const unknown = [...whatIf.with, ...whatIf.without].filter((id) => !all.some((p) => p.member.id === id));
@@ -190,7 +190,7 @@ export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf 
     ? apportion(rule as ApportionmentRule, people, row.options, fiscalYear, base)
     : { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
   const optionsOf = new Map(included.map(({ member, participant }) => [member.id, participant?.participating ? participant.options : {}]));
-  return { rule, result, preview, fiscalYear, closed: false, optionsOf, taxRate: await taxRateOf(db, row) };
+  return { rule, result, preview, fiscalYear, closed: false, optionsOf, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
 }
 
 async function taxRateOf(db: Db, row: CaseRow): Promise<string> {
@@ -214,11 +214,15 @@ export function yearSnapshot(computed: Awaited<ReturnType<typeof computeApportio
 }
 
 export function apportionmentBody(computed: Awaited<ReturnType<typeof computeApportionment>>) {
-  const { rule, result, preview, fiscalYear, closed, taxRate } = computed;
+  const { rule, result, preview, fiscalYear, closed, taxRate, contractMode } = computed;
   if (!result.ok) throw new AppError('apportionment_incomplete', result.reason, { members: result.members ?? [] });
   const rate = Fraction.decimal(taxRate);
-  const sumWithTax = withTax(result.sum, rate);
-  const taxed = sharesWithTax(result.shares.map((s) => s.amount), sumWithTax);
+  // as the contracts are taxed: one bulk contract shared out to the yen, or each member's own contract rounded down
+  const taxed =
+    contractMode === 'individual'
+      ? result.shares.map((s) => withTax(s.amount, rate))
+      : sharesWithTax(result.shares.map((s) => s.amount), withTax(result.sum, rate));
+  const sumWithTax = taxed.reduce((a, b) => a + b, 0);
   return {
     fiscalYear,
     closed,

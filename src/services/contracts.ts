@@ -13,9 +13,9 @@ import { mutate } from '../http/mutate.ts';
 import { apportionmentBody, computeApportionment, yearSnapshot } from './apportionment.ts';
 import { findAward } from './award.ts';
 import { listParticipation } from './participation.ts';
-import { caseYearsOf, isClosedYear } from './years.ts';
+import { caseYearsOf, firstOpenYear, isClosedYear } from './years.ts';
 
-export const yearQuery = z.strictObject({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
+export const yearQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
 export const contractPartyInput = z.strictObject({ memberId: z.string().max(64).nullable() });
 
 async function requireAward(db: Db, row: CaseRow) {
@@ -81,7 +81,11 @@ export async function closeYear(c: Ctx, caseId: string, fiscalYear: number) {
     if (!row) throw notFound('指定された調達案件が見つかりません。');
     await requireAward(tx, row);
     if (fiscalYear < row.fiscalYear) throw new AppError('validation_error', `案件の年度（${row.fiscalYear}年度）より前の年度は締められません。`, [{ path: 'fiscalYear', message: '案件の年度以降にしてください' }]);
-    if (isClosedYear(await caseYearsOf(tx, caseId), fiscalYear)) throw new AppError('year_closed', `${fiscalYear}年度はすでに確定済みです。`, { fiscalYear });
+    const years = await caseYearsOf(tx, caseId);
+    if (isClosedYear(years, fiscalYear)) throw new AppError('year_closed', `${fiscalYear}年度はすでに確定済みです。`, { fiscalYear });
+    // years close in order, so a change after the award always lands in the first open year and after it
+    const next = firstOpenYear(row, years);
+    if (fiscalYear !== next) throw new AppError('conflict', `年度は順に確定してください。次に確定できるのは${next}年度です。`, { next });
     const computed = await computeApportionment(tx, row, undefined, fiscalYear);
     const shares = yearSnapshot(computed);
     const now = nowOf(c);

@@ -1,3 +1,4 @@
+import { caseMethodLabels } from '../domain/methods.ts';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
@@ -100,7 +101,7 @@ export async function requireEvaluation(db: Db, caseId: string) {
 
 /** Sets the published rules and the committee; refused once any sheet has been submitted. */
 export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof evaluationInput>) {
-  if (row.method === 'competitive_bid') throw new AppError('conflict', '一般競争入札の案件には評価基準を設定できません。');
+  if (row.method !== 'proposal' && row.method !== 'comprehensive') throw new AppError('conflict', `${caseMethodLabels[row.method]}の案件には評価基準を設定できません。`);
   const db = dbOf(c);
   const people = await db
     .select({ id: users.id })

@@ -1,3 +1,4 @@
+import { caseMethodLabels } from '../domain/methods.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { proposals, vendors } from '../../schema/index.ts';
@@ -32,7 +33,7 @@ export async function assertAcceptingProposals(c: Ctx, given: CaseRow, vendorId:
   const row = tx ? await holdCase(tx, given) : given;
   // only a vendor the secretariat approved (入札参加資格) proposes, prices or withdraws
   await assertQualified(tx ?? dbOf(c), row.consortiumId, vendorId);
-  if (row.method === 'competitive_bid') throw new AppError('conflict', 'この案件は入札で行うため、提案書は受け付けていません。');
+  if (row.method !== 'proposal' && row.method !== 'comprehensive') throw new AppError('conflict', `この案件は${caseMethodLabels[row.method]}で行うため、提案書は受け付けていません。`);
   if (row.state !== 'open') throw new AppError('conflict', 'この案件は現在、提案を受け付けていません。');
   assertSubmissionOpen(nowOf(c), row.submissionDeadline);
   const own = await ownProposal(tx ?? dbOf(c), row.id, vendorId);

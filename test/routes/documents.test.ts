@@ -228,6 +228,6 @@ describe('the evaluation summary and a proposal award', () => {
     const award = await h.call('POST', `/api/cases/${caseId}/award`, { token: sec, body: {} });
     expect(award.body.award).toMatchObject({ vendorId: vendorIds[0], amount: 7_000_000, amountWithTax: 7_700_000, basis: 'evaluation' });
     const text = (await pdf(`/api/cases/${caseId}/documents/award.pdf`, memberToken, 'award-proposal.pdf')).text;
-    for (const expected of ['選定結果について', '弁護士ドットコム株式会社', '優先交渉権者', '評価の概要', '参加団体ごとの負担額', '7,020,000円', '48,000円']) expect(text, expected).toContain(expected);
+    for (const expected of ['選定結果について', '弁護士ドットコム株式会社', '優先交渉権者', '評価の概要', '参加団体ごとの負担額', '7,000,000円', '48,000円']) expect(text, expected).toContain(expected);
   });
 });

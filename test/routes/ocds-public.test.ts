@@ -55,7 +55,7 @@ describe('OCDS for every state of the seed cases', () => {
     await ocds(id, 'proposal/spec_review');
     await move(id, 'open');
     const open = await ocds(id, 'proposal/open');
-    expect(open.releases[1]).toMatchObject({ tag: ['tender'], tender: { status: 'active', procurementMethod: 'selective', procurementMethodDetails: '公募型プロポーザル（選定後の随意契約）' } });
+    expect(open.releases[1]).toMatchObject({ tag: ['tender'], tender: { status: 'active', procurementMethod: 'selective', procurementMethodDetails: '公募型プロポーザル（契約候補者の選定後、随意契約）' } });
     // who has submitted stays private until the evaluation is closed
     await h.call('PUT', `/api/cases/${id}/proposal`, { token: a.vendor, body: { price: 9_000_000 } });
     expect(JSON.stringify(await ocds(id, 'proposal/open+proposal'))).not.toContain(a.vendorId);

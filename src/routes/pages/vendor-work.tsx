@@ -295,7 +295,7 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
   const changes = await scheduleChangeList(dbOf(c), row.id);
   const now = nowOf(c);
   const barrier = await submissionBarrier(dbOf(c), user.consortiumId, user.vendorId!);
-  const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && row.method !== 'competitive_bid' && !barrier;
+  const open = row.state === 'open' && isOnTime(now, row.submissionDeadline) && !own.withdrawn && (row.method === 'proposal' || row.method === 'comprehensive') && !barrier;
   const done = c.req.query('done');
   const maxMb = Math.floor(c.get('deps').config.maxUploadBytes / 1024 / 1024);
   return renderPage(
