@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
 
@@ -36,11 +37,13 @@ function checkDigit(first5: string) {
 type MemberRow = [name: string, kind: string, code5: string, births?: Record<string, number>];
 
 /** Imports (or updates) the member list through the CSV endpoint, as the secretariat does from Excel. */
-async function importMembers(token: string, rows: MemberRow[]) {
+async function importMembers(token: string, rows: MemberRow[], encoding: 'utf8' | 'cp932' = 'utf8') {
   const years = [...new Set(rows.flatMap(([, , , births]) => Object.keys(births ?? {})))].sort();
   const lines = [['団体名', '区分', '団体コード', '人口', ...years.map((y) => `出生数_${y}`)].join(',')];
   for (const [name, kind, code5, births] of rows) lines.push([name, kind, code5 + checkDigit(code5), '', ...years.map((y) => births?.[y] ?? '')].join(','));
-  const res = await h.call('POST', '/api/members/import', { token, body: new TextEncoder().encode(lines.join('\r\n')), headers: { 'content-type': 'text/csv' } });
+  const text = lines.join('\r\n');
+  const body = encoding === 'cp932' ? new Uint8Array(iconv.encode(text, 'cp932')) : new TextEncoder().encode(text);
+  const res = await h.call('POST', '/api/members/import', { token, body, headers: { 'content-type': 'text/csv' } });
   expect(res.status, res.text).toBe(200);
   expect(res.body.errors).toEqual([]);
   const list = await h.call('GET', '/api/members', { token });
@@ -78,7 +81,8 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
 
   it('decides the case from the August survey, contracts by 随意契約 at 7,020千円 for R5, and charges R6 to 14 bodies without touching R5', async () => {
     const token = await consortium('熊本県・市町村電子自治体共同運営協議会', 'kumamoto');
-    const ids = await importMembers(token, [['熊本県', '都道府県', '43000'], ...cities.map(([n, c]) => [n, '市', c] as MemberRow), ...towns.map(([n, c]) => [n, '町', c] as MemberRow), ...villages.map(([n, c]) => [n, '村', c] as MemberRow)]);
+    const ids = await importMembers(token, [['熊本県', '都道府県', '43000'], ...cities.map(([n, c]) => [n, '市', c] as MemberRow), ...towns.map(([n, c]) => [n, '町', c] as MemberRow), ...villages.map(([n, c]) => [n, '村', c] as MemberRow)], 'cp932');
+    // the member list arrives as Excel saves it in Japan: Shift_JIS
     expect(ids.size).toBe(46);
 
     // 8月の参加意向調査: 12 of 46 intend to join (26%, at the 1/4 line); 芦北町 is only studying it
