@@ -105,6 +105,22 @@ describe('a survey candidate becomes a case', () => {
   });
 });
 
+describe('a candidate decided as a 随意契約', () => {
+  it('takes the ground and reason as a new case does, and refuses the method without them', async () => {
+    const created = await h.call('POST', '/api/surveys', { token: sec(), body: { title: '保守業務の意向調査', candidates: [{ code: 'keep', name: '既存システムの保守' }], threshold: 0 } });
+    const id = created.body.survey.id as string;
+    const bare = await h.call('POST', `/api/surveys/${id}/candidates/keep/case`, { token: sec(), body: { title: '既存システムの保守', method: 'negotiated' } });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['negotiatedGround', 'negotiatedReason']);
+    const made = await h.call('POST', `/api/surveys/${id}/candidates/keep/case`, {
+      token: sec(),
+      body: { title: '既存システムの保守', method: 'negotiated', negotiatedGround: '2', negotiatedReason: '保守できる者が開発者に限られるため' },
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(made.body.case).toMatchObject({ method: 'negotiated', negotiatedGround: '2', negotiatedReason: '保守できる者が開発者に限られるため', sourceCandidateCode: 'keep' });
+  });
+});
+
 describe('the two-stage survey (大阪府)', () => {
   let surveyId: string;
 
