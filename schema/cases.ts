@@ -27,6 +27,13 @@ export type StoredApportionmentRule =
   | { method: 'mixed'; total: number; ratios: { equal: number; population: number; births: number }; volumePricing?: StoredVolumePricing }
   | { method: 'none' };
 
+export interface StoredYearAmendment {
+  at: string;
+  by: string;
+  reason: string;
+  before: StoredYearShares;
+}
+
 /** The shares of one fiscal year as they were frozen when the year was closed (or issued with the award). */
 export interface StoredYearShares {
   method: string | null;
@@ -34,6 +41,8 @@ export interface StoredYearShares {
   sum: number;
   optionTotal: number;
   shares: { memberId: string; memberName: string; base: number; optionCharges: number; amount: number; options: Record<string, boolean | number> }[];
+  /** the summed births or population a volume price was read at */
+  volume?: { basis: 'births' | 'population'; sum: number };
 }
 
 export const cases = pgTable(
@@ -114,6 +123,8 @@ export const caseYears = pgTable(
     closedAt: at('closed_at'),
     closedBy: text('closed_by').references(() => users.id),
     shares: jsonb('shares').$type<StoredYearShares>(),
+    /** 変更: each re-issue of a closed year's shares, with its reason and the shares it replaced */
+    amendments: jsonb('amendments').$type<StoredYearAmendment[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.fiscalYear] })],
 );

@@ -158,13 +158,20 @@ async function awardedBase(db: Db, row: CaseRow, years: readonly CaseYearRow[]):
  * Y−2); where the award fixed the amount, the base shared is the awarded one. `whatIf` previews members
  * joining or leaving, without saving anything.
  */
-export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf = noWhatIf, fiscalYear: number = row.fiscalYear, baseTotal?: number) {
+export async function computeApportionment(
+  db: Db,
+  row: CaseRow,
+  whatIf: WhatIf = noWhatIf,
+  fiscalYear: number = row.fiscalYear,
+  /** baseTotal: the base to share instead of the rule's; live: a closed year computed afresh from the record (for an amendment) */
+  { baseTotal, live = false }: { baseTotal?: number; live?: boolean } = {},
+) {
   const years = await caseYearsOf(db, row.id);
   const preview = whatIf.with.length + whatIf.without.length > 0;
   const closed = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null);
   const { rule, fromYear } = ruleInForce(row, years, fiscalYear);
-  if (closed?.shares && !preview) {
-    const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.shares.map(({ options: _o, ...s }) => s) };
+  if (closed?.shares && !preview && !live) {
+    const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.shares.map(({ options: _o, ...s }) => s), ...(closed.shares.volume ? { volume: closed.shares.volume } : {}) };
     return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
   }
   const all = await listParticipation(db, row.consortiumId, row.id);
@@ -173,7 +180,9 @@ export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf 
   const included = all.filter(({ member, participant }) => {
     if (whatIf.without.includes(member.id)) return false;
     if (whatIf.with.includes(member.id)) return true;
-    return participant?.participating === true && takesPartIn(participant, row.fiscalYear, fiscalYear);
+    // a member that left at a year end still belongs to the years up to it
+    const taking = participant?.participating === true || (participant !== null && participant.untilFiscalYear !== null);
+    return taking && takesPartIn(participant!, row.fiscalYear, fiscalYear);
   });
   const people: ApportionedMember[] = included.map(({ member, participant }) => ({
     id: member.id,
@@ -182,14 +191,14 @@ export async function computeApportionment(db: Db, row: CaseRow, whatIf: WhatIf 
     code: member.code,
     population: member.population,
     births: member.births,
-    options: participant?.participating ? participant.options : {},
+    options: participant?.options ?? {},
   }));
   // a fixed total under the case's own rule is, once awarded, the awarded base
   const base = baseTotal ?? (rule && !isPricedRule(rule as ApportionmentRule) && fromYear === row.fiscalYear ? await awardedBase(db, row, years) : undefined);
   const result: Apportionment = rule
     ? apportion(rule as ApportionmentRule, people, row.options, fiscalYear, base)
     : { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
-  const optionsOf = new Map(included.map(({ member, participant }) => [member.id, participant?.participating ? participant.options : {}]));
+  const optionsOf = new Map(included.map(({ member, participant }) => [member.id, participant?.options ?? {}]));
   return { rule, result, preview, fiscalYear, closed: false, optionsOf, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
 }
 
@@ -210,6 +219,7 @@ export function yearSnapshot(computed: Awaited<ReturnType<typeof computeApportio
     sum: result.sum,
     optionTotal: result.optionTotal,
     shares: result.shares.map((s) => ({ ...s, options: optionsOf?.get(s.memberId) ?? {} })),
+    ...(result.volume ? { volume: result.volume } : {}),
   };
 }
 

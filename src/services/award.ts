@@ -138,6 +138,6 @@ async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null
   if (base < 0) {
     throw new AppError('apportionment_incomplete', `決定金額がオプション料金の合計（${live.result.optionTotal.toLocaleString('ja-JP')}円）より少ないため、按分できません。`);
   }
-  const shared = await computeApportionment(tx, row, undefined, row.fiscalYear, base);
+  const shared = await computeApportionment(tx, row, undefined, row.fiscalYear, { baseTotal: base });
   return { amount: decidedAmount, snapshot: yearSnapshot(shared) };
 }

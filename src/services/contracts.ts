@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { isDeepStrictEqual } from 'node:util';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { caseYears, cases } from '../../schema/index.ts';
+import { type StoredYearShares, caseYears, cases } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, type SessionUser, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -108,4 +109,57 @@ export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscal
   const report = savingsOf(body.shares.map((s) => ({ memberId: s.memberId, memberName: s.memberName, standardPrice: standard.get(s.memberId) ?? null, amount: s.amount })));
   if (user.role === 'member') return { fiscalYear: year, members: report.members.filter((m) => m.memberId === user.memberId), total: null };
   return { fiscalYear: year, ...report };
+}
+
+export const amendmentInput = z.strictObject({
+  reason: z.string().trim().min(1, { message: '変更の理由を入力してください' }).max(2000, { message: '理由は2000文字以内にしてください' }),
+});
+
+/**
+ * 変更: re-issues a closed year's shares from the record as it now stands (a member's corrected options,
+ * a withdrawal agreed for that year), with a reason; the shares it replaces are kept beside it.
+ */
+export async function amendYear(c: Ctx, caseId: string, fiscalYear: number, reason: string) {
+  const me = requireConsortiumRole(c, 'secretariat');
+  return mutate(c, async (tx, audit) => {
+    const row = await lockCase(tx, me.consortiumId, caseId);
+    if (!row) throw notFound('指定された調達案件が見つかりません。');
+    const years = await caseYearsOf(tx, caseId);
+    const year = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null && y.shares !== null);
+    if (!year) throw new AppError('conflict', `${fiscalYear}年度は確定していません。確定前の年度は、参加・オプションの変更がそのまま反映されます。`, { fiscalYear });
+    const before = year.shares!;
+    const after = yearSnapshot(await computeApportionment(tx, row, undefined, fiscalYear, { live: true }));
+    // jsonb keeps no key order: compared as values
+    if (isDeepStrictEqual(after, before)) throw new AppError('conflict', `${fiscalYear}年度の負担額に変わるところがないため、変更として記録するものがありません。`);
+    const user = c.get('user')!;
+    const amendment = { at: nowOf(c).toISOString(), by: user.id, reason, before };
+    await tx
+      .update(caseYears)
+      .set({ shares: after, amendments: [...year.amendments, amendment] })
+      .where(and(eq(caseYears.caseId, caseId), eq(caseYears.fiscalYear, fiscalYear)));
+    await audit({
+      action: 'year.amend',
+      objectType: 'case',
+      objectId: caseId,
+      caseId,
+      details: { fiscalYear, reason, before: { sum: before.sum, members: before.shares.length }, after: { sum: after.sum, members: after.shares.length } },
+    });
+    return { fiscalYear, amendment: amendmentView(amendment, after), apportionment: apportionmentBody(await computeApportionment(tx, row, undefined, fiscalYear)) };
+  });
+}
+
+function amendmentView(a: { at: string; reason: string; before: StoredYearShares }, after?: StoredYearShares) {
+  return { at: a.at, reason: a.reason, before: { sum: a.before.sum, members: a.before.shares.length }, ...(after ? { after: { sum: after.sum, members: after.shares.length } } : {}) };
+}
+
+/** The case's fiscal years that have a rule of their own, are closed or were amended. */
+export async function yearList(db: Db, row: CaseRow) {
+  const years = await caseYearsOf(db, row.id);
+  return years.map((y) => ({
+    fiscalYear: y.fiscalYear,
+    closed: y.closedAt !== null,
+    closedAt: y.closedAt?.toISOString() ?? null,
+    ruleFromThisYear: y.rule !== null,
+    amendments: y.amendments.map((a) => amendmentView(a)),
+  }));
 }

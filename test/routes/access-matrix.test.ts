@@ -314,6 +314,8 @@ const table: Record<string, Entry> = {
   'GET /api/cases/:id/apportionment.csv': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/apportionment.csv`) },
   // fiscal years and contracts: the proposal case has no award, so closing one of its years is 409 no_award; the consortium already signs for it
   'POST /api/cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: path((w) => `${P(w)}/years/2026/close`) },
+  'GET /api/cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/years`) },
+  'POST /api/cases/:id/years/:fiscalYear/amendments': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/years/2026/amendments`, body: { reason: '変更契約' } }) },
   'PUT /api/cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/contract-party`, body: { memberId: null } }) },
   'GET /api/cases/:id/contracts': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/contracts?fiscalYear=2026`) },
   'GET /api/cases/:id/contracts.csv': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/contracts.csv`) },
@@ -548,6 +550,7 @@ const table: Record<string, Entry> = {
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
   'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
   'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
+  'POST /cases/:id/years/:fiscalYear/amendments': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/amendments`, form: { reason: '変更契約' } }) },
   'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },
   'POST /cases/:id/participation': {
     allow: ['secretariat', 'member'],

@@ -271,6 +271,20 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
     // corrected births for FY2018 (the basis of R2) arrive later: R2 stays as it was closed
     await importMembers(sec, bodies.map(([n, k, c, b]) => [n, k, c, { ...b, '2018': b!['2018']! + 100 }] as MemberRow));
     expect(await year(sec, caseId, 2020)).toEqual(r2);
+    // …until the secretariat records a 変更 with its reason: R2 re-issued from the corrected births
+    // (Σ 1,211 + 14 × 100 = 2,611 → the 5,500,000 tier), the shares it replaced kept beside it
+    const noReason = await h.call('POST', `/api/cases/${caseId}/years/2020/amendments`, { token: sec, body: { reason: ' ' } });
+    expect(noReason.status).toBe(400);
+    const amended = await post(sec, `/api/cases/${caseId}/years/2020/amendments`, { reason: '令和2年度分の出生数の確定値による変更' }, 201);
+    expect(amended.amendment).toMatchObject({ reason: '令和2年度分の出生数の確定値による変更', before: { sum: 3_300_000, members: 14 }, after: { sum: 5_500_000, members: 14 } });
+    expect(amended.apportionment).toMatchObject({ fiscalYear: 2020, closed: true, total: 5_500_000, volume: { sum: 2_611 } });
+    const nothingToRecord = await h.call('POST', `/api/cases/${caseId}/years/2020/amendments`, { token: sec, body: { reason: '再度' } });
+    expect(nothingToRecord.status).toBe(409);
+    expect((await h.call('GET', `/api/cases/${caseId}/years`, { token: sec })).body.years.find((y: { fiscalYear: number }) => y.fiscalYear === 2020).amendments).toHaveLength(1);
+    // the page of the year shows the shares before and after tax, the contract and the amendment
+    const page = await h.call('GET', `/cases/${caseId}/years?fiscalYear=2020`, { token: sec });
+    expect(page.status).toBe(200);
+    for (const text of ['年度別の負担額と契約', '2020年度（令和2年度）', '確定（締め）済み', '令和2年度分の出生数の確定値による変更', '長野県市町村自治振興組合', '5,500,000', '6,050,000']) expect(page.text, text).toContain(text);
 
     // R6: one contract by the union for 9,461,000円, with 37 負担金 that add up to it before and after tax
     const r6 = (await h.call('GET', `/api/cases/${caseId}/contracts?fiscalYear=2024`, { token: sec })).body;

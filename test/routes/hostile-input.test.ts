@@ -464,6 +464,8 @@ const pools = {} as {
   decide: Pool<string>;
   /** fiscal years of the case `contracted` not yet closed */
   years: Pool<number>;
+  /** closed years of `contracted` whose record has changed since they closed (each can be amended once) */
+  amend: Pool<number>;
 };
 const callers: Record<string, Caller> = {};
 
@@ -707,8 +709,13 @@ async function buildContracts() {
   }
   await ok(call('PUT', `/api/cases/${ids.contracted}/apportionment`, sec, { method: 'equal', total: 1_000_000 }));
   await ok(call('POST', `/api/cases/${ids.contracted}/award`, sec, { vendorId: ids.vendor1!, amount: 3_000_000 }), 201);
-  // the award closed 2027; each accepted close takes a later year
-  pools.years = new Pool(Array.from({ length: 40 }, (_, i) => 2028 + i));
+  // the award closed 2027; 2028–2047 are closed next, then a member changes its options, so each of
+  // those years has a change to record as an amendment (変更) once
+  for (let year = 2028; year < 2048; year += 1) await ok(call('POST', `/api/cases/${ids.contracted}/years/${year}/close`, sec, {}));
+  await ok(call('PUT', `/api/cases/${ids.contracted}/participants/${ids.member2}`, sec, { participating: true, options: { users: 2 } }));
+  pools.amend = new Pool(Array.from({ length: 20 }, (_, i) => 2028 + i));
+  // each accepted close takes a later year
+  pools.years = new Pool(Array.from({ length: 40 }, (_, i) => 2048 + i));
 }
 
 async function buildWorld() {
@@ -1193,6 +1200,15 @@ const plans: Record<string, Plan> = {
     params: { id: id('contracted'), fiscalYear: () => String(pools.years.current) },
     body: 'none',
     after: usesUp(() => pools.years, 'year_closed'),
+  },
+  'GET /api/cases/:id/years': { as: 'member', params: caseParam('contracted'), body: 'none' },
+  // an amendment records a change once: each accepted one is another year's
+  'POST /api/cases/:id/years/:fiscalYear/amendments': {
+    as: 'secretariat',
+    params: { id: id('contracted'), fiscalYear: () => String(pools.amend.current) },
+    body: 'json',
+    templates: () => [{ reason: '利用者IDの追加（変更契約）' }],
+    after: usesUp(() => pools.amend, 'conflict'),
   },
   'PUT /api/cases/:id/contract-party': { as: 'secretariat', params: caseParam('contracted'), body: 'json', templates: () => [{ memberId: ids.member1! }, { memberId: null }] },
   'GET /api/cases/:id/contracts': { as: 'member', params: caseParam('contracted'), body: 'none' },

@@ -12,7 +12,7 @@ import { caseInput, casePatch, caseView, createCase, transitionCase, transitionI
 import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
 import { scheduleChangeList } from '../../services/schedule.ts';
 import { isoDate } from '../../views/format.ts';
-import { closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearQuery } from '../../services/contracts.ts';
+import { amendYear, amendmentInput, closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearList, yearQuery } from '../../services/contracts.ts';
 
 const yearParam = z.coerce.number().int().min(2000).max(2100);
 
@@ -117,6 +117,17 @@ export const caseRoutes = new Hono<AppEnv>()
     requireConsortiumRole(c, 'secretariat');
     const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
     return c.json(await closeYear(c, c.req.param('id'), fiscalYear));
+  })
+  .get('/cases/:id/years', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    return c.json({ years: await yearList(dbOf(c), row) });
+  })
+  // 変更: a closed year re-issued from the record, with its reason
+  .post('/cases/:id/years/:fiscalYear/amendments', async (c) => {
+    requireConsortiumRole(c, 'secretariat');
+    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const { reason } = await readJson(c, amendmentInput);
+    return c.json(await amendYear(c, c.req.param('id'), fiscalYear, reason), 201);
   })
   .put('/cases/:id/contract-party', async (c) => {
     requireConsortiumRole(c, 'secretariat');

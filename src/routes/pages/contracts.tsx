@@ -9,9 +9,9 @@ import { parseWith } from '../../http/json.ts';
 import { apportionmentBody, computeApportionment } from '../../services/apportionment.ts';
 import { findAward } from '../../services/award.ts';
 import { loadCase } from '../../services/case-access.ts';
-import { closeYear, contractsFor, savingsFor, setContractParty } from '../../services/contracts.ts';
+import { amendYear, amendmentInput, closeYear, contractsFor, savingsFor, setContractParty, yearList } from '../../services/contracts.ts';
 import { caseYearsOf } from '../../services/years.ts';
-import { yen } from '../../views/format.ts';
+import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -43,6 +43,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
   const contracts = award && shares ? await contractsFor(db, user, row, fiscalYear) : null;
   const savings = shares ? await savingsFor(db, user, row, fiscalYear) : null;
   const members = user.role === 'secretariat' ? await listMembers(db, row.consortiumId) : [];
+  const amendments = (await yearList(db, row)).find((y) => y.fiscalYear === fiscalYear)?.amendments ?? [];
   const visibleShares = shares ? (user.role === 'member' ? shares.shares.filter((s) => s.memberId === user.memberId) : shares.shares) : [];
   return renderPage(
     c,
@@ -118,6 +119,30 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
             </label>
           </p>
           <button type="submit">この年度を確定する</button>
+        </form>
+      ) : null}
+
+      {amendments.length > 0 ? (
+        <section aria-labelledby="amend-heading">
+          <h3 id="amend-heading">この年度の変更（{amendments.length}件）</h3>
+          <ul>
+            {amendments.map((a) => (
+              <li>
+                {dateTime(a.at)}: {a.reason}（変更前 {a.before.members}団体・{yen(a.before.sum)}）
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {user.role === 'secretariat' && shares?.closed ? (
+        <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/amendments`}>
+          <h3>確定済みの年度を変更する（変更契約）</h3>
+          <p class="muted">参加・オプションの変更をこの年度に反映させる場合は、理由を記録して負担額を再確定します。変更前の金額は記録に残ります。</p>
+          <p>
+            <label for="amend-reason">変更の理由（必須）</label>
+            <textarea id="amend-reason" name="reason" required rows={2} maxLength={2000}></textarea>
+          </p>
+          <button type="submit">理由を記録して再確定する</button>
         </form>
       ) : null}
 
@@ -238,7 +263,7 @@ const requestedYear = (c: Ctx) => {
 };
 
 export const contractPages = new Hono<AppEnv>()
-  .get('/cases/:id/years', (c) => yearsPage(c, c.req.param('id'), requestedYear(c), { done: c.req.query('done') === 'closed' ? '年度の負担額を確定しました。' : c.req.query('done') === 'party' ? '契約者を保存しました。' : undefined }))
+  .get('/cases/:id/years', (c) => yearsPage(c, c.req.param('id'), requestedYear(c), { done: c.req.query('done') === 'closed' ? '年度の負担額を確定しました。' : c.req.query('done') === 'party' ? '契約者を保存しました。' : c.req.query('done') === 'amended' ? '変更を記録し、負担額を再確定しました。' : undefined }))
   .post('/cases/:id/years/:fiscalYear/close', async (c) => {
     const caseId = c.req.param('id');
     const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
@@ -248,6 +273,19 @@ export const contractPages = new Hono<AppEnv>()
     try {
       await closeYear(c, caseId, fiscalYear);
       return c.redirect(`/cases/${caseId}/years?fiscalYear=${fiscalYear}&done=closed`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return yearsPage(c, caseId, fiscalYear, { error: formError(err) });
+    }
+  })
+  .post('/cases/:id/years/:fiscalYear/amendments', async (c) => {
+    const caseId = c.req.param('id');
+    const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
+    await loadCase(c, caseId, 'secretariat');
+    const form = await readForm(c);
+    try {
+      await amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') }).reason);
+      return c.redirect(`/cases/${caseId}/years?fiscalYear=${fiscalYear}&done=amended`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return yearsPage(c, caseId, fiscalYear, { error: formError(err) });

@@ -1,0 +1,1 @@
+ALTER TABLE "case_years" ADD COLUMN "amendments" jsonb DEFAULT '[]'::jsonb NOT NULL;
