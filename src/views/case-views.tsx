@@ -85,11 +85,11 @@ export function NegotiatedFields({ idPrefix, ground, reason, note }: { idPrefix:
 
 export interface MatrixRow {
   member: MemberRow;
-  participant: { participating: boolean; options: Record<string, boolean | number>; joinedAt: string | null; lateJoin: boolean } | null;
+  participant: { participating: boolean; options: Record<string, boolean | number>; joinedAt: string | null; lateJoin: boolean; fromFiscalYear?: number | null } | null;
 }
 
 /** 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. */
-export function ParticipationMatrix({ options, rows, shares }: { options: CaseOption[]; rows: MatrixRow[]; shares?: Map<string, Share> | undefined }) {
+export function ParticipationMatrix({ options, rows, shares, fiscalYear }: { options: CaseOption[]; rows: MatrixRow[]; shares?: Map<string, Share> | undefined; fiscalYear?: number }) {
   const joined = rows.filter((r) => r.participant?.participating).length;
   return (
     <div class="table-wrap">
@@ -117,7 +117,10 @@ export function ParticipationMatrix({ options, rows, shares }: { options: CaseOp
               <tr>
                 <th scope="row">{member.name}</th>
                 <td>{memberKindLabels[member.kind]}</td>
-                <td class="mark">{on ? (participant!.lateJoin ? '○（後乗り）' : '○') : '—'}</td>
+                <td class="mark">
+                  {on ? (participant!.lateJoin ? '○（後乗り）' : '○') : '—'}
+                  {on && fiscalYear !== undefined && participant!.fromFiscalYear && participant!.fromFiscalYear > fiscalYear ? `（${participant!.fromFiscalYear}年度から）` : ''}
+                </td>
                 <td>{on ? dateOnly(participant!.joinedAt) : '—'}</td>
                 {options.map((o) => (
                   <td class="mark">{optionMark(on ? participant!.options[o.code] : undefined)}</td>
@@ -132,17 +135,29 @@ export function ParticipationMatrix({ options, rows, shares }: { options: CaseOp
   );
 }
 
-export function ApportionmentTable(props: { shares: Share[]; total: number; optionTotal: number; sum: number; preview?: boolean; caption: string }) {
+/** Each member's share, before tax and (where the amounts with tax are given) after it, side by side. */
+export function ApportionmentTable(props: {
+  shares: (Share & { amountWithTax?: number })[];
+  total: number;
+  optionTotal: number;
+  sum: number;
+  sumWithTax?: number | undefined;
+  caption: string;
+  /** false: a member sees its own row, not the consortium's totals */
+  totals?: boolean;
+}) {
+  const taxed = props.sumWithTax !== undefined;
   return (
     <div class="table-wrap">
-      <table>
+      <table class="ledger">
         <caption>{props.caption}</caption>
         <thead>
           <tr>
             <th scope="col">団体名</th>
             <th scope="col" class="num">基本負担額</th>
             <th scope="col" class="num">オプション料金</th>
-            <th scope="col" class="num">負担額</th>
+            <th scope="col" class="num">{taxed ? '負担額（税抜）' : '負担額'}</th>
+            {taxed ? <th scope="col" class="num">負担額（税込）</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -152,17 +167,21 @@ export function ApportionmentTable(props: { shares: Share[]; total: number; opti
               <td class="num">{yen(s.base)}</td>
               <td class="num">{yen(s.optionCharges)}</td>
               <td class="num">{yen(s.amount)}</td>
+              {taxed ? <td class="num">{s.amountWithTax === undefined ? '—' : yen(s.amountWithTax)}</td> : null}
             </tr>
           ))}
         </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">合計</th>
-            <td class="num">{yen(props.total)}</td>
-            <td class="num">{yen(props.optionTotal)}</td>
-            <td class="num">{yen(props.sum)}</td>
-          </tr>
-        </tfoot>
+        {props.totals === false ? null : (
+          <tfoot>
+            <tr>
+              <th scope="row">合計</th>
+              <td class="num">{yen(props.total)}</td>
+              <td class="num">{yen(props.optionTotal)}</td>
+              <td class="num">{yen(props.sum)}</td>
+              {taxed ? <td class="num">{yen(props.sumWithTax!)}</td> : null}
+            </tr>
+          </tfoot>
+        )}
       </table>
     </div>
   );
@@ -174,24 +193,39 @@ export interface PostedApportionment {
   total: string;
   tierPrices: Record<string, string>;
   ratios: Record<'equal' | 'population' | 'births', string>;
+  /** '' (a fixed total), 'births' or 'population' */
+  volumeBasis: string;
+  unitPrice: string;
+  tiers: { upTo: string; amount: string }[];
+  fiscalYear: string;
 }
 
+/** Rows the form offers for a volume price table. */
+export const VOLUME_TIER_ROWS = 6;
+
 function storedApportionment(rule: CaseRow['apportionment']): PostedApportionment {
+  const volume = rule && 'volumePricing' in rule ? rule.volumePricing : undefined;
   const ratio = (v: number) => (v ? String(v / RATIO_SCALE) : '');
   return {
     method: rule?.method ?? '',
     total: rule && 'total' in rule ? String(rule.total) : '',
     tierPrices: rule?.method === 'tier' ? Object.fromEntries(Object.entries(rule.tierPrices).map(([kind, price]) => [kind, String(price)])) : {},
     ratios: rule?.method === 'mixed' ? { equal: ratio(rule.ratios.equal), population: ratio(rule.ratios.population), births: ratio(rule.ratios.births) } : { equal: '', population: '', births: '' },
+    volumeBasis: volume?.basis ?? '',
+    unitPrice: volume?.unitPrice === undefined ? '' : String(volume.unitPrice),
+    tiers: (volume?.tiers ?? []).map((t) => ({ upTo: t.upTo === null ? '' : String(t.upTo), amount: String(t.amount) })),
+    fiscalYear: '',
   };
 }
 
 /** The apportionment form: the stored rule, or what was typed into a refused post. */
-export function ApportionmentForm({ row, posted }: { row: CaseRow; posted?: PostedApportionment | undefined }) {
+export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow; posted?: PostedApportionment | undefined; firstOpenYear: number }) {
   const shown = posted ?? storedApportionment(row.apportionment);
+  const tiers = [...shown.tiers, ...Array.from({ length: Math.max(0, VOLUME_TIER_ROWS - shown.tiers.length) }, () => ({ upTo: '', amount: '' }))];
   return (
     <form method="post" action={`/cases/${row.id}/apportionment`} class="card">
       <h3>按分方法の設定</h3>
+      {firstOpenYear > row.fiscalYear ? <p class="notice">確定済みの年度は変わりません。ここで保存する按分方法は{firstOpenYear}年度以降に適用されます。</p> : null}
       <label for="ap-method">按分方法</label>
       <select id="ap-method" name="method">
         {Object.entries(apportionmentMethodLabels).map(([value, label]) => (
@@ -225,6 +259,42 @@ export function ApportionmentForm({ row, posted }: { row: CaseRow; posted?: Post
           ))}
         </div>
       </fieldset>
+      <fieldset>
+        <legend>参加団体の出生数・人口に応じた総額（数量連動、任意）</legend>
+        <p class="muted">選ぶと、総額の代わりに、その年度の参加団体の出生数（前々年度）または人口の合計から年度の総額を決めます。単価か価格表のどちらかを入力します。</p>
+        <label for="ap-volume-basis">数量の基準</label>
+        <select id="ap-volume-basis" name="volume_basis">
+          <option value="" selected={shown.volumeBasis === ''}>使わない（総額を入力）</option>
+          <option value="births" selected={shown.volumeBasis === 'births'}>出生数（前々年度）の合計</option>
+          <option value="population" selected={shown.volumeBasis === 'population'}>人口の合計</option>
+        </select>
+        <label for="ap-unit-price">単価（1人あたり・円・税抜）</label>
+        <input id="ap-unit-price" name="unit_price" type="text" inputmode="numeric" value={shown.unitPrice} />
+        <table>
+          <caption>価格表（上限の小さい順。最後の区分は上限を空欄にすると上限なし）</caption>
+          <thead>
+            <tr>
+              <th scope="col">合計の上限（以下）</th>
+              <th scope="col">年度の総額（円・税抜）</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tiers.map((t, i) => (
+              <tr>
+                <td>
+                  <input type="text" name="tier_up_to" inputmode="numeric" value={t.upTo} aria-label={`${i + 1}段目の上限`} />
+                </td>
+                <td>
+                  <input type="text" name="tier_amount" inputmode="numeric" value={t.amount} aria-label={`${i + 1}段目の総額`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </fieldset>
+      <label for="ap-year">適用を始める年度（任意）</label>
+      <input id="ap-year" name="fiscal_year" type="text" inputmode="numeric" value={shown.fiscalYear} aria-describedby="ap-year-help" />
+      <p id="ap-year-help" class="muted">空欄のときは、決定前は案件の年度（{row.fiscalYear}年度）、決定後は確定していない最初の年度（{firstOpenYear}年度）から適用します。</p>
       <button class="primary" type="submit">
         按分方法を保存
       </button>

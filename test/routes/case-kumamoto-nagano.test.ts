@@ -306,3 +306,37 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
     expect(r7.body.error.details.members).not.toContain(names[36]);
   });
 });
+
+describe('the apportionment form, as a browser without JavaScript posts it', () => {
+  it('saves a births-based price table typed with full-width digits, from a chosen fiscal year', async () => {
+    const token = await consortium('長野県先端技術活用推進協議会（画面）', 'nagano-page');
+    const ids = await importMembers(token, [['小布施町', '町', '20541', { '2022': 60, '2023': 58 }], ['売木村', '村', '20410', { '2022': 3, '2023': 4 }]]);
+    const caseId = (await post(token, '/api/cases', { title: '子育て支援アプリ（画面）', method: 'proposal', contractMode: 'bulk', fiscalYear: 2024 }, 201)).case.id as string;
+    for (const id of ids.values()) await put(token, `/api/cases/${caseId}/participants/${id}`, { participating: true, options: {} });
+    const cookie = await h.cookieFor('sec-nagano-page@cycle.example');
+    const posted = await h.form(cookie, `/cases/${caseId}/apportionment`, [
+      ['method', 'births'],
+      ['total', ''],
+      ['volume_basis', 'births'],
+      ['unit_price', ''],
+      ['tier_up_to', '１００'],
+      ['tier_amount', '1,100,000円'],
+      ['tier_up_to', ''],
+      ['tier_amount', '３，３００，０００'],
+      ['tier_up_to', ''],
+      ['tier_amount', ''],
+      ['fiscal_year', ''],
+    ]);
+    expect(posted.status, posted.text.slice(0, 500)).toBe(303);
+    // births of FY2022: 60 + 3 = 63 ≤ 100 → 1,100,000円
+    const shares = await year(token, caseId, 2024);
+    expect(shares).toMatchObject({ total: 1_100_000 });
+    expect((await h.call('GET', `/api/cases/${caseId}/apportionment`, { token })).body.rule).toMatchObject({ method: 'births', volumePricing: { basis: 'births', tiers: [{ upTo: 100, amount: 1_100_000 }, { upTo: null, amount: 3_300_000 }] } });
+    // a table whose bounds go down is refused in Japanese, and nothing changes
+    const refused = await h.form(cookie, `/cases/${caseId}/apportionment`, [['method', 'births'], ['volume_basis', 'births'], ['tier_up_to', '200'], ['tier_amount', '1'], ['tier_up_to', '100'], ['tier_amount', '2'], ['fiscal_year', '2025']]);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('価格表は上限の小さい順に並べ');
+    // FY2025 reads FY2023 births (58 + 4 = 62) under the rule that was kept
+    expect((await year(token, caseId, 2025)).total).toBe(1_100_000);
+  });
+});

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { fiscalYearLabel } from '../../domain/fiscal-year.ts';
+import { caseYearsOf, firstOpenYear } from '../../services/years.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
@@ -10,7 +12,7 @@ import { type CaseState, caseStateLabels, nextStates } from '../../domain/lifecy
 import { isPriceCompetition, selectedPartyLabel } from '../../domain/methods.ts';
 import { listVendors } from '../../db/tenancy.ts';
 import { parseWith } from '../../http/json.ts';
-import { apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
+import { apportionmentBody, apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
 import { loadCase, visibleTo } from '../../services/case-access.ts';
 import { awardInput, findAward, recordAward } from '../../services/award.ts';
 import {
@@ -232,7 +234,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       apportionmentError = formError(err);
     }
   }
-  const shares = apportionment?.result.ok ? apportionment.result : null;
+  const shares = apportionment?.result.ok ? apportionmentBody(apportionment) : null;
   const ownMember = user.role === 'member' ? matrix.find((m) => m.member.id === user.memberId) : undefined;
   const status = problems.error ? (problems.status ?? 400) : 200;
   const rfi = await findRfi(dbOf(c), row.id);
@@ -444,7 +446,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       {canSeeMembers ? (
         <section aria-labelledby="matrix-heading">
           <h2 id="matrix-heading">参加団体とオプション</h2>
-          <ParticipationMatrix options={row.options} rows={matrix} shares={shares ? new Map(shares.shares.map((s) => [s.memberId, s])) : undefined} />
+          <ParticipationMatrix options={row.options} rows={matrix} fiscalYear={row.fiscalYear} shares={shares ? new Map(shares.shares.map((s) => [s.memberId, s])) : undefined} />
           <p class="actions">
             <a href={`/api/cases/${row.id}/apportionment.csv`} download>
               参加団体と負担額をCSVでダウンロード（Excel用）
@@ -468,7 +470,14 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           ) : null}
           {apportionmentError ? <ErrorBox message={apportionmentError} /> : null}
           {shares && row.apportionment && row.apportionment.method !== 'none' ? (
-            <ApportionmentTable caption={apportionment?.preview ? '負担額（試算）' : '負担額'} shares={shares.shares} total={shares.total} optionTotal={shares.optionTotal} sum={shares.sum} />
+            <ApportionmentTable
+              caption={`${fiscalYearLabel(row.fiscalYear)}の負担額${apportionment?.preview ? '（試算）' : shares.closed ? '（確定済み）' : ''}`}
+              shares={shares.shares}
+              total={shares.total}
+              optionTotal={shares.optionTotal}
+              sum={shares.sum}
+              sumWithTax={shares.sumWithTax}
+            />
           ) : null}
           <form method="get" action={`/cases/${row.id}`} class="card">
             <h3>参加・脱退の試算</h3>
@@ -507,7 +516,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {user.role === 'secretariat' && row.state !== 'cancelled' ? (
             <>
               {problems.section === 'apportionment' ? <ErrorBox message={problems.error} /> : null}
-              <ApportionmentForm row={row} posted={posted.apportionment} />
+              <ApportionmentForm row={row} posted={posted.apportionment} firstOpenYear={firstOpenYear(row, await caseYearsOf(dbOf(c), row.id))} />
             </>
           ) : null}
         </section>
@@ -572,6 +581,10 @@ function typedApportionment(form: Form): PostedApportionment {
     total: field(form, 'total'),
     tierPrices: Object.fromEntries(memberKinds.map((kind) => [kind, field(form, `tier_${kind}`)])),
     ratios: { equal: field(form, 'ratio_equal'), population: field(form, 'ratio_population'), births: field(form, 'ratio_births') },
+    volumeBasis: field(form, 'volume_basis'),
+    unitPrice: field(form, 'unit_price'),
+    tiers: fieldList(form, 'tier_up_to').map((upTo, i) => ({ upTo, amount: fieldList(form, 'tier_amount')[i] ?? '' })),
+    fiscalYear: field(form, 'fiscal_year'),
   };
 }
 
@@ -580,22 +593,37 @@ function filledIn(form: Form, ...names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, field(form, name)]).filter(([, value]) => value!.trim() !== ''));
 }
 
+/** A number typed in a repeated field, as integerField reads one: full-width digits, commas and 円 accepted. */
+const typedInteger = (value: string): number | undefined => integerField({ value }, 'value');
+
 function apportionmentFromForm(form: Form) {
   const method = field(form, 'method');
   const total = integerField(form, 'total');
+  const fiscalYear = integerField(form, 'fiscal_year');
+  const year = fiscalYear === undefined ? {} : { fiscalYear };
   if (method === 'tier') {
     const tierPrices: Record<string, number> = {};
     for (const kind of memberKinds) {
       const value = integerField(form, `tier_${kind}`);
       if (value !== undefined) tierPrices[kind] = value;
     }
-    return { method, tierPrices };
+    return { method, tierPrices, ...year };
   }
+  if (method === 'none') return { method, ...year };
+  const basis = field(form, 'volume_basis');
+  const unitPrice = integerField(form, 'unit_price');
+  const amounts = fieldList(form, 'tier_amount');
+  // a row counts when its amount is filled in; a blank upper bound is the unbounded last tier
+  const tiers = fieldList(form, 'tier_up_to')
+    .map((upTo, i) => ({ upTo: upTo === '' ? null : typedInteger(upTo), amount: typedInteger(amounts[i] ?? '') }))
+    .filter((t) => t.amount !== undefined);
+  const volume = basis ? { volumePricing: { basis, ...(unitPrice !== undefined ? { unitPrice } : { tiers }) } } : {};
+  const totalField = total === undefined && basis ? {} : { total };
   if (method === 'mixed') {
     const ratio = (k: string) => (field(form, `ratio_${k}`).trim() === '' ? 0 : Number(field(form, `ratio_${k}`)));
-    return { method, total, ratios: { equal: ratio('equal'), population: ratio('population'), births: ratio('births') } };
+    return { method, ...totalField, ratios: { equal: ratio('equal'), population: ratio('population'), births: ratio('births') }, ...volume, ...year };
   }
-  return method === 'none' ? { method } : { method, total };
+  return { method, ...totalField, ...volume, ...year };
 }
 
 export const casePages = new Hono<AppEnv>()

@@ -12,6 +12,7 @@ import { loadCase } from '../../services/case-access.ts';
 import { amendYear, amendmentInput, closeYear, contractsFor, savingsFor, setContractParty, yearList } from '../../services/contracts.ts';
 import { caseYearsOf } from '../../services/years.ts';
 import { dateTime, yen } from '../../views/format.ts';
+import { ApportionmentTable } from '../../views/case-views.tsx';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -55,7 +56,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
       <p>{row.title}</p>
       <SuccessBox message={message?.done} />
       <ErrorBox message={message?.error} />
-      <form method="get" action={`/cases/${row.id}/years`} class="inline-form">
+      <form method="get" action={`/cases/${row.id}/years`} class="card">
         <label for="fiscalYear">年度</label>
         <select id="fiscalYear" name="fiscalYear">
           {choices.map((y) => (
@@ -64,61 +65,35 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
             </option>
           ))}
         </select>
-        <button type="submit">表示</button>
+        <button class="secondary" type="submit">
+          表示
+        </button>
       </form>
 
       <h2>{fiscalYearLabel(fiscalYear)}の負担額</h2>
       {shares?.closed ? <p class="status">この年度は確定（締め）済みです。後から参加団体やデータが変わっても、この金額は変わりません。</p> : null}
       {sharesError ? <ErrorBox message={sharesError} /> : null}
       {shares ? (
-        <div class="table-wrap">
-          <table>
-            <caption>
-              {fiscalYearLabel(fiscalYear)}の参加団体（{shares.shares.length}団体）
-              {shares.volume ? `・数量の合計 ${shares.volume.sum.toLocaleString('ja-JP')}（${shares.volume.basis === 'births' ? `${fiscalYear - 2}年度の出生数` : '人口'}）` : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">団体名</th>
-                <th scope="col" class="num">基本負担額</th>
-                <th scope="col" class="num">オプション料金</th>
-                <th scope="col" class="num">負担額（税抜）</th>
-                <th scope="col" class="num">負担額（税込）</th>
-              </tr>
-            </thead>
-            <tbody>
-              {visibleShares.map((s) => (
-                <tr>
-                  <th scope="row">{s.memberName}</th>
-                  <td class="num">{yen(s.base)}</td>
-                  <td class="num">{yen(s.optionCharges)}</td>
-                  <td class="num">{yen(s.amount)}</td>
-                  <td class="num">{yen(s.amountWithTax)}</td>
-                </tr>
-              ))}
-            </tbody>
-            {user.role === 'secretariat' ? (
-              <tfoot>
-                <tr>
-                  <th scope="row">合計</th>
-                  <td class="num">{yen(shares.total)}</td>
-                  <td class="num">{yen(shares.optionTotal)}</td>
-                  <td class="num">{yen(shares.sum)}</td>
-                  <td class="num">{yen(shares.sumWithTax)}</td>
-                </tr>
-              </tfoot>
-            ) : null}
-          </table>
-        </div>
+        <ApportionmentTable
+          caption={`${fiscalYearLabel(fiscalYear)}の参加団体（${shares.shares.length}団体）${shares.volume ? `・数量の合計 ${shares.volume.sum.toLocaleString('ja-JP')}（${shares.volume.basis === 'births' ? `${fiscalYear - 2}年度の出生数` : '人口'}）` : ''}`}
+          shares={visibleShares}
+          total={shares.total}
+          optionTotal={shares.optionTotal}
+          sum={shares.sum}
+          sumWithTax={shares.sumWithTax}
+          totals={user.role === 'secretariat'}
+        />
       ) : null}
       {user.role === 'secretariat' && award && shares && !shares.closed ? (
-        <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/close`}>
+        <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/close`} class="card">
           <p>
             <label>
               <input type="checkbox" name="confirm" value="on" required /> {fiscalYearLabel(fiscalYear)}の負担額を確定します（確定後は変更できません）
             </label>
           </p>
-          <button type="submit">この年度を確定する</button>
+          <button class="primary" type="submit">
+            この年度を確定する
+          </button>
         </form>
       ) : null}
 
@@ -135,14 +110,16 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
         </section>
       ) : null}
       {user.role === 'secretariat' && shares?.closed ? (
-        <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/amendments`}>
+        <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/amendments`} class="card">
           <h3>確定済みの年度を変更する（変更契約）</h3>
           <p class="muted">参加・オプションの変更をこの年度に反映させる場合は、理由を記録して負担額を再確定します。変更前の金額は記録に残ります。</p>
           <p>
             <label for="amend-reason">変更の理由（必須）</label>
             <textarea id="amend-reason" name="reason" required rows={2} maxLength={2000}></textarea>
           </p>
-          <button type="submit">理由を記録して再確定する</button>
+          <button class="primary" type="submit">
+            理由を記録して再確定する
+          </button>
         </form>
       ) : null}
 
@@ -156,7 +133,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
             <a href={`/api/cases/${row.id}/contracts.csv?fiscalYear=${fiscalYear}`}>CSVでダウンロード</a>
           </p>
           <div class="table-wrap">
-            <table>
+            <table class="ledger">
               <caption>{fiscalYearLabel(fiscalYear)}の契約（{contracts.contracts.length}件）</caption>
               <thead>
                 <tr>
@@ -197,7 +174,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
         </>
       ) : null}
       {user.role === 'secretariat' && row.contractMode === 'bulk' ? (
-        <form method="post" action={`/cases/${row.id}/contract-party`}>
+        <form method="post" action={`/cases/${row.id}/contract-party`} class="card">
           <label for="party">一括契約の契約者</label>
           <select id="party" name="memberId">
             <option value="">協議会（事務局）</option>
@@ -207,7 +184,9 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
               </option>
             ))}
           </select>
-          <button type="submit">契約者を保存</button>
+          <button class="secondary" type="submit">
+            契約者を保存
+          </button>
         </form>
       ) : null}
 
@@ -215,7 +194,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
         <>
           <h2>共同調達による削減効果</h2>
           <div class="table-wrap">
-            <table>
+            <table class="ledger">
               <caption>標準価格（単独で調達した場合の価格）との比較</caption>
               <thead>
                 <tr>
