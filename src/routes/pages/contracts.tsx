@@ -16,7 +16,7 @@ import { ApportionmentTable } from '../../views/case-views.tsx';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, formError, isFormError, readForm } from './form.ts';
 
 const yearQuery = z.coerce.number().int().min(2000).max(2100);
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
@@ -241,44 +241,37 @@ const requestedYear = (c: Ctx) => {
   return raw ? parseWith(yearQuery, raw) : undefined;
 };
 
+/** A form of the years page: the action, then back to the page (Post/Redirect/Get), or the page again with the refusal. */
+async function yearsAction(c: Ctx, fiscalYear: number | undefined, done: string, act: (form: Form, caseId: string) => Promise<unknown>) {
+  const caseId = c.req.param('id')!;
+  await loadCase(c, caseId, 'secretariat');
+  const form = await readForm(c);
+  try {
+    await act(form, caseId);
+    return c.redirect(`/cases/${caseId}/years?${fiscalYear === undefined ? '' : `fiscalYear=${fiscalYear}&`}done=${done}`, 303);
+  } catch (err) {
+    if (!isFormError(err)) throw err;
+    return yearsPage(c, caseId, fiscalYear, { error: formError(err) });
+  }
+}
+
+const doneMessages: Record<string, string> = {
+  closed: '年度の負担額を確定しました。',
+  amended: '変更を記録し、負担額を再確定しました。',
+  party: '契約者を保存しました。',
+};
+
 export const contractPages = new Hono<AppEnv>()
-  .get('/cases/:id/years', (c) => yearsPage(c, c.req.param('id'), requestedYear(c), { done: c.req.query('done') === 'closed' ? '年度の負担額を確定しました。' : c.req.query('done') === 'party' ? '契約者を保存しました。' : c.req.query('done') === 'amended' ? '変更を記録し、負担額を再確定しました。' : undefined }))
-  .post('/cases/:id/years/:fiscalYear/close', async (c) => {
-    const caseId = c.req.param('id');
+  .get('/cases/:id/years', (c) => yearsPage(c, c.req.param('id'), requestedYear(c), { done: doneMessages[c.req.query('done') ?? ''] }))
+  .post('/cases/:id/years/:fiscalYear/close', (c) => {
     const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
-    await loadCase(c, caseId, 'secretariat');
-    const form = await readForm(c);
-    if (field(form, 'confirm') !== 'on') return yearsPage(c, caseId, fiscalYear, { error: '確定する場合は確認欄にチェックを入れてください。' });
-    try {
+    return yearsAction(c, fiscalYear, 'closed', async (form, caseId) => {
+      if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '確定する場合は確認欄にチェックを入れてください。');
       await closeYear(c, caseId, fiscalYear);
-      return c.redirect(`/cases/${caseId}/years?fiscalYear=${fiscalYear}&done=closed`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return yearsPage(c, caseId, fiscalYear, { error: formError(err) });
-    }
+    });
   })
-  .post('/cases/:id/years/:fiscalYear/amendments', async (c) => {
-    const caseId = c.req.param('id');
+  .post('/cases/:id/years/:fiscalYear/amendments', (c) => {
     const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
-    await loadCase(c, caseId, 'secretariat');
-    const form = await readForm(c);
-    try {
-      await amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') }).reason);
-      return c.redirect(`/cases/${caseId}/years?fiscalYear=${fiscalYear}&done=amended`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return yearsPage(c, caseId, fiscalYear, { error: formError(err) });
-    }
+    return yearsAction(c, fiscalYear, 'amended', (form, caseId) => amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') }).reason));
   })
-  .post('/cases/:id/contract-party', async (c) => {
-    const caseId = c.req.param('id');
-    await loadCase(c, caseId, 'secretariat');
-    const form = await readForm(c);
-    try {
-      await setContractParty(c, caseId, field(form, 'memberId') || null);
-      return c.redirect(`/cases/${caseId}/years?done=party`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return yearsPage(c, caseId, undefined, { error: formError(err) });
-    }
-  });
+  .post('/cases/:id/contract-party', (c) => yearsAction(c, undefined, 'party', (form, caseId) => setContractParty(c, caseId, field(form, 'memberId') || null)));
