@@ -40,9 +40,11 @@ export interface StoredYearShares {
   total: number;
   sum: number;
   optionTotal: number;
-  shares: { memberId: string; memberName: string; base: number; optionCharges: number; amount: number; options: Record<string, boolean | number> }[];
+  shares: { memberId: string; memberName: string; base: number; optionCharges: number; amount: number; options: Record<string, boolean | number>; joinedAt?: string | null; lateJoin?: boolean }[];
   /** the summed births or population a volume price was read at */
   volume?: { basis: 'births' | 'population'; sum: number };
+  /** who signed the year's bulk contract for all (memberId null: the consortium) */
+  party?: { memberId: string | null; name: string };
 }
 
 export const cases = pgTable(

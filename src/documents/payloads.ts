@@ -15,6 +15,8 @@ import { type OpenedRound, findBidding, visiblePrices } from '../services/biddin
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { computeResults, findEvaluation } from '../services/evaluation.ts';
 import { listParticipation } from '../services/participation.ts';
+import { issuedWithAward } from '../services/years.ts';
+import type { StoredYearShares } from '../../schema/index.ts';
 import { commentsOf, currentSpec } from '../services/spec.ts';
 import type { TableSpec } from './layout.ts';
 import type { DocumentPayload } from './template.ts';
@@ -70,9 +72,16 @@ function caseInfo(row: CaseRow) {
   };
 }
 
-/** 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. */
-async function memberOptionTable(db: Db, row: CaseRow): Promise<{ table: TableSpec; count: number }> {
-  const list = (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating);
+/**
+ * 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. With the
+ * shares an award issued, the bodies and options as they were issued, not as the record stands now.
+ */
+async function memberOptionTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<{ table: TableSpec; count: number }> {
+  const all = await listParticipation(db, row.consortiumId, row.id);
+  const kindOf = new Map(all.map((p) => [p.member.id, p.member.kind]));
+  const list = issued
+    ? issued.shares.map((s) => ({ name: s.memberName, kind: kindOf.get(s.memberId), options: s.options, joinedAt: s.joinedAt ?? null, lateJoin: s.lateJoin ?? false }))
+    : all.filter((p) => p.participant?.participating).map(({ member, participant }) => ({ name: member.name, kind: member.kind, ...participant! }));
   const optionWidth = row.options.length > 0 ? Math.min(0.18, 0.5 / row.options.length) : 0;
   return {
     count: list.length,
@@ -84,20 +93,26 @@ async function memberOptionTable(db: Db, row: CaseRow): Promise<{ table: TableSp
         // the join date takes what the other columns leave
         { header: '参加日' },
       ],
-      rows: list.map(({ member, participant }) => [
-        member.name,
-        memberKindLabels[member.kind],
-        ...row.options.map((o) => optionMark(participant!.options[o.code])),
-        `${participant!.joinedAt ? jstDate.format(new Date(participant!.joinedAt)) : ''}${participant!.lateJoin ? '（後乗り）' : ''}`,
+      rows: list.map((p) => [
+        p.name,
+        p.kind ? memberKindLabels[p.kind] : '',
+        ...row.options.map((o) => optionMark(p.options[o.code])),
+        `${p.joinedAt ? jstDate.format(new Date(p.joinedAt)) : ''}${p.lateJoin ? '（後乗り）' : ''}`,
       ]),
     },
   };
 }
 
-async function apportionmentTable(db: Db, row: CaseRow): Promise<TableSpec | null> {
-  if (!row.apportionment || row.apportionment.method === 'none') return null;
-  const { result } = await computeApportionment(db, row);
-  if (!result.ok || result.shares.length === 0) return null;
+async function apportionmentTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<TableSpec | null> {
+  let shares: StoredYearShares | null = issued && issued.method !== 'none' ? issued : null;
+  if (issued && issued.method === 'none') return null;
+  if (!shares) {
+    if (!row.apportionment || row.apportionment.method === 'none') return null;
+    const { result } = await computeApportionment(db, row);
+    if (!result.ok) return null;
+    shares = { method: result.method, total: result.total, sum: result.sum, optionTotal: result.optionTotal, shares: result.shares.map((s) => ({ ...s, options: {} })) };
+  }
+  if (shares.shares.length === 0) return null;
   return {
     columns: [
       { header: '団体名', width: { fraction: 0.34 } },
@@ -106,8 +121,8 @@ async function apportionmentTable(db: Db, row: CaseRow): Promise<TableSpec | nul
       { header: '負担額（税抜）', align: 'right' },
     ],
     rows: [
-      ...result.shares.map((s) => [s.memberName, formatYen(s.base), formatYen(s.optionCharges), formatYen(s.amount)]),
-      ['合計', formatYen(result.total), formatYen(result.optionTotal), formatYen(result.sum)],
+      ...shares.shares.map((s) => [s.memberName, formatYen(s.base), formatYen(s.optionCharges), formatYen(s.amount)]),
+      ['合計', formatYen(shares.total), formatYen(shares.optionTotal), formatYen(shares.sum)],
     ],
   };
 }
@@ -177,8 +192,10 @@ export async function awardPayload(db: Db, row: CaseRow): Promise<{ payload: Doc
   const found = await findAward(db, row.id);
   if (!found) return null;
   const award = awardView(found);
-  const { table: memberOptions, count } = await memberOptionTable(db, row);
-  const shares = await apportionmentTable(db, row);
+  // the notice shows what the award issued: a joiner or a change after it never redraws it
+  const issued = await issuedWithAward(db, row.id);
+  const { table: memberOptions, count } = await memberOptionTable(db, row, issued);
+  const shares = await apportionmentTable(db, row, issued);
   const tables: Record<string, TableSpec> = { memberOptions };
   if (shares) tables.shares = shares;
 

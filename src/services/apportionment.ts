@@ -149,7 +149,7 @@ const noWhatIf: WhatIf = { with: [], without: [] };
 async function awardedBase(db: Db, row: CaseRow, years: readonly CaseYearRow[]): Promise<number | undefined> {
   const [award] = await db.select({ fiscalYear: awards.fiscalYear }).from(awards).where(eq(awards.caseId, row.id));
   const issued = award?.fiscalYear ? years.find((y) => y.fiscalYear === award.fiscalYear)?.shares : undefined;
-  return issued ? issued.total : undefined;
+  return issued && issued.shares.length > 0 ? issued.total : undefined;
 }
 
 /**
@@ -163,21 +163,29 @@ export async function computeApportionment(
   row: CaseRow,
   whatIf: WhatIf = noWhatIf,
   fiscalYear: number = row.fiscalYear,
-  /** baseTotal: the base to share instead of the rule's; live: a closed year computed afresh from the record (for an amendment) */
-  { baseTotal, live = false }: { baseTotal?: number; live?: boolean } = {},
+  /**
+   * baseTotal: the base to share instead of the rule's; live: a closed year computed afresh (for an
+   * amendment), with `members` (and their options) in place of the record's participants
+   */
+  { baseTotal, live = false, members }: { baseTotal?: number; live?: boolean; members?: { memberId: string; options: Record<string, boolean | number> }[] } = {},
 ) {
   const years = await caseYearsOf(db, row.id);
   const preview = whatIf.with.length + whatIf.without.length > 0;
   const closed = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null);
   const { rule, fromYear } = ruleInForce(row, years, fiscalYear);
-  if (closed?.shares && !preview && !live) {
-    const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.shares.map(({ options: _o, ...s }) => s), ...(closed.shares.volume ? { volume: closed.shares.volume } : {}) };
+  if (closed?.shares && preview && !live) {
+    throw new AppError('year_closed', `${fiscalYear}年度の負担額は確定済みのため、参加・脱退の試算はできません。確定していない年度を指定してください。`, { fiscalYear });
+  }
+  if (closed?.shares && !live) {
+    const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.method === 'none' ? [] : closed.shares.shares.map(({ options: _o, joinedAt: _j, lateJoin: _l, ...s }) => s), ...(closed.shares.volume ? { volume: closed.shares.volume } : {}) };
     return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
   }
   const all = await listParticipation(db, row.consortiumId, row.id);
   const unknown = [...whatIf.with, ...whatIf.without].filter((id) => !all.some((p) => p.member.id === id));
   if (unknown.length > 0) throw new AppError('validation_error', '指定された参加団体が見つかりません。', unknown.map((id) => ({ path: 'with/without', message: id })));
+  const named = members ? new Map(members.map((m) => [m.memberId, m.options])) : null;
   const included = all.filter(({ member, participant }) => {
+    if (named) return named.has(member.id);
     if (whatIf.without.includes(member.id)) return false;
     if (whatIf.with.includes(member.id)) return true;
     // a member that left at a year end still belongs to the years up to it
@@ -191,15 +199,16 @@ export async function computeApportionment(
     code: member.code,
     population: member.population,
     births: member.births,
-    options: participant?.options ?? {},
+    options: named?.get(member.id) ?? participant?.options ?? {},
   }));
   // a fixed total under the case's own rule is, once awarded, the awarded base
   const base = baseTotal ?? (rule && !isPricedRule(rule as ApportionmentRule) && fromYear === row.fiscalYear ? await awardedBase(db, row, years) : undefined);
   const result: Apportionment = rule
     ? apportion(rule as ApportionmentRule, people, row.options, fiscalYear, base)
     : { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
-  const optionsOf = new Map(included.map(({ member, participant }) => [member.id, participant?.options ?? {}]));
-  return { rule, result, preview, fiscalYear, closed: false, optionsOf, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
+  const optionsOf = new Map(people.map((p) => [p.id, p.options]));
+  const joinedOf = new Map(included.map(({ member, participant }) => [member.id, { joinedAt: participant?.joinedAt ?? null, lateJoin: participant?.lateJoin ?? false }]));
+  return { rule, result, preview, fiscalYear, closed: false, participantCount: included.length, taking: people.map((p) => ({ memberId: p.id, memberName: p.name })), optionsOf, joinedOf, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
 }
 
 async function taxRateOf(db: Db, row: CaseRow): Promise<string> {
@@ -213,12 +222,18 @@ export function yearSnapshot(computed: Awaited<ReturnType<typeof computeApportio
   if (!result.ok) throw new AppError('apportionment_incomplete', result.reason, { members: result.members ?? [] });
   if ('frozen' in computed && computed.frozen) return computed.frozen;
   const optionsOf = 'optionsOf' in computed ? computed.optionsOf : new Map<string, Record<string, boolean | number>>();
+  const joined = (memberId: string) => ('joinedOf' in computed ? computed.joinedOf.get(memberId) : {});
+  // 按分なし: who takes part and with which options, without amounts (each body agrees its own price)
+  const shares =
+    result.method === 'none' && 'taking' in computed
+      ? computed.taking.map((m) => ({ ...m, base: 0, optionCharges: 0, amount: 0, options: optionsOf?.get(m.memberId) ?? {}, ...joined(m.memberId) }))
+      : result.shares.map((s) => ({ ...s, options: optionsOf?.get(s.memberId) ?? {}, ...joined(s.memberId) }));
   return {
     method: result.method,
     total: result.total,
     sum: result.sum,
     optionTotal: result.optionTotal,
-    shares: result.shares.map((s) => ({ ...s, options: optionsOf?.get(s.memberId) ?? {} })),
+    shares,
     ...(result.volume ? { volume: result.volume } : {}),
   };
 }

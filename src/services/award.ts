@@ -9,6 +9,7 @@ import { Fraction } from '../domain/fraction.ts';
 import { awardPath } from '../domain/lifecycle.ts';
 import { type ApportionmentRule, isPricedRule } from '../domain/apportionment.ts';
 import { computeApportionment, yearSnapshot } from './apportionment.ts';
+import { contractParty } from './years.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import type { OpenedRound } from './bidding.ts';
@@ -66,6 +67,10 @@ async function decided(db: Db, row: CaseRow) {
 export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof awardInput>) {
   const db = dbOf(c);
   const outcome = await decided(db, row);
+  // the winning bid is the price: another amount for the winner would rewrite the opening's result
+  if (outcome?.basis === 'bidding' && input.amount !== undefined && (input.vendorId ?? outcome.vendorId) === outcome.vendorId && input.amount !== outcome.amount) {
+    throw new AppError('amount_mismatch', `落札金額は ${outcome.amount.toLocaleString('ja-JP')}円（税抜）です。開札の結果と異なる金額は記録できません。`, { computed: outcome.amount, amount: input.amount });
+  }
   // only a 随意契約 is decided without a closed evaluation or an opening behind it
   if (!outcome && row.method !== 'negotiated') throw new AppError('conflict', '評価の締切または開札の後に決定を記録してください。');
   const vendorId = input.vendorId ?? outcome?.vendorId;
@@ -90,7 +95,7 @@ export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof a
     // a price named in the award or bid must agree with a price table; a proposal's price is an estimate the table replaces
     const statedAmount = input.amount ?? (outcome?.basis === 'bidding' && outcome.vendorId === vendorId ? outcome.amount : null);
     const issued = await issueAwardYear(tx, current, decidedAmount, statedAmount);
-    const amount = issued?.amount ?? decidedAmount;
+    const amount = issued.amount;
     // a 随意契約 is published with its award: there was no notice before it
     await tx.update(cases).set({ state: 'awarded', updatedAt: now, ...(current.publishedAt ? {} : { publishedAt: now }) }).where(eq(cases.id, row.id));
     const values = {
@@ -104,28 +109,35 @@ export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof a
       decidedBy: c.get('user')!.id,
     };
     const [saved] = await tx.insert(awards).values({ caseId: row.id, ...values }).onConflictDoUpdate({ target: awards.caseId, set: values }).returning();
-    if (issued) {
-      const shares = { ...issued.snapshot };
+    {
+      const shares = { ...issued.snapshot, party: await contractParty(tx, current) };
       await tx
         .insert(caseYears)
         .values({ caseId: row.id, fiscalYear: current.fiscalYear, closedAt: now, closedBy: c.get('user')!.id, shares })
         .onConflictDoUpdate({ target: [caseYears.caseId, caseYears.fiscalYear], set: { closedAt: now, closedBy: c.get('user')!.id, shares } });
     }
-    await audit({ action: 'award.record', objectType: 'award', objectId: row.id, caseId: row.id, details: { vendorId, amount, basis, fiscalYear: current.fiscalYear, sharesIssued: issued?.snapshot.shares.length ?? 0 } });
+    await audit({ action: 'year.close', objectType: 'case', objectId: row.id, caseId: row.id, details: { fiscalYear: current.fiscalYear, total: issued.snapshot.total, sum: issued.snapshot.sum, members: issued.snapshot.shares.length, withAward: true } });
+    await audit({ action: 'award.record', objectType: 'award', objectId: row.id, caseId: row.id, details: { vendorId, amount, basis, fiscalYear: current.fiscalYear, sharesIssued: issued.snapshot.shares.length } });
     return { award: saved!, vendorName: vendor.name };
   });
 }
 
 /**
- * The shares the award issues for the case's own fiscal year, and the amount they make; null when the
- * case shares nothing (no rule, or 按分なし).
+ * The shares the award issues for the case's own fiscal year (with the rule in force in it), and the
+ * amount they make; with 按分なし (or no rule) who takes part and with which options, without amounts;
+ * with no body taking part the year is issued empty.
  */
 async function issueAwardYear(tx: Db, row: CaseRow, decidedAmount: number | null, statedAmount: number | null) {
-  const rule = row.apportionment as ApportionmentRule | null;
-  if (!rule || rule.method === 'none') return null;
   const live = await computeApportionment(tx, row, undefined, row.fiscalYear);
+  const rule = live.rule as ApportionmentRule | null;
+  if (('participantCount' in live ? live.participantCount : 0) === 0) {
+    return { amount: decidedAmount, snapshot: { method: rule?.method ?? null, total: 0, sum: 0, optionTotal: 0, shares: [] } };
+  }
+  if (!rule || rule.method === 'none') {
+    // 按分なし: the award issues who takes part, with which options, each agreeing its own price
+    return { amount: decidedAmount, snapshot: yearSnapshot(live) };
+  }
   if (!live.result.ok) throw new AppError('apportionment_incomplete', live.result.reason, { members: live.result.members ?? [] });
-  if (live.result.shares.length === 0) throw new AppError('apportionment_incomplete', '参加団体がないため、負担額を確定できません。参加団体を登録してから決定を記録してください。');
   if (isPricedRule(rule)) {
     const computed = live.result.sum;
     if (statedAmount !== null && statedAmount !== computed) {

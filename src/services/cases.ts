@@ -14,6 +14,7 @@ import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { type Audit, mutate } from '../http/mutate.ts';
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
+import { caseYearsOf } from './years.ts';
 import { assertScheduleDecision, hasProposals, recordScheduleMoves } from './schedule.ts';
 
 export { caseMethodLabels, caseMethods } from '../domain/methods.ts';
@@ -180,6 +181,10 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
     }
     if ((input.method !== undefined && input.method !== current.method) && current.state !== 'draft') {
       throw new AppError('conflict', '調達方式は準備中の案件でのみ変更できます。');
+    }
+    // the fiscal years of a case anchor its rules and participants by year: once any exists, the case's year stays
+    if (input.fiscalYear !== undefined && input.fiscalYear !== current.fiscalYear && (await caseYearsOf(tx, caseId)).length > 0) {
+      throw new AppError('conflict', '年度別の按分方法や確定済みの年度があるため、案件の年度は変更できません。');
     }
     const { reason, ...fields } = input;
     // the ground and the reason of a 随意契約 as they will stand; a case leaving 随意契約 drops both

@@ -6,15 +6,15 @@ import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, type SessionUser, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
-import { findConsortium, findMember } from '../db/tenancy.ts';
+import { findMember } from '../db/tenancy.ts';
 import { type Contract, contractsOf, savingsOf } from '../domain/contracts.ts';
 import { Fraction } from '../domain/fraction.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { apportionmentBody, computeApportionment, yearSnapshot } from './apportionment.ts';
 import { findAward } from './award.ts';
-import { listParticipation } from './participation.ts';
-import { caseYearsOf, firstOpenYear, isClosedYear } from './years.ts';
+import { listParticipation, participationInput } from './participation.ts';
+import { caseYearsOf, contractParty, firstOpenYear, isClosedYear } from './years.ts';
 
 export const yearQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
 export const contractPartyInput = z.strictObject({ memberId: z.string().max(64).nullable() });
@@ -32,19 +32,21 @@ async function requireAward(db: Db, row: CaseRow) {
 export async function contractsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number) {
   const { award, vendorName } = await requireAward(db, row);
   const year = fiscalYear ?? award.fiscalYear ?? row.fiscalYear;
+  if (year < row.fiscalYear) throw new AppError('validation_error', `案件の年度（${row.fiscalYear}年度）より前の年度の契約はありません。`, [{ path: 'fiscalYear', message: '案件の年度以降にしてください' }]);
   const computed = await computeApportionment(db, row, undefined, year);
   const body = apportionmentBody(computed);
   const snapshot = yearSnapshot(computed);
-  const partyMember = row.contractPartyMemberId ? await findMember(db, row.consortiumId, row.contractPartyMemberId) : undefined;
-  const consortium = await findConsortium(db, row.consortiumId);
+  // a closed year keeps the party it was issued with
+  const party = snapshot.party ?? (await contractParty(db, row));
   const all = contractsOf({
     caseId: row.id,
     mode: row.contractMode,
-    party: { memberId: partyMember?.id ?? null, name: partyMember?.name ?? consortium?.name ?? '' },
+    party,
     vendorId: award.vendorId,
     fiscalYear: year,
     taxRate: Fraction.decimal(award.taxRate),
-    shares: snapshot.shares,
+    // 按分なし: each body agrees its own contract with the vendor, outside this record
+    shares: snapshot.method === 'none' ? [] : snapshot.shares,
   });
   const own = (c: Contract): Contract | null => {
     if (user.role !== 'member') return c;
@@ -88,7 +90,7 @@ export async function closeYear(c: Ctx, caseId: string, fiscalYear: number) {
     const next = firstOpenYear(row, years);
     if (fiscalYear !== next) throw new AppError('conflict', `年度は順に確定してください。次に確定できるのは${next}年度です。`, { next });
     const computed = await computeApportionment(tx, row, undefined, fiscalYear);
-    const shares = yearSnapshot(computed);
+    const shares = { ...yearSnapshot(computed), party: await contractParty(tx, row) };
     const now = nowOf(c);
     const user = c.get('user')!;
     await tx
@@ -113,13 +115,24 @@ export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscal
 
 export const amendmentInput = z.strictObject({
   reason: z.string().trim().min(1, { message: '変更の理由を入力してください' }).max(2000, { message: '理由は2000文字以内にしてください' }),
+  /** what the amendment changes for that year: a body added or taken out, or its options; the rest stays as issued */
+  changes: z
+    .array(
+      z.strictObject({
+        memberId: z.string().max(64),
+        participating: z.boolean(),
+        options: participationInput.shape.options.unwrap().optional(),
+      }),
+    )
+    .max(1000)
+    .default([]),
 });
 
 /**
  * 変更: re-issues a closed year's shares from the record as it now stands (a member's corrected options,
  * a withdrawal agreed for that year), with a reason; the shares it replaces are kept beside it.
  */
-export async function amendYear(c: Ctx, caseId: string, fiscalYear: number, reason: string) {
+export async function amendYear(c: Ctx, caseId: string, fiscalYear: number, { reason, changes }: z.output<typeof amendmentInput>) {
   const me = requireConsortiumRole(c, 'secretariat');
   return mutate(c, async (tx, audit) => {
     const row = await lockCase(tx, me.consortiumId, caseId);
@@ -128,7 +141,19 @@ export async function amendYear(c: Ctx, caseId: string, fiscalYear: number, reas
     const year = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null && y.shares !== null);
     if (!year) throw new AppError('conflict', `${fiscalYear}年度は確定していません。確定前の年度は、参加・オプションの変更がそのまま反映されます。`, { fiscalYear });
     const before = year.shares!;
-    const after = yearSnapshot(await computeApportionment(tx, row, undefined, fiscalYear, { live: true }));
+    // the year as issued, with only the changes named here: nothing else of the record since reaches it
+    const taking = new Map(before.shares.map((s) => [s.memberId, s.options]));
+    for (const change of changes) {
+      if (!(await findMember(tx, row.consortiumId, change.memberId))) {
+        throw new AppError('validation_error', '指定された参加団体が見つかりません。', [{ path: 'changes.memberId', message: change.memberId }]);
+      }
+      const unknown = Object.keys(change.options ?? {}).filter((code) => !row.options.some((o) => o.code === code));
+      if (unknown.length > 0) throw new AppError('validation_error', `この案件にないオプションです: ${unknown.join(', ')}`, unknown.map((code) => ({ path: `changes.options.${code}`, message: '存在しないオプションです' })));
+      if (change.participating) taking.set(change.memberId, change.options ?? taking.get(change.memberId) ?? {});
+      else taking.delete(change.memberId);
+    }
+    const members = [...taking].map(([memberId, options]) => ({ memberId, options }));
+    const after = { ...yearSnapshot(await computeApportionment(tx, row, undefined, fiscalYear, { live: true, members })), party: before.party ?? (await contractParty(tx, row)) };
     // jsonb keeps no key order: compared as values
     if (isDeepStrictEqual(after, before)) throw new AppError('conflict', `${fiscalYear}年度の負担額に変わるところがないため、変更として記録するものがありません。`);
     const user = c.get('user')!;
@@ -142,7 +167,7 @@ export async function amendYear(c: Ctx, caseId: string, fiscalYear: number, reas
       objectType: 'case',
       objectId: caseId,
       caseId,
-      details: { fiscalYear, reason, before: { sum: before.sum, members: before.shares.length }, after: { sum: after.sum, members: after.shares.length } },
+      details: { fiscalYear, reason, changes, before: { sum: before.sum, members: before.shares.length }, after: { sum: after.sum, members: after.shares.length } },
     });
     return { fiscalYear, amendment: amendmentView(amendment, after), apportionment: apportionmentBody(await computeApportionment(tx, row, undefined, fiscalYear)) };
   });

@@ -124,29 +124,26 @@ export async function setParticipation(c: Ctx, caseId: string, memberId: string,
 async function decideYears(tx: Db, row: CaseRow, previous: ParticipantRow | undefined, input: ParticipationInput) {
   const years = await caseYearsOf(tx, row.id);
   const open = firstOpenYear(row, years);
-  const closedYear = (y: number) => years.some((r) => r.fiscalYear === y && r.closedAt !== null);
   const badYear = (path: string, message: string) => new AppError('validation_error', message, [{ path, message }]);
   if (input.fromFiscalYear !== undefined && input.fromFiscalYear < row.fiscalYear) throw badYear('fromFiscalYear', `参加開始年度は案件の年度（${row.fiscalYear}年度）以降にしてください。`);
   const joining = input.participating && !previous?.participating;
   let from = previous?.fromFiscalYear ?? null;
-  const current = previous?.participating ? (from ?? row.fiscalYear) : undefined;
-  if (input.fromFiscalYear !== undefined && input.fromFiscalYear !== current) {
-    if (closedYear(input.fromFiscalYear) || (current !== undefined && closedYear(current))) {
-      throw new AppError('year_closed', `${input.fromFiscalYear}年度の負担額は確定済みのため、その年度からの参加は登録できません。`, { fiscalYear: input.fromFiscalYear });
-    }
-    from = input.fromFiscalYear;
-  } else if (joining) {
-    from = row.state === 'awarded' || open > row.fiscalYear ? open : null;
-  }
+  if (input.fromFiscalYear !== undefined) from = input.fromFiscalYear;
+  // a body that left at the end of the last closed year and comes back continues where it was
+  else if (joining && previous && previous.untilFiscalYear !== null && previous.untilFiscalYear + 1 >= open) from = previous.fromFiscalYear;
+  else if (joining) from = row.state === 'awarded' || open > row.fiscalYear ? open : null;
   let until = previous?.untilFiscalYear ?? null;
   if (input.untilFiscalYear !== undefined) until = input.untilFiscalYear;
   if (!input.participating && previous?.participating && open > (from ?? row.fiscalYear)) until = open - 1;
   if (input.participating && joining && input.untilFiscalYear === undefined) until = null;
-  if (until !== null) {
-    if (until < (from ?? row.fiscalYear)) throw badYear('untilFiscalYear', '参加終了年度は参加開始年度以降にしてください。');
-    if (until < open - 1 || (closedYear(until + 1) && input.untilFiscalYear !== undefined)) {
-      throw new AppError('year_closed', `${until + 1}年度の負担額は確定済みのため、その前に参加を終えることはできません。`, { fiscalYear: until + 1 });
-    }
+  if (until !== null && until < (from ?? row.fiscalYear)) throw badYear('untilFiscalYear', '参加終了年度は参加開始年度以降にしてください。');
+  // a closed year keeps exactly the bodies it was issued for: no change may add one to it or take one out
+  const covers = (taking: boolean, first: number | null, last: number | null) => (y: number) => taking && (first ?? row.fiscalYear) <= y && (last === null || y <= last);
+  const before = covers(previous?.participating === true || (previous !== undefined && previous.untilFiscalYear !== null), previous?.fromFiscalYear ?? null, previous?.untilFiscalYear ?? null);
+  const after = covers(input.participating || until !== null, from, until);
+  const altered = years.find((y) => y.closedAt !== null && before(y.fiscalYear) !== after(y.fiscalYear));
+  if (altered) {
+    throw new AppError('year_closed', `${altered.fiscalYear}年度の負担額は確定済みのため、その年度の参加・不参加は変えられません。${open}年度以降の変更として登録してください（確定済みの年度を変えるには、理由を添えた変更の記録が必要です）。`, { fiscalYear: altered.fiscalYear });
   }
   return { fromFiscalYear: from, untilFiscalYear: until };
 }

@@ -8,6 +8,7 @@ import { caseMethodLabels, contractModeLabels, negotiatedView } from './cases.ts
 import { findEvaluation } from './evaluation.ts';
 import { publishedCases } from './ocds.ts';
 import { listParticipation } from './participation.ts';
+import { issuedWithAward } from './years.ts';
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
@@ -41,7 +42,9 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
   const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
   const award = await findAward(db, row.id);
   const evaluation = await findEvaluation(db, row.id);
-  const participants = (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
+  // after the award: the bodies it was issued for, as the 決定通知 names them
+  const issued = award ? await issuedWithAward(db, row.id) : null;
+  const participants = issued ? issued.shares.map((s) => s.memberName) : (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
   const base = `/api/public/cases/${row.id}/documents`;
   return {
     ...publicSummary(row, consortiumName),

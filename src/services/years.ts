@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { caseYears } from '../../schema/index.ts';
+import { type StoredYearShares, awards, caseYears, consortia, members } from '../../schema/index.ts';
 import type { CaseRow } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -26,3 +26,25 @@ export async function assertYearOpen(db: Db, caseId: string, fiscalYear: number)
   if (closed?.at) throw new AppError('year_closed', `${fiscalYear}年度の負担額は確定済みのため変更できません。`, { fiscalYear });
 }
 
+
+/**
+ * The shares the award issued, as they were issued (an amendment later re-issues the year, keeping
+ * what it replaced): what the 決定通知 and the public record of the award show, whatever came after.
+ */
+export async function issuedWithAward(db: Db, caseId: string): Promise<StoredYearShares | null> {
+  const [award] = await db.select({ fiscalYear: awards.fiscalYear }).from(awards).where(eq(awards.caseId, caseId));
+  if (!award?.fiscalYear) return null;
+  const [year] = await db.select().from(caseYears).where(and(eq(caseYears.caseId, caseId), eq(caseYears.fiscalYear, award.fiscalYear)));
+  if (!year?.shares) return null;
+  return year.amendments[0]?.before ?? year.shares;
+}
+
+/** Who signs a bulk contract for all: the member body named on the case, or the consortium itself. */
+export async function contractParty(db: Db, row: CaseRow): Promise<{ memberId: string | null; name: string }> {
+  if (row.contractPartyMemberId) {
+    const [member] = await db.select({ id: members.id, name: members.name }).from(members).where(eq(members.id, row.contractPartyMemberId));
+    if (member) return { memberId: member.id, name: member.name };
+  }
+  const [consortium] = await db.select({ name: consortia.name }).from(consortia).where(eq(consortia.id, row.consortiumId));
+  return { memberId: null, name: consortium?.name ?? '' };
+}

@@ -153,6 +153,10 @@ describe('岐阜県: 電子契約システム, 一般競争入札, 17 individual
     expect((await h.call('GET', `/api/cases/${caseId}`, { token })).body.case.state).toBe('open');
 
     // 落札決定: the amount is the winning bid = 17 × 770,000 + 89,000
+    // the winning bid is the price: another amount for the winner is refused, nothing recorded
+    const rewritten = await h.call('POST', `/api/cases/${caseId}/award`, { token, body: { amount: 13_000_000 } });
+    expect(rewritten.status).toBe(409);
+    expect(rewritten.body.error).toMatchObject({ code: 'amount_mismatch', details: { computed: 13_179_000 } });
     const award = await h.call('POST', `/api/cases/${caseId}/award`, { token, body: {} });
     expect(award.status, award.text).toBe(201);
     expect(award.body.award).toMatchObject({ vendorId: winner.id, vendorName: '弁護士ドットコム株式会社', amount: 13_179_000, amountWithTax: 14_496_900 });

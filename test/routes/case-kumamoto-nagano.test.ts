@@ -166,6 +166,27 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
     const again = await h.call('POST', `/api/cases/${caseId}/years/2024/close`, { token, body: {} });
     expect(again.body.error.code).toBe('year_closed');
 
+    // the contracting party of an issued year stays the one it was issued with
+    await put(token, `/api/cases/${caseId}/contract-party`, { memberId: null });
+    expect((await h.call('GET', `/api/cases/${caseId}/contracts?fiscalYear=2023`, { token })).body.contracts[0].partyName).toBe('熊本県');
+    expect((await h.call('GET', `/api/cases/${caseId}/contracts?fiscalYear=2025`, { token })).body.contracts[0].partyName).toBe('熊本県・市町村電子自治体共同運営協議会');
+    await put(token, `/api/cases/${caseId}/contract-party`, { memberId: ids.get('熊本県') });
+    // a preview of joining or leaving a closed year is refused: nothing can change it that way
+    const preview = await h.call('GET', `/api/cases/${caseId}/apportionment?fiscalYear=2023&without=${ids.get('八代市')}`, { token });
+    expect(preview.status).toBe(409);
+    expect(preview.body.error.code).toBe('year_closed');
+
+    // 変更: 水俣市 is added to R5 by a recorded amendment (変更契約) with its reason; the award and its
+    // notice keep what they issued, and only the named change reaches R5
+    const amended = await post(token, `/api/cases/${caseId}/years/2023/amendments`, { reason: '水俣市の年度途中からの利用開始（変更契約）', changes: [{ memberId: ids.get('水俣市'), participating: true }] }, 201);
+    expect(amended.amendment).toMatchObject({ before: { sum: 7_020_000, members: 12 }, after: { sum: 7_560_000, members: 13 } });
+    expect((await year(token, caseId, 2023)).shares).toHaveLength(13);
+    expect((await h.call('GET', `/api/cases/${caseId}/award`, { token })).body.award.amount).toBe(7_020_000);
+    const issuedPublic = (await h.call('GET', `/api/public/cases/${caseId}`, {})).body.case.participants as string[];
+    expect(issuedPublic).toHaveLength(12);
+    expect(issuedPublic).not.toContain('芦北町');
+    expect(issuedPublic).not.toContain('水俣市');
+
     // a member sees only its own 負担金
     await post(token, '/api/users', { email: 'yatsushiro@cycle.example', name: '八代市 情報政策課', role: 'member', password: PASSWORD, memberId: ids.get('八代市') }, 201);
     const own = (await h.call('GET', `/api/cases/${caseId}/contracts?fiscalYear=2024`, { token: await h.login('yatsushiro@cycle.example') })).body;
@@ -304,6 +325,11 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
     expect(r7.body.error.code).toBe('apportionment_incomplete');
     expect(r7.body.error.details.members).toHaveLength(36);
     expect(r7.body.error.details.members).not.toContain(names[36]);
+    // coming back continues where it left; ending before a closed year it took part in is refused
+    expect((await put(sec, `/api/cases/${caseId}/participants/${ids.get(names[36]!)}`, { participating: true, options: {} })).participant).toMatchObject({ fromFiscalYear: 2024, untilFiscalYear: null });
+    const endEarly = await h.call('PUT', `/api/cases/${caseId}/participants/${ids.get(names[0]!)}`, { token: sec, body: { participating: true, options: {}, untilFiscalYear: 2021 } });
+    expect(endEarly.status).toBe(409);
+    expect(endEarly.body.error).toMatchObject({ code: 'year_closed', details: { fiscalYear: 2022 } });
   });
 });
 

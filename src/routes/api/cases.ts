@@ -126,8 +126,8 @@ export const caseRoutes = new Hono<AppEnv>()
   .post('/cases/:id/years/:fiscalYear/amendments', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
-    const { reason } = await readJson(c, amendmentInput);
-    return c.json(await amendYear(c, c.req.param('id'), fiscalYear, reason), 201);
+    const input = await readJson(c, amendmentInput);
+    return c.json(await amendYear(c, c.req.param('id'), fiscalYear, input), 201);
   })
   .put('/cases/:id/contract-party', async (c) => {
     requireConsortiumRole(c, 'secretariat');

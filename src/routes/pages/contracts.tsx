@@ -272,6 +272,6 @@ export const contractPages = new Hono<AppEnv>()
   })
   .post('/cases/:id/years/:fiscalYear/amendments', (c) => {
     const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
-    return yearsAction(c, fiscalYear, 'amended', (form, caseId) => amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') }).reason));
+    return yearsAction(c, fiscalYear, 'amended', (form, caseId) => amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') })));
   })
   .post('/cases/:id/contract-party', (c) => yearsAction(c, undefined, 'party', (form, caseId) => setContractParty(c, caseId, field(form, 'memberId') || null)));
