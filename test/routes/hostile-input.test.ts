@@ -709,10 +709,8 @@ async function buildContracts() {
   }
   await ok(call('PUT', `/api/cases/${ids.contracted}/apportionment`, sec, { method: 'equal', total: 1_000_000 }));
   await ok(call('POST', `/api/cases/${ids.contracted}/award`, sec, { vendorId: ids.vendor1!, amount: 3_000_000 }), 201);
-  // the award closed 2027; 2028–2047 are closed next, then a member changes its options, so each of
-  // those years has a change to record as an amendment (変更) once
+  // the award closed 2027; 2028–2047 are closed next, each to take one amendment (変更) of member2's options
   for (let year = 2028; year < 2048; year += 1) await ok(call('POST', `/api/cases/${ids.contracted}/years/${year}/close`, sec, {}));
-  await ok(call('PUT', `/api/cases/${ids.contracted}/participants/${ids.member2}`, sec, { participating: true, options: { users: 2 } }));
   pools.amend = new Pool(Array.from({ length: 20 }, (_, i) => 2028 + i));
   // each accepted close takes a later year
   pools.years = new Pool(Array.from({ length: 40 }, (_, i) => 2048 + i));
@@ -1207,7 +1205,7 @@ const plans: Record<string, Plan> = {
     as: 'secretariat',
     params: { id: id('contracted'), fiscalYear: () => String(pools.amend.current) },
     body: 'json',
-    templates: () => [{ reason: '利用者IDの追加（変更契約）' }],
+    templates: () => [{ reason: '利用者IDの追加（変更契約）', changes: [{ memberId: ids.member2!, participating: true, options: { users: 2 } }] }],
     after: usesUp(() => pools.amend, 'conflict'),
   },
   'PUT /api/cases/:id/contract-party': { as: 'secretariat', params: caseParam('contracted'), body: 'json', templates: () => [{ memberId: ids.member1! }, { memberId: null }] },
