@@ -2467,7 +2467,7 @@ describe('every API route, called with hostile input by someone allowed to call 
         if (r.part === 'server-owned fields') {
           // a field the service does not know is refused by name, never silently dropped
           expect(res.status, `${preview(w)} → ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
-          if (errorCode(res) === 'validation_error') expect(res.text, preview(w)).toContain('consortiumId');
+          if (errorCode(res) === 'validation_error') expect(res.body.error.details.some((d: { code: string }) => d.code === 'unrecognized_keys'), `${preview(w)} → ${res.text.slice(0, 300)}`).toBe(true);
         }
         // unknown keys are refused at the schema by design, so they say nothing of how far other requests reach
         const strictRefusal = (r.part === 'server-owned fields' || r.part === 'body key') && errorCode(res) === 'validation_error';
