@@ -25,6 +25,15 @@ export function CaseSummary({ row }: { row: CaseRow }) {
       <dd>{contractModeLabels[row.contractMode]}</dd>
       <dt>年度</dt>
       <dd>{row.fiscalYear}年度</dd>
+      {row.sourceSurveyId ? (
+        <>
+          <dt>決定の経緯</dt>
+          <dd>
+            <a href={`/surveys/${row.sourceSurveyId}`}>意向調査</a>の候補から作成
+            {row.thresholdException ? `（参加意向が基準に達しない中、政策的に実施: ${row.thresholdException}）` : ''}
+          </dd>
+        </>
+      ) : null}
       <dt>RFI回答期限</dt>
       <dd>{dateTime(row.rfiDeadline)}</dd>
       <dt>提出期限</dt>

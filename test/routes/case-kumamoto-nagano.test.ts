@@ -102,6 +102,8 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
     const participants = (await h.call('GET', `/api/cases/${caseId}/participants`, { token })).body.participants;
     expect(participants.filter((p: { participating: boolean }) => p.participating).map((p: { memberName: string }) => p.memberName).sort()).toEqual([...r5].sort());
     expect(participants.every((p: { provisional: boolean }) => p.provisional)).toBe(true);
+    const casePage = await h.page(await h.cookieFor('sec-kumamoto@cycle.example'), `/cases/${caseId}`);
+    expect(casePage.text).toContain(`<a href="/surveys/${survey.id}">意向調査</a>の候補から作成`);
 
     // the prefecture signs for all; prices per 市・町・村
     await put(token, `/api/cases/${caseId}/contract-party`, { memberId: ids.get('熊本県') });

@@ -93,6 +93,9 @@ describe('a survey candidate becomes a case', () => {
     const audit = await h.call('GET', `/api/audit?caseId=${made.body.case.id}`, { token: sec() });
     const decision = audit.body.entries.find((e: { action: string }) => e.action === 'survey.decide_below_threshold');
     expect(decision.details).toMatchObject({ thresholdException: reason, intending: 1, members: 8 });
+    // and the case itself says so to whoever opens it
+    const casePage = await h.page(await h.cookieFor('sec-sd@test.example'), `/cases/${made.body.case.id}`);
+    expect(casePage.text).toContain(`参加意向が基準に達しない中、政策的に実施: ${reason}`);
   });
 
   it('checks the case fields as a new case does, and refuses an unknown candidate, another role and another consortium', async () => {
