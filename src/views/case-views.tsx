@@ -48,6 +48,21 @@ export function CaseSummary({ row }: { row: CaseRow }) {
   );
 }
 
+/** The confirmation an award form asks for before its irreversible step. */
+export function AwardConfirm() {
+  return (
+    <>
+      <label class="checkbox">
+        <input type="checkbox" name="confirm" required />
+        決定を記録すると取り消せないことを確認しました
+      </label>
+      <button class="primary" type="submit">
+        決定を記録する
+      </button>
+    </>
+  );
+}
+
 /** 随意契約の根拠 (the item of 第167条の2 第1項 cited in full, with what it says) and the reason, as <dt>/<dd> pairs. */
 export function NegotiatedGroundSummary({ ground, reason }: { ground: string | null; reason: string | null }) {
   return (

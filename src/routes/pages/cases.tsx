@@ -39,6 +39,7 @@ import { proposalsForCasePage } from '../../services/proposals.ts';
 import {
   ApportionmentForm,
   ApportionmentTable,
+  AwardConfirm,
   CaseEditForm,
   CaseSummary,
   NegotiatedFields,
@@ -394,13 +395,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
                   : `開札の結果の${selectedPartyLabel(row.method)}を、この案件の決定として記録します。`}
                 案件は「決定済み」になります。
               </p>
-              <label class="checkbox">
-                <input type="checkbox" name="confirm" required />
-                決定を記録すると取り消せないことを確認しました
-              </label>
-              <button class="primary" type="submit">
-                決定を記録する
-              </button>
+              <AwardConfirm />
             </form>
           ) : null}
           {offersNegotiatedAward ? (
@@ -418,14 +413,9 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
                     ))}
                   </select>
                   <label for="award-amount">契約金額（円・税抜）</label>
-                  <input id="award-amount" name="amount" type="text" inputmode="numeric" required autocomplete="off" />
-                  <label class="checkbox">
-                    <input type="checkbox" name="confirm" required />
-                    決定を記録すると取り消せないことを確認しました
-                  </label>
-                  <button class="primary" type="submit">
-                    決定を記録する
-                  </button>
+                  <input id="award-amount" name="amount" type="text" inputmode="numeric" autocomplete="off" aria-describedby="award-amount-help" />
+                  <p id="award-amount-help" class="muted">区分別定額・数量連動の価格を設定している場合は空欄にすると、その価格から計算した金額を記録します。</p>
+                  <AwardConfirm />
                 </>
               )}
             </form>
