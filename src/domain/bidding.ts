@@ -212,6 +212,14 @@ export const outcomeLabels: Record<RoundResult['outcome'], string> = {
   investigation: '低入札価格調査中（落札保留）',
 };
 
+/** The same outcomes of a 見積合わせ, which decides a 見積 rather than a 落札. */
+export const quotationOutcomeLabels: Record<RoundResult['outcome'], string> = {
+  awarded: '決定',
+  rebid: '再度見積',
+  failed: '不調（見積合わせ不成立）',
+  investigation: '低価格調査中（決定保留）',
+};
+
 export const lotSourceLabels = {
   receipt_ms: '受付時刻のミリ秒',
   epoch_seconds: '受付時刻（1970年からの秒数）の下3桁',

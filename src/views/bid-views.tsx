@@ -1,31 +1,33 @@
-import { bidStatusLabels, outcomeLabels } from '../domain/bidding.ts';
+import { bidStatusLabels, outcomeLabels, quotationOutcomeLabels } from '../domain/bidding.ts';
 import type { OpenedRound } from '../services/bidding.ts';
 import { dateTime, yen } from './format.ts';
 
 const three = (n: number) => String(n).padStart(3, '0');
 
 /** The opening of one round: every bid with its status, the winner, and the lot's arithmetic when there was one. */
-export function RoundResultView({ result, vendorLabel }: { result: OpenedRound; vendorLabel?: (id: string, name: string) => string }) {
+export function RoundResultView({ result, vendorLabel, word = '入札' }: { result: OpenedRound; vendorLabel?: (id: string, name: string) => string; word?: '入札' | '見積' }) {
+  // 見積合わせ decides a 見積 by the same rules, and names it so
+  const winnerLabel = word === '見積' ? '決定者' : '落札者';
   const name = (id: string, fallback: string) => (vendorLabel ? vendorLabel(id, fallback) : fallback);
   const sorted = [...result.bids].sort((a, b) => (a.amount ?? Infinity) - (b.amount ?? Infinity));
   return (
     <section class="card" aria-label={`第${result.round}回の開札結果`}>
       <h3>
-        第{result.round}回 開札結果: {outcomeLabels[result.outcome]}
+        第{result.round}回 開札結果: {(word === '見積' ? quotationOutcomeLabels : outcomeLabels)[result.outcome]}
       </h3>
       <p class="muted">開札日時: {dateTime(result.openedAt)}</p>
       {result.winner ? (
         <p>
-          {result.outcome === 'investigation' ? '落札候補者（調査中）' : '落札者'}: <strong>{name(result.winner.vendorId, result.winner.vendorName ?? '')}</strong> ／ 入札金額 {yen(result.winner.amount)}（税抜）／ 契約金額 {yen(result.winner.amountWithTax)}（税込）
+          {result.outcome === 'investigation' ? `${winnerLabel.replace('者', '候補者')}（調査中）` : winnerLabel}: <strong>{name(result.winner.vendorId, result.winner.vendorName ?? '')}</strong> ／ {word}金額 {yen(result.winner.amount)}（税抜）／ 契約金額 {yen(result.winner.amountWithTax)}（税込）
         </p>
       ) : null}
       <div class="table-wrap">
         <table>
-          <caption>入札の一覧（金額の低い順）</caption>
+          <caption>{word}の一覧（金額の低い順）</caption>
           <thead>
             <tr>
               <th scope="col">事業者</th>
-              <th scope="col" class="num">入札金額（税抜）</th>
+              <th scope="col" class="num">{word}金額（税抜）</th>
               <th scope="col">区分</th>
               <th scope="col">受付日時</th>
               <th scope="col">判定</th>

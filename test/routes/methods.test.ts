@@ -199,6 +199,12 @@ describe('見積合わせ', () => {
     const opened = await h.call('POST', `/api/cases/${id}/bids/open`, { token: a.secretariat });
     expect(opened.status, opened.text).toBe(200);
     expect(opened.body).toMatchObject({ outcome: 'awarded', winner: { vendorId: a.otherVendorId, amount: 850_000, amountWithTax: 935_000 } });
+    // the result speaks of quotes: 見積の一覧, 決定者, 見積金額 — not of a tender's 落札者
+    const page = await h.page(await h.cookieFor('sec-methods@test.example'), `/cases/${id}/bidding`);
+    for (const text of ['見積の一覧（金額の低い順）', '決定者:', '見積金額 850,000円']) expect(page.text, text).toContain(text);
+    const result = page.text.slice(page.text.indexOf('aria-label="第1回の開札結果"'));
+    expect(result).toContain('開札結果: 決定');
+    expect(result).not.toContain('落札');
   });
 });
 

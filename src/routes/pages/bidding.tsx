@@ -44,14 +44,14 @@ import { type Form, field, formError, integerField, isFormError, readForm } from
 const bidWord = (row: CaseRow) => (row.method === 'quotation' ? '見積' : '入札');
 
 /** An opened round, with the reason where a rule other than the prices decided it (見積合わせ with too few quotes). */
-const OpenedRoundView = ({ result }: { result: OpenedRound }) => (
+const OpenedRoundView = ({ result, word }: { result: OpenedRound; word: '入札' | '見積' }) => (
   <>
     {result.reason ? (
       <p class="notice" role="status">
         第{result.round}回: {result.reason}
       </p>
     ) : null}
-    <RoundResultView result={result} />
+    <RoundResultView result={result} word={word} />
   </>
 );
 
@@ -187,7 +187,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
         </section>
       ) : null}
       {opened.map((r) => (
-        <OpenedRoundView result={r} />
+        <OpenedRoundView result={r} word={bidWord(row)} />
       ))}
     </Layout>,
     error ? status : 200,
@@ -418,7 +418,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
         </section>
       ) : null}
       {results.map((r) => (
-        <OpenedRoundView result={r} />
+        <OpenedRoundView result={r} word={bidWord(row)} />
       ))}
       {last?.outcome === 'rebid' && current && config && current.round < config.maxRounds ? (
         <form method="post" action={`/cases/${row.id}/bidding/rebid`} class="card">
