@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { neutraliseCell, toExcelCsv } from '../src/http/csv.ts';
 import { attachmentDisposition } from '../src/http/disposition.ts';
@@ -13,6 +14,14 @@ describe('CSV for Excel', () => {
     }
     expect(neutraliseCell(-5)).toBe('-5');
     expect(neutraliseCell('熊本市')).toBe('熊本市');
+  });
+});
+
+describe('CSV for Excel: a line break inside a cell', () => {
+  it('keeps a lone CR or LF inside its quoted cell, so a formula after it never starts a row of its own', () => {
+    const text = toExcelCsv([['熊本市\r=1+1', '1'], ['八代市\n@SUM(A1)', '2']]);
+    expect(text).toBe('\uFEFF"熊本市\r=1+1",1\r\n"八代市\n@SUM(A1)",2\r\n');
+    expect(parse(text, { bom: true })).toEqual([['熊本市\r=1+1', '1'], ['八代市\n@SUM(A1)', '2']]);
   });
 });
 

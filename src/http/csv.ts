@@ -14,7 +14,8 @@ export function neutraliseCell(cell: Cell): string {
 
 /** CSV that opens in Excel: UTF-8 with BOM, CRLF line ends, every cell neutralised. */
 export function toExcelCsv(rows: readonly (readonly Cell[])[]): string {
-  return `\uFEFF${stringify(rows.map((row) => row.map(neutraliseCell)), { record_delimiter: 'windows' })}`;
+  // with CRLF records csv-stringify leaves a lone CR or LF unquoted: quoted, it stays inside its cell
+  return `\uFEFF${stringify(rows.map((row) => row.map(neutraliseCell)), { record_delimiter: 'windows', quoted_match: /[\r\n]/ })}`;
 }
 
 export function csvResponse(c: Ctx, filename: string, rows: readonly (readonly Cell[])[]) {

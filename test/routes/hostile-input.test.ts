@@ -647,7 +647,7 @@ async function finishPoolsAfterDeadlines() {
 async function buildOwnObjects() {
   const sec = tokens.secretariat;
   const drafts: string[] = [];
-  for (let i = 0; i < RUNS; i++) drafts.push((await ok(call('POST', '/api/cases', sec, { title: '状態を進める案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2027 }), 201)).case.id);
+  for (let i = 0; i < TRANSITION_RUNS; i++) drafts.push((await ok(call('POST', '/api/cases', sec, { title: '状態を進める案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2027 }), 201)).case.id);
   pools.transition = new Pool(drafts);
   const published: string[] = [];
   for (let i = 0; i < 8; i++) {
@@ -1088,6 +1088,7 @@ interface Plan {
 }
 
 const RUNS = 15;
+const TRANSITION_RUNS = 30;
 const PDF_RUNS = 6;
 /** The share of generated write requests that must reach their handler (see reachedHandler). */
 const REACHED_WRITES = 0.5;
@@ -1181,6 +1182,8 @@ const plans: Record<string, Plan> = {
     body: 'json',
     templates: () => [{ to: 'rfi' }, { to: 'spec_review' }, { to: 'open' }, { to: 'cancelled' }],
     after: usesUp(() => pools.transition),
+    // its one field is a code, so most generated bodies are refused at the schema: more runs make sure some are accepted
+    runs: TRANSITION_RUNS,
   },
   'PUT /api/cases/:id/participants/:memberId': { as: 'member', params: { id: id('review'), memberId: id('member') }, body: 'json', templates: () => [{ participating: true, options: { users: 2, consult: true } }] },
   'GET /api/cases/:id/participants': { as: 'member', params: caseParam('review'), body: 'none' },
