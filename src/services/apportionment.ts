@@ -145,10 +145,15 @@ export interface WhatIf {
 
 const noWhatIf: WhatIf = { with: [], without: [] };
 
+/** The award's fiscal year and tax rate, read once for a computation (no award: none, and 10%). */
+async function awardTerms(db: Db, row: CaseRow): Promise<{ fiscalYear: number | null; taxRate: string }> {
+  const [award] = await db.select({ fiscalYear: awards.fiscalYear, taxRate: awards.taxRate }).from(awards).where(eq(awards.caseId, row.id));
+  return { fiscalYear: award?.fiscalYear ?? null, taxRate: award?.taxRate ?? '0.1' };
+}
+
 /** The award's base total (the awarded amount less the award year's option charges), when a fixed-total rule shares it. */
-async function awardedBase(db: Db, row: CaseRow, years: readonly CaseYearRow[]): Promise<number | undefined> {
-  const [award] = await db.select({ fiscalYear: awards.fiscalYear }).from(awards).where(eq(awards.caseId, row.id));
-  const issued = award?.fiscalYear ? years.find((y) => y.fiscalYear === award.fiscalYear)?.shares : undefined;
+function awardedBase(award: { fiscalYear: number | null }, years: readonly CaseYearRow[]): number | undefined {
+  const issued = award.fiscalYear ? years.find((y) => y.fiscalYear === award.fiscalYear)?.shares : undefined;
   return issued && issued.shares.length > 0 ? issued.total : undefined;
 }
 
@@ -170,6 +175,7 @@ export async function computeApportionment(
   { baseTotal, live = false, members }: { baseTotal?: number; live?: boolean; members?: { memberId: string; options: Record<string, boolean | number> }[] } = {},
 ) {
   const years = await caseYearsOf(db, row.id);
+  const award = await awardTerms(db, row);
   const preview = whatIf.with.length + whatIf.without.length > 0;
   const closed = years.find((y) => y.fiscalYear === fiscalYear && y.closedAt !== null);
   const { rule, fromYear } = ruleInForce(row, years, fiscalYear);
@@ -178,7 +184,7 @@ export async function computeApportionment(
   }
   if (closed?.shares && !live) {
     const frozen: Apportionment = { ok: true, method: (closed.shares.method ?? 'none') as ApportionmentMethod, total: closed.shares.total, sum: closed.shares.sum, optionTotal: closed.shares.optionTotal, shares: closed.shares.method === 'none' ? [] : closed.shares.shares.map(({ options: _o, joinedAt: _j, lateJoin: _l, ...s }) => s), ...(closed.shares.volume ? { volume: closed.shares.volume } : {}) };
-    return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
+    return { rule, result: frozen, preview, fiscalYear, closed: true, frozen: closed.shares, taxRate: award.taxRate, contractMode: row.contractMode };
   }
   const all = await listParticipation(db, row.consortiumId, row.id);
   const unknown = [...whatIf.with, ...whatIf.without].filter((id) => !all.some((p) => p.member.id === id));
@@ -202,19 +208,15 @@ export async function computeApportionment(
     options: named?.get(member.id) ?? participant?.options ?? {},
   }));
   // a fixed total under the case's own rule is, once awarded, the awarded base
-  const base = baseTotal ?? (rule && !isPricedRule(rule as ApportionmentRule) && fromYear === row.fiscalYear ? await awardedBase(db, row, years) : undefined);
+  const base = baseTotal ?? (rule && !isPricedRule(rule as ApportionmentRule) && fromYear === row.fiscalYear ? awardedBase(award, years) : undefined);
   const result: Apportionment = rule
     ? apportion(rule as ApportionmentRule, people, row.options, fiscalYear, base)
     : { ok: true, method: 'none', total: 0, sum: 0, optionTotal: 0, shares: [] };
   const optionsOf = new Map(people.map((p) => [p.id, p.options]));
   const joinedOf = new Map(included.map(({ member, participant }) => [member.id, { joinedAt: participant?.joinedAt ?? null, lateJoin: participant?.lateJoin ?? false }]));
-  return { rule, result, preview, fiscalYear, closed: false, participantCount: included.length, taking: people.map((p) => ({ memberId: p.id, memberName: p.name })), optionsOf, joinedOf, taxRate: await taxRateOf(db, row), contractMode: row.contractMode };
+  return { rule, result, preview, fiscalYear, closed: false, participantCount: included.length, taking: people.map((p) => ({ memberId: p.id, memberName: p.name })), optionsOf, joinedOf, taxRate: award.taxRate, contractMode: row.contractMode };
 }
 
-async function taxRateOf(db: Db, row: CaseRow): Promise<string> {
-  const [award] = await db.select({ taxRate: awards.taxRate }).from(awards).where(eq(awards.caseId, row.id));
-  return award?.taxRate ?? '0.1';
-}
 
 /** The shares as they are frozen into a closed year: each with the options it was charged for. */
 export function yearSnapshot(computed: Awaited<ReturnType<typeof computeApportionment>>): StoredYearShares {

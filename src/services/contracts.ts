@@ -25,17 +25,20 @@ async function requireAward(db: Db, row: CaseRow) {
   return award;
 }
 
+type Computed = Awaited<ReturnType<typeof computeApportionment>>;
+
 /**
  * The contracts of one fiscal year (default: the award year) with the vendor: a member's users see
- * only their own contract, or only their own 負担金 in the bulk contract.
+ * only their own contract, or only their own 負担金 in the bulk contract. `computed`: the year's
+ * apportionment when the caller already has it.
  */
-export async function contractsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number) {
+export async function contractsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number, computed?: Computed) {
   const { award, vendorName } = await requireAward(db, row);
   const year = fiscalYear ?? award.fiscalYear ?? row.fiscalYear;
   if (year < row.fiscalYear) throw new AppError('validation_error', `案件の年度（${row.fiscalYear}年度）より前の年度の契約はありません。`, [{ path: 'fiscalYear', message: '案件の年度以降にしてください' }]);
-  const computed = await computeApportionment(db, row, undefined, year);
-  const body = apportionmentBody(computed);
-  const snapshot = yearSnapshot(computed);
+  const yearShares = computed ?? (await computeApportionment(db, row, undefined, year));
+  const body = apportionmentBody(yearShares);
+  const snapshot = yearSnapshot(yearShares);
   // a closed year keeps the party it was issued with
   const party = snapshot.party ?? (await contractParty(db, row));
   const all = contractsOf({
@@ -103,9 +106,9 @@ export async function closeYear(c: Ctx, caseId: string, fiscalYear: number) {
 }
 
 /** The savings of the joint procurement against each member's standard price, for one fiscal year. */
-export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number) {
+export async function savingsFor(db: Db, user: SessionUser, row: CaseRow, fiscalYear?: number, computed?: Computed) {
   const year = fiscalYear ?? row.fiscalYear;
-  const body = apportionmentBody(await computeApportionment(db, row, undefined, year));
+  const body = apportionmentBody(computed ?? (await computeApportionment(db, row, undefined, year)));
   const list = await listParticipation(db, row.consortiumId, row.id);
   const standard = new Map(list.map((p) => [p.member.id, p.participant?.standardPrice ?? null]));
   const report = savingsOf(body.shares.map((s) => ({ memberId: s.memberId, memberName: s.memberName, standardPrice: standard.get(s.memberId) ?? null, amount: s.amount })));

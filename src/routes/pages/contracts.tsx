@@ -33,16 +33,18 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
   const lastKnown = Math.max(row.fiscalYear, ...years.map((y) => y.fiscalYear));
   const choices = Array.from({ length: lastKnown - row.fiscalYear + 2 }, (_, i) => row.fiscalYear + i);
   const fiscalYear = requestedYear ?? award?.award.fiscalYear ?? row.fiscalYear;
+  let computed: Awaited<ReturnType<typeof computeApportionment>> | undefined;
   let shares: ReturnType<typeof apportionmentBody> | null = null;
   let sharesError: string | undefined;
   try {
-    shares = apportionmentBody(await computeApportionment(db, row, undefined, fiscalYear));
+    computed = await computeApportionment(db, row, undefined, fiscalYear);
+    shares = apportionmentBody(computed);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     sharesError = err.message;
   }
-  const contracts = award && shares ? await contractsFor(db, user, row, fiscalYear) : null;
-  const savings = shares ? await savingsFor(db, user, row, fiscalYear) : null;
+  const contracts = award && shares ? await contractsFor(db, user, row, fiscalYear, computed) : null;
+  const savings = shares ? await savingsFor(db, user, row, fiscalYear, computed) : null;
   const members = user.role === 'secretariat' ? await listMembers(db, row.consortiumId) : [];
   const amendments = (await yearList(db, row)).find((y) => y.fiscalYear === fiscalYear)?.amendments ?? [];
   const visibleShares = shares ? (user.role === 'member' ? shares.shares.filter((s) => s.memberId === user.memberId) : shares.shares) : [];
