@@ -16,7 +16,7 @@ import { ApportionmentTable } from '../../views/case-views.tsx';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, formPost } from './form.ts';
 
 const yearQuery = z.coerce.number().int().min(2000).max(2100);
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
@@ -243,18 +243,18 @@ const requestedYear = (c: Ctx) => {
   return raw ? parseWith(yearQuery, raw) : undefined;
 };
 
-/** A form of the years page: the action, then back to the page (Post/Redirect/Get), or the page again with the refusal. */
+/** A form of the years page: the action, then back to the page, or the page again with the refusal. */
 async function yearsAction(c: Ctx, fiscalYear: number | undefined, done: string, act: (form: Form, caseId: string) => Promise<unknown>) {
   const caseId = c.req.param('id')!;
   await loadCase(c, caseId, 'secretariat');
-  const form = await readForm(c);
-  try {
-    await act(form, caseId);
-    return c.redirect(`/cases/${caseId}/years?${fiscalYear === undefined ? '' : `fiscalYear=${fiscalYear}&`}done=${done}`, 303);
-  } catch (err) {
-    if (!isFormError(err)) throw err;
-    return yearsPage(c, caseId, fiscalYear, { error: formError(err) });
-  }
+  return formPost(
+    c,
+    async (form) => {
+      await act(form, caseId);
+      return `/cases/${caseId}/years?${fiscalYear === undefined ? '' : `fiscalYear=${fiscalYear}&`}done=${done}`;
+    },
+    (error) => yearsPage(c, caseId, fiscalYear, { error }),
+  );
 }
 
 const doneMessages: Record<string, string> = {

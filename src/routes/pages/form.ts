@@ -49,3 +49,17 @@ export function formError(err: unknown): string {
 export function isFormError(err: unknown): err is AppError {
   return err instanceof AppError && err.status < 500 && err.code !== 'unauthenticated';
 }
+
+/**
+ * A form post: reads the form, runs the action and answers Post/Redirect/Get to the address it gives,
+ * or, when refused, the page again with the Japanese message and what was typed.
+ */
+export async function formPost(c: Ctx, act: (form: Form) => Promise<string>, again: (error: string, form: Form) => Response | Promise<Response>): Promise<Response> {
+  const form = await readForm(c);
+  try {
+    return c.redirect(await act(form), 303);
+  } catch (err) {
+    if (!isFormError(err)) throw err;
+    return again(formError(err), form);
+  }
+}

@@ -34,7 +34,7 @@ import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, formPost, integerField, isFormError, readForm } from './form.ts';
 
 async function surveyListPage(c: Ctx, error?: string, form?: Form) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
@@ -526,69 +526,69 @@ export const surveyPages = new Hono<AppEnv>()
     requireConsortiumRole(c, 'secretariat', 'member');
     const id = c.req.param('id');
     await loadSurvey(c, id, 'secretariat', 'member');
-    const form = await readForm(c);
-    try {
-      const note = optional(field(form, 'note'));
-      await proposeCandidate(c, id, parseWith(proposalInput, { name: field(form, 'name'), ...(note !== undefined ? { note } : {}) }));
-      return c.redirect(`/surveys/${id}?done=proposed`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return surveyPage(c, id, formError(err), { form: 'propose', fields: form });
-    }
+    return formPost(
+      c,
+      async (form) => {
+        const note = optional(field(form, 'note'));
+        await proposeCandidate(c, id, parseWith(proposalInput, { name: field(form, 'name'), ...(note !== undefined ? { note } : {}) }));
+        return `/surveys/${id}?done=proposed`;
+      },
+      (error, form) => surveyPage(c, id, error, { form: 'propose', fields: form }),
+    );
   })
   .post('/surveys/:id/shortlist', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const id = c.req.param('id');
     await loadSurvey(c, id, 'secretariat');
-    const form = await readForm(c);
-    try {
-      const reason = optional(field(form, 'reason'));
-      await shortlistCandidates(c, id, parseWith(shortlistInput, { codes: fieldList(form, 'codes'), ...(reason !== undefined ? { reason } : {}) }));
-      return c.redirect(`/surveys/${id}?done=shortlisted`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return surveyPage(c, id, formError(err), { form: 'shortlist', fields: form });
-    }
+    return formPost(
+      c,
+      async (form) => {
+        const reason = optional(field(form, 'reason'));
+        await shortlistCandidates(c, id, parseWith(shortlistInput, { codes: fieldList(form, 'codes'), ...(reason !== undefined ? { reason } : {}) }));
+        return `/surveys/${id}?done=shortlisted`;
+      },
+      (error, form) => surveyPage(c, id, error, { form: 'shortlist', fields: form }),
+    );
   })
   .post('/surveys/:id/candidates/:code/case', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const id = c.req.param('id');
     const code = c.req.param('code');
     await loadSurvey(c, id, 'secretariat');
-    const form = await readForm(c);
-    try {
-      // fields left empty are left out: only a 随意契約 names its ground and reason
-      const given = Object.fromEntries(
-        (['reason', 'negotiatedGround', 'negotiatedReason'] as const).flatMap((name) => {
-          const value = optional(field(form, name));
-          return value === undefined ? [] : [[name, value]];
-        }),
-      );
-      const input = parseWith(candidateCaseInput, {
-        title: field(form, 'title'),
-        method: field(form, 'method'),
-        contractMode: field(form, 'contractMode') || 'bulk',
-        fiscalYear: integerField(form, 'fiscalYear'),
-        ...given,
-      });
-      const decided = await caseFromCandidate(c, id, code, input);
-      return c.redirect(`/cases/${decided.case.id}`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return surveyPage(c, id, formError(err), { form: 'case', code, fields: form });
-    }
+    return formPost(
+      c,
+      async (form) => {
+        // fields left empty are left out: only a 随意契約 names its ground and reason
+        const given = Object.fromEntries(
+          (['reason', 'negotiatedGround', 'negotiatedReason'] as const).flatMap((name) => {
+            const value = optional(field(form, name));
+            return value === undefined ? [] : [[name, value]];
+          }),
+        );
+        const input = parseWith(candidateCaseInput, {
+          title: field(form, 'title'),
+          method: field(form, 'method'),
+          contractMode: field(form, 'contractMode') || 'bulk',
+          fiscalYear: integerField(form, 'fiscalYear'),
+          ...given,
+        });
+        const decided = await caseFromCandidate(c, id, code, input);
+        return `/cases/${decided.case.id}`;
+      },
+      (error, form) => surveyPage(c, id, error, { form: 'case', code, fields: form }),
+    );
   })
   .post('/surveys/:id/confirm', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const id = c.req.param('id');
     await loadSurvey(c, id, 'secretariat');
-    const form = await readForm(c);
-    try {
-      // the form always names the members: none ticked confirms none
-      const result = await confirmParticipants(c, id, parseWith(confirmInput, { memberIds: fieldList(form, 'memberIds') }));
-      return c.redirect(`/surveys/${id}?done=confirmed&confirmed=${result.confirmed.length}&already=${result.alreadyParticipating.length}`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return surveyPage(c, id, formError(err), { form: 'confirm', fields: form });
-    }
+    return formPost(
+      c,
+      async (form) => {
+        // the form always names the members: none ticked confirms none
+        const result = await confirmParticipants(c, id, parseWith(confirmInput, { memberIds: fieldList(form, 'memberIds') }));
+        return `/surveys/${id}?done=confirmed&confirmed=${result.confirmed.length}&already=${result.alreadyParticipating.length}`;
+      },
+      (error, form) => surveyPage(c, id, error, { form: 'confirm', fields: form }),
+    );
   });
