@@ -23,3 +23,9 @@ export const idParam = z.string().min(1).max(64);
  */
 export const isUsableKey = (code: string): boolean => !(code in Object.prototype);
 export const unusableKeyMessage = 'constructor・__proto__・toString などはコードに使えません';
+
+const fiscalYearMessage = { message: '年度は2000〜2100の西暦で指定してください' };
+/** A fiscal year (年度) in a JSON body, as its western year. */
+export const fiscalYearInput = z.number().int(fiscalYearMessage).min(2000, fiscalYearMessage).max(2100, fiscalYearMessage);
+/** A fiscal year in a path or a query string. */
+export const fiscalYearParam = z.coerce.number().int(fiscalYearMessage).min(2000, fiscalYearMessage).max(2100, fiscalYearMessage);

@@ -1,3 +1,4 @@
+import { fiscalYearInput } from '../http/inputs.ts';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { type StoredApportionmentRule, type StoredYearShares, awards, caseYears, cases } from '../../schema/index.ts';
@@ -43,7 +44,7 @@ const volumePricingInput = z
   });
 
 /** The fiscal year a rule takes effect from (later years keep it until another is set). */
-const yearField = z.number().int().min(2000).max(2100).optional();
+const yearField = fiscalYearInput.optional();
 const totalFields = { total: yen.optional(), volumePricing: volumePricingInput.optional(), fiscalYear: yearField };
 
 export const apportionmentInput = z

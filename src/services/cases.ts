@@ -10,7 +10,7 @@ import { type CaseMethod, caseMethods, negotiatedGroundCitation, negotiatedGroun
 import { dateTime } from '../domain/format.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
-import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { type Audit, mutate } from '../http/mutate.ts';
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
@@ -45,7 +45,6 @@ export const optionsInput = z
 
 const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));
 
-const fiscalYear = z.number().int().min(2000).max(2100);
 
 const negotiatedGround = z.enum(negotiatedGroundCodes, { message: '随意契約の根拠（地方自治法施行令第167条の2第1項の号）を1〜9から選んでください' });
 const negotiatedReason = z.string().trim().min(1, { message: '随意契約とする理由を入力してください' }).max(4000);
@@ -55,7 +54,7 @@ const caseFields = z.strictObject({
   description: z.string().max(20_000).optional(),
   method: z.enum(caseMethods),
   contractMode: z.enum(contractModes),
-  fiscalYear,
+  fiscalYear: fiscalYearInput,
   options: optionsInput.optional(),
   rfiDeadline: isoTime.nullable().optional(),
   submissionDeadline: isoTime.nullable().optional(),

@@ -1,3 +1,4 @@
+import { fiscalYearParam } from '../http/inputs.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -16,7 +17,7 @@ import { findAward } from './award.ts';
 import { listParticipation, participationInput } from './participation.ts';
 import { caseYearsOf, contractParty, firstOpenYear, isClosedYear } from './years.ts';
 
-export const yearQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
+export const yearQuery = z.object({ fiscalYear: fiscalYearParam.optional() });
 export const contractPartyInput = z.strictObject({ memberId: z.string().max(64).nullable() });
 
 async function requireAward(db: Db, row: CaseRow) {

@@ -1,3 +1,4 @@
+import { fiscalYearInput } from '../http/inputs.ts';
 import { z } from 'zod';
 import { participants } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
@@ -19,9 +20,9 @@ export const participationInput = z.strictObject({
     )
     .default({}),
   /** the first fiscal year the member takes part in (after the award: by default the first year not closed) */
-  fromFiscalYear: z.number().int().min(2000).max(2100).optional(),
+  fromFiscalYear: fiscalYearInput.optional(),
   /** the last fiscal year, when the member leaves at that year's end (null: no end) */
-  untilFiscalYear: z.number().int().min(2000).max(2100).nullable().optional(),
+  untilFiscalYear: fiscalYearInput.nullable().optional(),
   /** the vendor's standard price for this body alone (tax excluded), for the savings report */
   standardPrice: z.number().int().min(0).max(1_000_000_000_000).nullable().optional(),
 });

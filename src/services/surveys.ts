@@ -21,7 +21,7 @@ import {
   surveyResults,
 } from '../domain/survey.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { parseWith } from '../http/json.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
@@ -62,7 +62,7 @@ export const surveyInput = z
     stage: z.enum(surveyStages).default('ranking'),
     /** a yearly 次年度参加意向調査 of a running case: the case and the fiscal year its "join" answers are for */
     caseId: z.string().trim().min(1).max(100).optional(),
-    targetFiscalYear: z.number().int().min(2000).max(2100).optional(),
+    targetFiscalYear: fiscalYearInput.optional(),
   })
   .superRefine((v, ctx) => {
     // a linked survey without candidates asks about the case itself

@@ -1,3 +1,4 @@
+import { fiscalYearParam } from '../../http/inputs.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireConsortiumRole } from '../../auth/session.ts';
@@ -14,14 +15,13 @@ import { scheduleChangeList } from '../../services/schedule.ts';
 import { isoDate } from '../../views/format.ts';
 import { amendYear, amendmentInput, closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearList, yearQuery } from '../../services/contracts.ts';
 
-const yearParam = z.coerce.number().int().min(2000).max(2100);
 
 const idList = z
   .string()
   .max(2000)
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
-const whatIfQuery = z.object({ with: idList, without: idList, fiscalYear: z.coerce.number().int().min(2000).max(2100).optional() });
+const whatIfQuery = z.object({ with: idList, without: idList, fiscalYear: fiscalYearParam.optional() });
 
 async function apportionmentFor(c: Ctx, caseId: string) {
   const { row } = await loadCase(c, caseId, 'secretariat', 'member');
@@ -115,7 +115,7 @@ export const caseRoutes = new Hono<AppEnv>()
   // 年度の締め: the year's shares are frozen; nothing later changes them
   .post('/cases/:id/years/:fiscalYear/close', async (c) => {
     requireConsortiumRole(c, 'secretariat');
-    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     return c.json(await closeYear(c, c.req.param('id'), fiscalYear));
   })
   .get('/cases/:id/years', async (c) => {
@@ -125,7 +125,7 @@ export const caseRoutes = new Hono<AppEnv>()
   // 変更: a closed year re-issued from the record, with its reason
   .post('/cases/:id/years/:fiscalYear/amendments', async (c) => {
     requireConsortiumRole(c, 'secretariat');
-    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     const input = await readJson(c, amendmentInput);
     return c.json(await amendYear(c, c.req.param('id'), fiscalYear, input), 201);
   })

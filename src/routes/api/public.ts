@@ -1,3 +1,4 @@
+import { fiscalYearParam } from '../../http/inputs.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
@@ -18,7 +19,6 @@ import { pdfResponse } from './documents.ts';
 // absolute URLs start from the configured PUBLIC_URL: a request's Host header is the client's to choose
 const origin = (c: Ctx) => c.get('deps').config.publicUrl;
 
-const yearParam = z.coerce.number().int().min(2000).max(2100);
 
 const headQuery = z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
 
@@ -34,7 +34,7 @@ export const publicRoutes = new Hono<AppEnv>()
     return c.json(head);
   })
   .get('/public/cases', async (c) => {
-    const fiscalYear = c.req.query('fiscalYear') ? parseWith(yearParam, c.req.query('fiscalYear')) : undefined;
+    const fiscalYear = c.req.query('fiscalYear') ? parseWith(fiscalYearParam, c.req.query('fiscalYear')) : undefined;
     const rows = await publishedCases(dbOf(c), { fiscalYear });
     return c.json({ cases: rows.map((r) => publicSummary(r.row, r.consortiumName)) });
   })
@@ -73,13 +73,13 @@ export const publicRoutes = new Hono<AppEnv>()
     throw new AppError('not_found', 'この文書は公開されていません。');
   })
   .get('/public/export/:fiscalYear/ocds.json', async (c) => {
-    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     const pkg = await fiscalYearPackage(dbOf(c), fiscalYear, c.get('deps').config.ocdsPrefix, `${origin(c)}/api/public/export/${fiscalYear}/ocds.json`, nowOf(c));
     c.header('content-disposition', `attachment; filename="ocds-${fiscalYear}.json"`);
     return c.json(pkg);
   })
   .get('/public/export/:fiscalYear/cases.csv', async (c) => {
-    const fiscalYear = parseWith(yearParam, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     const db = dbOf(c);
     const rows = await publishedCases(db, { fiscalYear });
     const awarded = await findAwards(db, rows.map((r) => r.row.id));

@@ -1,5 +1,5 @@
+import { fiscalYearParam } from '../../http/inputs.ts';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf } from '../../context.ts';
 import { listMembers } from '../../db/tenancy.ts';
@@ -18,7 +18,6 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formPost } from './form.ts';
 
-const yearQuery = z.coerce.number().int().min(2000).max(2100);
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
 /**
@@ -240,7 +239,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
 
 const requestedYear = (c: Ctx) => {
   const raw = c.req.query('fiscalYear');
-  return raw ? parseWith(yearQuery, raw) : undefined;
+  return raw ? parseWith(fiscalYearParam, raw) : undefined;
 };
 
 /** A form of the years page: the action, then back to the page, or the page again with the refusal. */
@@ -266,14 +265,14 @@ const doneMessages: Record<string, string> = {
 export const contractPages = new Hono<AppEnv>()
   .get('/cases/:id/years', (c) => yearsPage(c, c.req.param('id'), requestedYear(c), { done: doneMessages[c.req.query('done') ?? ''] }))
   .post('/cases/:id/years/:fiscalYear/close', (c) => {
-    const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     return yearsAction(c, fiscalYear, 'closed', async (form, caseId) => {
       if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '確定する場合は確認欄にチェックを入れてください。');
       await closeYear(c, caseId, fiscalYear);
     });
   })
   .post('/cases/:id/years/:fiscalYear/amendments', (c) => {
-    const fiscalYear = parseWith(yearQuery, c.req.param('fiscalYear'));
+    const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     return yearsAction(c, fiscalYear, 'amended', (form, caseId) => amendYear(c, caseId, fiscalYear, parseWith(amendmentInput, { reason: field(form, 'reason') })));
   })
   .post('/cases/:id/contract-party', (c) => yearsAction(c, undefined, 'party', (form, caseId) => setContractParty(c, caseId, field(form, 'memberId') || null)));
