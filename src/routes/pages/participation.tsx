@@ -110,7 +110,7 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
           {user.role === 'secretariat' ? (
             <p>
               <label for="standardPrice">標準価格（この団体が単独で調達した場合の年額・税抜、任意）</label>
-              <input id="standardPrice" name="standardPrice" inputMode="numeric" value={posted ? field(posted, 'standardPrice') : current?.standardPrice?.toString() ?? ''} />
+              <input id="standardPrice" name="standardPrice" type="text" inputmode="numeric" value={posted ? field(posted, 'standardPrice') : current?.standardPrice?.toString() ?? ''} />
             </p>
           ) : null}
           <button class="primary" type="submit" disabled={closed}>
