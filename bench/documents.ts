@@ -2,7 +2,9 @@ import { awards, cases, consortia, members, participants, specVersions, vendors 
 import { systemClock } from '../src/clock.ts';
 import { openPglite } from '../src/db/client.ts';
 import { findCase } from '../src/db/cases.ts';
-import { awardPayload, specPayload } from '../src/documents/payloads.ts';
+import { awardPayload } from '../src/documents/payloads/award.ts';
+import { specPayload } from '../src/documents/payloads/spec.ts';
+import { issuerSettings } from '../src/services/issuer.ts';
 import { renderTemplate } from '../src/documents/template.ts';
 import { localGovernmentCheckDigit } from '../src/domain/codes.ts';
 import { newId } from '../src/ids.ts';
@@ -60,21 +62,22 @@ export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 1
     }
     return median(times);
   };
-  if (process.env.BENCH_SPLIT) console.log('payload ms', { spec: await split(() => specPayload(db, row)), award: await split(() => awardPayload(db, row)) });
-  const measure = async (build: () => Promise<{ payload: Parameters<typeof renderTemplate>[1]; author: string; draft?: boolean } | null>, name: string) => {
+  const ctx = { issuer: await issuerSettings(db, row.consortiumId) };
+  if (process.env.BENCH_SPLIT) console.log('payload ms', { spec: await split(() => specPayload(db, row, ctx)), award: await split(() => awardPayload(db, row, ctx)) });
+  const measure = async (build: () => Promise<{ payload: Parameters<typeof renderTemplate>[1]; draft?: boolean } | null>, name: string) => {
     let size = 0;
     const times: number[] = [];
     for (let i = 0; i < runs + 3; i++) {
       const t0 = performance.now();
       const built = (await build())!;
-      const bytes = await renderTemplate(name, built.payload, { author: built.author, issuedAt: now, draft: built.draft ?? false });
+      const { bytes } = await renderTemplate(name, built.payload, { author: ctx.issuer.issuerName, issuedAt: now, draft: built.draft ?? false });
       if (i >= 3) times.push(performance.now() - t0);
       size = bytes.length;
     }
     return { medianMs: median(times), sizeKb: size / 1024 };
   };
-  const spec = await measure(() => specPayload(db, row), 'spec');
-  const award = await measure(() => awardPayload(db, row), 'award');
+  const spec = await measure(() => specPayload(db, row, ctx), 'spec');
+  const award = await measure(() => awardPayload(db, row, ctx), 'award');
   await database.close();
   return { memberCount, optionCount, spec, award };
 }

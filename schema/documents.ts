@@ -1,6 +1,7 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { IssuerSettings } from '../src/domain/issuer.ts';
 import { caseRef, cases } from './cases.ts';
-import { members, users, vendorRef } from './tenancy.ts';
+import { consortia, members, users, vendorRef } from './tenancy.ts';
 import { at } from './columns.ts';
 
 
@@ -67,3 +68,51 @@ export const awards = pgTable('awards', {
   decidedAt: at('decided_at').notNull(),
   decidedBy: text('decided_by').references(() => users.id),
 });
+
+/** A consortium's issuer settings (発注者, 文書番号, 公印, 入札場所 …); a consortium without a row uses the defaults. */
+export const consortiumSettings = pgTable('consortium_settings', {
+  consortiumId: text('consortium_id')
+    .primaryKey()
+    .references(() => consortia.id),
+  settings: jsonb('settings').$type<IssuerSettings>().notNull(),
+  updatedAt: at('updated_at').notNull(),
+  updatedBy: text('updated_by').references(() => users.id),
+});
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/**
+ * An issued document: drawn once, numbered, its bytes and SHA-256 kept, so every download of it is the
+ * same file whatever changes later. A change makes a new version; earlier ones stay.
+ */
+export const issuedDocuments = pgTable(
+  'issued_documents',
+  {
+    id: text('id').primaryKey(),
+    caseId: caseRef(),
+    consortiumId: text('consortium_id')
+      .notNull()
+      .references(() => consortia.id),
+    kind: text('kind', { enum: ['spec', 'award', 'bid-tabulation', 'evaluation-summary', 'comment-responses'] }).notNull(),
+    version: integer('version').notNull(),
+    /** 文書番号 as printed, and its place in the consortium's numbering of the fiscal year */
+    number: text('number').notNull(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    sequence: integer('sequence').notNull(),
+    issuedAt: at('issued_at').notNull(),
+    issuedBy: text('issued_by').references(() => users.id),
+    /** SHA-256 of what the document was drawn from: the same data is not issued twice */
+    sourceDigest: text('source_digest').notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: bytea('bytes').notNull(),
+    signed: boolean('signed').notNull(),
+    warnings: jsonb('warnings').$type<string[]>().notNull(),
+  },
+  (t) => [
+    uniqueIndex('issued_documents_version_uq').on(t.caseId, t.kind, t.version),
+    uniqueIndex('issued_documents_number_uq').on(t.consortiumId, t.fiscalYear, t.sequence),
+  ],
+);

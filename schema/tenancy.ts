@@ -47,6 +47,9 @@ export const vendors = pgTable(
     qualificationReason: text('qualification_reason'),
     qualifiedAt: at('qualified_at'),
     qualifiedBy: text('qualified_by'),
+    /** 所在地 and 代表者 (代表取締役 山田 太郎), as a notice is addressed */
+    address: text('address'),
+    representative: text('representative'),
     createdAt: createdAt(),
   },
   (t) => [index('vendors_consortium_idx').on(t.consortiumId), uniqueIndex('vendors_consortium_corporate_number_uq').on(t.consortiumId, t.corporateNumber)],

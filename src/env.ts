@@ -87,8 +87,16 @@ const envSchema = z
       .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
         message: '32バイトの鍵を base64 で指定してください（例: openssl rand -base64 32）',
       }),
+    SIGNING_P12: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined)),
+    SIGNING_P12_PASSPHRASE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.SIGNING_P12 === undefined && env.SIGNING_P12_PASSPHRASE !== undefined && env.SIGNING_P12_PASSPHRASE !== '') {
+      ctx.addIssue({ code: 'custom', path: ['SIGNING_P12'], message: 'SIGNING_P12_PASSPHRASE を指定するときは、署名に使う PKCS#12 ファイルのパスも指定してください' });
+    }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -117,6 +125,8 @@ export interface Config {
   ocdsPrefix: string;
   /** key that seals bid amounts until their opening; without it one is kept in the database */
   sealKey: Buffer | undefined;
+  /** the certificate that signs issued documents (PAdES), from SIGNING_P12 and SIGNING_P12_PASSPHRASE */
+  signing: { p12Path: string; passphrase: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -145,5 +155,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     uploadIdleMs: 60_000,
     ocdsPrefix: e.OCDS_PREFIX,
     sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
+    signing: e.SIGNING_P12 ? { p12Path: e.SIGNING_P12, passphrase: e.SIGNING_P12_PASSPHRASE ?? '' } : undefined,
   };
 }

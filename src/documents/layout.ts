@@ -1,5 +1,8 @@
 import { type Color, PDFDocument, type PDFFont, type PDFPage, degrees, grayscale, lineTo, moveTo, popGraphicsState, pushGraphicsState, setLineWidth, setStrokingColor, stroke } from 'pdf-lib';
+import type { EraStyle } from '../domain/format.ts';
 import { type JapaneseFonts, embedJapaneseFonts } from './fonts.ts';
+
+export type { EraStyle };
 
 /**
  * A small A4 layout engine over pdf-lib for the workbench's documents.
@@ -75,6 +78,14 @@ export interface JapaneseDate {
   readonly era: string;
   /** both, as printed on documents: "2026年4月1日（令和8年4月1日）" */
   readonly full: string;
+  /** both with 和暦 first: "令和8年4月1日（2026年4月1日）" */
+  readonly eraFirst: string;
+}
+
+/** A date as a consortium prints it: 和暦 first (the default of public bodies) or 西暦 first. */
+export function formatIssueDate(date: Date, era: EraStyle = 'wareki'): string {
+  const d = formatJapaneseDate(date);
+  return era === 'wareki' ? d.eraFirst : d.full;
 }
 
 const TOKYO = 'Asia/Tokyo'; // documents are dated in Japan whatever the server's zone
@@ -91,7 +102,7 @@ export function formatJapaneseDate(date: Date): JapaneseDate {
   // ICU versions differ on "1" versus "元" for an era's first year; documents use 元年.
   const eraYear = part(e, 'year') === '1' ? '元' : part(e, 'year');
   const era = `${part(e, 'era')}${eraYear}年${part(e, 'month')}月${part(e, 'day')}日`;
-  return { gregorian, era, full: `${gregorian}（${era}）` };
+  return { gregorian, era, full: `${gregorian}（${era}）`, eraFirst: `${era}（${gregorian}）` };
 }
 
 // ── Japanese line breaking (禁則処理) ──────────────────────────────────────────────────────────
@@ -407,8 +418,12 @@ export interface DocumentOptions {
   readonly issuedAt: Date;
   /** Metadata creation time; defaults to `issuedAt`, so the same payload gives the same bytes. */
   readonly createdAt?: Date;
-  /** Stamps 「案」 across every page. */
+  /** Stamps 「案」 across every page and dates the document as a draft. */
   readonly draft?: boolean;
+  /** 文書番号, printed above the date (e.g. 熊DX協第12号). */
+  readonly number?: string;
+  /** 和暦 first (default) or 西暦 first. */
+  readonly era?: EraStyle;
   /** Embed only the glyphs used (default). `false` embeds whole fonts (≈10 MB), for comparison in tests. */
   readonly fontSubset?: boolean;
 }
@@ -446,6 +461,7 @@ export class PdfDocumentBuilder {
   private cursor = 0; // y of the top of the free space on the current page
   private finished = false;
   private readonly widthCache = new Map<string, number>();
+  private readonly notes: string[] = [];
 
   constructor(
     private readonly pdf: PDFDocument,
@@ -455,21 +471,75 @@ export class PdfDocumentBuilder {
     this.page = this.newPage();
   }
 
+  /** What the secretariat should be told about this document (characters the fonts cannot draw …). */
+  warnings(): string[] {
+    return [...this.notes];
+  }
+
   /** Number of pages so far. */
   get pageCount(): number {
     return this.pdf.getPageCount();
   }
 
-  /** Date and issuer at the top right, then the document title centred, as on Japanese official documents. */
-  titleBlock(subtitle?: string): this {
-    const date = formatJapaneseDate(this.options.issuedAt).full;
-    this.lines([date, ...this.wrap(this.options.author, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH)], this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
+  /** 文書番号 and date at the top right: the first lines of a Japanese official document. */
+  dateLines(): this {
+    const date = formatIssueDate(this.options.issuedAt, this.options.era);
+    const lines = [...(this.options.number ? [this.options.number] : []), this.options.draft ? `${date}（案）` : date];
+    this.lines(lines, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
+    this.cursor -= PARAGRAPH_SPACE_AFTER;
+    return this;
+  }
+
+  /** The document title centred, with an optional subtitle under it. */
+  title(subtitle?: string): this {
     this.cursor -= TITLE_BLOCK_GAP;
     this.lines(this.wrap(this.options.title, this.fonts.bold, TITLE_SIZE, CONTENT_WIDTH), this.fonts.bold, TITLE_SIZE, TITLE_LINE_HEIGHT, 'center');
     if (subtitle) {
       this.lines(this.wrap(subtitle, this.fonts.regular, SUBTITLE_SIZE, CONTENT_WIDTH), this.fonts.regular, SUBTITLE_SIZE, SUBTITLE_SIZE * 1.6, 'center');
     }
     this.cursor -= TITLE_BLOCK_GAP;
+    return this;
+  }
+
+  /** Number and date, then the issuer at the top right, then the title centred, as on Japanese official documents. */
+  titleBlock(subtitle?: string): this {
+    this.dateLines();
+    this.lines(this.wrap(this.options.author, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
+    return this.title(subtitle);
+  }
+
+  /** Lines of text, each wrapped on its own, aligned as asked (an address to the left, 記 centred). */
+  alignedLines(lines: readonly string[], align: CellAlign = 'left'): this {
+    for (const line of lines) this.lines(this.wrap(line, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, align);
+    this.cursor -= PARAGRAPH_SPACE_AFTER;
+    return this;
+  }
+
+  /**
+   * The issuer at the right: its lines right-aligned, then the seal as configured: a square 印 box
+   * beside the last line, or （公印省略） under it.
+   */
+  issuerBlock(lines: readonly string[], seal: 'box' | 'omitted' | 'none' = 'none'): this {
+    const boxSize = BODY_LINE_HEIGHT * 1.6;
+    const reserve = seal === 'box' ? boxSize + 6 : 0;
+    const measure = this.measure(this.fonts.regular, BODY_SIZE);
+    this.ensureSpace(lines.length * BODY_LINE_HEIGHT + (seal === 'box' ? boxSize : BODY_LINE_HEIGHT));
+    lines.forEach((line, i) => {
+      const width = measure(line);
+      const x = MARGIN_LEFT + CONTENT_WIDTH - reserve - width;
+      this.text(line, x, this.cursor, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT);
+      if (seal === 'box' && i === lines.length - 1) {
+        const left = MARGIN_LEFT + CONTENT_WIDTH - boxSize;
+        const top = this.cursor + (boxSize - BODY_LINE_HEIGHT) / 2;
+        this.page.drawRectangle({ x: left, y: top - boxSize, width: boxSize, height: boxSize, borderColor: TEXT_COLOR, borderWidth: 0.6 });
+        const markWidth = measure('印');
+        this.text('印', left + (boxSize - markWidth) / 2, top - (boxSize - BODY_LINE_HEIGHT) / 2, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT);
+      }
+      this.cursor -= BODY_LINE_HEIGHT;
+    });
+    if (seal === 'box') this.cursor -= boxSize - BODY_LINE_HEIGHT;
+    if (seal === 'omitted') this.lines(['（公印省略）'], this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
+    this.cursor -= PARAGRAPH_SPACE_AFTER;
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { DocumentPayload, RenderOptions } from './template.ts';
+import type { DocumentPayload, RenderOptions, RenderedDocument } from './template.ts';
 import type { RenderReply, RenderRequest } from './worker-main.ts';
 
 /** A template that cannot be filled or drawn: the operator's to fix; the user sees a plain error. */
@@ -11,7 +11,7 @@ const IDLE_MS = 60_000;
 let worker: Worker | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
 let nextId = 1;
-const pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (err: Error) => void }>();
+const pending = new Map<number, { resolve: (done: RenderedDocument) => void; reject: (err: Error) => void }>();
 
 function failAll(err: Error) {
   for (const { reject } of pending.values()) reject(err);
@@ -25,7 +25,7 @@ function start(): Worker {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
-    if ('bytes' in reply) waiting.resolve(reply.bytes);
+    if ('bytes' in reply) waiting.resolve({ bytes: reply.bytes, warnings: reply.warnings });
     else waiting.reject(reply.error.template ? new DocumentTemplateError(reply.error.message) : new Error(reply.error.message));
     if (pending.size === 0) idleTimer = setTimeout(() => void stopDocumentRenderer(), IDLE_MS).unref();
   });
@@ -45,7 +45,7 @@ function start(): Worker {
  * Renders a document on the renderer thread, so that drawing a long PDF never holds up the requests
  * the main thread is serving. Documents queue there one after another.
  */
-export function renderDocument(name: string, payload: DocumentPayload, options: RenderOptions): Promise<Uint8Array> {
+export function renderDocument(name: string, payload: DocumentPayload, options: RenderOptions): Promise<RenderedDocument> {
   clearTimeout(idleTimer);
   worker ??= start();
   const id = nextId++;

@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatYen } from '../domain/money.ts';
-import { type PdfDocumentBuilder, type TableSpec, createDocument, formatJapaneseDate } from './layout.ts';
+import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument, formatJapaneseDate } from './layout.ts';
 
 /**
  * Document templates (templates/*.yaml), editable without code: the order of the sections, the fixed
@@ -26,11 +26,24 @@ import { type PdfDocumentBuilder, type TableSpec, createDocument, formatJapanese
  *       blocks: [ … ]
  *     - pageBreak: true
  *     - space: 12
+ *     - title: true                        # the title here rather than at the top (a notice: 宛先 and issuer first)
+ *     - lines: notice.addressLines          # a list of strings, one line each (align: left | right | center)
+ *       align: left
+ *     - paragraph: "記"                      # a paragraph may be aligned too
+ *       align: center
+ *     - issuer: true                        # the issuer (payload.issuer.lines) at the right, with the seal as configured
+ *
+ * Every document starts with its 文書番号 (when issued) and date at the top right; without a `title`
+ * block the issuer and the title follow at once.
  */
 
+type Align = 'left' | 'right' | 'center';
 type Block =
   | { heading: string; level?: 1 | 2 }
-  | { paragraph: string }
+  | { paragraph: string; align?: Align }
+  | { lines: string; align?: Align }
+  | { title: true }
+  | { issuer: true }
   | { paragraphs: string }
   | { keyValue: [string, string][] }
   | { table: string; caption?: string; empty?: string }
@@ -39,10 +52,14 @@ type Block =
   | { pageBreak: true }
   | { space: number };
 
+const alignSchema = z.enum(['left', 'right', 'center']);
 const blockSchema: z.ZodType<Block> = z.lazy(() =>
   z.union([
     z.object({ heading: z.string(), level: z.union([z.literal(1), z.literal(2)]).optional() }).strict(),
-    z.object({ paragraph: z.string() }).strict(),
+    z.object({ paragraph: z.string(), align: alignSchema.optional() }).strict(),
+    z.object({ lines: z.string(), align: alignSchema.optional() }).strict(),
+    z.object({ title: z.literal(true) }).strict(),
+    z.object({ issuer: z.literal(true) }).strict(),
     z.object({ paragraphs: z.string() }).strict(),
     z.object({ keyValue: z.array(z.tuple([z.string(), z.string()])) }).strict(),
     z.object({ table: z.string(), caption: z.string().optional(), empty: z.string().optional() }).strict(),
@@ -110,15 +127,27 @@ const present = (v: unknown) => v !== undefined && v !== null && v !== false && 
 export interface DocumentPayload {
   /** tables the blocks refer to by name */
   tables: Record<string, TableSpec>;
+  /** who issues the document: its lines at the right (name, 職 and 氏名) and the seal */
+  issuer?: { lines: string[]; seal: 'box' | 'omitted' | 'none' };
   [key: string]: unknown;
 }
 
-function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknown, root: DocumentPayload) {
+function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknown, root: DocumentPayload, subtitle: string | undefined) {
   for (const block of blocks) {
     if ('heading' in block) doc.heading(fill(block.heading, context, root), block.level ?? 1);
     else if ('paragraph' in block) {
       const text = fill(block.paragraph, context, root);
-      if (text.trim() !== '') doc.paragraph(text);
+      if (text.trim() !== '') {
+        if (block.align && block.align !== 'left') doc.alignedLines([text], block.align);
+        else doc.paragraph(text);
+      }
+    } else if ('lines' in block) {
+      const list = lookup(block.lines, context, root);
+      const lines = (Array.isArray(list) ? list : []).map(String).filter((t) => t.trim() !== '');
+      if (lines.length > 0) doc.alignedLines(lines, block.align ?? 'left');
+    } else if ('title' in block) doc.title(subtitle);
+    else if ('issuer' in block) {
+      if (root.issuer && root.issuer.lines.length > 0) doc.issuerBlock(root.issuer.lines, root.issuer.seal);
     } else if ('paragraphs' in block) {
       const list = lookup(block.paragraphs, context, root);
       for (const text of Array.isArray(list) ? list : []) if (String(text).trim() !== '') doc.paragraph(String(text));
@@ -131,10 +160,10 @@ function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknow
       else if (block.empty) doc.paragraph(fill(block.empty, context, root));
     } else if ('each' in block) {
       const list = lookup(block.each, context, root);
-      for (const item of Array.isArray(list) ? list : []) draw(doc, block.blocks, item, root);
+      for (const item of Array.isArray(list) ? list : []) draw(doc, block.blocks, item, root, subtitle);
     } else if ('if' in block) {
-      if (present(lookup(block.if, context, root))) draw(doc, block.blocks, context, root);
-      else if (block.else) draw(doc, block.else, context, root);
+      if (present(lookup(block.if, context, root))) draw(doc, block.blocks, context, root, subtitle);
+      else if (block.else) draw(doc, block.else, context, root, subtitle);
     } else if ('pageBreak' in block) doc.pageBreak();
     else doc.space(block.space);
   }
@@ -143,23 +172,46 @@ function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknow
 export interface RenderOptions {
   author: string;
   issuedAt: Date;
+  /** a draft is titled （案）, dated as a draft and stamped 案 */
   draft?: boolean;
+  /** 文書番号 of an issued document */
+  number?: string;
+  era?: EraStyle;
   fontSubset?: boolean;
   templateDir?: string;
 }
 
+export interface RenderedDocument {
+  bytes: Uint8Array;
+  /** what the secretariat should know about the drawing (characters the fonts could not draw …) */
+  warnings: string[];
+}
+
+const hasTitleBlock = (blocks: readonly Block[]): boolean =>
+  blocks.some((b) => 'title' in b || ('blocks' in b && hasTitleBlock(b.blocks)) || ('else' in b && b.else !== undefined && hasTitleBlock(b.else)));
+
 /** Fills a template with a payload and draws it: the renderer never touches the database. */
-export async function renderTemplate(name: string, payload: DocumentPayload, options: RenderOptions): Promise<Uint8Array> {
+export async function renderTemplate(name: string, payload: DocumentPayload, options: RenderOptions): Promise<RenderedDocument> {
   const template = loadTemplate(name, options.templateDir);
-  const title = fill(template.title, payload, payload);
+  const filled = fill(template.title, payload, payload);
+  const draft = options.draft ?? false;
+  const title = draft && !filled.endsWith('（案）') ? `${filled}（案）` : filled;
   const doc = await createDocument({
     title,
     author: options.author,
     issuedAt: options.issuedAt,
-    draft: options.draft ?? false,
+    draft,
+    ...(options.number ? { number: options.number } : {}),
+    ...(options.era ? { era: options.era } : {}),
     ...(options.fontSubset === undefined ? {} : { fontSubset: options.fontSubset }),
   });
-  doc.titleBlock(template.subtitle ? fill(template.subtitle, payload, payload) : undefined);
-  draw(doc, template.blocks, payload, payload);
-  return doc.finish();
+  const subtitle = template.subtitle ? fill(template.subtitle, payload, payload) : undefined;
+  if (hasTitleBlock(template.blocks)) doc.dateLines();
+  else if (payload.issuer && payload.issuer.lines.length > 0) {
+    doc.dateLines();
+    doc.issuerBlock(payload.issuer.lines, payload.issuer.seal);
+    doc.title(subtitle);
+  } else doc.titleBlock(subtitle);
+  draw(doc, template.blocks, payload, payload, subtitle);
+  return { bytes: await doc.finish(), warnings: doc.warnings() };
 }

@@ -12,3 +12,6 @@ export const dateTime = (value: Date | string | null | undefined): string => (va
 
 /** Points to two decimals, e.g. "38.83"; whole points without decimals. */
 export const points = (n: number): string => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+
+/** Which calendar a consortium prints first on its documents: 和暦 (the default of public bodies) or 西暦. */
+export type EraStyle = 'wareki' | 'seireki';

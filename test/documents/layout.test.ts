@@ -8,6 +8,7 @@ import {
   baselineInBox,
   breakLines,
   formatJapaneseDate,
+  formatIssueDate,
   formatYen,
   pageLabel,
   paginateTable,
@@ -208,7 +209,14 @@ describe('formatJapaneseDate', () => {
       gregorian: '2026年4月1日',
       era: '令和8年4月1日',
       full: '2026年4月1日（令和8年4月1日）',
+      eraFirst: '令和8年4月1日（2026年4月1日）',
     });
+  });
+
+  it('prints 和暦 first unless the consortium chose 西暦 first', () => {
+    const day = new Date('2026-12-01T09:00:00+09:00');
+    expect(formatIssueDate(day)).toBe('令和8年12月1日（2026年12月1日）');
+    expect(formatIssueDate(day, 'seireki')).toBe('2026年12月1日（令和8年12月1日）');
   });
 
   it('writes the first year of an era as 元年, and knows where 平成 ends', () => {

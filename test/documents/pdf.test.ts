@@ -72,7 +72,7 @@ describe('a multi-page Japanese table document', () => {
   it('has the title block and the Japanese text', () => {
     const first = pages[0]!;
     expect(first).toContain('住民記録システム 機能要件一覧');
-    expect(first).toContain('2026年4月1日（令和8年4月1日）');
+    expect(first).toContain('令和8年4月1日（2026年4月1日）');
     expect(first).toContain(AUTHOR);
     expect(first).toContain('住民票の写しの交付に際し');
     expect(first).toContain('1,234,500円'); // row 10, right-aligned

@@ -17,10 +17,10 @@ afterAll(() => stopDocumentRenderer());
 describe('the document renderer thread', () => {
   it('gives each caller its own document, byte for byte what the renderer draws in place', async () => {
     const titles = ['文書管理システム', '住民記録システム', 'AI議事録作成システム'];
-    const rendered = await Promise.all(titles.map((t) => renderDocument('spec', payload(t), { ...options, draft: true })));
+    const rendered = (await Promise.all(titles.map((t) => renderDocument('spec', payload(t), { ...options, draft: true })))).map((r) => r.bytes);
     for (const [i, title] of titles.entries()) {
       expect(Buffer.from(rendered[i]!).subarray(0, 5).toString()).toBe('%PDF-');
-      expect(Buffer.from(rendered[i]!).equals(Buffer.from(await renderTemplate('spec', payload(title), { ...options, draft: true })))).toBe(true);
+      expect(Buffer.from(rendered[i]!).equals(Buffer.from((await renderTemplate('spec', payload(title), { ...options, draft: true })).bytes))).toBe(true);
     }
     expect(Buffer.from(rendered[0]!).equals(Buffer.from(rendered[1]!))).toBe(false);
   });
@@ -36,13 +36,13 @@ describe('the document renderer thread', () => {
       await rm(dir, { recursive: true, force: true });
     }
     await expect(renderDocument('no-such-template', payload('x'), options)).rejects.toThrow(/no-such-template/);
-    const again = await renderDocument('spec', payload('続けて作成'), options);
+    const { bytes: again } = await renderDocument('spec', payload('続けて作成'), options);
     expect(Buffer.from(again).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('starts again after being stopped', async () => {
     await stopDocumentRenderer();
-    const bytes = await renderDocument('spec', payload('再開'), options);
+    const { bytes } = await renderDocument('spec', payload('再開'), options);
     expect(bytes.length).toBeGreaterThan(1000);
   });
 });

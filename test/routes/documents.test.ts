@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specPayload } from '../../src/documents/payloads.ts';
+import { specPayload } from '../../src/documents/payloads/spec.ts';
+import { issuerSettings } from '../../src/services/issuer.ts';
 import { renderTemplate } from '../../src/documents/template.ts';
 import { findCase } from '../../src/db/cases.ts';
 import { Scratch, assertPdfToolsInstalled, darkPixels, differingPixels, hasDraftStamp, qpdfCheck, rawText, renderPageGray } from '../documents/pdf-tools.ts';
@@ -105,10 +106,11 @@ describe('the specification (仕様書)', () => {
 
   it('draws the same glyphs with the subset font as with the whole font', async () => {
     const row = (await findCase(h.database.db, consortiumId, caseId))!;
-    const built = await specPayload(h.database.db, row);
-    const options = { author: built.author, issuedAt: new Date('2026-04-01T09:00:00+09:00'), draft: true };
-    const subset = scratch.write('spec-subset.pdf', await renderTemplate('spec', built.payload, options));
-    const full = scratch.write('spec-full.pdf', await renderTemplate('spec', built.payload, { ...options, fontSubset: false }));
+    const ctx = { issuer: await issuerSettings(h.database.db, row.consortiumId) };
+    const built = await specPayload(h.database.db, row, ctx);
+    const options = { author: ctx.issuer.issuerName, issuedAt: new Date('2026-04-01T09:00:00+09:00'), draft: true };
+    const subset = scratch.write('spec-subset.pdf', (await renderTemplate('spec', built.payload, options)).bytes);
+    const full = scratch.write('spec-full.pdf', (await renderTemplate('spec', built.payload, { ...options, fontSubset: false })).bytes);
     const a = renderPageGray(scratch, subset, 1, 50);
     const b = renderPageGray(scratch, full, 1, 50);
     const dark = darkPixels(b);
@@ -218,7 +220,12 @@ describe('the evaluation summary and a proposal award', () => {
     }
     expect((await h.call('POST', `/api/cases/${caseId}/evaluation/close`, { token: sec })).status).toBe(200);
     const summary = (await pdf(`/api/cases/${caseId}/documents/evaluation-summary.pdf`, sec, 'evaluation-summary.pdf')).text;
-    for (const expected of ['提案の評価結果', '提案者A', '提案者B', '委員1', '委員2', '優先交渉権者']) expect(summary, expected).toContain(expected);
+    for (const expected of ['提案の評価結果', '提案者A', '提案者B', '優先交渉権者']) expect(summary, expected).toContain(expected);
+    // the issued copy is the publishable one: each evaluator's totals only in the secretariat's internal copy
+    expect(summary).not.toContain('委員1');
+    const internal = (await pdf(`/api/cases/${caseId}/documents/evaluation-internal.pdf`, sec, 'evaluation-internal.pdf')).text;
+    for (const expected of ['委員1', '委員2']) expect(internal, expected).toContain(expected);
+    expect(internal).not.toContain('秘密委員');
     expect(summary).not.toContain('秘密委員');
     expect(summary).not.toContain('弁護士ドットコム');
     const named = (await pdf(`/api/cases/${caseId}/documents/evaluation-summary.pdf?anonymize=0`, sec, 'evaluation-summary-named.pdf')).text;

@@ -19,6 +19,7 @@ import {
   submitBid,
 } from '../../services/bidding.ts';
 import { loadCase } from '../../services/case-access.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 export const biddingRoutes = new Hono<AppEnv>()
   .put('/cases/:id/bidding', async (c) => {
@@ -57,7 +58,9 @@ export const biddingRoutes = new Hono<AppEnv>()
   })
   .post('/cases/:id/bids/open', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
-    return c.json(await openRound(c, row));
+    const opened = await openRound(c, row);
+    await issueAfterEvent(c, row, 'opening');
+    return c.json(opened);
   })
   .post('/cases/:id/bids/rounds', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
@@ -68,5 +71,7 @@ export const biddingRoutes = new Hono<AppEnv>()
   .post('/cases/:id/bids/investigation', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, decisionInput);
-    return c.json(await decideInvestigation(c, row, input));
+    const decided = await decideInvestigation(c, row, input);
+    await issueAfterEvent(c, row, 'opening');
+    return c.json(decided);
   });

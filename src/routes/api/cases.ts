@@ -14,6 +14,7 @@ import { listParticipation, participationInput, setParticipation } from '../../s
 import { scheduleChangeList } from '../../services/schedule.ts';
 import { isoDate } from '../../views/format.ts';
 import { amendYear, amendmentInput, closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearList, yearQuery } from '../../services/contracts.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 
 const idList = z
@@ -61,6 +62,7 @@ export const caseRoutes = new Hono<AppEnv>()
     requireConsortiumRole(c, 'secretariat');
     const { to } = await readJson(c, transitionInput);
     const row = await transitionCase(c, c.req.param('id'), to);
+    await issueAfterEvent(c, row, 'transition');
     return c.json({ case: caseView(row) });
   })
   .put('/cases/:id/participants/:memberId', async (c) => {

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { consortia } from '../../../schema/index.ts';
 import { hashPassword } from '../../auth/password.ts';
-import { requireRole } from '../../auth/session.ts';
+import { requireConsortiumRole, requireRole } from '../../auth/session.ts';
+import { issuerInput, issuerSettings, saveIssuerSettings } from '../../services/issuer.ts';
 import { type AppEnv, dbOf, nowOf } from '../../context.ts';
 import { consortiumView, userView } from '../../db/tenancy.ts';
 import { insertUser } from '../../db/users.ts';
@@ -41,6 +42,16 @@ export const consortiumRoutes = new Hono<AppEnv>()
       return { consortium: consortiumView(consortium!), user: userView(user) };
     });
     return c.json(result, 201);
+  })
+  // the issuer of the consortium's documents: 発注者, 文書番号, 公印, 和暦/西暦, 入札場所 and 執行者
+  .get('/consortium/settings', async (c) => {
+    const user = requireConsortiumRole(c, 'secretariat');
+    return c.json({ settings: await issuerSettings(dbOf(c), user.consortiumId!) });
+  })
+  .put('/consortium/settings', async (c) => {
+    const user = requireConsortiumRole(c, 'secretariat');
+    const input = await readJson(c, issuerInput);
+    return c.json({ settings: await saveIssuerSettings(c, user.consortiumId!, input) });
   })
   .get('/consortia', async (c) => {
     requireRole(c, 'operator');

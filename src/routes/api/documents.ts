@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
-import { awardPayload, commentResponsesPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
-import type { DocumentPayload } from '../../documents/template.ts';
-import { DocumentTemplateError, renderDocument } from '../../documents/renderer.ts';
+import type { CaseRow } from '../../db/cases.ts';
+import { commentResponsesPayload } from '../../documents/payloads/comments.ts';
+import type { BuiltDocument, DocumentContext } from '../../documents/payloads/common.ts';
+import { evaluationSummaryPayload } from '../../documents/payloads/evaluation.ts';
+import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
+import { issuerSettings } from '../../services/issuer.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
 import { parseWith, readJson } from '../../http/json.ts';
@@ -14,33 +17,63 @@ import { casePackage } from '../../services/ocds.ts';
 import { availableDocuments } from '../../services/documents.ts';
 import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
-const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional() });
+const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional(), draft: z.enum(['0', '1']).optional() });
 
-/** Renders one document as a PDF download; a template error is reported in Japanese, never as a crash. */
-export async function pdfResponse(c: Ctx, name: string, filename: string, built: { payload: DocumentPayload; author: string; draft?: boolean }) {
-  let bytes: Uint8Array;
-  try {
-    bytes = await renderDocument(name, built.payload, { author: built.author, issuedAt: nowOf(c), draft: built.draft ?? false });
-  } catch (err) {
-    if (err instanceof DocumentTemplateError) {
-      // a broken template is the operator's to fix: the log names it, the user gets the plain message
-      console.error(err.message);
-      throw new AppError('internal');
-    }
-    throw err;
-  }
+/** A PDF download. */
+export function pdfBody(c: Ctx, bytes: Uint8Array, filename: string, extra: Record<string, string> = {}) {
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     'content-type': 'application/pdf',
     'content-disposition': attachmentDisposition(filename),
     'cache-control': 'private, no-store',
+    ...extra,
   });
 }
+
+/** An issued version: the very bytes that were issued, with their 文書番号 and SHA-256 in the headers. */
+export function issuedPdf(c: Ctx, row: CaseRow, doc: IssuedDocumentRow) {
+  return pdfBody(c, doc.bytes, `${row.title}_${documentTitles[doc.kind]}_第${doc.version}版.pdf`, { 'x-document-number': encodeURIComponent(doc.number), 'x-document-sha256': doc.sha256, etag: `"${doc.sha256}"` });
+}
+
+/** The current data drawn as a draft （案）, dated today: never a record, never numbered. */
+async function draftPdf(c: Ctx, row: CaseRow, kind: DocumentKind, build: (ctx: DocumentContext) => Promise<BuiltDocument | null>, notYetMessage: string) {
+  const ctx: DocumentContext = { issuer: await issuerSettings(dbOf(c), row.consortiumId) };
+  const built = await build(ctx);
+  if (!built) throw new AppError('not_yet', notYetMessage);
+  const { bytes } = await drawDocument(kind, built, ctx, { issuedAt: nowOf(c), draft: true });
+  return pdfBody(c, bytes, `${row.title}_${documentTitles[kind]}（案）.pdf`);
+}
+
+/** A document as the case's people download it: its latest issued version, or the current data as a draft. */
+async function currentPdf(c: Ctx, row: CaseRow, kind: DocumentKind, wantDraft: boolean, notYetMessage: string) {
+  if (!wantDraft) {
+    const issued = await findIssuedDocument(dbOf(c), row.id, kind);
+    if (issued) return issuedPdf(c, row, issued);
+  }
+  return draftPdf(c, row, kind, (ctx) => buildDocument(dbOf(c), row, kind, ctx), notYetMessage);
+}
+
+const versionParam = z.coerce.number({ error: '版は数字で指定してください。' }).int().min(1).max(100000);
+
+/** The list entry of an issued version (the contract's {kind, version, number, issuedAt, sha256, url}). */
+const issuedView = (row: CaseRow, d: IssuedDocumentInfo) => ({
+  kind: d.kind,
+  title: documentTitles[d.kind],
+  version: d.version,
+  number: d.number,
+  issuedAt: d.issuedAt.toISOString(),
+  sha256: d.sha256,
+  signed: d.signed,
+  warnings: d.warnings,
+  url: `/api/cases/${row.id}/documents/${d.kind}/${d.version}.pdf`,
+});
 
 export const documentRoutes = new Hono<AppEnv>()
   .put('/cases/:id/spec', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, specInput);
-    return c.json({ spec: specView(await saveSpec(c, row, input)) });
+    const saved = await saveSpec(c, row, input);
+    await issueAfterEvent(c, row, 'specChange');
+    return c.json({ spec: specView(saved) });
   })
   .get('/cases/:id/spec', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
@@ -63,6 +96,7 @@ export const documentRoutes = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, answerInput);
     const saved = await answerComment(c, row, c.req.param('commentId'), input);
+    await issueAfterEvent(c, row, 'commentAnswered');
     const [one] = await commentsOf(dbOf(c), row.id, saved.id);
     return c.json({ comment: commentView(one!) });
   })
@@ -73,7 +107,9 @@ export const documentRoutes = new Hono<AppEnv>()
   .post('/cases/:id/award', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, awardInput);
-    return c.json({ award: awardView(await recordAward(c, row, input)) }, 201);
+    const award = await recordAward(c, row, input);
+    await issueAfterEvent(c, row, 'award');
+    return c.json({ award: awardView(award) }, 201);
   })
   .get('/cases/:id/award', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
@@ -83,24 +119,46 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    return c.json({ documents: await availableDocuments(c, row) });
+    const issued = await issuedDocumentsOf(dbOf(c), row.id);
+    return c.json({ documents: issued.map((d) => issuedView(row, d)), available: await availableDocuments(c, row) });
+  })
+  .post('/cases/:id/documents/:kind/issue', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const kind = c.req.param('kind');
+    if (!isDocumentKind(kind)) throw notFound('その種類の文書はありません。');
+    const { document, created } = await issueDocument(c, row, kind);
+    return c.json({ document: issuedView(row, document), created }, created ? 201 : 200);
+  })
+  .get('/cases/:id/documents/:kind/:file{[0-9]+\\.pdf}', async (c) => {
+    const kind = c.req.param('kind');
+    if (!isDocumentKind(kind)) throw notFound('その種類の文書はありません。');
+    // the spec goes to everyone the case is published to; the other records to the secretariat and members
+    const { row } = kind === 'spec' ? await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor') : await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const version = parseWith(versionParam, c.req.param('file').replace(/\.pdf$/, ''));
+    const doc = await findIssuedDocument(dbOf(c), row.id, kind, version);
+    if (!doc) throw notFound('その版の文書は発行されていません。');
+    return issuedPdf(c, row, doc);
   })
   .get('/cases/:id/documents/spec.pdf', async (c) => {
-    const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
-    // vendors see the spec once the case is published to them (loadCase checks that)
-    return pdfResponse(c, 'spec', `${row.title}_仕様書.pdf`, await specPayload(dbOf(c), row));
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
+    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    // vendors and evaluators see the issued spec only (loadCase shows vendors a published case)
+    if (user.role === 'vendor' || user.role === 'evaluator') {
+      const issued = await findIssuedDocument(dbOf(c), row.id, 'spec');
+      if (issued) return issuedPdf(c, row, issued);
+      if (user.role === 'vendor') throw new AppError('not_yet', '仕様書はまだ発行されていません。');
+    }
+    return currentPdf(c, row, 'spec', draft === '1', 'この案件にはまだ仕様書がありません。');
   })
   .get('/cases/:id/documents/award.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const built = await awardPayload(dbOf(c), row);
-    if (!built) throw new AppError('not_yet', '決定が記録された後に作成できます。');
-    return pdfResponse(c, 'award', `${row.title}_決定通知.pdf`, built);
+    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    return currentPdf(c, row, 'award', draft === '1', '決定が記録された後に作成できます。');
   })
   .get('/cases/:id/documents/bid-tabulation.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const built = await tabulationPayload(dbOf(c), row);
-    if (!built) throw new AppError('not_yet', '開札の後に作成できます。');
-    return pdfResponse(c, 'bid-tabulation', `${row.title}_入札経過調書.pdf`, built);
+    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    return currentPdf(c, row, 'bid-tabulation', draft === '1', '開札の後に作成できます。');
   })
   .get('/cases/:id/ocds', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
@@ -109,14 +167,28 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents/evaluation-summary.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    const { anonymize, draft } = parseWith(anonymizeQuery, c.req.query());
+    if (anonymize === undefined) return currentPdf(c, row, 'evaluation-summary', draft === '1', '評価の締切後に作成できます。');
+    // the publishable copy with the vendors named or not, as asked: a draft, never the record
+    return draftPdf(c, row, 'evaluation-summary', (ctx) => evaluationSummaryPayload(dbOf(c), row, ctx, anonymize === '1', true), '評価の締切後に作成できます。');
+  })
+  .get('/cases/:id/documents/evaluation-internal.pdf', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const { anonymize } = parseWith(anonymizeQuery, c.req.query());
     const evaluation = await findEvaluation(dbOf(c), row.id);
-    const built = await evaluationSummaryPayload(dbOf(c), row, anonymize === undefined ? (evaluation?.row.anonymize ?? false) : anonymize === '1');
+    const ctx: DocumentContext = { issuer: await issuerSettings(dbOf(c), row.consortiumId) };
+    const built = await evaluationSummaryPayload(dbOf(c), row, ctx, anonymize === undefined ? (evaluation?.row.anonymize ?? false) : anonymize === '1', false);
     if (!built) throw new AppError('not_yet', '評価の締切後に作成できます。');
-    return pdfResponse(c, 'evaluation-summary', `${row.title}_評価結果.pdf`, built);
+    // the committee's working copy with each evaluator's scores: 内部資料, never issued or published
+    const { bytes } = await drawDocument('evaluation-summary', built, ctx, { issuedAt: nowOf(c), draft: false });
+    return pdfBody(c, bytes, `${row.title}_評価結果_内部資料.pdf`);
   })
   .get('/cases/:id/documents/comment-responses.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const { anonymize } = parseWith(anonymizeQuery, c.req.query());
-    return pdfResponse(c, 'comment-responses', `${row.title}_意見対応表.pdf`, await commentResponsesPayload(dbOf(c), row, anonymize === '1'));
+    const { anonymize, draft } = parseWith(anonymizeQuery, c.req.query());
+    if (anonymize === undefined) return currentPdf(c, row, 'comment-responses', draft === '1', '意見照会で寄せられた意見がないため、意見対応表は作成できません。');
+    return draftPdf(c, row, 'comment-responses', async (ctx) => {
+      const built = await commentResponsesPayload(dbOf(c), row, ctx, anonymize === '1');
+      return (built.payload.count as number) > 0 ? built : null;
+    }, '意見照会で寄せられた意見がないため、意見対応表は作成できません。');
   });

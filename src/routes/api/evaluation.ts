@@ -27,6 +27,7 @@ import {
   submitSheet,
   clearedEvaluator,
 } from '../../services/evaluation.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 /** Results exist once the evaluation is closed; before that they are 409 evaluation_open. */
 export async function closedResults(c: Ctx, caseId: string) {
@@ -97,6 +98,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/cases/:id/evaluation/close', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const closed = await closeEvaluation(c, row);
+    await issueAfterEvent(c, row, 'evaluationClosed');
     return c.json({ closed: true, closedAt: closed.closedAt?.toISOString() });
   })
   .get('/cases/:id/evaluation/results', async (c) => {

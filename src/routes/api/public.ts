@@ -4,17 +4,16 @@ import { z } from 'zod';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import { chainHead } from '../../db/audit.ts';
 import { findConsortium } from '../../db/tenancy.ts';
-import { awardPayload, evaluationSummaryPayload, specPayload, tabulationPayload } from '../../documents/payloads.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
 import { parseWith } from '../../http/json.ts';
 import { ocidOf } from '../../ocds/release.ts';
 import { findAward, findAwards } from '../../services/award.ts';
 import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
-import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage, fiscalYearPackage, publishedCases } from '../../services/ocds.ts';
 import { publicCase, publicDetail, publicSummary } from '../../services/public.ts';
-import { pdfResponse } from './documents.ts';
+import { findIssuedDocument, isDocumentKind } from '../../services/issued-documents.ts';
+import { issuedPdf } from './documents.ts';
 
 // absolute URLs start from the configured PUBLIC_URL: a request's Host header is the client's to choose
 const origin = (c: Ctx) => c.get('deps').config.publicUrl;
@@ -49,26 +48,11 @@ export const publicRoutes = new Hono<AppEnv>()
   .get('/public/cases/:id/documents/:name{[a-z-]+\\.pdf}', async (c) => {
     const { row } = await publicCase(c, c.req.param('id'));
     const db = dbOf(c);
-    const award = await findAward(db, row.id);
-    switch (c.req.param('name')) {
-      case 'spec.pdf':
-        return pdfResponse(c, 'spec', `${row.title}_仕様書.pdf`, await specPayload(db, row));
-      case 'award.pdf': {
-        const built = award ? await awardPayload(db, row) : null;
-        if (!built) break;
-        return pdfResponse(c, 'award', `${row.title}_決定通知.pdf`, built);
-      }
-      case 'evaluation-summary.pdf': {
-        const evaluation = await findEvaluation(db, row.id);
-        const built = award && evaluation ? await evaluationSummaryPayload(db, row, evaluation.row.anonymize, true) : null;
-        if (!built) break;
-        return pdfResponse(c, 'evaluation-summary', `${row.title}_評価結果.pdf`, built);
-      }
-      case 'bid-tabulation.pdf': {
-        const built = award ? await tabulationPayload(db, row) : null;
-        if (!built) break;
-        return pdfResponse(c, 'bid-tabulation', `${row.title}_入札経過調書.pdf`, built);
-      }
+    const kind = c.req.param('name').replace(/\.pdf$/, '');
+    // the public sees issued documents only: the spec once published, the rest once the award is made
+    if (isDocumentKind(kind) && kind !== 'comment-responses' && (kind === 'spec' || (await findAward(db, row.id)))) {
+      const issued = await findIssuedDocument(db, row.id, kind);
+      if (issued) return issuedPdf(c, row, issued);
     }
     throw new AppError('not_found', 'この文書は公開されていません。');
   })

@@ -39,6 +39,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 // 見積合わせ takes quotes (見積) through the same pages as a tender takes bids (入札)
 const bidWord = (row: CaseRow) => (row.method === 'quotation' ? '見積' : '入札');
@@ -594,6 +595,7 @@ export const biddingPages = new Hono<AppEnv>()
       async () => {
         if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '開札の確認にチェックを入れてください。');
         await openRound(c, row);
+        await issueAfterEvent(c, row, 'opening');
         return c.redirect(`/cases/${row.id}/bidding?done=open`, 303);
       },
       (message) => adminBidPage(c, row.id, message),
@@ -616,6 +618,7 @@ export const biddingPages = new Hono<AppEnv>()
     return orPage(
       async () => {
         await decideInvestigation(c, row, parseWith(decisionInput, { confirm: field(form, 'confirm') === 'true', reason: field(form, 'reason') }));
+        await issueAfterEvent(c, row, 'opening');
         return c.redirect(`/cases/${row.id}/bidding?done=decision`, 303);
       },
       (message) => adminBidPage(c, row.id, message),

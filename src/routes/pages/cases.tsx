@@ -58,6 +58,7 @@ import { type Form, field, fieldList, formError, integerField, isFormError, read
 import { requirePageUser } from './guard.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const messages: Record<string, string> = {
   created: '調達案件を作成しました。',
@@ -646,6 +647,7 @@ export const casePages = new Hono<AppEnv>()
     try {
       const amount = integerField(form, 'amount');
       await recordAward(c, row, parseWith(awardInput, { ...filledIn(form, 'vendorId'), ...(amount === undefined ? {} : { amount }) }));
+      await issueAfterEvent(c, row, 'award');
       return c.redirect(`/cases/${row.id}?done=award#documents-heading`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
@@ -663,6 +665,7 @@ export const casePages = new Hono<AppEnv>()
     if (field(form, 'confirmed') !== '1') return renderPage(c, <ConfirmTransition row={row} to={to} user={user} />);
     try {
       await transitionCase(c, row.id, to);
+      await issueAfterEvent(c, row, 'transition');
       return c.redirect(`/cases/${row.id}?done=transition`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

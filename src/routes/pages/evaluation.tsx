@@ -37,6 +37,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 
@@ -695,6 +696,7 @@ export const evaluationPages = new Hono<AppEnv>()
     try {
       if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '締め切りの確認にチェックを入れてください。');
       await closeEvaluation(c, row);
+      await issueAfterEvent(c, row, 'evaluationClosed');
       return c.redirect(`/cases/${row.id}/evaluation?done=close#results-heading`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

@@ -10,6 +10,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
 interface Posted {
@@ -191,6 +192,7 @@ export const specPages = new Hono<AppEnv>()
     const typed = specFromForm(form);
     try {
       await saveSpec(c, row, parseWith(specInput, typed));
+      await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/spec?done=saved`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
@@ -214,6 +216,7 @@ export const specPages = new Hono<AppEnv>()
     const form = await readForm(c);
     try {
       await answerComment(c, row, c.req.param('commentId'), parseWith(answerInput, { response: field(form, 'response'), reflected: field(form, 'reflected') === 'on' }));
+      await issueAfterEvent(c, row, 'commentAnswered');
       return c.redirect(`/cases/${row.id}/spec?done=answer`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

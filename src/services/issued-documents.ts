@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, max } from 'drizzle-orm';
+import { issuedDocuments } from '../../schema/index.ts';
+import { type Ctx, dbOf, nowOf } from '../context.ts';
+import { type CaseRow, findCase } from '../db/cases.ts';
+import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { fiscalYearOf } from '../domain/fiscal-year.ts';
+import { documentNumber } from '../domain/issuer.ts';
+import { awardPayload } from '../documents/payloads/award.ts';
+import { commentResponsesPayload } from '../documents/payloads/comments.ts';
+import type { BuiltDocument, DocumentContext } from '../documents/payloads/common.ts';
+import { evaluationSummaryPayload } from '../documents/payloads/evaluation.ts';
+import { specPayload } from '../documents/payloads/spec.ts';
+import { tabulationPayload } from '../documents/payloads/tabulation.ts';
+import { DocumentTemplateError, renderDocument } from '../documents/renderer.ts';
+import { signIssuedDocument } from '../documents/sign.ts';
+import { loadTemplate } from '../documents/template.ts';
+import { AppError } from '../errors.ts';
+import { mutate } from '../http/mutate.ts';
+import { findAward } from './award.ts';
+import { findEvaluation } from './evaluation.ts';
+import { issuerSettings } from './issuer.ts';
+
+/** The documents a case issues, in the order of a case's life. */
+export const documentKinds = ['spec', 'comment-responses', 'evaluation-summary', 'bid-tabulation', 'award'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+
+/** Each document's name, as its file and the case page call it. */
+export const documentTitles: Record<DocumentKind, string> = {
+  spec: '仕様書',
+  'comment-responses': '意見対応表',
+  'evaluation-summary': '評価結果',
+  'bid-tabulation': '入札経過調書',
+  award: '決定通知',
+};
+
+export const isDocumentKind = (v: string): v is DocumentKind => (documentKinds as readonly string[]).includes(v);
+
+/**
+ * The copy of a document as it is issued and published. The evaluation result names the vendors once
+ * the award is made (the award names them all); before it, it keeps the committee's anonymisation.
+ */
+export async function buildDocument(db: Db, row: CaseRow, kind: DocumentKind, ctx: DocumentContext): Promise<BuiltDocument | null> {
+  switch (kind) {
+    case 'spec':
+      return specPayload(db, row, ctx);
+    case 'award':
+      return awardPayload(db, row, ctx);
+    case 'bid-tabulation':
+      return tabulationPayload(db, row, ctx);
+    case 'evaluation-summary': {
+      const evaluation = await findEvaluation(db, row.id);
+      const awarded = Boolean(await findAward(db, row.id));
+      return evaluationSummaryPayload(db, row, ctx, (evaluation?.row.anonymize ?? false) && !awarded, true);
+    }
+    case 'comment-responses': {
+      const built = await commentResponsesPayload(db, row, ctx, false);
+      return (built.payload.count as number) > 0 ? built : null;
+    }
+  }
+}
+
+/** Why a document cannot be issued yet, as the secretariat is told. */
+const notYet: Record<DocumentKind, string> = {
+  spec: 'この案件にはまだ仕様書がありません。',
+  award: '決定が記録された後に発行できます。',
+  'bid-tabulation': '開札の後に発行できます。',
+  'evaluation-summary': '評価の締切後に発行できます。',
+  'comment-responses': '意見照会で寄せられた意見がないため、意見対応表は作成できません。',
+};
+const notFinal: Record<DocumentKind, string> = {
+  spec: '仕様書は案件の公開とともに発行されます。公開前は案として作成できます。',
+  award: '決定が確定していません。',
+  'bid-tabulation': '入札が確定していません。',
+  'evaluation-summary': '評価が確定していません。',
+  'comment-responses': '未回答の意見があるため、意見対応表は案としてのみ作成できます。すべての意見に回答してから発行してください。',
+};
+
+export type IssuedDocumentRow = typeof issuedDocuments.$inferSelect;
+export type IssuedDocumentInfo = Omit<IssuedDocumentRow, 'bytes'>;
+
+const info = {
+  id: issuedDocuments.id,
+  caseId: issuedDocuments.caseId,
+  consortiumId: issuedDocuments.consortiumId,
+  kind: issuedDocuments.kind,
+  version: issuedDocuments.version,
+  number: issuedDocuments.number,
+  fiscalYear: issuedDocuments.fiscalYear,
+  sequence: issuedDocuments.sequence,
+  issuedAt: issuedDocuments.issuedAt,
+  issuedBy: issuedDocuments.issuedBy,
+  sourceDigest: issuedDocuments.sourceDigest,
+  sha256: issuedDocuments.sha256,
+  signed: issuedDocuments.signed,
+  warnings: issuedDocuments.warnings,
+};
+
+/** Every issued version of a case's documents, oldest first within each kind (no bytes). */
+export async function issuedDocumentsOf(db: Db, caseId: string): Promise<IssuedDocumentInfo[]> {
+  const rows = await db.select(info).from(issuedDocuments).where(eq(issuedDocuments.caseId, caseId));
+  return rows.sort((a, b) => documentKinds.indexOf(a.kind) - documentKinds.indexOf(b.kind) || a.version - b.version);
+}
+
+/** One issued version with its bytes; the latest when no version is named. */
+export async function findIssuedDocument(db: Db, caseId: string, kind: DocumentKind, version?: number): Promise<IssuedDocumentRow | undefined> {
+  const where = version === undefined ? and(eq(issuedDocuments.caseId, caseId), eq(issuedDocuments.kind, kind)) : and(eq(issuedDocuments.caseId, caseId), eq(issuedDocuments.kind, kind), eq(issuedDocuments.version, version));
+  const [row] = await db.select().from(issuedDocuments).where(where).orderBy(desc(issuedDocuments.version)).limit(1);
+  return row;
+}
+
+/** What the document is drawn from, template included: the same source is never issued twice. */
+function sourceDigest(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext): string {
+  const template = loadTemplate(kind);
+  return createHash('sha256').update(JSON.stringify({ kind, template, payload: built.payload, issuer: ctx.issuer })).digest('hex');
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Draws a document; a broken template is the operator's to fix: the log names it, the user gets a plain error. */
+export async function drawDocument(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext, options: { issuedAt: Date; number?: string; draft: boolean }) {
+  try {
+    return await renderDocument(kind, built.payload, {
+      author: ctx.issuer.issuerName,
+      issuedAt: options.issuedAt,
+      era: ctx.issuer.era,
+      draft: options.draft,
+      ...(options.number ? { number: options.number } : {}),
+    });
+  } catch (err) {
+    if (err instanceof DocumentTemplateError) {
+      console.error(err.message);
+      throw new AppError('internal');
+    }
+    throw err;
+  }
+}
+
+// one issuance at a time per consortium in this process (numbers are consecutive per consortium);
+// other instances are kept apart by the unique numbering and version indexes
+const queues = new Map<string, Promise<unknown>>();
+function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = queues.get(key) ?? Promise.resolve();
+  const run = before.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+export interface IssueResult {
+  document: IssuedDocumentInfo;
+  /** false when the latest version was drawn from the same data and is answered instead */
+  created: boolean;
+}
+
+/**
+ * Issues a case's document: draws it once, numbers it (文書番号, consecutive per consortium and fiscal
+ * year), signs it where a certificate is configured, and keeps its bytes and SHA-256. Data that has not
+ * changed since the latest version gives that version back; a change gives the next version.
+ */
+export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): Promise<IssueResult> {
+  return serialised(row.consortiumId, async () => {
+    const db = dbOf(c);
+    const ctx: DocumentContext = { issuer: await issuerSettings(db, row.consortiumId) };
+    const built = await buildDocument(db, row, kind, ctx);
+    if (!built) throw new AppError('not_yet', notYet[kind]);
+    if (built.draft) throw new AppError('not_yet', notFinal[kind]);
+    const digest = sourceDigest(kind, built, ctx);
+    for (let attempt = 0; ; attempt++) {
+      const latest = await findIssuedDocument(db, row.id, kind);
+      if (latest && latest.sourceDigest === digest) {
+        const { bytes: _bytes, ...rest } = latest;
+        return { document: rest, created: false };
+      }
+      const issuedAt = nowOf(c);
+      const fiscalYear = fiscalYearOf(issuedAt);
+      const [{ last } = { last: 0 }] = await db
+        .select({ last: max(issuedDocuments.sequence) })
+        .from(issuedDocuments)
+        .where(and(eq(issuedDocuments.consortiumId, row.consortiumId), eq(issuedDocuments.fiscalYear, fiscalYear)));
+      const sequence = (last ?? 0) + 1;
+      const number = documentNumber(ctx.issuer.documentNumberPattern, sequence);
+      const drawn = await drawDocument(kind, built, ctx, { issuedAt, number, draft: false });
+      const signed = await signIssuedDocument(drawn.bytes, c.get('deps').config.signing, {
+        reason: `${documentTitles[kind]}の発行（${number}）`,
+        name: ctx.issuer.issuerName,
+        location: ctx.issuer.address || ctx.issuer.issuerName,
+        signedAt: issuedAt,
+      });
+      const version = (latest?.version ?? 0) + 1;
+      const record: IssuedDocumentRow = {
+        id: `doc_${createHash('sha256').update(`${row.id}:${kind}:${version}`).digest('hex').slice(0, 24)}`,
+        caseId: row.id,
+        consortiumId: row.consortiumId,
+        kind,
+        version,
+        number,
+        fiscalYear,
+        sequence,
+        issuedAt,
+        issuedBy: c.get('user')?.id ?? null,
+        sourceDigest: digest,
+        sha256: sha256Hex(signed.bytes),
+        bytes: signed.bytes,
+        signed: signed.signed,
+        warnings: drawn.warnings,
+      };
+      try {
+        await mutate(c, async (tx, audit) => {
+          await tx.insert(issuedDocuments).values(record);
+          await audit({
+            action: 'document.issue',
+            objectType: 'case',
+            objectId: row.id,
+            caseId: row.id,
+            details: { kind, version, number, sha256: record.sha256, signed: record.signed, warnings: record.warnings },
+          });
+        });
+      } catch (err) {
+        // another instance took this number or version first: draw again with the next ones
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+      const { bytes: _bytes, ...rest } = record;
+      return { document: rest, created: true };
+    }
+  });
+}
+
+/** What each event issues (a document whose data is not final yet is left for later). */
+export const issuedOn = {
+  /** a transition: publication issues the spec; leaving the 意見照会 the answered comment responses */
+  transition: ['spec', 'comment-responses'],
+  specChange: ['spec'],
+  commentAnswered: ['comment-responses'],
+  evaluationClosed: ['evaluation-summary'],
+  opening: ['bid-tabulation'],
+  /** the award, and the evaluation result and tabulation that now name everyone */
+  award: ['award', 'evaluation-summary', 'bid-tabulation'],
+} as const satisfies Record<string, readonly DocumentKind[]>;
+
+/**
+ * Issues what an event makes final (the award, an opening, the close of the evaluation, publication).
+ * The event stands whatever happens here: a document that cannot be drawn now is logged, stays listed
+ * as not issued, and the secretariat issues it from the case page.
+ */
+export async function issueAfterEvent(c: Ctx, before: Pick<CaseRow, 'id' | 'consortiumId'>, event: keyof typeof issuedOn): Promise<void> {
+  // the case as the event left it
+  const row = await findCase(dbOf(c), before.consortiumId, before.id);
+  if (!row) return;
+  for (const kind of issuedOn[event]) {
+    try {
+      await issueDocument(c, row, kind);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_yet') continue;
+      console.error(`文書（${documentTitles[kind]}）を発行できませんでした: ${(err as Error).message}`);
+    }
+  }
+}
