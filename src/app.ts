@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/api/audit.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
+import { settingsPages } from './routes/pages/settings.tsx';
 import { contractPages } from './routes/pages/contracts.tsx';
 import { consortiumRoutes } from './routes/api/consortia.ts';
 import { documentRoutes } from './routes/api/documents.ts';
@@ -199,6 +200,7 @@ export function createApp(deps: Deps) {
   app.route('/', publicPages);
   app.route('/', vendorPages);
   app.route('/', contractPages);
+  app.route('/', settingsPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

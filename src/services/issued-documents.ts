@@ -61,6 +61,18 @@ export async function buildDocument(db: Db, row: CaseRow, kind: DocumentKind, ct
   }
 }
 
+/** The documents whose data exists, which the secretariat may issue (again) from the case page. */
+export function issuableDocuments(available: { spec: boolean; award: boolean; bidTabulation: boolean; evaluationSummary: boolean; commentResponses: boolean }) {
+  const has: Record<DocumentKind, boolean> = {
+    spec: available.spec,
+    'comment-responses': available.commentResponses,
+    'evaluation-summary': available.evaluationSummary,
+    'bid-tabulation': available.bidTabulation,
+    award: available.award,
+  };
+  return documentKinds.filter((k) => has[k]).map((kind) => ({ kind, title: documentTitles[kind] }));
+}
+
 /** Why a document cannot be issued yet, as the secretariat is told. */
 const notYet: Record<DocumentKind, string> = {
   spec: 'この案件にはまだ仕様書がありません。',

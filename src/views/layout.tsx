@@ -43,6 +43,7 @@ export function Layout({ title, user, children }: LayoutProps) {
                 </>
               ) : null}
               {user?.role === 'secretariat' ? <a href="/vendors">事業者</a> : null}
+              {user?.role === 'secretariat' ? <a href="/settings">発行者の設定</a> : null}
             </nav>
             {user ? (
               <>

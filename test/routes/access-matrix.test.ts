@@ -251,6 +251,11 @@ const table: Record<string, Entry> = {
     req: () => ({ path: '/api/consortia', body: { name: '重複協議会', secretariat: { email: emails.secretariat, name: '重複', password: PASSWORD } } }),
   },
   'GET /api/consortia': { allow: 'operator', req: path(() => '/api/consortia') },
+  'GET /api/consortium/settings': { allow: ['secretariat'], req: path(() => '/api/consortium/settings') },
+  'PUT /api/consortium/settings': {
+    allow: ['secretariat'],
+    req: () => ({ path: '/api/consortium/settings', body: { issuerName: '熊本県市町村DX推進協議会', issuerTitle: '会長', address: '熊本市中央区水前寺6-18-1', contact: '電話 096-000-0000', documentNumberPattern: '熊DX協第{n}号', era: 'wareki' } }),
+  },
   'POST /api/users': {
     allow: ['secretariat'],
     req: () => ({ path: '/api/users', body: { email: emails.evaluator, name: '重複', role: 'evaluator', password: PASSWORD } }),
@@ -457,6 +462,10 @@ const table: Record<string, Entry> = {
     req: path((w) => `${BC(w)}/ocds`),
     variants: [onRebid('a tender between re-bid rounds', path((w) => `/api/cases/${w.rebidCase}/ocds`), ['member'])],
   },
+  'POST /api/cases/:id/documents/:kind/issue': { allow: ['secretariat'], req: path((w) => `${WC(w)}/documents/award/issue`) },
+  // an issued version: the very bytes issued; the award notice goes to the secretariat and members
+  'GET /api/cases/:id/documents/:kind/:file{[0-9]+\\.pdf}': { allow: ['secretariat', 'member'], req: path((w) => `${WC(w)}/documents/award/1.pdf`) },
+  'GET /api/cases/:id/documents/evaluation-internal.pdf': { allow: ['secretariat'], req: path((w) => `${P(w)}/documents/evaluation-internal.pdf`) },
   'GET /api/cases/:id/documents/evaluation-summary.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/evaluation-summary.pdf`) },
   'GET /api/cases/:id/documents/comment-responses.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/comment-responses.pdf`) },
 
@@ -549,6 +558,9 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/apportionment`, form: { method: '' } }) },
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
   'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
+  'POST /cases/:id/documents/issue': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/documents/issue`, form: { kind: 'spec', confirm: 'on' } }) },
+  'GET /settings': { allow: ['secretariat'], req: path(() => '/settings') },
+  'POST /settings': { allow: ['secretariat'], req: () => ({ path: '/settings', form: { issuerName: '' } }) },
   'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
   'POST /cases/:id/years/:fiscalYear/amendments': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/amendments`, form: { reason: '変更契約' } }) },
   'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },

@@ -1118,6 +1118,13 @@ const plans: Record<string, Plan> = {
   'GET /api/me': { as: 'member', params: {}, body: 'none' },
   'POST /api/consortia': { as: 'operator', params: {}, body: 'json', templates: () => [{ name: '新協議会', secretariat: { email: `new-sec-${late('uniq')}@test.example`, name: '事務局', password: PASSWORD } }] },
   'GET /api/consortia': { as: 'operator', params: {}, body: 'none' },
+  'GET /api/consortium/settings': { as: 'secretariat', params: {}, body: 'none' },
+  'PUT /api/consortium/settings': {
+    as: 'secretariat',
+    params: {},
+    body: 'json',
+    templates: () => [{ issuerName: '熊本県市町村DX推進協議会', issuerTitle: '会長 熊本県知事', issuerPerson: '木村 敬', address: '熊本市中央区水前寺6-18-1', contact: '電話 096-000-0000', documentNumberPattern: '熊DX協第{n}号', era: 'wareki', seal: 'omitted' }],
+  },
   'POST /api/users': {
     as: 'secretariat',
     params: {},
@@ -1396,6 +1403,10 @@ const plans: Record<string, Plan> = {
   'GET /api/cases/:id/documents/award.pdf': { as: 'secretariat', params: caseParam('closed'), body: 'none', runs: PDF_RUNS },
   'GET /api/cases/:id/documents/bid-tabulation.pdf': { as: 'secretariat', params: caseParam('tenderOpened'), body: 'none', runs: PDF_RUNS },
   'GET /api/cases/:id/ocds': { as: 'secretariat', params: caseParam('closed'), body: 'none' },
+  // an issue of unchanged data answers the version already issued
+  'POST /api/cases/:id/documents/:kind/issue': { as: 'secretariat', params: { id: id('closed'), kind: () => 'award' }, body: 'none', runs: PDF_RUNS },
+  'GET /api/cases/:id/documents/:kind/:file': { as: 'member', params: { id: id('closed'), kind: () => 'award', file: () => '1.pdf' }, body: 'none' },
+  'GET /api/cases/:id/documents/evaluation-internal.pdf': { as: 'secretariat', params: caseParam('closed'), body: 'none', runs: PDF_RUNS },
   'GET /api/cases/:id/documents/evaluation-summary.pdf': { as: 'member', params: caseParam('closed'), body: 'none', runs: PDF_RUNS },
   'GET /api/cases/:id/documents/comment-responses.pdf': { as: 'secretariat', params: caseParam('review'), body: 'none', runs: PDF_RUNS },
   'GET /api/public/cases': { as: 'anyone', params: {}, body: 'none' },

@@ -58,7 +58,8 @@ import { type Form, field, fieldList, formError, integerField, isFormError, read
 import { requirePageUser } from './guard.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
-import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { documentTitles, isDocumentKind, issuableDocuments, issueAfterEvent, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
+import { IssuedDocuments } from '../../views/issued-documents.tsx';
 
 const messages: Record<string, string> = {
   created: '調達案件を作成しました。',
@@ -68,6 +69,8 @@ const messages: Record<string, string> = {
   apportionment: '按分方法を保存しました。',
   award: '決定を記録しました。案件は「決定済み」になりました。',
   participation: '参加の申込み内容を保存しました。',
+  issued: '文書を発行しました。文書番号と SHA-256 は「発行済みの文書」に記載しています。',
+  unchanged: '前回の発行から内容に変更がないため、新しい版は作成していません。',
 };
 
 function Flash({ c }: { c: Ctx }) {
@@ -248,6 +251,8 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const takesProposals = row.method === 'proposal' || row.method === 'comprehensive';
   const bidding = user.role === 'vendor' && pricedByBids ? await findBidding(dbOf(c), row.id) : null;
   const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
+  const issued = documents ? await issuedDocumentsOf(dbOf(c), row.id) : [];
+  const issuable = user.role === 'secretariat' && documents ? issuableDocuments(documents) : [];
   const proposals = user.role === 'secretariat' && takesProposals ? await proposalsForCasePage(c, row.id) : null;
   const award = row.state === 'awarded' ? await findAward(dbOf(c), row.id) : undefined;
   // a 随意契約 names its counterpart directly: the secretariat picks it among the approved vendors
@@ -386,6 +391,8 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               </li>
             ) : null}
           </ul>
+          {problems.section === 'documents' ? <ErrorBox message={problems.error} /> : null}
+          <IssuedDocuments caseId={row.id} documents={issued} titles={documentTitles} issuable={issuable} />
           {problems.section === 'award' ? <ErrorBox message={problems.error} /> : null}
           {user.role === 'secretariat' && !documents?.award && (documents?.evaluationSummary || documents?.bidTabulation) && row.state !== 'cancelled' ? (
             <form method="post" action={`/cases/${row.id}/award`} class="card">
@@ -652,6 +659,21 @@ export const casePages = new Hono<AppEnv>()
     } catch (err) {
       if (!isFormError(err)) throw err;
       return caseDetailPage(c, row.id, { section: 'award', error: formError(err) });
+    }
+  })
+  // 文書の発行: numbered and frozen; an unchanged document keeps its latest version
+  .post('/cases/:id/documents/issue', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
+    const form = await readForm(c);
+    const kind = field(form, 'kind');
+    if (field(form, 'confirm') !== 'on') return caseDetailPage(c, row.id, { section: 'documents', error: '文書番号を付けて発行することを確認し、チェックを入れてください。' });
+    if (!isDocumentKind(kind)) return caseDetailPage(c, row.id, { section: 'documents', error: '発行する文書を選んでください。' });
+    try {
+      const { document, created } = await issueDocument(c, row, kind);
+      return c.redirect(`/cases/${row.id}?done=${created ? 'issued' : 'unchanged'}&version=${document.version}#issued-heading`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return caseDetailPage(c, row.id, { section: 'documents', error: formError(err), status: err.status });
     }
   })
   .post('/cases/:id/transition', async (c) => {
