@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scratch } from '../documents/pdf-tools.ts';
 import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { expectUnchanged, issuedDocuments } from '../helpers/issued-documents.ts';
 
 // Two cases of the source document (自治体DX推進参考事例集 4.共同調達), end to end through the API, each on
 // its own figures worked out by hand below:
 // - 岐阜県: 電子契約システム, 一般競争入札, each body signs its own contract for its own options;
 // - 大阪府: 文書管理・電子決裁システム, two-stage survey (1位 = 2点, 2位 = 1点), 意見照会, 公募型プロポーザル
 //   scored by the mean without the highest and lowest evaluator, individual contracts, late joiners.
+
+const scratch = new Scratch();
+afterAll(() => scratch.remove());
 
 // the cases span months of the test clock: sessions last as long as a cookie may (400 days)
 const harness = () => createHarness({ sessionIdleMs: 399 * 86_400_000, sessionMaxMs: 399 * 86_400_000 });
@@ -162,6 +167,16 @@ describe('岐阜県: 電子契約システム, 一般競争入札, 17 individual
     expect(award.body.award).toMatchObject({ vendorId: winner.id, vendorName: '弁護士ドットコム株式会社', amount: 13_179_000, amountWithTax: 14_496_900 });
     expect((await h.call('GET', `/api/cases/${caseId}`, { token })).body.case.state).toBe('awarded');
 
+    // the opening issued the 入札経過調書, the award the 落札決定通知書: numbered, each its own file
+    const issued = await issuedDocuments(h, scratch, caseId, token);
+    expect(issued.map((d) => d.kind)).toEqual(expect.arrayContaining(['spec', 'bid-tabulation', 'award']));
+    const tabulation = issued.filter((d) => d.kind === 'bid-tabulation').at(-1)!;
+    expect(tabulation.text).toContain('弁護士ドットコム株式会社');
+    expect(tabulation.text).toContain('13,179,000');
+    const notice = issued.find((d) => d.kind === 'award')!;
+    expect(notice.text).toContain('13,179,000');
+    expect(new Set(issued.map((d) => d.number)).size).toBe(issued.length);
+
     // the award issues and closes FY2023: each base 770,000 (13,090,000 ÷ 17), 岐阜県 770,000 + 89,000 = 859,000
     const shares = await h.call('GET', `/api/cases/${caseId}/apportionment?fiscalYear=2023`, { token });
     expect(shares.status, shares.text).toBe(200);
@@ -220,6 +235,9 @@ describe('岐阜県: 電子契約システム, 一般競争入札, 17 individual
     expect(next.body.closed).toBe(false);
     expect(next.body.shares.map((s: Share) => s.memberId)).not.toContain(id('瑞穂市'));
     expect(next.body.shares).toHaveLength(16);
+    // the notice still names 瑞穂市 among the bodies it was issued for: the same file as at the award
+    await expectUnchanged(h, caseId, token, issued);
+    expect(notice.text).toContain('瑞穂市');
   });
 });
 
@@ -351,6 +369,10 @@ describe('大阪府: 文書管理・電子決裁システム, two-stage survey, 
       body: { sections: [draft.sections[0]!, { heading: '2. 機能要件', body: `${draft.sections[1]!.body}代決・後閲の処理ができること。` }, draft.sections[2]!] },
     });
     expect(finalSpec.body.spec.version).toBe(2);
+    // every opinion answered: the 意見対応表 is issued
+    const responses = (await issuedDocuments(h, scratch, caseId, token)).filter((d) => d.kind === 'comment-responses');
+    expect(responses).toHaveLength(1);
+    for (const text of ['豊中市', '吹田市', '代決・後閲']) expect(responses[0]!.text, responses[0]!.text).toContain(text);
     // 意見をどのように反映したか: each opinion with its answer
     const comments = await h.call('GET', `/api/cases/${caseId}/spec/comments`, { token: members['大阪府'] });
     expect(comments.status, comments.text).toBe(200);
@@ -445,5 +467,16 @@ describe('大阪府: 文書管理・電子決裁システム, two-stage survey, 
     const r5contracts = await h.call('GET', `/api/cases/${caseId}/contracts?fiscalYear=2023`, { token });
     expect(r5contracts.body.contracts.map((k: ContractView) => k.partyMemberId)).toContain(id('高槻市'));
     expect(r5contracts.body.contracts).toHaveLength(4);
+
+    // the documents issued up to the award are the same files after 高槻市 joined
+    const issued = await issuedDocuments(h, scratch, caseId, token);
+    expect(issued.map((d) => d.kind)).toEqual(expect.arrayContaining(['spec', 'comment-responses', 'evaluation-summary', 'award']));
+    const notice = issued.find((d) => d.kind === 'award')!;
+    expect(notice.text).toContain('株式会社日立システムズ'.replace(/\s/g, ''));
+    expect(notice.text).not.toContain('高槻市');
+    const result = issued.filter((d) => d.kind === 'evaluation-summary').at(-1)!;
+    expect(result.text).toContain('株式会社日立システムズ');
+    await h.call('PUT', `/api/cases/${caseId}/participants/${id('高槻市')}`, { token, body: { participating: false, options: {} } });
+    await expectUnchanged(h, caseId, token, issued);
   });
 });

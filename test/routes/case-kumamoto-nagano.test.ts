@@ -1,15 +1,22 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scratch } from '../documents/pdf-tools.ts';
 import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { expectUnchanged, issuedDocuments } from '../helpers/issued-documents.ts';
 
 // 熊本県 and 長野県 of the source document (自治体DX推進参考事例集 4.共同調達), run through the whole cycle:
 // the survey that decides, the selection, the award, the contracts and the fiscal years after it.
 
 let h: Harness;
+let scratch: Scratch;
 beforeAll(async () => {
   h = await createHarness();
+  scratch = new Scratch();
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await h.close();
+  scratch.remove();
+});
 
 interface Share {
   memberId: string;
@@ -119,6 +126,22 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
     const award = await post(token, `/api/cases/${caseId}/award`, { vendorId: vendor.id }, 201);
     expect(award.award).toMatchObject({ vendorId: vendor.id, amount: 7_020_000, amountWithTax: 7_722_000, basis: 'negotiated' });
 
+    // the 随意契約 notice is issued with the award: numbered, addressed, with the 12 bodies it issued
+    await put(token, '/api/consortium/settings', { issuerName: '熊本県・市町村電子自治体共同運営協議会', issuerTitle: '会長 熊本県知事', issuerPerson: '木村 敬', address: '熊本市中央区水前寺6丁目18番1号', department: '熊本県 企画振興部 デジタル戦略局', contact: '電話 096-333-2153', documentNumberPattern: '熊電協第{n}号', era: 'wareki' });
+    const reissued = await h.call('POST', `/api/cases/${caseId}/documents/award/issue`, { token });
+    // issued with the award before the settings changed: the settings are data, so a new version takes them
+    expect(reissued.status, reissued.text).toBe(201);
+    const issued = await issuedDocuments(h, scratch, caseId, token);
+    const notices = issued.filter((d) => d.kind === 'award');
+    expect(notices.map((d) => d.version)).toEqual([1, 2]);
+    expect(notices[1]!.number).toBe('熊電協第2号');
+    expect(notices[1]!.text).toContain('会長熊本県知事');
+    for (const copy of notices) {
+      expect(copy.text).toContain('AI議事録作成システム共同調達');
+      expect(copy.text).toContain('株式会社アドバンスト・メディア');
+      expect(copy.text).toContain('地方自治法施行令第167条の2第1項第2号');
+    }
+
     // R5 is issued with the award: one contract by the prefecture, 12 負担金 adding up to it, with tax too
     const r5Shares = await year(token, caseId, 2023);
     expect(r5Shares).toMatchObject({ closed: true, total: 7_020_000, sum: 7_020_000 });
@@ -188,6 +211,10 @@ describe('熊本県: AI議事録作成システム, 随意契約, the prefecture
     expect(issuedPublic).toHaveLength(12);
     expect(issuedPublic).not.toContain('芦北町');
     expect(issuedPublic).not.toContain('水俣市');
+
+    // whatever changed after the award (joiners, new prices, an amendment), the issued notices are the same files
+    await expectUnchanged(h, caseId, token, issued);
+    for (const late of ['芦北町', '五木村', '水俣市']) expect(notices[1]!.text).not.toContain(late);
 
     // a member sees only its own 負担金
     await post(token, '/api/users', { email: 'yatsushiro@cycle.example', name: '八代市 情報政策課', role: 'member', password: PASSWORD, memberId: ids.get('八代市') }, 201);
@@ -267,8 +294,18 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
       await post(iin, `/api/cases/${caseId}/evaluation/sheets/${vendorId}/submit`, {});
     }
     await post(sec, `/api/cases/${caseId}/evaluation/close`, {});
+    // the evaluation result is issued at the close
+    const atClose = await issuedDocuments(h, scratch, caseId, sec);
+    // (the spec was issued at publication, and again when the criteria set afterwards changed it)
+    expect(atClose.map((d) => `${d.kind}:${d.version}`)).toEqual(['spec:1', 'spec:2', 'evaluation-summary:1']);
     const award = await post(sec, `/api/cases/${caseId}/award`, {}, 201);
     expect(award.award).toMatchObject({ vendorId: vendors[0], amount: 1_100_000, basis: 'evaluation' });
+    // the award issues the 契約候補者 notice; the result is the same data, so no second version of it
+    const issued = await issuedDocuments(h, scratch, caseId, sec);
+    const notice = issued.find((d) => d.kind === 'award')!;
+    expect(notice.version).toBe(1);
+    expect(notice.text).toContain('株式会社エムティーアイ');
+    expect(notice.text).toContain('子育て支援アプリ共同調達');
 
     const r1 = await year(sec, caseId, 2019);
     expect(r1).toMatchObject({ closed: true, total: 1_100_000, sum: 1_100_000 });
@@ -316,6 +353,10 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
     expect(r6.contracts[0].charges).toHaveLength(37);
     expect(r6.contracts[0].charges.reduce((a: number, c: { amount: number }) => a + c.amount, 0)).toBe(9_461_000);
     expect(r6.contracts[0].charges.reduce((a: number, c: { amountWithTax: number }) => a + c.amountWithTax, 0)).toBe(10_407_100);
+
+    // six years of joiners, closes and an amendment later: every issued document is the same file
+    await expectUnchanged(h, caseId, sec, issued);
+    expect(notice.text).not.toContain(names[2]!);
 
     // a body leaving after R6 leaves at that year's end; R6 keeps it
     const left = await put(sec, `/api/cases/${caseId}/participants/${ids.get(names[36]!)}`, { participating: false, options: {} });
