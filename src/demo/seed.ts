@@ -1,11 +1,12 @@
 import { count } from 'drizzle-orm';
-import { bidRounds, biddings, cases, consortia, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
+import { bidRounds, biddings, cases, consortia, consortiumSettings, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
 import { insertUser } from '../db/users.ts';
 import { localGovernmentCheckDigit } from '../domain/codes.ts';
 import { fiscalYearOf } from '../domain/fiscal-year.ts';
+import type { IssuerSettings } from '../domain/issuer.ts';
 import { newId } from '../ids.ts';
 import { demoAccounts } from './accounts.ts';
 
@@ -77,6 +78,23 @@ export async function seedDemo(db: Db, auditKey: Buffer, now: Date, options: { w
     const consortiumId = newId();
     await tx.insert(consortia).values({ id: consortiumId, name: '熊本県・市町村電子自治体共同運営協議会', createdAt: now });
     await record(null, 'consortium.create', 'consortium', consortiumId);
+    // who issues its documents (illustrative names and numbers)
+    const issuer: IssuerSettings = {
+      issuerName: '熊本県・市町村電子自治体共同運営協議会',
+      issuerTitle: '会長 熊本県知事',
+      issuerPerson: '木村 敬',
+      address: '熊本市中央区水前寺6丁目18番1号',
+      department: '熊本県 企画振興部 デジタル戦略局 デジタル戦略推進課',
+      contact: '電話 096-333-2153（直通）',
+      documentNumberPattern: '熊電協第{n}号',
+      era: 'wareki',
+      seal: 'omitted',
+      biddingPlace: '共同調達 選定ワークベンチ（電子入札）',
+      executorName: '契約担当 主幹 山田 一郎',
+      witnessName: '主査 田中 花子',
+    };
+    await tx.insert(consortiumSettings).values({ consortiumId, settings: issuer, updatedAt: now, updatedBy: null });
+    await record(consortiumId, 'consortium.settings', 'consortium', consortiumId, { ...issuer });
 
     const memberIds = new Map<string, string>();
     for (const m of demoMembers) {

@@ -226,6 +226,7 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
           await tx.insert(issuedDocuments).values(record);
           await audit({
             action: 'document.issue',
+            consortiumId: row.consortiumId,
             objectType: 'case',
             objectId: row.id,
             caseId: row.id,
@@ -241,6 +242,22 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
       return { document: rest, created: true };
     }
   });
+}
+
+/**
+ * The latest issue of a document that is final, issuing it now when it never was (a case published
+ * before documents were issued, or an issue that failed at its event); undefined when not final.
+ */
+export async function latestIssue(c: Ctx, row: CaseRow, kind: DocumentKind): Promise<IssuedDocumentRow | undefined> {
+  const found = await findIssuedDocument(dbOf(c), row.id, kind);
+  if (found) return found;
+  try {
+    await issueDocument(c, row, kind);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_yet') return undefined;
+    throw err;
+  }
+  return findIssuedDocument(dbOf(c), row.id, kind);
 }
 
 /** What each event issues (a document whose data is not final yet is left for later). */

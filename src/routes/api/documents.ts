@@ -5,7 +5,7 @@ import type { CaseRow } from '../../db/cases.ts';
 import { commentResponsesPayload } from '../../documents/payloads/comments.ts';
 import type { BuiltDocument, DocumentContext } from '../../documents/payloads/common.ts';
 import { evaluationSummaryPayload } from '../../documents/payloads/evaluation.ts';
-import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
+import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf, latestIssue } from '../../services/issued-documents.ts';
 import { issuerSettings } from '../../services/issuer.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
@@ -144,7 +144,7 @@ export const documentRoutes = new Hono<AppEnv>()
     const { draft } = parseWith(anonymizeQuery, c.req.query());
     // vendors and evaluators see the issued spec only (loadCase shows vendors a published case)
     if (user.role === 'vendor' || user.role === 'evaluator') {
-      const issued = await findIssuedDocument(dbOf(c), row.id, 'spec');
+      const issued = await latestIssue(c, row, 'spec');
       if (issued) return issuedPdf(c, row, issued);
       if (user.role === 'vendor') throw new AppError('not_yet', '仕様書はまだ発行されていません。');
     }
