@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { awards, cases, consortia, members, participants, specVersions, vendors } from '../schema/index.ts';
 import { systemClock } from '../src/clock.ts';
 import { openPglite } from '../src/db/client.ts';
@@ -5,14 +6,15 @@ import { findCase } from '../src/db/cases.ts';
 import { awardPayload } from '../src/documents/payloads/award.ts';
 import { specPayload } from '../src/documents/payloads/spec.ts';
 import { issuerSettings } from '../src/services/issuer.ts';
+import { renderDocument, startDocumentRenderer, stopDocumentRenderer } from '../src/documents/renderer.ts';
 import { renderTemplate } from '../src/documents/template.ts';
 import { localGovernmentCheckDigit } from '../src/domain/codes.ts';
 import { newId } from '../src/ids.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The spec and the award for a council of `memberCount` bodies × `optionCount` options (長野県: 89 bodies). */
-export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 15) {
+/** A council of `memberCount` bodies × `optionCount` options with an awarded case (長野県: 89 bodies). */
+export async function documentFixture(memberCount: number, optionCount: number) {
   const database = await openPglite();
   await database.migrate();
   const db = database.db;
@@ -53,6 +55,13 @@ export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 1
   await db.insert(awards).values({ caseId, vendorId, amount: 9_461_000, amountWithTax: 10_407_100, taxRate: '0.1', basis: 'manual', decidedAt: now });
 
   const row = (await findCase(db, consortiumId, caseId))!;
+  const ctx = { issuer: await issuerSettings(db, row.consortiumId) };
+  return { database, db, row, ctx, now };
+}
+
+/** The spec and the award for a council of `memberCount` bodies × `optionCount` options, drawn in place. */
+export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 15) {
+  const { database, db, row, ctx, now } = await documentFixture(memberCount, optionCount);
   const split = async (build: () => Promise<unknown>) => {
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -62,7 +71,6 @@ export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 1
     }
     return median(times);
   };
-  const ctx = { issuer: await issuerSettings(db, row.consortiumId) };
   if (process.env.BENCH_SPLIT) console.log('payload ms', { spec: await split(() => specPayload(db, row, ctx)), award: await split(() => awardPayload(db, row, ctx)) });
   const measure = async (build: () => Promise<{ payload: Parameters<typeof renderTemplate>[1]; draft?: boolean } | null>, name: string) => {
     let size = 0;
@@ -80,4 +88,52 @@ export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 1
   const award = await measure(() => awardPayload(db, row, ctx), 'award');
   await database.close();
   return { memberCount, optionCount, spec, award };
+}
+
+/**
+ * The renderer threads, drawing the spec of the same council:
+ *  - the first document a pool that has sat idle for `idleMs` draws (started and warmed ahead, as the
+ *    server does at start-up), against the first document of a pool that its first document starts;
+ *  - ten documents asked for at once, until the last is drawn, on the pool (one thread per core) and on
+ *    a single thread.
+ */
+export async function benchDocumentRenderer(memberCount = 89, optionCount = 8, idleMs = 65_000, rounds = 3) {
+  const { database, db, row, ctx, now } = await documentFixture(memberCount, optionCount);
+  const built = await specPayload(db, row, ctx);
+  await database.close();
+  const options = { author: ctx.issuer.issuerName, issuedAt: now, draft: false };
+  const one = async () => {
+    const t0 = performance.now();
+    await renderDocument('spec', built.payload, options);
+    return performance.now() - t0;
+  };
+  const tenAtOnce = async () => {
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      const done = await Promise.all(Array.from({ length: 10 }, () => renderDocument('spec', built.payload, options).then(() => performance.now() - t0)));
+      times.push(Math.max(...done));
+    }
+    return median(times);
+  };
+  try {
+    // a pool that its first document starts (as the single thread did after a minute idle)
+    await stopDocumentRenderer();
+    const coldMs = await one();
+
+    const threads = Math.max(1, availableParallelism());
+    await stopDocumentRenderer();
+    const t0 = performance.now();
+    await startDocumentRenderer({ threads });
+    const warmUpMs = performance.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    const afterIdleMs = await one();
+
+    const poolLastMs = await tenAtOnce();
+    await startDocumentRenderer({ threads: 1 });
+    const singleLastMs = await tenAtOnce();
+    return { threads, idleSeconds: idleMs / 1000, coldMs, warmUpMs, afterIdleMs, poolLastMs, singleLastMs };
+  } finally {
+    await stopDocumentRenderer();
+  }
 }

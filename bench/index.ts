@@ -1,5 +1,5 @@
 import { benchColdStart } from './cold-start.ts';
-import { benchDocuments } from './documents.ts';
+import { benchDocumentRenderer, benchDocuments } from './documents.ts';
 import { benchResults } from './results.ts';
 import { benchSheetSaves } from './sheets.ts';
 import { benchUploadIsolated } from './upload.ts';
@@ -42,6 +42,21 @@ for (const [name, figures] of [['Spec PDF', documents.spec], ['Award PDF', docum
   rows.push([`${name}: ${documents.memberCount} members × ${documents.optionCount} options, warm median`, `${figures.medianMs.toFixed(1)} ms`, '< 100 ms', ok(figures.medianMs < 100)]);
   rows.push([`${name}: size`, `${figures.sizeKb.toFixed(0)} KB`, '< 200 KB', ok(figures.sizeKb < 200)]);
 }
+
+progress('document renderer threads');
+const renderer = await benchDocumentRenderer(89, 8, Number(process.env.BENCH_RENDERER_IDLE_MS ?? 65_000));
+rows.push([
+  `Spec PDF: first document after ${renderer.idleSeconds} s idle (${renderer.threads} renderer threads, warmed at start)`,
+  `${renderer.afterIdleMs.toFixed(0)} ms (a pool started by the document itself: ${renderer.coldMs.toFixed(0)} ms; warming at start ${renderer.warmUpMs.toFixed(0)} ms)`,
+  '< 1000 ms',
+  ok(renderer.afterIdleMs < 1000),
+]);
+rows.push([
+  `Spec PDF: 10 asked for at once, until the last is drawn (${renderer.threads} threads vs 1)`,
+  `${renderer.poolLastMs.toFixed(0)} ms vs ${renderer.singleLastMs.toFixed(0)} ms = ${(renderer.poolLastMs / renderer.singleLastMs).toFixed(2)}`,
+  renderer.threads > 1 ? 'ratio < 0.8' : 'one core: ratio ≈ 1',
+  ok(renderer.threads > 1 ? renderer.poolLastMs / renderer.singleLastMs < 0.8 : true),
+]);
 
 progress('results');
 const results = await benchResults();

@@ -4,7 +4,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { sealAll } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
-import { stopDocumentRenderer } from './documents/renderer.ts';
+import { startDocumentRenderer, stopDocumentRenderer } from './documents/renderer.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
@@ -70,6 +70,8 @@ async function main() {
       }
     }
     console.log(lines.join('\n'));
+    // the renderer threads warm up now, so the first document is drawn as quickly as the next ones
+    startDocumentRenderer().catch((err) => console.error('文書作成スレッドを起動できませんでした:', err instanceof Error ? err.message : err));
   });
 
   let stopping = false;

@@ -1,66 +1,170 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DocumentPayload, RenderOptions, RenderedDocument } from './template.ts';
-import type { RenderReply, RenderRequest } from './worker-main.ts';
+import type { RenderRequest, RendererMessage, RendererThreadData } from './worker-main.ts';
 
 /** A template that cannot be filled or drawn: the operator's to fix; the user sees a plain error. */
 export class DocumentTemplateError extends Error {}
 
-/** How long an idle renderer thread is kept before it is stopped (its fonts and PDF library freed). */
-const IDLE_MS = 60_000;
+/**
+ * The document renderer: a pool of threads that draw PDFs, so that drawing a long document never holds
+ * up the requests the main thread is serving, and documents asked for at the same time are drawn side
+ * by side rather than one after another.
+ *
+ *  - One thread per core by default (`os.availableParallelism()`), or as many as `startDocumentRenderer`
+ *    is told.
+ *  - Started ahead of need (`startDocumentRenderer`, at server start-up), each thread warms up (fonts
+ *    parsed, every template drawn once), so the first document is as quick as the next ones; threads
+ *    are then kept, not stopped when idle. A pool started by a document only parses the fonts first.
+ *  - A document goes to the thread with the fewest documents waiting (a thread still warming counts as
+ *    busy).
+ *  - A thread that dies fails only the documents it was drawing and is replaced.
+ *  - Idle threads never keep the process alive; a thread with documents to draw, or warming up ahead of
+ *    need, does.
+ */
 
-let worker: Worker | undefined;
-let idleTimer: NodeJS.Timeout | undefined;
-let nextId = 1;
-const pending = new Map<number, { resolve: (done: RenderedDocument) => void; reject: (err: Error) => void }>();
-
-function failAll(err: Error) {
-  for (const { reject } of pending.values()) reject(err);
-  pending.clear();
+export interface DocumentRendererOptions {
+  /** how many threads draw documents (at least 1); the machine's cores by default */
+  threads?: number;
 }
 
-function start(): Worker {
-  const thread = new Worker(new URL('./worker.mjs', import.meta.url));
-  thread.unref();
-  thread.on('message', (reply: RenderReply) => {
-    const waiting = pending.get(reply.id);
+interface Waiting {
+  resolve: (done: RenderedDocument) => void;
+  reject: (err: Error) => void;
+}
+
+interface RendererThread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Waiting>;
+  /** settles once the thread has warmed up (or died trying) */
+  readonly warm: Promise<void>;
+  ready: boolean;
+  dead: boolean;
+  /** stopped on purpose: not replaced */
+  retired: boolean;
+}
+
+const THREAD_GONE = '文書作成スレッドが終了しました。';
+
+/** The threads by slot; an empty slot is filled by the next document. */
+let slots: (RendererThread | undefined)[] = [];
+/** The pool's size as configured; the machine's cores until `startDocumentRenderer` says otherwise. */
+let configured: number | undefined;
+let nextId = 1;
+
+const defaultThreads = () => Math.max(1, availableParallelism());
+
+function checkedThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`文書作成スレッドの数は1以上の整数で指定してください（${threads}）。`);
+  return threads;
+}
+
+function spawn(slot: number, warm: RendererThreadData['warm']): RendererThread {
+  const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { warm } satisfies RendererThreadData });
+  // an idle thread never keeps the process alive; one with documents to draw does, and so does one
+  // warming up ahead of need (someone waits for it), until it is warm
+  if (warm === 'fonts') worker.unref();
+  let warmed!: () => void;
+  const thread: RendererThread = { worker, pending: new Map(), warm: new Promise((resolve) => (warmed = resolve)), ready: false, dead: false, retired: false };
+
+  worker.on('message', (message: RendererMessage) => {
+    if ('ready' in message) {
+      thread.ready = true;
+      if (thread.pending.size === 0) worker.unref();
+      warmed();
+      return;
+    }
+    const waiting = thread.pending.get(message.id);
     if (!waiting) return;
-    pending.delete(reply.id);
-    if ('bytes' in reply) waiting.resolve({ bytes: reply.bytes, warnings: reply.warnings });
-    else waiting.reject(reply.error.template ? new DocumentTemplateError(reply.error.message) : new Error(reply.error.message));
-    if (pending.size === 0) idleTimer = setTimeout(() => void stopDocumentRenderer(), IDLE_MS).unref();
+    thread.pending.delete(message.id);
+    if (thread.pending.size === 0 && thread.ready) worker.unref();
+    if ('bytes' in message) waiting.resolve({ bytes: message.bytes, warnings: message.warnings });
+    else waiting.reject(message.error.template ? new DocumentTemplateError(message.error.message) : new Error(message.error.message));
   });
-  // a thread that dies takes its documents with it; the next request starts a new one
-  thread.on('error', (err) => {
-    if (worker === thread) worker = undefined;
-    failAll(err);
-  });
-  thread.on('exit', () => {
-    if (worker === thread) worker = undefined;
-    failAll(new Error('文書作成スレッドが終了しました。'));
-  });
+
+  // a thread that dies takes its own documents with it, and no others
+  const died = (err: Error) => {
+    if (thread.dead) return;
+    thread.dead = true;
+    warmed();
+    for (const { reject } of thread.pending.values()) reject(err);
+    thread.pending.clear();
+    if (slots[slot] !== thread) return;
+    slots[slot] = undefined;
+    // one that had been working is replaced at once; one that died warming up is started again by the
+    // next document, so a thread that cannot start does not restart in a loop
+    if (!thread.retired && thread.ready) slots[slot] = spawn(slot, 'draw');
+  };
+  worker.on('error', died);
+  worker.on('exit', () => died(new Error(THREAD_GONE)));
   return thread;
 }
 
+/** The live threads, every slot filled: warmed by drawing when started ahead of need, else by the documents asked for. */
+function pool(warm: RendererThreadData['warm']): RendererThread[] {
+  const size = configured ?? defaultThreads();
+  slots.length = size;
+  for (let i = 0; i < size; i++) if (!slots[i]) slots[i] = spawn(i, warm);
+  return slots as RendererThread[];
+}
+
+const load = (thread: RendererThread) => thread.pending.size + (thread.ready ? 0 : 1);
+
+function leastBusy(threads: RendererThread[]): RendererThread {
+  let best = threads[0]!;
+  for (const thread of threads) if (load(thread) < load(best)) best = thread;
+  return best;
+}
+
 /**
- * Renders a document on the renderer thread, so that drawing a long PDF never holds up the requests
- * the main thread is serving. Documents queue there one after another.
+ * Starts the renderer threads and answers once every one is warm. The server calls it at start-up so
+ * that the first document is drawn by a warm thread; without it the first document starts the pool.
+ * A different `threads` than the running pool's stops the pool and starts one of the new size.
  */
+export async function startDocumentRenderer(options: DocumentRendererOptions = {}): Promise<void> {
+  const wanted = checkedThreads(options.threads ?? configured ?? defaultThreads());
+  if (wanted !== (configured ?? defaultThreads()) && slots.some(Boolean)) await stopDocumentRenderer();
+  configured = wanted;
+  await Promise.all(pool('draw').map((thread) => thread.warm));
+}
+
+/** Draws a document on the least busy renderer thread. */
 export function renderDocument(name: string, payload: DocumentPayload, options: RenderOptions): Promise<RenderedDocument> {
-  clearTimeout(idleTimer);
-  worker ??= start();
+  const thread = leastBusy(pool('fonts'));
   const id = nextId++;
   const request: RenderRequest = { id, name, payload, options };
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker!.postMessage(request);
+    if (thread.pending.size === 0) thread.worker.ref();
+    thread.pending.set(id, { resolve, reject });
+    try {
+      thread.worker.postMessage(request);
+    } catch (err) {
+      // a payload that cannot be sent to the thread (a function, a symbol …)
+      thread.pending.delete(id);
+      if (thread.pending.size === 0 && thread.ready) thread.worker.unref();
+      reject(err as Error);
+    }
   });
 }
 
-/** Stops the renderer thread (on shutdown, when idle); a later document starts it again. */
+/** What the pool is doing: its threads, how many are warm, and the documents each has to draw. */
+export function documentRendererStatus(): { threads: number; ready: number; pending: number[] } {
+  const live = slots.filter((t): t is RendererThread => t !== undefined && !t.dead);
+  return { threads: live.length, ready: live.filter((t) => t.ready).length, pending: live.map((t) => t.pending.size) };
+}
+
+/** The threads' workers, in slot order: for tests that stop one as a crash would. */
+export function documentRendererWorkersForTesting(): Worker[] {
+  return slots.filter((t): t is RendererThread => t !== undefined && !t.dead).map((t) => t.worker);
+}
+
+/**
+ * Stops every renderer thread (on shutdown; tests). Documents still being drawn fail; a later document
+ * starts the pool again, of the size last configured.
+ */
 export async function stopDocumentRenderer(): Promise<void> {
-  clearTimeout(idleTimer);
-  const thread = worker;
-  worker = undefined;
-  if (thread && pending.size === 0) await thread.terminate();
-  else if (thread) worker = thread;
+  const stopping = slots.filter((t): t is RendererThread => t !== undefined);
+  slots = [];
+  for (const thread of stopping) thread.retired = true;
+  await Promise.all(stopping.map((thread) => thread.worker.terminate()));
 }

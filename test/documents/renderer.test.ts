@@ -1,31 +1,81 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DocumentTemplateError, renderDocument, stopDocumentRenderer } from '../../src/documents/renderer.ts';
+import {
+  DocumentTemplateError,
+  documentRendererStatus,
+  documentRendererWorkersForTesting,
+  renderDocument,
+  startDocumentRenderer,
+  stopDocumentRenderer,
+} from '../../src/documents/renderer.ts';
 import { type DocumentPayload, renderTemplate } from '../../src/documents/template.ts';
+import { projectRoot } from '../helpers/process.ts';
 
 const options = { author: '熊本県市町村電子自治体共同運営協議会', issuedAt: new Date('2026-04-01T00:00:00+09:00') };
 const payload = (title: string): DocumentPayload => ({
   tables: { requirements: { columns: [{ header: '要件' }, { header: '区分' }], rows: [['本人確認の記録を残すこと。', '必須']] } },
-  case: { title, fiscalYearLabel: '令和8年度', methodLabel: '公募型プロポーザル', contractModeLabel: '一括契約', descriptionLines: [] },
+  case: { title, fiscalYear: '令和8年度', fiscalYearLabel: '令和8年度', methodLabel: '公募型プロポーザル', contractModeLabel: '一括契約', descriptionLines: [] },
   sections: [],
 });
+const isPdf = (bytes: Uint8Array) => Buffer.from(bytes).subarray(0, 5).toString() === '%PDF-';
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 afterAll(() => stopDocumentRenderer());
 
-describe('the document renderer thread', () => {
-  it('gives each caller its own document, byte for byte what the renderer draws in place', async () => {
-    const titles = ['文書管理システム', '住民記録システム', 'AI議事録作成システム'];
-    const rendered = (await Promise.all(titles.map((t) => renderDocument('spec', payload(t), { ...options, draft: true })))).map((r) => r.bytes);
-    for (const [i, title] of titles.entries()) {
-      expect(Buffer.from(rendered[i]!).subarray(0, 5).toString()).toBe('%PDF-');
-      expect(Buffer.from(rendered[i]!).equals(Buffer.from((await renderTemplate('spec', payload(title), { ...options, draft: true })).bytes))).toBe(true);
-    }
-    expect(Buffer.from(rendered[0]!).equals(Buffer.from(rendered[1]!))).toBe(false);
-  });
+describe('the document renderer threads', () => {
+  it('start one thread per core unless told otherwise', async () => {
+    await stopDocumentRenderer();
+    const { bytes } = await renderDocument('spec', payload('既定の数'), options);
+    expect(isPdf(bytes)).toBe(true);
+    expect(documentRendererStatus().threads).toBe(Math.max(1, availableParallelism()));
+  }, 60_000);
 
-  it('reports a broken template as a template error, and keeps working after it', async () => {
+  it('run as many threads as configured, each warm before the first document', async () => {
+    await startDocumentRenderer({ threads: 3 });
+    expect(documentRendererStatus()).toEqual({ threads: 3, ready: 3, pending: [0, 0, 0] });
+    await expect(startDocumentRenderer({ threads: 0 })).rejects.toThrow(/1以上の整数/);
+    expect(documentRendererStatus().threads).toBe(3);
+  }, 60_000);
+
+  it('give each of several callers at once its own document, byte for byte what the renderer draws in place, spread over the threads', async () => {
+    await startDocumentRenderer({ threads: 3 });
+    const titles = ['文書管理システム', '住民記録システム', 'AI議事録作成システム', '電子契約システム', '子育て支援アプリ', '施設予約システム'];
+    const asked = titles.map((t) => renderDocument('spec', payload(t), { ...options, draft: true }));
+    // the least busy thread takes each: two each
+    expect(documentRendererStatus().pending).toEqual([2, 2, 2]);
+    const rendered = (await Promise.all(asked)).map((r) => r.bytes);
+    for (const [i, title] of titles.entries()) {
+      expect(isPdf(rendered[i]!)).toBe(true);
+      expect(same(rendered[i]!, (await renderTemplate('spec', payload(title), { ...options, draft: true })).bytes), title).toBe(true);
+    }
+    expect(same(rendered[0]!, rendered[1]!)).toBe(false);
+    expect(documentRendererStatus().pending).toEqual([0, 0, 0]);
+  }, 60_000);
+
+  it('fail only the documents of a thread that dies, and replace the thread', async () => {
+    await startDocumentRenderer({ threads: 2 });
+    const first = renderDocument('spec', payload('落ちるスレッド'), options).then(
+      () => 'drawn',
+      (err: Error) => err.message,
+    );
+    const second = renderDocument('spec', payload('残るスレッド'), options);
+    expect(documentRendererStatus().pending).toEqual([1, 1]);
+    const [dying] = documentRendererWorkersForTesting();
+    await dying!.terminate();
+    expect(await first).toBe('文書作成スレッドが終了しました。');
+    expect(isPdf((await second).bytes)).toBe(true);
+    // the next documents are drawn, and the pool is whole again
+    const next = await Promise.all([renderDocument('spec', payload('次の文書'), options), renderDocument('spec', payload('その次'), options)]);
+    for (const { bytes } of next) expect(isPdf(bytes)).toBe(true);
+    expect(documentRendererStatus().threads).toBe(2);
+    expect(documentRendererWorkersForTesting()).not.toContain(dying);
+  }, 60_000);
+
+  it('report a broken template as a template error, and keep working after it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wb-templates-'));
     try {
       await writeFile(join(dir, 'spec.yaml'), 'title: [unclosed\n');
@@ -37,12 +87,43 @@ describe('the document renderer thread', () => {
     }
     await expect(renderDocument('no-such-template', payload('x'), options)).rejects.toThrow(/no-such-template/);
     const { bytes: again } = await renderDocument('spec', payload('続けて作成'), options);
-    expect(Buffer.from(again).subarray(0, 5).toString()).toBe('%PDF-');
-  });
+    expect(isPdf(again)).toBe(true);
+  }, 60_000);
 
-  it('starts again after being stopped', async () => {
+  it('stop every thread, and start again with the next document', async () => {
+    await startDocumentRenderer({ threads: 2 });
     await stopDocumentRenderer();
+    expect(documentRendererStatus().threads).toBe(0);
     const { bytes } = await renderDocument('spec', payload('再開'), options);
     expect(bytes.length).toBeGreaterThan(1000);
-  });
+    expect(documentRendererStatus().threads).toBe(2);
+  }, 60_000);
+
+  it('keep a process alive while drawing, and never once idle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wb-renderer-'));
+    try {
+      const script = join(dir, 'draw.mts');
+      const renderer = pathToFileURL(join(projectRoot, 'src/documents/renderer.ts')).href;
+      await writeFile(
+        script,
+        `import { renderDocument, startDocumentRenderer } from ${JSON.stringify(renderer)};
+await startDocumentRenderer({ threads: 2 });
+const { bytes } = await renderDocument('spec', ${JSON.stringify(payload('別プロセス'))}, { author: 'x', issuedAt: new Date('2026-04-01T00:00:00+09:00') });
+console.log('drawn', bytes.length);
+`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+      clearTimeout(timer);
+      // exits by itself (not killed) once the document is drawn
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/drawn \d{4,}/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
