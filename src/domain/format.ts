@@ -10,8 +10,24 @@ const jst = new Intl.DateTimeFormat('ja-JP', {
 /** A time in Japan, e.g. "2026/04/01 09:00"; a missing one as "—". */
 export const dateTime = (value: Date | string | null | undefined): string => (value ? jst.format(new Date(value)) : '—');
 
-/** Points to two decimals, e.g. "38.83"; whole points without decimals. */
-export const points = (n: number): string => (Math.round(n * 100) / 100).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
+/**
+ * The one rounding rule of scores, wherever they are shown (pages, PDFs, CSV): half up (四捨五入) at the
+ * third decimal. It rounds the decimal a score reads as, not the binary float: 10.075 (an average of
+ * 10.07 and 10.08) is 10.08, where Math.round(10.075 * 100) / 100 gives 10.07.
+ */
+export function roundPoints(n: number): number {
+  if (!Number.isFinite(n)) return n;
+  const [digits, exponent = '0'] = String(Math.abs(n)).split('e');
+  const hundredths = Math.round(Number(`${digits}e${Number(exponent) + 2}`));
+  const rounded = Number(`${hundredths}e-2`);
+  return n < 0 && rounded !== 0 ? -rounded : rounded;
+}
+
+/** The rounding rule as documents and pages state it. */
+export const pointsRule = '点数は小数第3位を四捨五入し、小数第2位までを表示している。合計点及び順位は、端数処理前の点数による。';
+
+/** Points as rounded by roundPoints, e.g. "38.83"; whole points without decimals. */
+export const points = (n: number): string => roundPoints(n).toLocaleString('ja-JP', { maximumFractionDigits: 2 });
 
 /** Which calendar a consortium prints first on its documents: 和暦 (the default of public bodies) or 西暦. */
 export type EraStyle = 'wareki' | 'seireki';

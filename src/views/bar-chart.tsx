@@ -1,3 +1,5 @@
+import { points } from './format.ts';
+
 /** A horizontal bar chart drawn on the server as SVG: one bar per item, stacked in up to two parts. */
 export interface Bar {
   label: string;
@@ -35,7 +37,7 @@ export function BarChart({ bars, max, caption, legend }: { bars: Bar[]; max: num
                 return rect;
               })}
               <text x={x + 6} y={y + 17} font-size="13">
-                {(Math.round(total * 100) / 100).toLocaleString('ja-JP')}
+                {points(total)}
               </text>
             </g>
           );

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
 import { hasPassed } from '../../domain/deadline.ts';
+import { pointsRule, roundPoints } from '../../domain/format.ts';
 import { aggregationLabels } from '../../domain/scoring.ts';
 import { AppError } from '../../errors.ts';
 import { csvResponse } from '../../http/csv.ts';
@@ -112,7 +113,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const nameOf = (id: string) => progress.find((p) => p.userId === id)?.name ?? id;
     const committee = [...results.evaluatorTotals].sort((x, y) => nameOf(x.evaluatorId).localeCompare(nameOf(y.evaluatorId), 'ja'));
     const header = ['順位', '提案者', '技術点', '価格点', '合計点', '合否', '同点', ...committee.map((e) => `${nameOf(e.evaluatorId)}（技術点）`)];
-    const round = (n: number) => Math.round(n * 100) / 100;
+    const round = roundPoints;
     const lines = results.ranking.map((r) => [
       r.rank,
       r.vendorName,
@@ -124,7 +125,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       ...committee.map((e) => round(e.byVendor[r.vendorId] ?? 0)),
     ]);
     const criteria = [[], ['評価項目', ...results.ranking.map((r) => r.vendorName)], ...results.criterionAverages.map((a) => [a.name, ...results.ranking.map((r) => round(a.byVendor[r.vendorId] ?? 0))])];
-    return csvResponse(c, `${row.title}_評価結果.csv`, [header, ...lines, ...criteria, [], ['集計方法', aggregationLabels[evaluation.aggregation]], ['最低基準点', round(results.passLine)]]);
+    return csvResponse(c, `${row.title}_評価結果.csv`, [header, ...lines, ...criteria, [], ['集計方法', aggregationLabels[evaluation.aggregation]], ['最低基準点', round(results.passLine)], ['端数処理', pointsRule]]);
   })
   // the secretariat's view of all proposals, after the deadline (evaluators use /evaluation/proposals)
   .get('/cases/:id/proposals', async (c, next) => {

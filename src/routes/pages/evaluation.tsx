@@ -33,6 +33,7 @@ import {
 import { BarChart } from '../../views/bar-chart.tsx';
 import { sizeLabel } from '../../views/files.tsx';
 import { dateTime, points, yen } from '../../views/format.ts';
+import { pointsRule } from '../../domain/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -556,6 +557,7 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
               </tbody>
             </table>
           </div>
+          <p class="muted">{pointsRule}</p>
           <BarChart
             caption="提案者ごとの合計点（技術点と価格点）"
             legend={['技術点', '価格点']}
