@@ -12,7 +12,7 @@ import type { computeResults } from '../../services/evaluation.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { listParticipation } from '../../services/participation.ts';
 import type { StoredYearShares } from '../../../schema/index.ts';
-import { formatIssueDate, type TableSpec } from '../layout.ts';
+import { formatIssueDate, formatJapaneseDate, type TableSpec } from '../layout.ts';
 import type { DocumentPayload } from '../template.ts';
 
 /**
@@ -43,6 +43,37 @@ export const issuerOf = (ctx: DocumentContext): NonNullable<DocumentPayload['iss
 export const jstDateTime = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const when = (d: Date | string | null | undefined) => (d ? jstDateTime.format(new Date(d)) : '');
 export const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' });
+
+const jstWeekday = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', weekday: 'short' });
+const jstClock = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const narrowEra = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { timeZone: 'Asia/Tokyo', era: 'narrow', year: 'numeric', month: 'numeric', day: 'numeric' });
+
+/**
+ * A date in the body of a document, in the consortium's calendar only (令和8年4月1日 or 2026年4月1日):
+ * the date lines at the top already give both calendars.
+ */
+export const bodyDate = (ctx: DocumentContext, d: Date | string | null | undefined) => {
+  if (!d) return '';
+  const date = formatJapaneseDate(new Date(d));
+  return ctx.issuer.era === 'seireki' ? date.gregorian : date.era;
+};
+
+/** A deadline in the body of a document: 令和8年6月9日（火）17時00分. */
+export const bodyDateTime = (ctx: DocumentContext, d: Date | string | null | undefined) => {
+  if (!d) return '';
+  const at = new Date(d);
+  const [hour, minute] = jstClock.format(at).split(':');
+  return `${bodyDate(ctx, at)}（${jstWeekday.format(at)}）${Number(hour)}時${minute}分`;
+};
+
+/** A date in a narrow table cell: R8.4.1 (和暦) or 2026/4/1 (西暦). */
+export const cellDate = (ctx: DocumentContext, d: Date | string | null | undefined) => {
+  if (!d) return '';
+  const at = new Date(d);
+  if (ctx.issuer.era === 'seireki') return jstDate.format(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => narrowEra.formatToParts(at).find((p) => p.type === type)?.value ?? '';
+  return `${part('era')}${part('year')}.${part('month')}.${part('day')}`;
+};
 
 export type Results = Awaited<ReturnType<typeof computeResults>>;
 
@@ -81,35 +112,82 @@ export function caseInfo(row: CaseRow) {
   };
 }
 
+/** The mark of the i-th option in a coded member × option table: ①…㊿, then (51)…. */
+export const optionCode = (i: number): string => (i < 20 ? String.fromCodePoint(0x2460 + i) : i < 35 ? String.fromCodePoint(0x3251 + i - 20) : i < 50 ? String.fromCodePoint(0x32b1 + i - 35) : `(${i + 1})`);
+
+/** Up to this many options are headed by their names; more are headed by codes with a legend. */
+export const NAMED_OPTION_COLUMNS = 4;
+/** Coded option columns per table: more go to a further table, each listing the bodies again. */
+const CODED_OPTION_COLUMNS = 8;
+
+export interface MemberOptionTables {
+  /** every option in one table, headed by the options' names (narrow columns with many options) */
+  table: TableSpec;
+  /**
+   * The same as one or more tables that stay readable with any number of options: up to four options
+   * headed by name, more headed ①②… (at most eight a table), with `legend` giving each code's option.
+   */
+  parts: { table: TableSpec; caption: string }[];
+  /** code → option, with how many bodies chose it; null when the options are headed by name */
+  legend: TableSpec | null;
+  count: number;
+}
+
 /**
  * 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. With the
  * shares an award issued, the bodies and options as they were issued, not as the record stands now.
  */
-export async function memberOptionTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<{ table: TableSpec; count: number }> {
+export async function memberOptionTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<MemberOptionTables> {
   const all = await listParticipation(db, row.consortiumId, row.id);
   const kindOf = new Map(all.map((p) => [p.member.id, p.member.kind]));
   const list = issued
     ? issued.shares.map((s) => ({ name: s.memberName, kind: kindOf.get(s.memberId), options: s.options, joinedAt: s.joinedAt ?? null, lateJoin: s.lateJoin ?? false }))
     : all.filter((p) => p.participant?.participating).map(({ member, participant }) => ({ name: member.name, kind: member.kind, ...participant! }));
-  const optionWidth = row.options.length > 0 ? Math.min(0.18, 0.5 / row.options.length) : 0;
-  return {
-    count: list.length,
-    table: {
-      columns: [
-        { header: '団体名', width: { fraction: 0.24 } },
-        { header: '区分', width: { fraction: 0.1 } },
-        ...row.options.map((o) => ({ header: o.name, width: { fraction: optionWidth }, align: 'center' as const })),
-        // the join date takes what the other columns leave
-        { header: '参加日' },
-      ],
-      rows: list.map((p) => [
-        p.name,
-        p.kind ? memberKindLabels[p.kind] : '',
-        ...row.options.map((o) => optionMark(p.options[o.code])),
-        `${p.joinedAt ? jstDate.format(new Date(p.joinedAt)) : ''}${p.lateJoin ? '（後乗り）' : ''}`,
-      ]),
-    },
+  const joined = (p: (typeof list)[number]) => `${p.joinedAt ? jstDate.format(new Date(p.joinedAt)) : ''}${p.lateJoin ? '（後乗り）' : ''}`;
+  const build = (options: typeof row.options, header: (o: (typeof row.options)[number], i: number) => string, optionWidth: number, nameWidth: number): TableSpec => ({
+    columns: [
+      { header: '団体名', width: { fraction: nameWidth } },
+      { header: '区分', width: { fraction: 0.1 } },
+      ...options.map((o, i) => ({ header: header(o, i), width: { fraction: optionWidth }, align: 'center' as const })),
+      // the join date takes what the other columns leave
+      { header: '参加日' },
+    ],
+    rows: list.map((p) => [p.name, p.kind ? memberKindLabels[p.kind] : '', ...options.map((o) => optionMark(p.options[o.code])), joined(p)]),
+  });
+  const table = build(row.options, (o) => o.name, row.options.length > 0 ? Math.min(0.18, 0.5 / row.options.length) : 0, 0.24);
+  if (row.options.length === 0) return { table, parts: [{ table, caption: '' }], legend: null, count: list.length };
+  if (row.options.length <= NAMED_OPTION_COLUMNS) {
+    // a few options headed by name share what the body, its kind and the join date leave
+    const named = build(row.options, (o) => o.name, Math.min(0.26, 0.5 / row.options.length), 0.24);
+    return { table, parts: [{ table: named, caption: '' }], legend: null, count: list.length };
+  }
+
+  const parts: MemberOptionTables['parts'] = [];
+  for (let first = 0; first < row.options.length; first += CODED_OPTION_COLUMNS) {
+    const options = row.options.slice(first, first + CODED_OPTION_COLUMNS);
+    const last = first + options.length - 1;
+    const caption = row.options.length > CODED_OPTION_COLUMNS ? `オプション ${optionCode(first)}〜${optionCode(last)}` : '';
+    parts.push({ table: build(options, (_o, i) => optionCode(first + i), 0.07, 0.22), caption });
+  }
+  const chosen = (value: boolean | number | undefined) => (typeof value === 'number' ? value > 0 : value === true);
+  const legend: TableSpec = {
+    columns: [
+      { header: '記号', width: { fraction: 0.08 }, align: 'center' },
+      { header: 'オプション' },
+      { header: '選択した団体', width: { fraction: 0.16 }, align: 'right' },
+      { header: '数量の合計', width: { fraction: 0.16 }, align: 'right' },
+    ],
+    rows: row.options.map((o, i) => {
+      const quantities = list.map((p) => p.options[o.code]).filter((v): v is number => typeof v === 'number' && v > 0);
+      return [
+        optionCode(i),
+        o.name,
+        `${list.filter((p) => chosen(p.options[o.code])).length}団体`,
+        quantities.length > 0 ? quantities.reduce((a, b) => a + b, 0).toLocaleString('ja-JP') : '—',
+      ];
+    }),
   };
+  return { table, parts, legend, count: list.length };
 }
 
 export async function apportionmentTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<TableSpec | null> {
@@ -139,15 +217,27 @@ export async function apportionmentTable(db: Db, row: CaseRow, issued?: StoredYe
 export async function criteriaTable(db: Db, row: CaseRow): Promise<TableSpec | null> {
   const found = await findEvaluation(db, row.id);
   if (!found) return null;
+  const criteria = found.row.criteria;
   const modes = { points: '点数', grade: '段階評価（A〜E）', pass_fail: '適否（必須）', price: '価格点（最低価格 ÷ 提案価格 × 配点）' } as const;
+  // 区分 and 評価の視点 only when some criterion has one: an empty column only narrows the others
+  const grouped = criteria.some((c) => (c.group ?? '').trim() !== '');
+  const guided = criteria.some((c) => (c.guidance ?? '').trim() !== '');
+  const columns: TableSpec['columns'] = [
+    ...(grouped ? [{ header: '区分', width: { fraction: guided ? 0.1 : 0.16 } }] : []),
+    { header: '評価項目', width: { fraction: guided ? 0.18 : grouped ? 0.42 : 0.5 } },
+    ...(guided ? [{ header: '評価の視点' }] : []),
+    { header: '配点', width: { fraction: 0.08 }, align: 'right' as const },
+    { header: '評価の方法', ...(guided ? { width: { fraction: 0.22 } } : {}) },
+  ];
   return {
-    columns: [
-      { header: '区分', width: { fraction: 0.16 } },
-      { header: '評価項目', width: { fraction: 0.42 } },
-      { header: '配点', width: { fraction: 0.1 }, align: 'right' },
-      { header: '評価の方法' },
-    ],
-    rows: found.row.criteria.map((c) => [c.group ?? '', c.name, c.mode === 'pass_fail' ? '—' : points(c.maxPoints), modes[c.mode]]),
+    columns,
+    rows: criteria.map((c) => [
+      ...(grouped ? [c.group ?? ''] : []),
+      c.name,
+      ...(guided ? [c.guidance?.trim() || '—'] : []),
+      c.mode === 'pass_fail' ? '—' : points(c.maxPoints),
+      modes[c.mode],
+    ]),
   };
 }
 
