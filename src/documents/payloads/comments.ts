@@ -1,8 +1,18 @@
 import type { Db } from '../../db/client.ts';
 import type { CaseRow } from '../../db/cases.ts';
 import { commentsOf, currentSpec } from '../../services/spec.ts';
-import { type BuiltDocument, type DocumentContext, caseInfo, issuerOf } from './common.ts';
+import type { TableSpec } from '../layout.ts';
+import { type BuiltDocument, type DocumentContext, caseInfo, cellDate, issuerOf } from './common.ts';
 
+/** What the 反映 column says: reflected, not reflected, or not answered yet (never mistaken for 反映なし). */
+const reflectedMark = (c: { response: string | null; reflected: boolean | null }) => (c.response === null ? '未回答' : c.reflected ? '○' : '—');
+
+/**
+ * The comment-response table (意見対応表): every member's comment under the version of the spec it was
+ * made on (a comment on 第1版 stays under 第1版 once 第2版 exists), with its 受付日, 該当箇所, the
+ * answer and its 回答日. A comment not answered yet makes the table a draft (案), which is never issued;
+ * without any comment there is no table (count 0: the routes answer 409).
+ */
 export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: DocumentContext, anonymizeMembers: boolean): Promise<BuiltDocument> {
   const comments = await commentsOf(db, row.id);
   const letters = new Map<string, string>();
@@ -12,34 +22,49 @@ export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: Documen
     return letters.get(id)!;
   };
   const spec = await currentSpec(db, row.id);
+  const numbered = comments.map((c, i) => ({ ...c, no: i + 1 }));
+  const versions = [...new Set(numbered.map((c) => c.comment.version))].sort((a, b) => a - b);
+  const tables: Record<string, TableSpec> = {};
+  const groups = versions.map((version) => {
+    const list = numbered.filter((c) => c.comment.version === version);
+    const table = `comments${version}`;
+    tables[table] = {
+      columns: [
+        { header: 'No.', width: { fraction: 0.05 }, align: 'right' },
+        { header: '該当箇所', width: { fraction: 0.12 } },
+        { header: '意見' },
+        { header: '団体', width: { fraction: 0.11 } },
+        { header: '受付日', width: { fraction: 0.09 }, align: 'center' },
+        { header: '回答' },
+        { header: '回答日', width: { fraction: 0.09 }, align: 'center' },
+        { header: '反映', width: { fraction: 0.08 }, align: 'center' },
+      ],
+      rows: list.map(({ comment: c, memberName, no }) => [
+        String(no),
+        c.section,
+        c.text,
+        memberLabel(c.memberId, memberName),
+        cellDate(ctx, c.createdAt),
+        c.response ?? '',
+        cellDate(ctx, c.respondedAt),
+        reflectedMark(c),
+      ]),
+    };
+    return { version, label: `仕様書（案）第${version}版に対する意見`, count: list.length, table };
+  });
+  const unanswered = comments.filter((c) => c.comment.response === null).length;
   return {
-        draft: comments.some((c) => !c.comment.response),
+    draft: unanswered > 0,
     payload: {
       case: caseInfo(row),
       issuer: issuerOf(ctx),
-      version: spec?.version ?? null,
+      currentVersion: spec?.version ?? null,
       count: comments.length,
-      answered: comments.filter((c) => c.comment.response).length,
-      tables: {
-        comments: {
-          columns: [
-            { header: 'No.', width: { fraction: 0.06 }, align: 'right' },
-            { header: '章', width: { fraction: 0.14 } },
-            { header: '意見', width: { fraction: 0.3 } },
-            { header: '団体', width: { fraction: 0.12 } },
-            { header: '回答' },
-            { header: '反映', width: { fraction: 0.07 }, align: 'center' },
-          ],
-          rows: comments.map((c, i) => [
-            String(i + 1),
-            c.comment.section,
-            c.comment.text,
-            memberLabel(c.comment.memberId, c.memberName),
-            c.comment.response ?? '（未回答）',
-            c.comment.reflected === null ? '—' : c.comment.reflected ? '○' : '—',
-          ]),
-        },
-      },
+      answered: comments.length - unanswered,
+      unanswered,
+      hasUnanswered: unanswered > 0,
+      groups,
+      tables,
     },
   };
 }
