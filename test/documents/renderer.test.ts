@@ -117,7 +117,7 @@ console.log('drawn', bytes.length);
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-      const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
       clearTimeout(timer);
       // exits by itself (not killed) once the document is drawn
       expect(code, output).toBe(0);
