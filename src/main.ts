@@ -5,6 +5,7 @@ import { systemClock } from './clock.ts';
 import { sealAll } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
 import { startDocumentRenderer, stopDocumentRenderer } from './documents/renderer.ts';
+import { SigningError, checkValidAt, loadSigningCertificate } from './documents/sign.ts';
 import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
@@ -21,6 +22,22 @@ async function main() {
       process.exit(1);
     }
     throw err;
+  }
+
+  // a certificate that cannot sign stops the start, not the first issuance
+  let signer: string | undefined;
+  if (config.signing) {
+    try {
+      const certificate = await loadSigningCertificate(config.signing);
+      checkValidAt(certificate, systemClock.now());
+      signer = `発行文書に電子署名します: ${certificate.subject}（有効期限 ${certificate.validTo.toISOString().slice(0, 10)}）`;
+    } catch (err) {
+      if (err instanceof SigningError) {
+        console.error(err.message);
+        process.exit(1);
+      }
+      throw err;
+    }
   }
 
   const database = await openDatabase(config);
@@ -62,6 +79,7 @@ async function main() {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
     // one write, so that whoever reads the address also has the logins
     const lines = [`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`];
+    if (signer) lines.push(signer);
     if (config.demo) {
       lines.push(`${seeded ? 'デモデータを読み込みました。' : ''}デモ用ログイン (パスワード: ${demoAccounts.password})`);
       for (const a of demoAccounts.list) {

@@ -20,6 +20,15 @@ describe('parseConfig', () => {
     expect(parseConfig({ PUBLIC_URL: 'https://www.example.lg.jp/chotatsu' }).publicUrl).toBe('https://www.example.lg.jp/chotatsu');
   });
 
+  it('takes the certificate that signs issued documents from SIGNING_P12 and SIGNING_P12_PASSPHRASE', () => {
+    expect(parseConfig({}).signing).toBeUndefined();
+    expect(parseConfig({ SIGNING_P12: '  ' }).signing).toBeUndefined();
+    expect(parseConfig({ SIGNING_P12: '/etc/workbench/signer.p12' }).signing).toEqual({ p12Path: '/etc/workbench/signer.p12', passphrase: '' });
+    expect(parseConfig({ SIGNING_P12: ' /etc/workbench/signer.p12 ', SIGNING_P12_PASSPHRASE: ' pass phrase ' }).signing).toEqual({ p12Path: '/etc/workbench/signer.p12', passphrase: ' pass phrase ' });
+    // an empty passphrase alone is no setting
+    expect(parseConfig({ SIGNING_P12_PASSPHRASE: '' }).signing).toBeUndefined();
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -33,6 +42,7 @@ describe('parseConfig', () => {
     [{ PUBLIC_URL: 'ftp://chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'https://user:pw@chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'https://chotatsu.example.lg.jp/?x=1' }, 'PUBLIC_URL'],
+    [{ SIGNING_P12_PASSPHRASE: 'passphrase-without-a-file' }, 'SIGNING_P12'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
