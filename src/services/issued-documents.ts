@@ -123,7 +123,7 @@ export async function findIssuedDocument(db: Db, caseId: string, kind: DocumentK
 }
 
 /** What the document is drawn from, template included: the same source is never issued twice. */
-function sourceDigest(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext): string {
+export function sourceDigest(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext): string {
   const template = loadTemplate(kind);
   return createHash('sha256').update(JSON.stringify({ kind, template, payload: built.payload, issuer: ctx.issuer })).digest('hex');
 }

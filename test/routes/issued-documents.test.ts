@@ -220,6 +220,15 @@ describe('the spec as issued at publication', () => {
     expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec.pdf`, { token: t.vendor })).bytes)).toBe(versions[1]!.sha256);
     expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec/1.pdf`, { token: t.vendor })).bytes)).toBe(v1!.sha256);
     expect(textOf('spec-2.pdf', (await h.call('GET', versions[1]!.url, { token: t.vendor })).bytes).text).toContain('令和8年5月25日');
+    // a schedule change after publication issues the spec again
+    await h.call('PATCH', `/api/cases/${caseId}`, { token: t.secretariat, body: { submissionDeadline: '2026-07-10T17:00:00.000+09:00' } });
+    expect((await listed(caseId)).map((d) => d.version)).toEqual([1, 2, 3]);
+    // data changed but not issued (a body joins): the secretariat's copy is a draft of it, vendors keep the issue
+    await h.call('PUT', `/api/cases/${caseId}/participants/${t.memberIds[0]}`, { token: t.secretariat, body: { participating: true, options: {} } });
+    const current = textOf('spec-current.pdf', (await h.call('GET', `/api/cases/${caseId}/documents/spec.pdf`, { token: t.secretariat })).bytes);
+    expect(current.text).toContain('（案）');
+    const latest = (await listed(caseId)).at(-1)!;
+    expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec.pdf`, { token: t.vendor })).bytes)).toBe(latest.sha256);
     // the award notice is not the vendor's to read from the case's documents
     expect((await h.call('GET', `/api/cases/${caseId}/documents`, { token: t.vendor })).status).toBe(403);
   });

@@ -26,6 +26,7 @@ export const biddingRoutes = new Hono<AppEnv>()
     const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, biddingInput);
     await setBidding(c, row, input);
+    await issueAfterEvent(c, row, 'specChange');
     const { config, rounds } = await requireBidding(dbOf(c), row.id);
     return c.json({ bidding: biddingView(row, config, user, rounds) });
   })

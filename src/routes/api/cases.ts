@@ -51,6 +51,7 @@ export const caseRoutes = new Hono<AppEnv>()
     requireConsortiumRole(c, 'secretariat');
     const input = await readJson(c, casePatch);
     const row = await updateCase(c, c.req.param('id'), input);
+    await issueAfterEvent(c, row, 'specChange');
     return c.json({ case: caseView(row) });
   })
   // 日程の変更: every move of a deadline or an opening after bids or proposals arrived, with its reason

@@ -5,7 +5,7 @@ import type { CaseRow } from '../../db/cases.ts';
 import { commentResponsesPayload } from '../../documents/payloads/comments.ts';
 import type { BuiltDocument, DocumentContext } from '../../documents/payloads/common.ts';
 import { evaluationSummaryPayload } from '../../documents/payloads/evaluation.ts';
-import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf, latestIssue } from '../../services/issued-documents.ts';
+import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf, latestIssue, sourceDigest } from '../../services/issued-documents.ts';
 import { issuerSettings } from '../../services/issuer.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
@@ -43,13 +43,21 @@ async function draftPdf(c: Ctx, row: CaseRow, kind: DocumentKind, build: (ctx: D
   return pdfBody(c, bytes, `${row.title}_${documentTitles[kind]}（案）.pdf`);
 }
 
-/** A document as the case's people download it: its latest issued version, or the current data as a draft. */
+/**
+ * A document as the case's people download it: its latest issue while the data is what was issued;
+ * otherwise (nothing issued, or the data changed since) the current data as a draft.
+ */
 async function currentPdf(c: Ctx, row: CaseRow, kind: DocumentKind, wantDraft: boolean, notYetMessage: string) {
-  if (!wantDraft) {
-    const issued = await findIssuedDocument(dbOf(c), row.id, kind);
-    if (issued) return issuedPdf(c, row, issued);
+  const db = dbOf(c);
+  const ctx: DocumentContext = { issuer: await issuerSettings(db, row.consortiumId) };
+  const built = await buildDocument(db, row, kind, ctx);
+  if (!built) throw new AppError('not_yet', notYetMessage);
+  if (!wantDraft && !built.draft) {
+    const issued = await findIssuedDocument(db, row.id, kind);
+    if (issued && issued.sourceDigest === sourceDigest(kind, built, ctx)) return issuedPdf(c, row, issued);
   }
-  return draftPdf(c, row, kind, (ctx) => buildDocument(dbOf(c), row, kind, ctx), notYetMessage);
+  const { bytes } = await drawDocument(kind, built, ctx, { issuedAt: nowOf(c), draft: true });
+  return pdfBody(c, bytes, `${row.title}_${documentTitles[kind]}（案）.pdf`);
 }
 
 const versionParam = z.coerce.number({ error: '版は数字で指定してください。' }).int().min(1).max(100000);

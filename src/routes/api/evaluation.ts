@@ -43,6 +43,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, evaluationInput);
     await setEvaluation(c, row, input);
+    await issueAfterEvent(c, row, 'specChange');
     const found = await requireEvaluation(dbOf(c), row.id);
     return c.json({ evaluation: evaluationView(found.row, found.committee) });
   })

@@ -8,6 +8,7 @@ import { readJson } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
 import { findRfi, openRfiFor, ownRfiResponse, rfiAnswerInput, rfiInput, rfiResponseView, rfiView, saveRfiResponse, setRfi, submittedRfiResponses } from '../../services/rfi.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const yesNo = (v: unknown) => (v === true ? 'はい' : v === false ? 'いいえ' : v);
 
@@ -16,6 +17,7 @@ export const rfiRoutes = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const input = await readJson(c, rfiInput);
     const rfi = await setRfi(c, row, input);
+    await issueAfterEvent(c, row, 'specChange');
     return c.json({ rfi: rfiView(rfi, nowOf(c)) });
   })
   .get('/cases/:id/rfi', async (c) => {

@@ -572,6 +572,7 @@ export const biddingPages = new Hono<AppEnv>()
     return orPage(
       async () => {
         await setBidding(c, row, parseWith(biddingInput, biddingFromForm(form, vendorIds, round1)));
+        await issueAfterEvent(c, row, 'specChange');
         return c.redirect(`/cases/${row.id}/bidding?done=setup`, 303);
       },
       (message, err) => adminBidPage(c, row.id, message, setupFromForm(form, vendorIds), err.status),

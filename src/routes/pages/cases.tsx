@@ -716,7 +716,8 @@ export const casePages = new Hono<AppEnv>()
         // a 随意契約's ground and reason as typed: left blank they are refused, not kept silently
         ...(row.method === 'negotiated' ? { negotiatedGround: typed.negotiatedGround, negotiatedReason: typed.negotiatedReason } : {}),
       });
-      await updateCase(c, caseId, input);
+      const updated = await updateCase(c, caseId, input);
+      await issueAfterEvent(c, updated, 'specChange');
       return c.redirect(`/cases/${caseId}?done=edit`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
@@ -730,7 +731,8 @@ export const casePages = new Hono<AppEnv>()
     const typed = optionRowsFromForm(form);
     try {
       const options = parseWith(optionsInput, optionsFromRows(typed));
-      await updateCase(c, caseId, { options });
+      const updated = await updateCase(c, caseId, { options });
+      await issueAfterEvent(c, updated, 'specChange');
       return c.redirect(`/cases/${caseId}?done=options`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

@@ -686,6 +686,7 @@ export const evaluationPages = new Hono<AppEnv>()
     const typed = setupFromForm(form);
     try {
       await setEvaluation(c, row, parseWith(evaluationInput, evaluationFromSetup(typed)));
+      await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/evaluation?done=setup`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

@@ -21,6 +21,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
+import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const kindLabels: Record<RfiQuestion['kind'], string> = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額（円・税抜）' };
 
@@ -401,6 +402,7 @@ export const vendorWorkPages = new Hono<AppEnv>()
     const typed = { deadline: field(form, 'deadline'), questions: questionsFromForm(form) };
     try {
       await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(typed.deadline), questions: typed.questions }));
+      await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/rfi?done=1`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
