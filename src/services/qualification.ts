@@ -5,7 +5,7 @@ import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { type VendorRow, findVendor } from '../db/tenancy.ts';
+import { type VendorRow, findVendor, vendorView } from '../db/tenancy.ts';
 import { type ImportProblem, decodeCsv } from '../domain/csv-import.ts';
 import { type QualificationDecision, type QualificationStanding, decideQualification, qualificationRefusal } from '../domain/qualification.ts';
 import { parseQualifiedVendorCsv } from '../domain/vendor-csv.ts';
@@ -25,10 +25,38 @@ export const qualificationInput = z
 
 const DUPLICATE_MESSAGE = 'この法人番号の事業者はすでに登録されています。';
 
+/** One line of a vendor's address block: trimmed, no line breaks or other control characters; blank (or null) means not given. */
+const addressLine = (label: string, max: number) =>
+  z
+    .string({ error: `${label}は文字列で入力してください` })
+    .trim()
+    .max(max, { message: `${label}は${max}文字以内にしてください` })
+    .refine((v) => !/[\u0000-\u001F\u007F]/.test(v), { message: `${label}に改行や制御文字は使えません` })
+    .nullable()
+    .optional();
+
+/** 所在地 and 代表者の役職・氏名, as a notice (落札決定通知書 …) is addressed: both optional. */
+export const vendorAddressFields = {
+  address: addressLine('所在地', 200),
+  representative: addressLine('代表者の役職・氏名', 100),
+};
+
+/** PATCH /vendors/:id: the address block (a field left out stays as it is; blank or null clears it). */
+export const vendorDetailsInput = z.strictObject(vendorAddressFields);
+
+/** A blank line is stored as not given. */
+const given = (v: string | null | undefined) => (v ? v : null);
+
+/** A vendor as the API answers it: its standing and the address block a notice is addressed with. */
+export const vendorDetailView = (row: VendorRow) => ({ ...vendorView(row), address: row.address, representative: row.representative });
+
 export interface NewVendor {
   consortiumId: string;
   name: string;
   corporateNumber: string | undefined;
+  /** 所在地 and 代表者の役職・氏名 (optional) */
+  address?: string | null | undefined;
+  representative?: string | null | undefined;
   /** approved (with who approved it) when the secretariat creates it; pending when it registers itself */
   approvedBy: string | null;
 }
@@ -46,6 +74,8 @@ export async function insertVendor(tx: Db, input: NewVendor, now: Date): Promise
         consortiumId: input.consortiumId,
         name: input.name,
         corporateNumber: input.corporateNumber ?? null,
+        address: given(input.address),
+        representative: given(input.representative),
         qualification: input.approvedBy ? 'approved' : 'pending',
         qualifiedAt: input.approvedBy ? now : null,
         qualifiedBy: input.approvedBy,
@@ -108,6 +138,34 @@ export async function decideVendorQualification(c: Ctx, vendorId: string, decisi
       objectType: 'vendor',
       objectId: current.id,
       details: { name: current.name, from: current.qualification, to: outcome.status, reason: outcome.reason, previousReason: current.qualificationReason },
+    });
+    return row!;
+  });
+}
+
+/**
+ * Changes a vendor's 所在地 and 代表者の役職・氏名 (the secretariat, or the vendor itself). A notice already
+ * issued keeps the address it was issued with; the next one is addressed with these.
+ */
+export async function updateVendorDetails(c: Ctx, consortiumId: string, vendorId: string, input: z.output<typeof vendorDetailsInput>): Promise<VendorRow> {
+  return mutate(c, async (tx, audit) => {
+    const [current] = await tx
+      .select()
+      .from(vendors)
+      .where(and(eq(vendors.consortiumId, consortiumId), eq(vendors.id, vendorId)))
+      .for('update');
+    if (!current) throw notFound('指定された事業者が見つかりません。');
+    const changes = {
+      ...(input.address === undefined ? {} : { address: given(input.address) }),
+      ...(input.representative === undefined ? {} : { representative: given(input.representative) }),
+    };
+    if (Object.keys(changes).length === 0) return current;
+    const [row] = await tx.update(vendors).set(changes).where(eq(vendors.id, current.id)).returning();
+    await audit({
+      action: 'vendor.update',
+      objectType: 'vendor',
+      objectId: current.id,
+      details: { name: current.name, before: { address: current.address, representative: current.representative }, after: { address: row!.address, representative: row!.representative } },
     });
     return row!;
   });

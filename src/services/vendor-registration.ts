@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { registrationThrottleOf } from '../auth/login-throttle.ts';
 import { hashPassword } from '../auth/password.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
-import { findConsortium, userView, vendorView } from '../db/tenancy.ts';
+import { findConsortium, userView } from '../db/tenancy.ts';
 import { insertUser } from '../db/users.ts';
 import { waitMinutes } from '../domain/login-throttle.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -11,12 +11,13 @@ import { parseWith } from '../http/json.ts';
 import { emailInput, idParam, nameInput, passwordInput } from '../http/inputs.ts';
 import { corporateNumberInput } from '../http/member-input.ts';
 import { mutate } from '../http/mutate.ts';
-import { insertVendor } from './qualification.ts';
+import { insertVendor, vendorAddressFields, vendorDetailView } from './qualification.ts';
 
 export const registrationInput = z.strictObject({
   consortiumId: idParam,
   companyName: nameInput,
   corporateNumber: corporateNumberInput.optional(),
+  ...vendorAddressFields,
   email: emailInput,
   name: nameInput,
   password: passwordInput,
@@ -46,7 +47,7 @@ export async function registerVendor(c: Ctx, raw: unknown) {
   const passwordHash = await hashPassword(input.password);
   const now = nowOf(c);
   return mutate(c, async (tx, audit) => {
-    const vendor = await insertVendor(tx, { consortiumId: input.consortiumId, name: input.companyName, corporateNumber: input.corporateNumber, approvedBy: null }, now);
+    const vendor = await insertVendor(tx, { consortiumId: input.consortiumId, name: input.companyName, corporateNumber: input.corporateNumber, address: input.address, representative: input.representative, approvedBy: null }, now);
     const user = await insertUser(
       tx,
       { consortiumId: input.consortiumId, role: 'vendor', vendorId: vendor.id, email: input.email, name: input.name, passwordHash },
@@ -59,8 +60,8 @@ export async function registerVendor(c: Ctx, raw: unknown) {
       action: 'vendor.register',
       objectType: 'vendor',
       objectId: vendor.id,
-      details: { name: vendor.name, corporateNumber: vendor.corporateNumber, email: user.email, qualification: vendor.qualification },
+      details: { name: vendor.name, corporateNumber: vendor.corporateNumber, address: vendor.address, representative: vendor.representative, email: user.email, qualification: vendor.qualification },
     });
-    return { vendor: vendorView(vendor), user: userView(user) };
+    return { vendor: vendorDetailView(vendor), user: userView(user) };
   });
 }

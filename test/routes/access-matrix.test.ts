@@ -276,6 +276,11 @@ const table: Record<string, Entry> = {
   },
   'GET /api/vendors': { allow: ['secretariat'], req: path(() => '/api/vendors') },
   'GET /api/vendors/:id': { allow: ['secretariat', 'vendor'], except: { otherVendor: 404 }, req: path((w) => `/api/vendors/${w.a.vendorId}`) },
+  'PATCH /api/vendors/:id': {
+    allow: ['secretariat', 'vendor'],
+    except: { otherVendor: 404 },
+    req: (w) => ({ path: `/api/vendors/${w.a.vendorId}`, body: { address: '熊本市中央区水前寺6丁目18番1号', representative: '代表取締役 試験 太郎' } }),
+  },
   // 入札参加資格: the vendor is approved already, so approving it again is 409 and changes nothing
   'POST /api/vendors/:id/qualification': { allow: ['secretariat'], req: (w) => ({ path: `/api/vendors/${w.a.vendorId}/qualification`, body: { status: 'approved' } }) },
   'POST /api/vendors/import': {
@@ -572,6 +577,7 @@ const table: Record<string, Entry> = {
   'POST /members/import': { allow: ['secretariat'], req: () => ({ path: '/members/import', form: {} }) },
   'GET /vendors': { allow: ['secretariat'], req: path(() => '/vendors') },
   'POST /vendors/:id/qualification': { allow: ['secretariat'], req: (w) => ({ path: `/vendors/${w.a.vendorId}/qualification`, form: { status: 'approved' } }) },
+  'POST /vendors/:id/details': { allow: ['secretariat'], req: (w) => ({ path: `/vendors/${w.a.vendorId}/details`, form: { address: '熊本市中央区水前寺6丁目18番1号', representative: '' } }) },
   'POST /vendors/import': { allow: ['secretariat'], req: () => ({ path: '/vendors/import', form: {} }) },
   'GET /surveys': { allow: ['secretariat', 'member'], req: path(() => '/surveys') },
   'POST /surveys': { allow: ['secretariat'], req: () => ({ path: '/surveys', form: { title: '', candidates: '' } }) },

@@ -1166,6 +1166,12 @@ const plans: Record<string, Plan> = {
     templates: () => [{ status: 'rejected', reason: '書類の不備' }, { status: 'approved', reason: '確認済み' }],
   },
   'GET /api/vendors/:id': { as: 'vendor1', params: { id: id('vendor1') }, body: 'none' },
+  'PATCH /api/vendors/:id': {
+    as: 'secretariat',
+    params: { id: id('vendor1') },
+    body: 'json',
+    templates: () => [{ address: '熊本市中央区水前寺6丁目18番1号', representative: '代表取締役 山田 太郎' }, { address: null }, { representative: '' }],
+  },
   'POST /api/cases': {
     as: 'secretariat',
     params: {},

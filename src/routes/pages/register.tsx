@@ -38,6 +38,10 @@ async function registerPage(c: Ctx, error?: string, form?: Form, status: Content
           <input id="companyName" name="companyName" type="text" required autocomplete="organization" value={v('companyName')} />
           <label for="corporateNumber">法人番号（13桁・任意）</label>
           <input id="corporateNumber" name="corporateNumber" type="text" inputmode="numeric" value={v('corporateNumber')} />
+          <label for="address">所在地（任意・通知書の宛先になります）</label>
+          <input id="address" name="address" type="text" maxlength={200} autocomplete="street-address" value={v('address')} />
+          <label for="representative">代表者の役職・氏名（任意・例: 代表取締役 山田 太郎）</label>
+          <input id="representative" name="representative" type="text" maxlength={100} value={v('representative')} />
           <label for="name">担当者名</label>
           <input id="name" name="name" type="text" required autocomplete="name" value={v('name')} />
           <label for="email">メールアドレス</label>
@@ -63,6 +67,8 @@ export const registerPages = new Hono<AppEnv>()
         consortiumId: field(form, 'consortiumId'),
         companyName: field(form, 'companyName'),
         corporateNumber: field(form, 'corporateNumber').trim() || undefined,
+        address: field(form, 'address'),
+        representative: field(form, 'representative'),
         email: field(form, 'email'),
         name: field(form, 'name'),
         password: field(form, 'password'),

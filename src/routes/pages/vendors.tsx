@@ -9,7 +9,7 @@ import { type VendorRow, findVendor, listVendors } from '../../db/tenancy.ts';
 import { type QualificationDecision, decideQualification, qualificationLabels, qualificationOrder } from '../../domain/qualification.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
-import { type QualifiedListOutcome, decideVendorQualification, importQualifiedList, qualificationInput } from '../../services/qualification.ts';
+import { type QualifiedListOutcome, decideVendorQualification, importQualifiedList, qualificationInput, updateVendorDetails, vendorDetailsInput } from '../../services/qualification.ts';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
@@ -20,12 +20,15 @@ import { field, formError, isFormError, readForm, uploadedFile } from './form.ts
 const done: Record<string, string> = {
   approved: '入札参加資格を承認しました。この事業者は提案書の提出と入札ができます。',
   rejected: '入札参加資格を不承認にしました。事業者の画面に理由が表示されます。',
+  details: '所在地・代表者を保存しました。これから発行する通知書の宛先に使われます。',
 };
 
 interface PageState {
   error?: string | undefined;
   /** the row whose form was refused, with the reason as typed */
   typed?: { vendorId: string; reason: string };
+  /** the row whose address form was refused, with what was typed */
+  typedDetails?: { vendorId: string; address: string; representative: string };
   outcome?: QualifiedListOutcome;
 }
 
@@ -59,6 +62,30 @@ function DecisionForm({ vendor, typed }: { vendor: VendorRow; typed?: string | u
         </button>
       </div>
     </form>
+  );
+}
+
+/** 所在地 and 代表者の役職・氏名, as a notice is addressed: shown, and changed in a form that opens under them. */
+function AddressCell({ vendor, typed }: { vendor: VendorRow; typed?: { address: string; representative: string } | undefined }) {
+  const addressId = `address-${vendor.id}`;
+  const representativeId = `representative-${vendor.id}`;
+  return (
+    <>
+      <div>{vendor.address ?? '—'}</div>
+      <div>{vendor.representative ?? '—'}</div>
+      <details open={typed !== undefined}>
+        <summary>編集</summary>
+        <form method="post" action={`/vendors/${vendor.id}/details`}>
+          <label for={addressId}>所在地</label>
+          <input id={addressId} name="address" type="text" maxlength={200} value={typed?.address ?? vendor.address ?? ''} />
+          <label for={representativeId}>代表者の役職・氏名</label>
+          <input id={representativeId} name="representative" type="text" maxlength={100} placeholder="代表取締役 山田 太郎" value={typed?.representative ?? vendor.representative ?? ''} />
+          <button class="secondary" type="submit">
+            保存
+          </button>
+        </form>
+      </details>
+    </>
   );
 }
 
@@ -97,6 +124,7 @@ async function vendorsPage(c: Ctx, state: PageState = {}, status?: ContentfulSta
               <th scope="col">入札参加資格</th>
               <th scope="col">商号または名称</th>
               <th scope="col">法人番号</th>
+              <th scope="col">所在地・代表者（通知書の宛先）</th>
               <th scope="col">登録者</th>
               <th scope="col">登録日時</th>
               <th scope="col">決定（日時・理由）</th>
@@ -113,6 +141,9 @@ async function vendorsPage(c: Ctx, state: PageState = {}, status?: ContentfulSta
                   </td>
                   <th scope="row">{v.name}</th>
                   <td>{v.corporateNumber ?? '—'}</td>
+                  <td>
+                    <AddressCell vendor={v} typed={state.typedDetails?.vendorId === v.id ? state.typedDetails : undefined} />
+                  </td>
                   <td>{person ? `${person.name}（${person.email}）` : '—'}</td>
                   <td>{dateTime(v.createdAt)}</td>
                   <td>
@@ -187,6 +218,20 @@ export const vendorPages = new Hono<AppEnv>()
     } catch (err) {
       if (!isFormError(err)) throw err;
       return vendorsPage(c, { error: `「${vendor.name}」: ${formError(err)}`, typed: { vendorId: vendor.id, reason } }, err.status);
+    }
+  })
+  .post('/vendors/:id/details', async (c) => {
+    const user = requireConsortiumRole(c, 'secretariat');
+    const vendor = await findVendor(dbOf(c), user.consortiumId, c.req.param('id'));
+    if (!vendor) throw notFound('指定された事業者が見つかりません。');
+    const form = await readForm(c);
+    const typed = { vendorId: vendor.id, address: field(form, 'address'), representative: field(form, 'representative') };
+    try {
+      await updateVendorDetails(c, user.consortiumId, vendor.id, parseWith(vendorDetailsInput, { address: typed.address, representative: typed.representative }));
+      return c.redirect('/vendors?done=details', 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return vendorsPage(c, { error: `「${vendor.name}」: ${formError(err)}`, typedDetails: typed }, err.status);
     }
   })
   .post('/vendors/import', async (c) => {
