@@ -165,7 +165,7 @@ describe('the specification (仕様書)', () => {
 
     expect((await h.page(secPage, `/cases/${caseId}`)).text).toContain('documents/bid-tabulation.pdf');
     const tabulation = (await pdf(`/api/cases/${caseId}/documents/bid-tabulation.pdf`, sec, 'bid-tabulation.pdf')).text;
-    for (const expected of ['入札経過調書', '5,000,000円', '4,000,000円', '弁護士ドットコム株式会社', '株式会社電子契約', '契約クラウド株式会社', '4,500,000円', '辞退', '電子くじ', '決定番号の合計773÷くじの対象者数2＝386余り1', '4,950,000円']) {
+    for (const expected of ['入札経過調書', '5,000,000円', '4,000,000円', '弁護士ドットコム株式会社', '株式会社電子契約', '契約クラウド株式会社', '4,500,000円', '辞退', '電子くじ', '合計773÷くじの対象者数2＝386余り1', '落札（くじ当選）', '4,950,000円（税込）']) {
       expect(tabulation, expected).toContain(expected);
     }
 
@@ -175,7 +175,7 @@ describe('the specification (仕様書)', () => {
     expect(award.body.award).toMatchObject({ vendorId: vendorIds[1], amount: 4_500_000, amountWithTax: 4_950_000, basis: 'bidding' });
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: sec })).body.case.state).toBe('awarded');
     const { text, file } = await pdf(`/api/cases/${caseId}/documents/award.pdf`, sec, 'award.pdf');
-    for (const expected of ['落札者の決定について', '株式会社電子契約', '4,500,000円（税抜）', '4,950,000円', '入札の概要', '参加団体とオプション']) expect(text, expected).toContain(expected);
+    for (const expected of ['落札決定通知書', '株式会社電子契約様', '4,500,000円', '4,950,000円', '決定の経緯', '参加団体及びオプション']) expect(text, expected).toContain(expected);
     for (const name of gifu) expect(text, name).toContain(name);
     expect(hasDraftStamp(file)).toBe(false);
     // the published spec is no longer a draft
@@ -235,6 +235,6 @@ describe('the evaluation summary and a proposal award', () => {
     const award = await h.call('POST', `/api/cases/${caseId}/award`, { token: sec, body: {} });
     expect(award.body.award).toMatchObject({ vendorId: vendorIds[0], amount: 7_000_000, amountWithTax: 7_700_000, basis: 'evaluation' });
     const text = (await pdf(`/api/cases/${caseId}/documents/award.pdf`, memberToken, 'award-proposal.pdf')).text;
-    for (const expected of ['選定結果について', '弁護士ドットコム株式会社', '優先交渉権者', '評価の概要', '参加団体ごとの負担額', '7,000,000円', '48,000円']) expect(text, expected).toContain(expected);
+    for (const expected of ['契約候補者特定通知書', '弁護士ドットコム株式会社', '優先交渉権者', '決定の経緯', '参加団体ごとの負担額', '7,000,000円', '48,000円']) expect(text, expected).toContain(expected);
   });
 });

@@ -278,6 +278,6 @@ describe('public view and OCDS of a 随意契約', () => {
     const pdf = await h.call('GET', `/api/cases/${id}/documents/award.pdf`, { token: a.secretariat });
     expect(pdf.status).toBe(200);
     const text = pdfText(pdf.bytes);
-    for (const expected of ['契約候補者の選定結果について', '契約候補者（優先交渉権者）', '随意契約により締結', '公募型プロポーザル']) expect(text, expected).toContain(expected);
+    for (const expected of ['契約候補者特定通知書', '契約候補者（優先交渉権者）', '随意契約により契約を締結', '公募型プロポーザル']) expect(text, expected).toContain(expected);
   });
 });

@@ -241,3 +241,35 @@ export async function criteriaTable(db: Db, row: CaseRow): Promise<TableSpec | n
   };
 }
 
+// ── Dates and addressees of the notices and the tabulation ──────────────────────────────────────
+
+const tokyoParts = (d: Date) => {
+  // Japan keeps no summer time: UTC+9 all year, so the wall clock is the UTC fields of the shifted moment
+  const t = new Date(d.getTime() + 9 * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return { year: t.getUTCFullYear(), month: two(t.getUTCMonth() + 1), day: two(t.getUTCDate()), hour: two(t.getUTCHours()), minute: two(t.getUTCMinutes()), second: two(t.getUTCSeconds()), ms: String(t.getUTCMilliseconds()).padStart(3, '0') };
+};
+
+/** A time to the minute: 令和8年6月10日 10時00分 (和暦) or 2026/06/10 10:00 (西暦). */
+export const dateTimeOf = (ctx: DocumentContext, d: Date | string | null | undefined): string => {
+  if (!d) return '';
+  const p = tokyoParts(new Date(d));
+  return ctx.issuer.era === 'seireki' ? `${p.year}/${p.month}/${p.day} ${p.hour}:${p.minute}` : `${bodyDate(ctx, d)} ${Number(p.hour)}時${p.minute}分`;
+};
+
+/**
+ * A receipt time to the millisecond, as the electronic lot reads it, the date and the time on two lines:
+ * 令和8年12月1日 / 10時00分05.123秒 (和暦) or 2026/12/01 / 10:00:05.123 (西暦).
+ */
+export const receiptTimeOf = (ctx: DocumentContext, d: Date | string | null | undefined): string => {
+  if (!d) return '';
+  const p = tokyoParts(new Date(d));
+  return ctx.issuer.era === 'seireki' ? `${p.year}/${p.month}/${p.day}\n${p.hour}:${p.minute}:${p.second}.${p.ms}` : `${bodyDate(ctx, d)}\n${Number(p.hour)}時${p.minute}分${p.second}.${p.ms}秒`;
+};
+
+/** 宛先 of a notice: 所在地, 商号, 代表者 様; with no 代表者 the 商号 takes the 様; lines left out when not registered. */
+export function addresseeLines(vendor: { name: string; address: string | null; representative: string | null }): string[] {
+  const address = vendor.address?.trim() ?? '';
+  const representative = vendor.representative?.trim() ?? '';
+  return [address, representative ? vendor.name : `${vendor.name}　様`, representative ? `${representative}　様` : ''].filter((line) => line !== '');
+}
