@@ -150,10 +150,15 @@ function openP12(bytes: Buffer, signing: SigningConfig): SigningCertificate {
     }
     throw new SigningError(`${where(signing)}を開けません（${message}）。openssl pkcs12 -export で書き出し直したファイルを指定してください。`);
   }
-  const keys = [
+  const keyBags = [
     ...(p12.getBags({ bagType: pki.oids.pkcs8ShroudedKeyBag })[pki.oids.pkcs8ShroudedKeyBag!] ?? []),
     ...(p12.getBags({ bagType: pki.oids.keyBag })[pki.oids.keyBag!] ?? []),
-  ].filter((bag) => bag.key);
+  ];
+  // node-forge reads RSA keys only; another kind of key comes back empty
+  const keys = keyBags.filter((bag) => bag.key);
+  if (keyBags.length > 0 && keys.length === 0) {
+    throw new SigningError(`${where(signing)}の鍵は RSA 鍵ではありません。電子署名には RSA 鍵の証明書を使ってください。`);
+  }
   const certificates = (p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag!] ?? []).flatMap((bag) => (bag.cert ? [bag.cert] : []));
   if (keys.length === 0 || certificates.length === 0) {
     throw new SigningError(`${where(signing)}に秘密鍵と証明書の両方が含まれていません。`);

@@ -124,7 +124,7 @@ describe('signing an issued document', () => {
     expect(pdfsig(scratch.write('legacy-signed.pdf', bytes))).toContain('Signature Validation: Signature is Valid.');
   });
 
-  it('refuses, in words for the operator, a wrong passphrase, a missing file, a file that is not PKCS#12, and a time outside the certificate', async () => {
+  it('refuses, in words for the operator, a wrong passphrase, a missing file, a file that is not PKCS#12, a key that is not RSA, and a time outside the certificate', async () => {
     const refusal = async (p12Path: string, passphrase: string, at = new Date()) => {
       const err = await signIssuedDocument(drawn, { p12Path, passphrase }, info(at)).then(
         () => undefined,
@@ -140,6 +140,13 @@ describe('signing an issued document', () => {
     const garbage = scratch.path('garbage.p12');
     writeFileSync(garbage, Buffer.from('not a certificate at all'));
     expect(await refusal(garbage, PASSPHRASE)).toContain('PKCS#12 形式');
+    // node-forge, which opens the file, knows RSA keys only
+    const ecKey = scratch.path('ec.key.pem');
+    const ecCert = scratch.path('ec.cert.pem');
+    const ecP12 = scratch.path('ec.p12');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', ecKey, '-out', ecCert, '-days', '30', '-subj', '/CN=ec'], { stdio: 'ignore' });
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', ecKey, '-in', ecCert, '-out', ecP12, '-passout', `pass:${PASSPHRASE}`], { stdio: 'ignore' });
+    expect(await refusal(ecP12, PASSPHRASE)).toContain('RSA 鍵ではありません');
     expect(await refusal(p12, PASSPHRASE, new Date(Date.now() + 365 * 86_400_000))).toMatch(/有効期限（\d{4}-\d{2}-\d{2}）が切れています/);
     expect(await refusal(p12, PASSPHRASE, new Date(Date.now() - 86_400_000))).toMatch(/有効期間は \d{4}-\d{2}-\d{2} からです/);
   });
