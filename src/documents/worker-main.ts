@@ -38,14 +38,18 @@ parentPort!.on('message', async (request: RenderRequest) => {
   }
 });
 
-// A sample for every table a template names, so that warming draws tables as real documents do.
+// A sample for every table a template names, as long as a large council's (80 bodies × 8 options, a few
+// pages), so that warming runs the table, pagination and text-shaping code as often as real documents do
+// and the first of them is not the one that gets it compiled.
+const places = ['長野市', '松本市', '上田市', '岡谷市', '飯田市', '諏訪市', '須坂市', '小諸市', '伊那市', '駒ヶ根市', '中野市', '大町市', '飯山市', '茅野市', '塩尻市', '佐久市', '千曲市', '東御市', '安曇野市', '小海町'];
 const sampleTable: TableSpec = {
-  columns: [{ header: '団体名' }, { header: '区分' }, { header: '金額', align: 'right' }],
-  rows: [
-    ['長野市', '市', '1,234,000円'],
-    ['小海町', '町', '—'],
-    ['北相木村', '村', '○'],
-  ],
+  columns: [{ header: '団体名' }, { header: '区分' }, ...Array.from({ length: 8 }, (_, k) => ({ header: `オプション${k + 1}`, align: 'center' as const })), { header: '金額', align: 'right' }],
+  rows: Array.from({ length: 80 }, (_, i) => [
+    i < places.length ? places[i]! : `${places[i % places.length]}第${i}区`,
+    ['市', '町', '村'][i % 3]!,
+    ...Array.from({ length: 8 }, (_, k) => ((i + k) % 3 === 0 ? '○' : (i + k) % 3 === 1 ? '—' : String(k + 1))),
+    `${(12_345 * (i + 1)).toLocaleString('ja-JP')}円`,
+  ]),
 };
 const warmPayload: DocumentPayload = {
   tables: new Proxy({}, { get: () => sampleTable }),
