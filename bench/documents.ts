@@ -97,7 +97,7 @@ export async function benchDocuments(memberCount = 89, optionCount = 8, runs = 1
  *  - ten documents asked for at once, until the last is drawn, on the pool (one thread per core) and on
  *    a single thread.
  */
-export async function benchDocumentRenderer(memberCount = 89, optionCount = 8, idleMs = 65_000, rounds = 3) {
+export async function benchDocumentRenderer(memberCount = 89, optionCount = 8, idleMs = 65_000, rounds = 5) {
   const { database, db, row, ctx, now } = await documentFixture(memberCount, optionCount);
   const built = await specPayload(db, row, ctx);
   await database.close();
