@@ -44,6 +44,12 @@ export interface LoadedFont {
 export interface JapaneseFonts {
   readonly regular: PDFFont;
   readonly bold: PDFFont;
+  /**
+   * Whether both weights draw `text` (a character, or a character with its variation selector) with
+   * glyphs of their own rather than the empty box of `.notdef`. Control characters count as drawable:
+   * the layout turns them into spaces and line breaks before anything is drawn.
+   */
+  draws(text: string): boolean;
 }
 
 type PdfLibFontkit = Parameters<PDFDocument['registerFontkit']>[0];
@@ -116,7 +122,7 @@ function keepCodePointsPerUse(font: fontkit.Font) {
  */
 function asPdfLibFont(font: fontkit.Font): PdfLibFont {
   const createSubset = () => {
-    const subset = font.createSubset();
+    const subset = glyphPerUse(font.createSubset() as unknown as TtfSubset);
     return Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
   };
   const layout = memoisedLayout(font);
@@ -125,6 +131,73 @@ function asPdfLibFont(font: fontkit.Font): PdfLibFont {
       property === 'createSubset' ? createSubset : property === 'layout' ? layout : Reflect.get(target, property, target),
   });
   return view as unknown as PdfLibFont;
+}
+
+/** What pdf-lib and fontkit's TrueType subsetter use of a subset (fontkit 2.x). */
+interface TtfSubset {
+  /** Original glyph ids, by subset glyph id (index 0 is .notdef). */
+  readonly glyphs: number[];
+  /** Subset glyph id by original glyph id, for the first copy of each glyph. */
+  readonly mapping: Record<number, number | undefined>;
+  includeGlyph(glyph: number | fontkit.Glyph): number;
+  encode(): Uint8Array;
+}
+
+interface PerUseSubset extends TtfSubset {
+  /** The subset glyph id a glyph was given for the code points it was drawn for. */
+  idOf(glyph: fontkit.Glyph): number | undefined;
+}
+
+const perUseKey = (glyph: fontkit.Glyph) => `${glyph.id}:${glyph.codePoints.join(' ')}`;
+
+/**
+ * A subset that gives a glyph one subset glyph id per text it stands for.
+ *
+ * Noto Sans JP draws some pairs of characters with one glyph: ～ FULLWIDTH TILDE (U+FF5E, what MS-IME
+ * types) and 〜 WAVE DASH (U+301C) are both glyph 1166, as are 士 and the radical ⼠. The PDF's text layer
+ * (its ToUnicode CMap) maps each glyph id of the embedded font to one string, so with one id per glyph
+ * every ～ in a document would read back as 〜 or the other way round, and a Shift_JIS system receiving
+ * the copied text turns the wrong one into 「?」. The outline is simply copied once more under a second
+ * id (a few hundred bytes), so each id reads back as exactly what was written.
+ *
+ * Glyph ids given as numbers (the components of composite glyphs, added while encoding) keep fontkit's
+ * one copy per glyph: they are never drawn on their own and have no text.
+ */
+function glyphPerUse(subset: TtfSubset): PerUseSubset {
+  const ids = new Map<string, number>();
+  const include = subset.includeGlyph.bind(subset);
+  return Object.assign(subset, {
+    includeGlyph(glyph: number | fontkit.Glyph): number {
+      if (typeof glyph === 'number') return include(glyph);
+      const key = perUseKey(glyph);
+      let id = ids.get(key);
+      if (id === undefined) {
+        if (subset.mapping[glyph.id] === undefined || subset.mapping[glyph.id] === null) id = include(glyph.id);
+        else id = subset.glyphs.push(glyph.id) - 1;
+        ids.set(key, id);
+      }
+      return id;
+    },
+    idOf: (glyph: fontkit.Glyph) => ids.get(perUseKey(glyph)),
+  });
+}
+
+/** The parts of pdf-lib 1.17's subsetting font embedder that `useSubsetIdsPerText` replaces. */
+interface SubsetEmbedder {
+  readonly subset?: Partial<PerUseSubset>;
+  glyphId(glyph: fontkit.Glyph | undefined): number;
+}
+
+/**
+ * pdf-lib looks a drawn glyph's subset id up by its original glyph id when it writes the widths and the
+ * ToUnicode CMap, which would give every copy of a shared glyph the id of the last one drawn. The
+ * subset knows the id each use was given; the embedder is told to ask it.
+ */
+function useSubsetIdsPerText(font: PDFFont): void {
+  const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
+  const idOf = embedder.subset?.idOf;
+  if (!idOf) return; // a whole font: glyph ids are written as they are, one text per glyph
+  embedder.glyphId = (glyph) => (glyph ? (idOf(glyph) ?? -1) : -1);
 }
 
 // Shaping a string (cmap, GSUB, GPOS) is the costly step of drawing text, and pdf-lib shapes each
@@ -167,5 +240,77 @@ export async function embedJapaneseFonts(doc: PDFDocument, options: { subset?: b
       subset,
       customName: subset ? `${SUBSET_TAGS[loaded.weight]}+${loaded.font.postscriptName}` : loaded.font.postscriptName,
     });
-  return { regular: await embed(regular), bold: await embed(bold) };
+  const fonts = { regular: await embed(regular), bold: await embed(bold) };
+  if (subset) {
+    useSubsetIdsPerText(fonts.regular);
+    useSubsetIdsPerText(fonts.bold);
+  }
+  return { ...fonts, draws: (text) => drawsWith(regular.font, text) && drawsWith(bold.font, text) };
+}
+
+// ── What the fonts cannot draw ──────────────────────────────────────────────────────────────────
+const CONTROL = /^[\u0000-\u001F\u007F]*$/;
+const DRAWS_CACHE_LIMIT = 5_000;
+const drawsCache = new WeakMap<fontkit.Font, Map<string, boolean>>();
+
+function drawsWith(font: fontkit.Font, text: string): boolean {
+  if (CONTROL.test(text)) return true;
+  // The common case, every code point in the cmap, without shaping anything.
+  let plain = true;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp > 0x1f && cp !== 0x7f && !font.hasGlyphForCodePoint(cp)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return true;
+  // A variation selector has no glyph of its own but selects one with its base (葛󠄀); shaping tells.
+  let cache = drawsCache.get(font);
+  if (!cache) drawsCache.set(font, (cache = new Map()));
+  let result = cache.get(text);
+  if (result === undefined) {
+    const printable = text.replace(/[\u0000-\u001F\u007F]/g, ' ');
+    result = font.layout(printable).glyphs.every((glyph) => glyph.id !== 0);
+    if (cache.size >= DRAWS_CACHE_LIMIT) cache.clear();
+    cache.set(text, result);
+  }
+  return result;
+}
+
+// ── The draft stamp as an outline ───────────────────────────────────────────────────────────────
+export interface GlyphOutline {
+  /** SVG path data in em units (1 = the font size), y growing downwards as SVG has it, origin on the baseline. */
+  readonly svgPath: string;
+  /** Advance width in em units. */
+  readonly advance: number;
+}
+
+const outlines = new Map<string, GlyphOutline>();
+
+/**
+ * The outline of one character, for drawing it as a shape rather than as text: the draft stamp 「案」
+ * is part of the page's look, not of its text, so copying or extracting a draft's text must not pick it up.
+ */
+export async function glyphOutline(character: string, weight: FontWeight): Promise<GlyphOutline> {
+  const key = `${weight}\u0000${character}`;
+  const cached = outlines.get(key);
+  if (cached) return cached;
+  const { font } = await loadJapaneseFont(weight);
+  const glyphs = font.layout(character).glyphs;
+  if (glyphs.length !== 1 || glyphs[0]!.id === 0) throw new RangeError(`no single glyph for ${character}`);
+  const glyph = glyphs[0]!;
+  const em = font.unitsPerEm;
+  const number = (v: number) => String(Math.round((v / em) * 1e5) / 1e5);
+  const commands: Record<string, string> = { moveTo: 'M', lineTo: 'L', quadraticCurveTo: 'Q', bezierCurveTo: 'C', closePath: 'Z' };
+  const svgPath = glyph.path.commands
+    .map((c) => {
+      const args: string[] = [];
+      for (let i = 0; i < c.args.length; i += 2) args.push(number(c.args[i]!), number(-c.args[i + 1]!));
+      return `${commands[c.command]}${args.join(' ')}`;
+    })
+    .join('');
+  const outline = { svgPath, advance: glyph.advanceWidth / em };
+  outlines.set(key, outline);
+  return outline;
 }
