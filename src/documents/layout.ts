@@ -1,6 +1,24 @@
-import { type Color, PDFDocument, type PDFFont, type PDFPage, degrees, grayscale, lineTo, moveTo, popGraphicsState, pushGraphicsState, setLineWidth, setStrokingColor, stroke } from 'pdf-lib';
+import {
+  type Color,
+  PDFDocument,
+  type PDFFont,
+  PDFName,
+  PDFOperator,
+  PDFOperatorNames,
+  type PDFPage,
+  degrees,
+  endMarkedContent,
+  grayscale,
+  lineTo,
+  moveTo,
+  popGraphicsState,
+  pushGraphicsState,
+  setLineWidth,
+  setStrokingColor,
+  stroke,
+} from 'pdf-lib';
 import type { EraStyle } from '../domain/format.ts';
-import { type JapaneseFonts, embedJapaneseFonts } from './fonts.ts';
+import { type GlyphOutline, type JapaneseFonts, embedJapaneseFonts, glyphOutline } from './fonts.ts';
 
 export type { EraStyle };
 
@@ -39,9 +57,14 @@ const HEADING_SIZE = { 1: 14, 2: 12 } as const;
 const HEADING_SPACE_BEFORE = { 1: 14, 2: 10 } as const;
 const HEADING_SPACE_AFTER = 6;
 const HEADING_RULE_WIDTH = 0.8; // level-1 headings are underlined across the content width
-const KEEP_WITH_NEXT_LINES = 2; // a heading needs room for this many body lines, or it moves to the next page
+const KEEP_WITH_NEXT_LINES = 2; // under a heading, room for this many lines of what follows (when it is not a paragraph or table)
+/** A body paragraph leaves at least this many lines on each page it spans (no orphan, no widow). */
+export const MIN_PARAGRAPH_LINES = 2;
 
 const TABLE_SIZE = 9;
+/** A header cell's text shrinks down to this size, in half points, before it wraps. */
+export const HEADER_MIN_SIZE = 7;
+const HEADER_SIZE_STEP = 0.5;
 const TABLE_LINE_HEIGHT = TABLE_SIZE * 1.45;
 const CELL_PADDING_X = 4;
 const CELL_PADDING_Y = 3;
@@ -59,6 +82,11 @@ const WATERMARK_SIZE = 300;
 const WATERMARK_ANGLE = 45;
 const WATERMARK_COLOR = grayscale(0.5);
 const WATERMARK_OPACITY = 0.15; // drawn over the content, so it must stay faint enough to read through
+// Marked as a watermark artifact: part of the page's look, not of its content (screen readers skip it).
+const WATERMARK_ARTIFACT = '<< /Type /Pagination /Subtype /Watermark >>';
+
+/** 〓 (下駄記号), the customary mark in Japanese print for a character that could not be set. */
+export const REPLACEMENT_CHARACTER = '\u3013';
 
 const TEXT_COLOR = grayscale(0);
 // Where a CJK font's ideographic em box sits around the baseline, as fractions of the font size.
@@ -262,6 +290,72 @@ export function breakLines(text: string, maxWidth: number, measure: Measure): st
   return lines;
 }
 
+// ── Characters the fonts cannot draw ────────────────────────────────────────────────────────────
+const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
+
+export interface Substitution {
+  readonly text: string;
+  /** The characters replaced, each once, in order of appearance. */
+  readonly replaced: readonly string[];
+}
+
+/**
+ * `text` with every character the fonts cannot draw replaced by 〓, so that it neither prints as an
+ * empty box nor silently drops out of the text. A character is a grapheme cluster: 👍🏽 (two code
+ * points) becomes one 〓, and 葛󠄀 (葛 with its variation selector) stays as it is when the font has it.
+ */
+export function replaceUndrawable(text: string, draws: (text: string) => boolean): Substitution {
+  if (draws(text)) return { text, replaced: [] };
+  let out = '';
+  const replaced: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    if (draws(segment)) {
+      out += segment;
+      continue;
+    }
+    out += REPLACEMENT_CHARACTER;
+    if (!replaced.includes(segment)) replaced.push(segment);
+  }
+  return { text: out, replaced };
+}
+
+/** "U+1F600", or "U+1F44D U+1F3FD" for a character of several code points. */
+export const codePoints = (text: string): string => Array.from(text, (ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+
+/** What the secretariat is told about a character replaced by 〓. */
+export const undrawableWarning = (character: string): string => `描画できない文字 ${character}（${codePoints(character)}）を${REPLACEMENT_CHARACTER}で置き換えました。`;
+
+// ── Paragraphs across pages ─────────────────────────────────────────────────────────────────────
+/**
+ * How a paragraph of `lineCount` lines spreads over pages: the number of lines on the current page
+ * (0: the paragraph starts on the next page), then on each following page. A page break inside a
+ * paragraph leaves at least `minLines` lines on either side (no orphan at a page's foot, no widow at
+ * the next page's head), so a paragraph of fewer than 2 × `minLines` lines moves whole. The rule gives
+ * way only on an empty page that cannot satisfy it (a page holding fewer lines than that).
+ */
+export function paragraphChunks(lineCount: number, fitHere: number, fitPerPage: number, minLines = MIN_PARAGRAPH_LINES): number[] {
+  const chunks: number[] = [];
+  let rest = lineCount;
+  let fit = Math.max(0, fitHere);
+  let fresh = fitHere >= fitPerPage;
+  while (rest > 0) {
+    if (rest <= fit) {
+      chunks.push(rest);
+      break;
+    }
+    let take = Math.min(fit, rest - minLines);
+    if (take < minLines) take = fresh ? Math.max(1, fit) : 0;
+    chunks.push(take);
+    rest -= take;
+    fit = fitPerPage;
+    fresh = true;
+  }
+  return chunks;
+}
+
+/** Lines of a paragraph of `lineCount` lines that must share a page with what comes before it. */
+export const paragraphLeadLines = (lineCount: number, minLines = MIN_PARAGRAPH_LINES): number => (lineCount < 2 * minLines ? lineCount : minLines);
+
 // ── Tables: column widths and pagination ────────────────────────────────────────────────────────
 /** Points, or a share of the content width. */
 export type ColumnWidth = number | { readonly fraction: number };
@@ -377,6 +471,52 @@ export function paginateTable(input: TablePagination): TableSegment[] {
   return segments;
 }
 
+/**
+ * The height a table needs on the page it starts on: its header row and its first row, or, when that row
+ * is taller than a page, the header and the least of the row `paginateTable` starts a page with. A
+ * heading asks for this much room under it, so it is never left alone at the foot of a page.
+ */
+export function tableLeadHeight(input: Omit<TablePagination, 'available'>): number {
+  const { rowLineCounts, lineHeight, paddingY, headerHeight, pageHeight } = input;
+  const first = rowLineCounts[0];
+  if (first === undefined) return headerHeight;
+  const whole = headerHeight + rowHeight(first, lineHeight, paddingY);
+  if (whole <= pageHeight + EPSILON) return whole;
+  return headerHeight + rowHeight(Math.min(MIN_SPLIT_ROW_LINES, first), lineHeight, paddingY);
+}
+
+/**
+ * The size of a table header's text, in half points from `largest` down to `smallest`: the largest at
+ * which each of its lines fits `width` on one line. When none does, the size whose wrapping leaves the
+ * longest shortest piece (fewer lines, then the larger size, on a tie): a narrow column's header
+ * shrinks a little rather than break into fragments like 「必須区」「分」, but 「見積金額（税込）」 keeps
+ * its clean break before （ rather than shrink into 「見積金額（税」「込）」.
+ */
+export function headerFontSize(
+  text: string,
+  width: number,
+  measureAt: (text: string, size: number) => number,
+  largest: number = TABLE_SIZE,
+  smallest: number = HEADER_MIN_SIZE,
+): number {
+  const sizes: number[] = [];
+  for (let step = 0; largest - step * HEADER_SIZE_STEP >= smallest - EPSILON; step++) sizes.push(largest - step * HEADER_SIZE_STEP);
+  const hardLines = text.split('\n');
+  const oneLine = sizes.find((size) => hardLines.every((line) => measureAt(line, size) <= width + EPSILON));
+  if (oneLine !== undefined) return oneLine;
+  let best = { size: smallest, shortest: -1, lines: Number.POSITIVE_INFINITY };
+  for (const size of sizes) {
+    const pieces = hardLines.flatMap((line) => {
+      const wrapped = breakLines(line, width, (t) => measureAt(t, size));
+      return wrapped.length > 1 ? wrapped : [];
+    });
+    if (pieces.length === 0) continue; // a single character wider than the column: smallest is best
+    const shortest = Math.min(...pieces.map((piece) => Array.from(piece.trim()).length));
+    if (shortest > best.shortest || (shortest === best.shortest && pieces.length < best.lines)) best = { size, shortest, lines: pieces.length };
+  }
+  return best.size;
+}
+
 // ── Small geometry helpers ──────────────────────────────────────────────────────────────────────
 /** Baseline of a line of text whose line box starts at `top`, with the em box centred in the box. */
 export function baselineInBox(top: number, size: number, lineHeight: number): number {
@@ -446,7 +586,12 @@ interface ColumnStyle {
   readonly align: CellAlign;
   readonly bold: boolean;
   readonly fill?: Color;
+  /** Font size of the cells (header cells may be smaller); TABLE_SIZE when absent. */
+  readonly size?: number;
 }
+
+/** A heading waiting for the block after it, and space asked for between them. */
+type PendingItem = { readonly kind: 'heading'; readonly lines: readonly string[]; readonly level: 1 | 2 } | { readonly kind: 'space'; readonly points: number };
 
 /** Starts an A4 document with the Japanese fonts embedded and page 1 open. */
 export async function createDocument(options: DocumentOptions): Promise<PdfDocumentBuilder> {
@@ -462,6 +607,9 @@ export class PdfDocumentBuilder {
   private finished = false;
   private readonly widthCache = new Map<string, number>();
   private readonly notes: string[] = [];
+  private readonly replaced = new Set<string>();
+  // Headings not drawn yet: each waits for the block after it, to go to the next page with it if need be.
+  private readonly pending: PendingItem[] = [];
 
   constructor(
     private readonly pdf: PDFDocument,
@@ -485,6 +633,7 @@ export class PdfDocumentBuilder {
   dateLines(): this {
     const date = formatIssueDate(this.options.issuedAt, this.options.era);
     const lines = [...(this.options.number ? [this.options.number] : []), this.options.draft ? `${date}（案）` : date];
+    this.placePending(lines.length * BODY_LINE_HEIGHT);
     this.lines(lines, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
     this.cursor -= PARAGRAPH_SPACE_AFTER;
     return this;
@@ -492,8 +641,10 @@ export class PdfDocumentBuilder {
 
   /** The document title centred, with an optional subtitle under it. */
   title(subtitle?: string): this {
+    const title = this.wrap(this.options.title, this.fonts.bold, TITLE_SIZE, CONTENT_WIDTH);
+    this.placePending(TITLE_BLOCK_GAP + title.length * TITLE_LINE_HEIGHT);
     this.cursor -= TITLE_BLOCK_GAP;
-    this.lines(this.wrap(this.options.title, this.fonts.bold, TITLE_SIZE, CONTENT_WIDTH), this.fonts.bold, TITLE_SIZE, TITLE_LINE_HEIGHT, 'center');
+    this.lines(title, this.fonts.bold, TITLE_SIZE, TITLE_LINE_HEIGHT, 'center');
     if (subtitle) {
       this.lines(this.wrap(subtitle, this.fonts.regular, SUBTITLE_SIZE, CONTENT_WIDTH), this.fonts.regular, SUBTITLE_SIZE, SUBTITLE_SIZE * 1.6, 'center');
     }
@@ -510,7 +661,9 @@ export class PdfDocumentBuilder {
 
   /** Lines of text, each wrapped on its own, aligned as asked (an address to the left, 記 centred). */
   alignedLines(lines: readonly string[], align: CellAlign = 'left'): this {
-    for (const line of lines) this.lines(this.wrap(line, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, align);
+    const wrapped = lines.map((line) => this.wrap(line, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH));
+    this.placePending(Math.min(KEEP_WITH_NEXT_LINES, wrapped.flat().length) * BODY_LINE_HEIGHT);
+    for (const line of wrapped) this.lines(line, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, align);
     this.cursor -= PARAGRAPH_SPACE_AFTER;
     return this;
   }
@@ -519,11 +672,14 @@ export class PdfDocumentBuilder {
    * The issuer at the right: its lines right-aligned, then the seal as configured: a square 印 box
    * beside the last line, or （公印省略） under it.
    */
-  issuerBlock(lines: readonly string[], seal: 'box' | 'omitted' | 'none' = 'none'): this {
+  issuerBlock(issuerLines: readonly string[], seal: 'box' | 'omitted' | 'none' = 'none'): this {
+    const lines = issuerLines.map((line) => this.drawable(line));
     const boxSize = BODY_LINE_HEIGHT * 1.6;
     const reserve = seal === 'box' ? boxSize + 6 : 0;
     const measure = this.measure(this.fonts.regular, BODY_SIZE);
-    this.ensureSpace(lines.length * BODY_LINE_HEIGHT + (seal === 'box' ? boxSize : BODY_LINE_HEIGHT));
+    const height = lines.length * BODY_LINE_HEIGHT + (seal === 'box' ? boxSize : BODY_LINE_HEIGHT);
+    this.placePending(height);
+    this.ensureSpace(height);
     lines.forEach((line, i) => {
       const width = measure(line);
       const x = MARGIN_LEFT + CONTENT_WIDTH - reserve - width;
@@ -543,24 +699,28 @@ export class PdfDocumentBuilder {
     return this;
   }
 
+  /**
+   * A heading. It is drawn with the block after it, which tells how much of itself must share the page
+   * (a table's header and first row, a paragraph's first lines): when that does not fit under the
+   * heading, the heading goes to the next page with it, so a heading never ends a page.
+   */
   heading(text: string, level: 1 | 2 = 1): this {
-    const size = HEADING_SIZE[level];
-    const lineHeight = size * 1.5;
-    const lines = this.wrap(text, this.fonts.bold, size, CONTENT_WIDTH);
-    const before = this.atPageTop() ? 0 : HEADING_SPACE_BEFORE[level];
-    this.ensureSpace(before + lines.length * lineHeight + HEADING_SPACE_AFTER + KEEP_WITH_NEXT_LINES * BODY_LINE_HEIGHT);
-    if (!this.atPageTop()) this.cursor -= before;
-    this.lines(lines, this.fonts.bold, size, lineHeight, 'left');
-    if (level === 1) {
-      const y = this.cursor - 1;
-      this.page.drawLine({ start: { x: MARGIN_LEFT, y }, end: { x: MARGIN_LEFT + CONTENT_WIDTH, y }, thickness: HEADING_RULE_WIDTH, color: TEXT_COLOR });
-    }
-    this.cursor -= HEADING_SPACE_AFTER;
+    this.pending.push({ kind: 'heading', lines: this.wrap(text, this.fonts.bold, HEADING_SIZE[level], CONTENT_WIDTH), level });
     return this;
   }
 
+  /** A body paragraph; across a page break it keeps at least two lines on each page. */
   paragraph(text: string): this {
-    this.lines(this.wrap(text, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'left');
+    const lines = this.wrap(text, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH);
+    this.placePending(paragraphLeadLines(lines.length) * BODY_LINE_HEIGHT);
+    const linesThatFit = (height: number) => Math.floor((height + EPSILON) / BODY_LINE_HEIGHT);
+    const chunks = paragraphChunks(lines.length, linesThatFit(this.available()), linesThatFit(CONTENT_HEIGHT));
+    let first = 0;
+    chunks.forEach((count, i) => {
+      if (i > 0) this.pageBreakHere();
+      this.lines(lines.slice(first, first + count), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'left');
+      first += count;
+    });
     this.cursor -= PARAGRAPH_SPACE_AFTER;
     return this;
   }
@@ -586,12 +746,15 @@ export class PdfDocumentBuilder {
 
   /** Vertical space; it does not carry over to the next page. */
   space(points: number): this {
-    this.cursor = Math.max(this.cursor - points, MARGIN_BOTTOM);
+    // Under a heading still waiting for its block, the space waits with it.
+    if (this.pending.length > 0) this.pending.push({ kind: 'space', points });
+    else this.cursor = Math.max(this.cursor - points, MARGIN_BOTTOM);
     return this;
   }
 
+  /** Starts a new page; headings still waiting for their block go over with it. */
   pageBreak(): this {
-    if (!this.atPageTop()) this.newPage();
+    this.pageBreakHere();
     return this;
   }
 
@@ -599,13 +762,15 @@ export class PdfDocumentBuilder {
   async finish(): Promise<Uint8Array> {
     if (this.finished) throw new Error('document already finished');
     this.finished = true;
+    this.placePending(0);
+    const stamp = this.options.draft ? await glyphOutline(WATERMARK_TEXT, 'bold') : undefined;
     const pages = this.pdf.getPages();
     pages.forEach((page, index) => {
       const label = pageLabel(index, pages.length);
       const width = this.measure(this.fonts.regular, FOOTER_SIZE)(label);
       page.drawText(label, { x: (PAGE_WIDTH - width) / 2, y: FOOTER_BASELINE, size: FOOTER_SIZE, font: this.fonts.regular, color: TEXT_COLOR });
       // Stamped last, over the content, so table fills cannot hide it.
-      if (this.options.draft) this.watermark(page);
+      if (stamp) this.watermark(page, stamp);
     });
     const createdAt = this.options.createdAt ?? this.options.issuedAt;
     this.pdf.setTitle(this.options.title, { showInWindowTitleBar: true });
@@ -615,7 +780,7 @@ export class PdfDocumentBuilder {
     this.pdf.setProducer(PRODUCT_NAME);
     this.pdf.setCreationDate(createdAt);
     this.pdf.setModificationDate(createdAt);
-    this.pdf.setLanguage('ja-JP');
+    this.pdf.setLanguage('ja');
     return this.pdf.save();
   }
 
@@ -625,6 +790,10 @@ export class PdfDocumentBuilder {
     this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
     this.cursor = PAGE_HEIGHT - MARGIN_TOP;
     return this.page;
+  }
+
+  private pageBreakHere(): void {
+    if (!this.atPageTop()) this.newPage();
   }
 
   private atPageTop(): boolean {
@@ -637,6 +806,37 @@ export class PdfDocumentBuilder {
 
   private ensureSpace(height: number): void {
     if (height > this.available() + EPSILON && !this.atPageTop()) this.newPage();
+  }
+
+  private headingHeight(item: PendingItem & { kind: 'heading' }, atPageTop: boolean): number {
+    const before = atPageTop ? 0 : HEADING_SPACE_BEFORE[item.level];
+    return before + item.lines.length * HEADING_SIZE[item.level] * 1.5 + HEADING_SPACE_AFTER;
+  }
+
+  /**
+   * Draws the headings waiting for this block, on this page when they and `lead` (the part of the block
+   * that must share their page) fit under the cursor, else at the top of the next page.
+   */
+  private placePending(lead: number): void {
+    if (this.pending.length === 0) return;
+    const items = this.pending.splice(0);
+    const height = items.reduce((sum, item, i) => sum + (item.kind === 'space' ? item.points : this.headingHeight(item, i === 0 && this.atPageTop())), 0);
+    this.ensureSpace(height + lead);
+    for (const item of items) {
+      if (item.kind === 'space') this.cursor = Math.max(this.cursor - item.points, MARGIN_BOTTOM);
+      else this.drawHeading(item);
+    }
+  }
+
+  private drawHeading(item: PendingItem & { kind: 'heading' }): void {
+    const size = HEADING_SIZE[item.level];
+    if (!this.atPageTop()) this.cursor -= HEADING_SPACE_BEFORE[item.level];
+    this.lines(item.lines, this.fonts.bold, size, size * 1.5, 'left');
+    if (item.level === 1) {
+      const y = this.cursor - 1;
+      this.page.drawLine({ start: { x: MARGIN_LEFT, y }, end: { x: MARGIN_LEFT + CONTENT_WIDTH, y }, thickness: HEADING_RULE_WIDTH, color: TEXT_COLOR });
+    }
+    this.cursor -= HEADING_SPACE_AFTER;
   }
 
   /** Widths are memoised per font and size: a character is measured once, not once per candidate line. */
@@ -652,14 +852,26 @@ export class PdfDocumentBuilder {
     };
   }
 
+  /** The text as it will be drawn: what the fonts cannot draw becomes 〓, and the secretariat is told once per character. */
+  private drawable(text: string): string {
+    const result = replaceUndrawable(text, this.fonts.draws);
+    for (const character of result.replaced) {
+      if (this.replaced.has(character)) continue;
+      this.replaced.add(character);
+      this.notes.push(undrawableWarning(character));
+    }
+    return result.text;
+  }
+
   private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-    return breakLines(text, width, this.measure(font, size));
+    return breakLines(this.drawable(text), width, this.measure(font, size));
   }
 
   /** Draws whole lines down the content column, breaking pages between lines. */
   private lines(lines: readonly string[], font: PDFFont, size: number, lineHeight: number, align: CellAlign): void {
     const measure = this.measure(font, size);
-    for (const line of lines) {
+    for (const raw of lines) {
+      const line = this.drawable(raw);
       this.ensureSpace(lineHeight);
       this.text(line, alignedX(align, MARGIN_LEFT, CONTENT_WIDTH, measure(line), 0), this.cursor, font, size, lineHeight);
       this.cursor -= lineHeight;
@@ -675,26 +887,25 @@ export class PdfDocumentBuilder {
     rows.forEach((row, i) => {
       if (row.length !== columns.length) throw new RangeError(`row ${i + 1} has ${row.length} cells for ${columns.length} columns`);
     });
+    const cellWidth = (c: number) => columns[c]!.width - 2 * CELL_PADDING_X;
     const wrapCells = (cells: readonly string[], bold: (column: number) => boolean) =>
-      cells.map((cell, c) => this.wrap(cell, bold(c) ? this.fonts.bold : this.fonts.regular, TABLE_SIZE, columns[c]!.width - 2 * CELL_PADDING_X));
-    const headerLines = header ? wrapCells(header, () => true) : undefined;
+      cells.map((cell, c) => this.wrap(cell, bold(c) ? this.fonts.bold : this.fonts.regular, TABLE_SIZE, cellWidth(c)));
+    // A header too wide for its column is set smaller before it wraps.
+    const headerCells = header?.map((text) => this.drawable(text));
+    const headerSizes = headerCells?.map((text, c) => headerFontSize(text, cellWidth(c), (t, size) => this.measure(this.fonts.bold, size)(t)));
+    const headerLines = headerCells?.map((text, c) => this.wrap(text, this.fonts.bold, headerSizes![c]!, cellWidth(c)));
     const bodyLines = rows.map((row) => wrapCells(row, (c) => columns[c]!.bold));
     const lineCount = (cells: readonly string[][]) => Math.max(1, ...cells.map((lines) => lines.length));
     const headerHeight = headerLines ? rowHeight(lineCount(headerLines), TABLE_LINE_HEIGHT, CELL_PADDING_Y) : 0;
+    const geometry = { rowLineCounts: bodyLines.map(lineCount), lineHeight: TABLE_LINE_HEIGHT, paddingY: CELL_PADDING_Y, headerHeight, pageHeight: CONTENT_HEIGHT };
 
-    const segments = paginateTable({
-      rowLineCounts: bodyLines.map(lineCount),
-      lineHeight: TABLE_LINE_HEIGHT,
-      paddingY: CELL_PADDING_Y,
-      headerHeight,
-      available: this.available(),
-      pageHeight: CONTENT_HEIGHT,
-    });
+    this.placePending(tableLeadHeight(geometry));
+    const segments = paginateTable({ ...geometry, available: this.available() });
     for (const segment of segments) {
       if (segment.newPage) this.newPage();
       const rowTops: number[] = [];
       if (headerLines) {
-        const headerStyles = columns.map((c): ColumnStyle => ({ ...c, align: 'center', bold: true, fill: HEADER_FILL }));
+        const headerStyles = columns.map((c, i): ColumnStyle => ({ ...c, align: 'center', bold: true, fill: HEADER_FILL, size: headerSizes![i]! }));
         rowTops.push(this.cursor);
         this.gridRow(headerStyles, headerLines, 0, lineCount(headerLines));
       }
@@ -732,27 +943,33 @@ export class PdfDocumentBuilder {
     columns.forEach((column, c) => {
       if (column.fill) this.page.drawRectangle({ x: left, y: this.cursor - height, width: column.width, height, color: column.fill });
       const font = column.bold ? this.fonts.bold : this.fonts.regular;
-      const measure = this.measure(font, TABLE_SIZE);
+      const size = column.size ?? TABLE_SIZE;
+      const measure = this.measure(font, size);
       const lines = (cells[c] ?? []).slice(firstLine, firstLine + lineCount);
       lines.forEach((line, i) => {
         const x = alignedX(column.align, left, column.width, measure(line), CELL_PADDING_X);
-        this.text(line, x, this.cursor - CELL_PADDING_Y - i * TABLE_LINE_HEIGHT, font, TABLE_SIZE, TABLE_LINE_HEIGHT);
+        this.text(line, x, this.cursor - CELL_PADDING_Y - i * TABLE_LINE_HEIGHT, font, size, TABLE_LINE_HEIGHT);
       });
       left += column.width;
     });
     this.cursor -= height;
   }
 
-  private watermark(page: PDFPage): void {
-    const width = this.measure(this.fonts.bold, WATERMARK_SIZE)(WATERMARK_TEXT);
-    const origin = rotatedTextOrigin({ x: PAGE_WIDTH / 2, y: PAGE_HEIGHT / 2 }, width, WATERMARK_SIZE, WATERMARK_ANGLE);
-    page.drawText(WATERMARK_TEXT, {
+  /**
+   * 「案」 across the page, faint, at 45°, centred as the glyph's em box. Drawn as the glyph's outline, not
+   * as text: the stamp is not part of the document's text, so extracting or copying a draft's text (or
+   * reading it aloud) must not interleave 案 with whatever it crosses, as in 「参加団\n案\n体」.
+   */
+  private watermark(page: PDFPage, stamp: GlyphOutline): void {
+    const origin = rotatedTextOrigin({ x: PAGE_WIDTH / 2, y: PAGE_HEIGHT / 2 }, stamp.advance * WATERMARK_SIZE, WATERMARK_SIZE, WATERMARK_ANGLE);
+    page.pushOperators(PDFOperator.of(PDFOperatorNames.BeginMarkedContentSequence, [PDFName.of('Artifact'), WATERMARK_ARTIFACT]));
+    page.drawSvgPath(stamp.svgPath, {
       ...origin,
-      size: WATERMARK_SIZE,
-      font: this.fonts.bold,
+      scale: WATERMARK_SIZE,
       color: WATERMARK_COLOR,
       opacity: WATERMARK_OPACITY,
       rotate: degrees(WATERMARK_ANGLE),
     });
+    page.pushOperators(endMarkedContent());
   }
 }

@@ -1,20 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Measure,
+  HEADER_MIN_SIZE,
+  MIN_PARAGRAPH_LINES,
   MIN_SPLIT_ROW_LINES,
+  type Measure,
+  REPLACEMENT_CHARACTER,
   type TablePagination,
   alignedX,
   baselineInBox,
   breakLines,
-  formatJapaneseDate,
+  codePoints,
   formatIssueDate,
+  formatJapaneseDate,
   formatYen,
+  headerFontSize,
   pageLabel,
   paginateTable,
+  paragraphChunks,
+  paragraphLeadLines,
+  replaceUndrawable,
   resolveColumnWidths,
   rotatedTextOrigin,
   rowHeight,
+  tableLeadHeight,
+  undrawableWarning,
 } from '../../src/documents/layout.ts';
 
 // Every character 10 wide, so a 50-wide line holds exactly five.
@@ -173,6 +183,122 @@ describe('paginateTable', () => {
         },
       ),
     );
+  });
+});
+
+describe('tableLeadHeight', () => {
+  const base = { lineHeight: 10, paddingY: 2, headerHeight: 20, pageHeight: 200 };
+
+  it('is the header and the whole first row, which paginateTable then keeps on the page', () => {
+    // header 20 + 4 lines (40 + 2 × 2)
+    expect(tableLeadHeight({ ...base, rowLineCounts: [4, 1] })).toBe(64);
+    expect(paginateTable({ ...base, rowLineCounts: [4, 1], available: 64 })[0]).toMatchObject({ newPage: false });
+    expect(paginateTable({ ...base, rowLineCounts: [4, 1], available: 63 })[0]).toMatchObject({ newPage: true });
+  });
+
+  it(`is the header and ${MIN_SPLIT_ROW_LINES} lines for a first row taller than a page, and the header alone without rows`, () => {
+    expect(tableLeadHeight({ ...base, rowLineCounts: [40] })).toBe(20 + rowHeight(MIN_SPLIT_ROW_LINES, 10, 2));
+    expect(paginateTable({ ...base, rowLineCounts: [40], available: 44 })[0]).toMatchObject({ newPage: false, pieces: [{ row: 0, firstLine: 0, lineCount: 2 }] });
+    expect(tableLeadHeight({ ...base, rowLineCounts: [] })).toBe(20);
+    expect(tableLeadHeight({ ...base, headerHeight: 0, rowLineCounts: [3] })).toBe(34);
+  });
+});
+
+describe('paragraphChunks', () => {
+  it('keeps a paragraph that fits on the page', () => {
+    expect(paragraphChunks(5, 5, 40)).toEqual([5]);
+  });
+
+  it('leaves no single line at the head of the next page (widow)', () => {
+    // 4 of 5 lines would fit: 3 stay, 2 go.
+    expect(paragraphChunks(5, 4, 40)).toEqual([3, 2]);
+  });
+
+  it('leaves no single line at the foot of the page (orphan)', () => {
+    expect(paragraphChunks(5, 1, 40)).toEqual([0, 5]);
+  });
+
+  it('moves a paragraph of 2 or 3 lines whole', () => {
+    expect(paragraphChunks(3, 2, 40)).toEqual([0, 3]);
+    expect(paragraphChunks(2, 1, 40)).toEqual([0, 2]);
+    expect(paragraphLeadLines(3)).toBe(3);
+    expect(paragraphLeadLines(4)).toBe(MIN_PARAGRAPH_LINES);
+  });
+
+  it('fills whole pages in the middle of a long paragraph, and gives way only on a page too small for the rule', () => {
+    expect(paragraphChunks(100, 10, 40)).toEqual([10, 40, 40, 10]);
+    expect(paragraphChunks(41, 40, 40)).toEqual([39, 2]);
+    expect(paragraphChunks(5, 1, 1)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it(`covers every line once and leaves at least ${MIN_PARAGRAPH_LINES} lines on each page (property)`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: -2, max: 45 }), fc.integer({ min: 4, max: 45 }), (lineCount, fitHere, fitPerPage) => {
+        const here = Math.min(fitHere, fitPerPage);
+        const chunks = paragraphChunks(lineCount, here, fitPerPage);
+        expect(chunks.reduce((a, b) => a + b, 0)).toBe(lineCount);
+        expect(chunks[0]).toBeLessThanOrEqual(Math.max(0, here));
+        chunks.slice(1).forEach((count) => expect(count).toBeLessThanOrEqual(fitPerPage));
+        const drawn = chunks.filter((count, i) => i > 0 || count > 0);
+        if (drawn.length > 1) drawn.forEach((count) => expect(count).toBeGreaterThanOrEqual(MIN_PARAGRAPH_LINES));
+        if (lineCount < 2 * MIN_PARAGRAPH_LINES) expect(drawn).toEqual([lineCount]);
+        // What a heading asks for under it is what the paragraph then puts on that page.
+        if (here >= paragraphLeadLines(lineCount)) expect(chunks[0]).toBeGreaterThanOrEqual(paragraphLeadLines(lineCount));
+      }),
+    );
+  });
+});
+
+describe('headerFontSize', () => {
+  // Every character one em wide, as CJK is.
+  const em = (text: string, size: number) => Array.from(text).length * size;
+
+  it('keeps the table size when the header fits', () => {
+    expect(headerFontSize('区分', 40, em)).toBe(9);
+  });
+
+  it('shrinks, by half points, a header that would wrap into fragments until it fits on one line', () => {
+    // 必須区分 at 9pt is 36 wide; in 30 it would break into 「必須区」「分」.
+    expect(breakLines('必須区分', 30, (t) => em(t, 9))).toEqual(['必須区', '分']);
+    expect(headerFontSize('必須区分', 30, em)).toBe(7.5);
+    expect(headerFontSize('必須区分', 28, em)).toBe(HEADER_MIN_SIZE);
+  });
+
+  it(`wraps at the size that leaves the longest pieces when even ${HEADER_MIN_SIZE}pt does not fit`, () => {
+    // 9pt breaks cleanly before （: 「見積金額」「（税込）」; 7pt would give 「見積金額（税」「込）」.
+    expect(headerFontSize('見積金額（税込）', 42, em)).toBe(9);
+    // 9pt: 「見積金額」「合計」; 7pt: 「見積金額合」「計」.
+    expect(headerFontSize('見積金額合計', 40, em)).toBe(9);
+    // 9pt to 8pt: 「住民記」「録シス」「テム」; 7.5pt: 「住民記録」「システム」.
+    expect(headerFontSize('住民記録システム', 30, em)).toBe(7.5);
+  });
+
+  it('takes each hard line of a header on its own', () => {
+    expect(headerFontSize('見積額\n（税込）', 30, em)).toBe(7.5);
+  });
+});
+
+describe('replaceUndrawable', () => {
+  // A font that draws everything but emoji (and draws 葛 with its variation selector).
+  const draws = (text: string) => !/\p{Extended_Pictographic}|\u{1F3FD}/u.test(text);
+
+  it('replaces each character the fonts cannot draw by 〓 and names it once', () => {
+    expect(replaceUndrawable('了解😀です😀', draws)).toEqual({ text: `了解${REPLACEMENT_CHARACTER}です${REPLACEMENT_CHARACTER}`, replaced: ['😀'] });
+  });
+
+  it('replaces a character of several code points by one 〓', () => {
+    expect(replaceUndrawable('👍🏽と👨‍👩‍👧', draws)).toEqual({ text: '〓と〓', replaced: ['👍🏽', '👨‍👩‍👧'] });
+  });
+
+  it('leaves drawable text, line breaks and variation sequences alone', () => {
+    expect(replaceUndrawable('葛\u{E0100}飾区\n以上', draws)).toEqual({ text: '葛\u{E0100}飾区\n以上', replaced: [] });
+  });
+
+  it('tells the secretariat which character it was, with its code points', () => {
+    expect(codePoints('😀')).toBe('U+1F600');
+    expect(codePoints('👍🏽')).toBe('U+1F44D U+1F3FD');
+    expect(codePoints('A')).toBe('U+0041');
+    expect(undrawableWarning('😀')).toBe('描画できない文字 😀（U+1F600）を〓で置き換えました。');
   });
 });
 

@@ -110,8 +110,62 @@ export function rawText(pdfPath: string): string {
   return execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
 }
 
-/** Whether the pages carry the 「案」 stamp of a draft: the character drawn on a line of its own. */
+/**
+ * Whether every page carries the 「案」 stamp of a draft. The stamp is drawn as a shape, not as text (so
+ * that it stays out of extracted text), inside a marked-content sequence that declares it a watermark
+ * artifact; this looks for that sequence, with a filled path in it, in each page's content streams.
+ */
 export function hasDraftStamp(pdfPath: string): boolean {
-  const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
-  return text.split(/\r?\n|\f/).some((line) => line.trim() === '案');
+  const pages = contentStreamsByPage(pdfPath);
+  const stamp = /\/Artifact\s*<<[^>]*\/Subtype\s*\/Watermark[^>]*>>\s*BDC[\s\S]*?\sf\s[\s\S]*?EMC/;
+  return pages.length > 0 && pages.every((content) => stamp.test(content));
+}
+
+/** The uncompressed content streams of each page (`qpdf --qdf`), joined per page. */
+export function contentStreamsByPage(pdfPath: string): string[] {
+  const qdf = execFileSync('qpdf', ['--qdf', '--object-streams=disable', pdfPath, '-'], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 });
+  const pageCount = (qdf.match(/^%% Page \d+$/gm) ?? []).length;
+  const pages: string[] = Array.from({ length: pageCount }, () => '');
+  // In QDF output every object is preceded by "%% Original object ID"; a page's content streams by "%% Contents for page N".
+  const parts = qdf.split(/^(?=%% Contents for page \d+$)/m).slice(1);
+  for (const part of parts) {
+    const page = Number(/^%% Contents for page (\d+)/.exec(part)![1]);
+    const end = part.indexOf('endstream');
+    pages[page - 1] += part.slice(0, end < 0 ? undefined : end);
+  }
+  return pages;
+}
+
+/** The text of one page (`pdftotext -layout -f N -l N`), 1-based. */
+export function pageText(pdfPath: string, page: number): string {
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-f', String(page), '-l', String(page), pdfPath, '-'], { encoding: 'utf8' });
+}
+
+/** The 1-based numbers of the pages whose text contains `needle`. */
+export function pagesContaining(pages: readonly string[], needle: string): number[] {
+  return pages.flatMap((text, i) => (text.includes(needle) ? [i + 1] : []));
+}
+
+export interface WordBox {
+  /** 1-based page number. */
+  readonly page: number;
+  readonly text: string;
+  /** In PDF points from the top-left corner of the page (pdftotext's convention). */
+  readonly xMin: number;
+  readonly yMin: number;
+  readonly xMax: number;
+  readonly yMax: number;
+}
+
+/** Every word pdftotext finds, with its box (`pdftotext -bbox`). */
+export function wordBoxes(pdfPath: string): WordBox[] {
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
+  const boxes: WordBox[] = [];
+  html.split(/<page\b/).slice(1).forEach((pageHtml, index) => {
+    for (const m of pageHtml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+      const text = m[5]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      boxes.push({ page: index + 1, text, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]) });
+    }
+  });
+  return boxes;
 }

@@ -1,8 +1,8 @@
-import { PDFDocument, PDFPage } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFPage, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fontCacheStats, loadJapaneseFont } from '../../src/documents/fonts.ts';
 import { PRODUCT_NAME, type TableColumn, createDocument, formatYen } from '../../src/documents/layout.ts';
-import { Scratch, assertPdfToolsInstalled, darkPixels, differingPixels, pageTexts, qpdfCheck, renderPageGray } from './pdf-tools.ts';
+import { Scratch, assertPdfToolsInstalled, darkPixels, differingPixels, hasDraftStamp, pageTexts, qpdfCheck, renderPageGray } from './pdf-tools.ts';
 
 const ISSUED_AT = new Date('2026-04-01T00:00:00+09:00');
 const AUTHOR = '熊本県市町村電子自治体共同運営協議会';
@@ -16,8 +16,8 @@ const COLUMNS: TableColumn[] = [
 const ROW_COUNT = 70;
 const requirementId = (i: number) => `REQ-${String(i).padStart(3, '0')}`;
 
-/** A draft requirements list whose table runs over three pages (at the current layout constants); no text in it contains 案 but the stamp. */
-async function buildRequirementsList(options: { fontSubset?: boolean } = {}): Promise<Uint8Array> {
+/** A draft requirements list whose table runs over three pages (at the current layout constants); no text in it contains 案 but the draft's date line. */
+async function buildRequirementsList(options: { fontSubset?: boolean; draft?: boolean } = {}): Promise<Uint8Array> {
   const doc = await createDocument({
     title: '住民記録システム 機能要件一覧',
     author: AUTHOR,
@@ -94,8 +94,21 @@ describe('a multi-page Japanese table document', () => {
     expect(pageOfRow).toEqual([...pageOfRow].sort((a, b) => a - b));
   });
 
-  it('stamps 案 on every page of a draft', () => {
-    pages.forEach((text, i) => expect(text, `page ${i + 1}`).toContain('案'));
+  it('stamps 案 on every page of a draft as a shape, leaving it out of the text', async () => {
+    expect(hasDraftStamp(subsetPath)).toBe(true);
+    // The only 案 in the text is the date line's （案）.
+    expect(pages[0]!.match(/案/g)).toEqual(['案']);
+    expect(pages[0]).toMatch(/（2026年4月1日）（案）/);
+    pages.slice(1).forEach((text, i) => expect(text, `page ${i + 2}`).not.toContain('案'));
+    // And it is there to see: the same pages without it differ over a large faint area (the stamp is
+    // 15 % grey, so it changes white by about 19 levels, which a tolerance of 8 sees).
+    const finalPath = scratch.write('requirements-final.pdf', await buildRequirementsList({ draft: false }));
+    expect(hasDraftStamp(finalPath)).toBe(false);
+    for (const page of [1, 2, 3]) {
+      const draft = renderPageGray(scratch, subsetPath, page, 40);
+      const final = renderPageGray(scratch, finalPath, page, 40);
+      expect(differingPixels(draft, final, 8), `page ${page}`).toBeGreaterThan(draft.width * draft.height * 0.04);
+    }
   });
 
   it('draws the same glyphs as the whole font does, so a subset cannot render blank', async () => {
@@ -188,5 +201,9 @@ describe('metadata', () => {
     expect(loaded.getCreator()).toBe(PRODUCT_NAME);
     expect(loaded.getProducer()).toBe(PRODUCT_NAME);
     expect(loaded.getCreationDate()?.toISOString()).toBe('2026-04-01T00:30:00.000Z');
+    // The document's language is Japanese: /Lang (ja) in the catalog, as BCP 47 has it with no region.
+    const lang = loaded.catalog.lookup(PDFName.of('Lang'));
+    expect(lang).toBeInstanceOf(PDFString);
+    expect((lang as PDFString).decodeText()).toBe('ja');
   });
 });
