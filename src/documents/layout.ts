@@ -726,10 +726,10 @@ export class PdfDocumentBuilder {
   }
 
   /** A table; long tables continue on the next page under a repeated header row. */
-  table(spec: TableSpec): this {
+  table(spec: TableSpec, options: { keep?: boolean } = {}): this {
     const widths = resolveColumnWidths(spec.columns.map((c) => c.width), CONTENT_WIDTH);
     const styles = spec.columns.map((c, i): ColumnStyle => ({ width: widths[i]!, align: c.align ?? 'left', bold: false }));
-    this.grid(styles, spec.columns.map((c) => c.header), spec.rows);
+    this.grid(styles, spec.columns.map((c) => c.header), spec.rows, options.keep ?? false);
     return this;
   }
 
@@ -883,7 +883,11 @@ export class PdfDocumentBuilder {
     this.page.drawText(line, { x, y: baselineInBox(top, size, lineHeight), size, font, color: TEXT_COLOR });
   }
 
-  private grid(columns: readonly ColumnStyle[], header: readonly string[] | undefined, rows: ReadonlyArray<ReadonlyArray<string>>): void {
+  /**
+   * A table's rows under its header. `keep`: a table that fits on one page is not split; it starts the
+   * next page (with the headings waiting for it) when the rest of this one cannot hold it whole.
+   */
+  private grid(columns: readonly ColumnStyle[], header: readonly string[] | undefined, rows: ReadonlyArray<ReadonlyArray<string>>, keep = false): void {
     rows.forEach((row, i) => {
       if (row.length !== columns.length) throw new RangeError(`row ${i + 1} has ${row.length} cells for ${columns.length} columns`);
     });
@@ -899,7 +903,10 @@ export class PdfDocumentBuilder {
     const headerHeight = headerLines ? rowHeight(lineCount(headerLines), TABLE_LINE_HEIGHT, CELL_PADDING_Y) : 0;
     const geometry = { rowLineCounts: bodyLines.map(lineCount), lineHeight: TABLE_LINE_HEIGHT, paddingY: CELL_PADDING_Y, headerHeight, pageHeight: CONTENT_HEIGHT };
 
-    this.placePending(tableLeadHeight(geometry));
+    const whole = headerHeight + geometry.rowLineCounts.reduce((sum, lines) => sum + rowHeight(lines, TABLE_LINE_HEIGHT, CELL_PADDING_Y), 0);
+    const lead = keep && whole <= CONTENT_HEIGHT + EPSILON ? whole : tableLeadHeight(geometry);
+    this.placePending(lead);
+    this.ensureSpace(lead);
     const segments = paginateTable({ ...geometry, available: this.available() });
     for (const segment of segments) {
       if (segment.newPage) this.newPage();

@@ -20,6 +20,7 @@ import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument,
  *     - keyValue: [["件名", "{{case.title}}"], …]
  *     - table: memberOptions              # a table the payload provides (columns and rows)
  *       caption: "参加団体とオプション"
+ *       keep: true                          # not split when it fits on a page: it starts the next one
  *     - each: sections                    # repeat the blocks for each item ({{heading}}, {{@root.case.title}})
  *       blocks: [ … ]
  *     - if: evaluation                    # only when the payload has it (else: [ … ] otherwise)
@@ -46,7 +47,7 @@ type Block =
   | { issuer: true }
   | { paragraphs: string }
   | { keyValue: [string, string][] }
-  | { table: string; caption?: string; empty?: string }
+  | { table: string; caption?: string; empty?: string; keep?: boolean }
   | { each: string; blocks: Block[] }
   | { if: string; blocks: Block[]; else?: Block[] }
   | { pageBreak: true }
@@ -62,7 +63,7 @@ const blockSchema: z.ZodType<Block> = z.lazy(() =>
     z.object({ issuer: z.literal(true) }).strict(),
     z.object({ paragraphs: z.string() }).strict(),
     z.object({ keyValue: z.array(z.tuple([z.string(), z.string()])) }).strict(),
-    z.object({ table: z.string(), caption: z.string().optional(), empty: z.string().optional() }).strict(),
+    z.object({ table: z.string(), caption: z.string().optional(), empty: z.string().optional(), keep: z.boolean().optional() }).strict(),
     z.object({ each: z.string(), blocks: z.array(blockSchema) }).strict(),
     z.object({ if: z.string(), blocks: z.array(blockSchema), else: z.array(blockSchema).optional() }).strict(),
     z.object({ pageBreak: z.literal(true) }).strict(),
@@ -156,7 +157,7 @@ function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknow
     } else if ('table' in block) {
       const table = root.tables[fill(block.table, context, root)];
       if (block.caption) doc.heading(fill(block.caption, context, root), 2);
-      if (table && table.rows.length > 0) doc.table(table);
+      if (table && table.rows.length > 0) doc.table(table, { keep: block.keep ?? false });
       else if (block.empty) doc.paragraph(fill(block.empty, context, root));
     } else if ('each' in block) {
       const list = lookup(block.each, context, root);

@@ -190,6 +190,38 @@ describe('headings keep with what follows', () => {
   });
 });
 
+describe('a table kept together', () => {
+  const rows = [['ROW01', '一'], ['ROW02', '二'], ['ROW03', '三']];
+  const columns = [{ header: '事業者', width: 120 }, { header: '結果' }];
+  // room for the header and two one-line rows, not three
+  const room = TABLE_ROW(1) * 3 + 2;
+
+  it('moves whole to the next page, with its heading, when the rest of the page cannot hold it', async () => {
+    const { path } = await build((doc) => {
+      leave(doc, room + HEADING_2);
+      doc.heading('第1回 入札', 2);
+      doc.table({ columns, rows }, { keep: true });
+    });
+    expect(pageText(path, 1)).not.toContain('第1回');
+    for (const text of ['第1回', 'ROW01', 'ROW03']) expect(pageText(path, 2)).toContain(text);
+  });
+
+  it('is split as before without keep, and kept split when it is longer than a page', async () => {
+    const { path } = await build((doc) => {
+      leave(doc, room);
+      doc.table({ columns, rows });
+    });
+    expect(pageText(path, 1)).toContain('ROW02');
+    expect(pageText(path, 2)).toContain('ROW03');
+    const long = Array.from({ length: 80 }, (_, i) => [`R${String(i).padStart(2, '0')}`, '行']);
+    const { path: longPath } = await build((doc) => {
+      leave(doc, room);
+      doc.table({ columns, rows: long }, { keep: true });
+    });
+    expect(pageText(longPath, 1)).toContain('R00');
+  });
+});
+
 describe('paragraphs across a page break', () => {
   const paragraph = (name: string, lines: number) => Array.from({ length: lines }, (_, i) => `${name}-${i + 1}行目`).join('\n');
   const pagesOfLines = (path: string, name: string, lines: number) => {

@@ -6,26 +6,6 @@ import { type OpenedRound, findBidding, visiblePrices } from '../../services/bid
 import type { TableSpec } from '../layout.ts';
 import { type BuiltDocument, type DocumentContext, caseInfo, dateTimeOf, issuerOf, receiptTimeOf, bodyDate } from './common.ts';
 
-/**
- * Whether the first round's grid fits whole on page 1, under the first part (件名, 日時, 場所, names
- * and prices). The layout engine moves a row that does not fit to the next page but does not keep a
- * short table together, so a round that might not fit starts a page of its own; every later round does.
- * A deliberately cautious estimate in points (A4, the engine's 9 pt table text): about 230 pt are left
- * under the first part of a pending bidding with a one-line title, the 事後公表 note's two lines more
- * once it has concluded; each further round's opening time takes a line of the first part, and a title
- * longer than a line takes a line of the subtitle and one of the 件名. A row is two lines (the receipt
- * time) or as many as its name needs at about 11 characters a line; the header takes three with the lot.
- */
-function firstRoundFits(title: string, concluded: boolean, roundCount: number, round: OpenedRound): boolean {
-  const line = 13.05;
-  const rowPadding = 6;
-  const titleLines = Math.max(1, Math.ceil(Array.from(title).length / 34));
-  const space = 230 + (concluded ? 2 * 17.85 : 0) - (roundCount - 1) * line - (titleLines - 1) * (19.2 + line);
-  const header = (round.lot ? 3 : 2) * line + rowPadding;
-  const rows = round.bids.reduce((sum, b) => sum + Math.max(2, Math.ceil(Array.from(b.vendorName).length / 11) + (b.kind === 'paper' ? 1 : 0)) * line + rowPadding, 0);
-  return header + rows <= space;
-}
-
 type Bid = OpenedRound['bids'][number];
 
 /** How a 見積合わせ and a tender name the same things. */
@@ -52,7 +32,7 @@ export async function tabulationPayload(db: Db, row: CaseRow, ctx: DocumentConte
   // drawn before the bidding concludes (a re-bid or an investigation pending) the tabulation lists no
   // reserved price, for whoever draws it: they are published with the result, never between rounds
   const shown = visiblePrices(row, c, bidding.rounds, false);
-  const rounds = opened.map((r, index) => {
+  const rounds = opened.map((r) => {
     const lotEntry = new Map((r.lot?.entries ?? []).map((e) => [e.vendorId, e]));
     const winnerId = r.winner?.vendorId;
     const held = r.outcome === 'investigation';
@@ -99,8 +79,6 @@ export async function tabulationPayload(db: Db, row: CaseRow, ctx: DocumentConte
     return {
       round: r.round,
       table: key,
-      // a round starts a page when it might not fit whole under what precedes it
-      newPage: index > 0 || !firstRoundFits(row.title, shown.concluded, opened.length, r),
       outcomeLabel: w.outcomes[r.outcome],
       openedAt: dateTimeOf(ctx, r.openedAt),
       bidders: r.bids.filter((b) => b.status !== 'declined').length,
