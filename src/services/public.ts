@@ -9,6 +9,7 @@ import { findEvaluation } from './evaluation.ts';
 import { publishedCases } from './ocds.ts';
 import { listParticipation } from './participation.ts';
 import { issuedWithAward } from './years.ts';
+import { issuedDocumentsOf } from './issued-documents.ts';
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
@@ -46,6 +47,7 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
   const issued = award ? await issuedWithAward(db, row.id) : null;
   const participants = issued ? issued.shares.map((s) => s.memberName) : (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
   const base = `/api/public/cases/${row.id}/documents`;
+  const issuedDocs = await issuedDocumentsOf(db, row.id);
   return {
     ...publicSummary(row, consortiumName),
     description: row.description,
@@ -60,12 +62,16 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
         }
       : null,
     participants,
+    // each with the 文書番号 and SHA-256 of its latest issue, so a downloaded copy can be checked
     documents: [
-      { name: '仕様書', url: `${base}/spec.pdf` },
-      ...(award ? [{ name: '決定通知', url: `${base}/award.pdf` }] : []),
-      ...(award && evaluation?.row.closedAt ? [{ name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
-      ...(award && opened.length > 0 ? [{ name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
-    ],
+      { kind: 'spec', name: '仕様書', url: `${base}/spec.pdf` },
+      ...(award ? [{ kind: 'award', name: '決定通知', url: `${base}/award.pdf` }] : []),
+      ...(award && evaluation?.row.closedAt ? [{ kind: 'evaluation-summary', name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
+      ...(award && opened.length > 0 ? [{ kind: 'bid-tabulation', name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
+    ].map(({ kind, ...doc }) => {
+      const latest = issuedDocs.filter((d) => d.kind === kind).at(-1);
+      return { ...doc, number: latest?.number ?? null, version: latest?.version ?? null, issuedAt: latest?.issuedAt.toISOString() ?? null, sha256: latest?.sha256 ?? null };
+    }),
     result: award ? awardView(award) : null,
     ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),
     ocds: `/api/public/cases/${row.id}/ocds`,

@@ -229,6 +229,10 @@ describe('the spec as issued at publication', () => {
     expect(current.text).toContain('（案）');
     const latest = (await listed(caseId)).at(-1)!;
     expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec.pdf`, { token: t.vendor })).bytes)).toBe(latest.sha256);
+    // the public page names the issue a downloaded copy can be checked against
+    const detail = (await h.call('GET', `/api/public/cases/${caseId}`, {})).body.case;
+    expect(detail.documents.find((d: { name: string }) => d.name === '仕様書')).toMatchObject({ number: latest.number, version: latest.version, sha256: latest.sha256 });
+    expect((await h.call('GET', `/public/cases/${caseId}`, {})).text).toContain(latest.sha256);
     // the award notice is not the vendor's to read from the case's documents
     expect((await h.call('GET', `/api/cases/${caseId}/documents`, { token: t.vendor })).status).toBe(403);
   });
