@@ -13,11 +13,12 @@ export class DocumentTemplateError extends Error {}
  *
  *  - One thread per core by default (`os.availableParallelism()`), or as many as `startDocumentRenderer`
  *    is told.
- *  - Started ahead of need (`startDocumentRenderer`, at server start-up), each thread warms up (fonts
- *    parsed, every template drawn once), so the first document is as quick as the next ones; threads
- *    are then kept, not stopped when idle. A pool started by a document only parses the fonts first.
- *  - A document goes to the thread with the fewest documents waiting (a thread still warming counts as
- *    busy).
+ *  - Started ahead of need (`startDocumentRenderer`, at server start-up), every thread starts at once and
+ *    warms up (fonts parsed, every template drawn on council-sized tables), so the first document is as
+ *    quick as the next ones. Threads are then kept, not stopped when idle. A pool not started ahead
+ *    starts one thread with the first document and grows a thread at a time while all are busy.
+ *  - A document goes to a warm thread before one still warming up, then to the one with the fewest
+ *    documents waiting.
  *  - A thread that dies fails only the documents it was drawing and is replaced.
  *  - Idle threads never keep the process alive; a thread with documents to draw, or warming up ahead of
  *    need, does.
@@ -100,37 +101,57 @@ function spawn(slot: number, warm: RendererThreadData['warm']): RendererThread {
   return thread;
 }
 
-/** The live threads, every slot filled: warmed by drawing when started ahead of need, else by the documents asked for. */
-function pool(warm: RendererThreadData['warm']): RendererThread[] {
-  const size = configured ?? defaultThreads();
-  slots.length = size;
-  for (let i = 0; i < size; i++) if (!slots[i]) slots[i] = spawn(i, warm);
-  return slots as RendererThread[];
+const poolSize = () => configured ?? defaultThreads();
+const live = () => slots.filter((t): t is RendererThread => t !== undefined && !t.dead);
+
+/** Starts a thread in every empty slot: the whole pool, warmed by drawing, when started ahead of need. */
+function fill(): RendererThread[] {
+  for (let i = 0; i < poolSize(); i++) slots[i] ??= spawn(i, 'draw');
+  return live();
 }
 
-const load = (thread: RendererThread) => thread.pending.size + (thread.ready ? 0 : 1);
+/** Starts one more thread in the first empty slot, if the pool is not full. */
+function grow(): void {
+  for (let i = 0; i < poolSize(); i++) {
+    if (!slots[i]) {
+      slots[i] = spawn(i, 'fonts');
+      return;
+    }
+  }
+}
 
+/** A warm thread before one still warming up, then the one with the fewest documents waiting; the first slot on a tie. */
 function leastBusy(threads: RendererThread[]): RendererThread {
+  const rank = (t: RendererThread) => (t.ready ? 0 : 1_000_000) + t.pending.size;
   let best = threads[0]!;
-  for (const thread of threads) if (load(thread) < load(best)) best = thread;
+  for (const thread of threads) if (rank(thread) < rank(best)) best = thread;
   return best;
 }
 
+/** The thread for the next document; a pool not started ahead grows a thread at a time, while every thread is busy. */
+function pick(): RendererThread {
+  if (live().length === 0) grow();
+  const chosen = leastBusy(live());
+  if (chosen.pending.size === 0) return chosen;
+  grow();
+  return leastBusy(live());
+}
+
 /**
- * Starts the renderer threads and answers once every one is warm. The server calls it at start-up so
- * that the first document is drawn by a warm thread; without it the first document starts the pool.
- * A different `threads` than the running pool's stops the pool and starts one of the new size.
+ * Starts every renderer thread and answers once all are warm. The server calls it at start-up so that
+ * the first document is drawn by a warm thread. A different `threads` than the running pool's stops
+ * the pool and starts one of the new size.
  */
 export async function startDocumentRenderer(options: DocumentRendererOptions = {}): Promise<void> {
-  const wanted = checkedThreads(options.threads ?? configured ?? defaultThreads());
-  if (wanted !== (configured ?? defaultThreads()) && slots.some(Boolean)) await stopDocumentRenderer();
+  const wanted = checkedThreads(options.threads ?? poolSize());
+  if (wanted !== poolSize() && slots.some(Boolean)) await stopDocumentRenderer();
   configured = wanted;
-  await Promise.all(pool('draw').map((thread) => thread.warm));
+  await Promise.all(fill().map((thread) => thread.warm));
 }
 
 /** Draws a document on the least busy renderer thread. */
 export function renderDocument(name: string, payload: DocumentPayload, options: RenderOptions): Promise<RenderedDocument> {
-  const thread = leastBusy(pool('fonts'));
+  const thread = pick();
   const id = nextId++;
   const request: RenderRequest = { id, name, payload, options };
   return new Promise((resolve, reject) => {
@@ -149,13 +170,13 @@ export function renderDocument(name: string, payload: DocumentPayload, options: 
 
 /** What the pool is doing: its threads, how many are warm, and the documents each has to draw. */
 export function documentRendererStatus(): { threads: number; ready: number; pending: number[] } {
-  const live = slots.filter((t): t is RendererThread => t !== undefined && !t.dead);
-  return { threads: live.length, ready: live.filter((t) => t.ready).length, pending: live.map((t) => t.pending.size) };
+  const threads = live();
+  return { threads: threads.length, ready: threads.filter((t) => t.ready).length, pending: threads.map((t) => t.pending.size) };
 }
 
 /** The threads' workers, in slot order: for tests that stop one as a crash would. */
 export function documentRendererWorkersForTesting(): Worker[] {
-  return slots.filter((t): t is RendererThread => t !== undefined && !t.dead).map((t) => t.worker);
+  return live().map((t) => t.worker);
 }
 
 /**

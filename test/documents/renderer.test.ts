@@ -28,10 +28,11 @@ afterAll(() => stopDocumentRenderer());
 
 describe('the document renderer threads', () => {
   it('start one thread per core unless told otherwise', async () => {
-    await stopDocumentRenderer();
+    await startDocumentRenderer();
+    const cores = Math.max(1, availableParallelism());
+    expect(documentRendererStatus()).toMatchObject({ threads: cores, ready: cores });
     const { bytes } = await renderDocument('spec', payload('既定の数'), options);
     expect(isPdf(bytes)).toBe(true);
-    expect(documentRendererStatus().threads).toBe(Math.max(1, availableParallelism()));
   }, 60_000);
 
   it('run as many threads as configured, each warm before the first document', async () => {
@@ -90,13 +91,17 @@ describe('the document renderer threads', () => {
     expect(isPdf(again)).toBe(true);
   }, 60_000);
 
-  it('stop every thread, and start again with the next document', async () => {
+  it('stop every thread; without a start, the next document starts one, and more start while all are busy', async () => {
     await startDocumentRenderer({ threads: 2 });
     await stopDocumentRenderer();
     expect(documentRendererStatus().threads).toBe(0);
     const { bytes } = await renderDocument('spec', payload('再開'), options);
     expect(bytes.length).toBeGreaterThan(1000);
+    expect(documentRendererStatus().threads).toBe(1);
+    const three = ['一', '二', '三'].map((n) => renderDocument('spec', payload(`同時${n}`), options));
+    // never more than configured
     expect(documentRendererStatus().threads).toBe(2);
+    for (const { bytes: drawn } of await Promise.all(three)) expect(isPdf(drawn)).toBe(true);
   }, 60_000);
 
   it('keep a process alive while drawing, and never once idle', async () => {
