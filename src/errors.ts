@@ -36,6 +36,7 @@ export const errorStatus = {
   rate_limited: 429,
   internal: 500,
   database_unavailable: 503,
+  signing_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -73,6 +74,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   unsupported_type: 'この形式のデータは受け付けられません。',
   rate_limited: '試行回数が多すぎます。しばらく待ってから再度お試しください。',
   internal: 'サーバーで問題が発生しました。時間をおいて再度お試しください。',
+  signing_unavailable: '電子署名ができないため、文書を発行できませんでした。署名用の証明書（SIGNING_P12）を確認してください。',
   database_unavailable: 'データベースに接続できません。時間をおいて再度お試しください。',
 };
 

@@ -14,7 +14,7 @@ import { evaluationSummaryPayload } from '../documents/payloads/evaluation.ts';
 import { specPayload } from '../documents/payloads/spec.ts';
 import { tabulationPayload } from '../documents/payloads/tabulation.ts';
 import { DocumentTemplateError, renderDocument } from '../documents/renderer.ts';
-import { signIssuedDocument } from '../documents/sign.ts';
+import { SigningError, signIssuedDocument } from '../documents/sign.ts';
 import { loadTemplate } from '../documents/template.ts';
 import { AppError } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
@@ -197,11 +197,16 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
       const sequence = (last ?? 0) + 1;
       const number = documentNumber(ctx.issuer.documentNumberPattern, sequence);
       const drawn = await drawDocument(kind, built, ctx, { issuedAt, number, draft: false });
+      // with a certificate configured a document is never issued unsigned: a failure refuses the issue
       const signed = await signIssuedDocument(drawn.bytes, c.get('deps').config.signing, {
         reason: `${documentTitles[kind]}の発行（${number}）`,
         name: ctx.issuer.issuerName,
         location: ctx.issuer.address || ctx.issuer.issuerName,
         signedAt: issuedAt,
+      }).catch((err: unknown) => {
+        if (!(err instanceof SigningError)) throw err;
+        console.error(`文書（${documentTitles[kind]}）に署名できません: ${err.message}`);
+        throw new AppError('signing_unavailable');
       });
       const version = (latest?.version ?? 0) + 1;
       const record: IssuedDocumentRow = {

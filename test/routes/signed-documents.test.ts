@@ -109,6 +109,20 @@ describe('issued documents signed with the configured certificate', () => {
   });
 });
 
+describe('a certificate that cannot sign', () => {
+  it('refuses the issue with 503 signing_unavailable and issues nothing unsigned', async () => {
+    const before = (await h.call('GET', `/api/cases/${caseId}/documents`, { token: sec })).body.documents;
+    // sixty days on, the 30-day certificate has expired
+    h.clock.advance(60 * 86_400_000);
+    await h.call('PUT', '/api/consortium/settings', { token: sec, body: { issuerName: '署名テスト協議会', issuerTitle: '会長', address: '熊本市', contact: '電話 096-000-0000', documentNumberPattern: '署第{n}号', era: 'wareki' } });
+    const refused = await h.call('POST', `/api/cases/${caseId}/documents/spec/issue`, { token: sec });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('signing_unavailable');
+    expect(refused.body.error.message).toContain('電子署名ができない');
+    expect((await h.call('GET', `/api/cases/${caseId}/documents`, { token: sec })).body.documents).toEqual(before);
+  });
+});
+
 describe('the server with a certificate', () => {
   let dataDir: string;
   beforeAll(async () => {
