@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, hasDraftStamp, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
 import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import type { IssuedListing } from '../helpers/issued-documents.ts';
 
 // Issued documents are records: drawn once, numbered per consortium and fiscal year, kept byte for byte
 // with their SHA-256; a change issues a new version beside the old; drafts are never numbered.
@@ -24,14 +25,7 @@ const settings = {
   executorName: '契約担当 主幹 山田 一郎',
 };
 
-interface Listed {
-  kind: string;
-  version: number;
-  number: string;
-  issuedAt: string;
-  sha256: string;
-  url: string;
-}
+type Listed = IssuedListing;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const listed = async (caseId: string, token = t.secretariat) => ((await h.call('GET', `/api/cases/${caseId}/documents`, { token })).body as { documents: Listed[] }).documents;

@@ -14,7 +14,7 @@ import { computeResults, findEvaluation } from '../../services/evaluation.ts';
 import { issuedWithAward } from '../../services/years.ts';
 import type { StoredYearShares } from '../../../schema/index.ts';
 import type { TableSpec } from '../layout.ts';
-import { type BuiltDocument, type DocumentContext, addresseeLines, caseInfo, issuerOf, memberOptionTable, bodyDate } from './common.ts';
+import { type BuiltDocument, type DocumentContext, addresseeLines, caseInfo, issuerOf, memberOptionTable, placeMemberOptionTables, bodyDate } from './common.ts';
 
 /**
  * The notice of the award to the vendor chosen, as a 契約担当 sends it: numbered and dated at the top
@@ -102,12 +102,7 @@ export async function awardPayload(db: Db, row: CaseRow, ctx: DocumentContext): 
   const members = await memberOptionTable(db, row, issued);
   const tables: Record<string, TableSpec> = {};
   // many options: headed by codes (①②…) in tables of a few options each, with the legend
-  const memberOptionParts = members.parts.map((part, i) => {
-    const name = i === 0 ? 'memberOptions' : `memberOptions${i + 1}`;
-    tables[name] = part.table;
-    return { table: name, caption: part.caption || null };
-  });
-  if (members.legend) tables.optionLegend = members.legend;
+  const memberOptionParts = placeMemberOptionTables(tables, members);
   const taxRate = Number(award.taxRate);
   const amount = amountTable(award.amount, award.amountWithTax, taxRate);
   if (amount) tables.amount = amount;

@@ -134,6 +134,19 @@ export interface MemberOptionTables {
 }
 
 /**
+ * Puts the member × option tables into a payload's tables (memberOptions, memberOptions2 …, and the
+ * legend of coded options) and answers the parts as a template loops over them.
+ */
+export function placeMemberOptionTables(tables: Record<string, TableSpec>, members: MemberOptionTables): { table: string; caption: string | null }[] {
+  if (members.legend) tables.optionLegend = members.legend;
+  return members.parts.map((part, i) => {
+    const name = i === 0 ? 'memberOptions' : `memberOptions${i + 1}`;
+    tables[name] = part.table;
+    return { table: name, caption: part.caption || null };
+  });
+}
+
+/**
  * 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. With the
  * shares an award issued, the bodies and options as they were issued, not as the record stands now.
  */

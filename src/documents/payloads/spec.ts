@@ -9,7 +9,7 @@ import { findEvaluation } from '../../services/evaluation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { currentSpec } from '../../services/spec.ts';
 import type { TableSpec } from '../layout.ts';
-import { type BuiltDocument, type DocumentContext, bodyDate, bodyDateTime, caseInfo, criteriaTable, issuerOf, memberOptionTable } from './common.ts';
+import { type BuiltDocument, type DocumentContext, bodyDate, bodyDateTime, caseInfo, criteriaTable, issuerOf, memberOptionTable, placeMemberOptionTables } from './common.ts';
 
 /** 第1, 第2 … as the spec numbers its sections; 第10 and on in the same style. */
 const sectionNumber = (n: number) => `第${n}`;
@@ -54,12 +54,8 @@ export async function specPayload(db: Db, row: CaseRow, ctx: DocumentContext): P
   const criteria = await criteriaTable(db, row);
 
   const tables: Record<string, TableSpec> = {};
-  const memberOptionParts = members.parts.map((part, i) => {
-    const name = i === 0 ? 'memberOptions' : `memberOptions${i + 1}`;
-    tables[name] = part.table;
-    return { table: name, caption: part.caption || null };
-  });
-  if (members.legend) tables.optionLegend = members.legend;
+  // many options: headed by codes (①②…) in tables of a few options each, with the legend
+  const memberOptionParts = placeMemberOptionTables(tables, members);
   if (requirements) tables.requirements = requirements;
   if (criteria) tables.criteria = criteria;
 
