@@ -18,7 +18,7 @@ export function IssuedDocuments({ caseId, documents, titles, issuable }: { caseI
         <p>まだ発行された文書はありません。仕様書は公開、入札経過調書は開札、評価結果は評価の締切、決定通知は決定の記録とともに発行されます。</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="ledger">
             <caption class="sr-only">発行済みの文書と版</caption>
             <thead>
               <tr>
