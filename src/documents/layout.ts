@@ -551,6 +551,8 @@ export const pageLabel = (index: number, count: number): string => `${index + 1}
 export interface DocumentOptions {
   /** Printed by `titleBlock()` and stored as the PDF title. */
   readonly title: string;
+  /** The PDF title when it should say more than the printed one (the case beside 落札決定通知書). */
+  readonly metadataTitle?: string;
   /** The issuing consortium; printed under the date and stored as the PDF author. */
   readonly author: string;
   readonly subject?: string;
@@ -773,7 +775,7 @@ export class PdfDocumentBuilder {
       if (stamp) this.watermark(page, stamp);
     });
     const createdAt = this.options.createdAt ?? this.options.issuedAt;
-    this.pdf.setTitle(this.options.title, { showInWindowTitleBar: true });
+    this.pdf.setTitle(this.options.metadataTitle ?? this.options.title, { showInWindowTitleBar: true });
     this.pdf.setAuthor(this.options.author);
     if (this.options.subject) this.pdf.setSubject(this.options.subject);
     this.pdf.setCreator(PRODUCT_NAME);

@@ -12,6 +12,7 @@ import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument,
  * leaf strings, so no value from a case can change the structure of a document.
  *
  *   title: "{{case.title}} 仕様書"        # the document title (PDF title too)
+ *   metadataTitle: "…"                     # optional: the PDF title when it should name more (the case)
  *   subtitle: "…"                          # optional, under the title
  *   blocks:                                # drawn in order
  *     - heading: "1. 概要"                  # level 1; `level: 2` for a sub-heading
@@ -71,7 +72,7 @@ const blockSchema: z.ZodType<Block> = z.lazy(() =>
   ]),
 );
 
-const templateSchema = z.object({ title: z.string(), subtitle: z.string().optional(), blocks: z.array(blockSchema) }).strict();
+const templateSchema = z.object({ title: z.string(), metadataTitle: z.string().optional(), subtitle: z.string().optional(), blocks: z.array(blockSchema) }).strict();
 type Template = z.output<typeof templateSchema>;
 
 export const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -197,8 +198,10 @@ export async function renderTemplate(name: string, payload: DocumentPayload, opt
   const filled = fill(template.title, payload, payload);
   const draft = options.draft ?? false;
   const title = draft && !filled.endsWith('（案）') ? `${filled}（案）` : filled;
+  const metadataTitle = template.metadataTitle ? fill(template.metadataTitle, payload, payload) : undefined;
   const doc = await createDocument({
     title,
+    ...(metadataTitle ? { metadataTitle: draft && !metadataTitle.endsWith('（案）') ? `${metadataTitle}（案）` : metadataTitle } : {}),
     author: options.author,
     issuedAt: options.issuedAt,
     draft,

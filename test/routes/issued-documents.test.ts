@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, hasDraftStamp, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
@@ -116,6 +117,9 @@ describe('an issued document', () => {
     expect(text).not.toContain('（案）');
     // dated its issue day, 和暦 first as the settings say
     expect(text).toContain('令和8年4月1日');
+    // the PDF's own title names the case beside the notice's, and its language is Japanese
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toMatch(/Title:\s+随意契約の相手方決定通知書（AI議事録作成システム）/);
   });
 
   it('downloads as the same bytes later, dated its issue date, whatever changes and whenever asked', async () => {
