@@ -183,7 +183,10 @@ describe('a tie broken by the lot, then the award', () => {
     const declined = rowLines(pages, vendors[2]!.name)[0]!;
     expect(declined).toContain('辞退');
     expect(declined).not.toMatch(/\b000\b/);
-    expect(raw).toContain(`落札者:${vendors[1]!.name}`);
+    expect(raw).toContain(`落札者：${vendors[1]!.name}`);
+    // a record in full-width typography: no half-width colon after a label; no 辞退 0者
+    expect(raw).toContain('結果：落札者決定／入札者2者、辞退1者');
+    expect(raw).not.toMatch(/(結果|落札者|電子くじ|理由):/);
   });
 
   it('keeps a three-bid round\'s grid on one page, its header and every row together', async () => {
@@ -220,6 +223,8 @@ describe('a tie broken by the lot, then the award', () => {
     expect(raw).toContain('4契約締結の期限この通知の日から起算して7日以内に契約を締結してください。');
     // the lot that decided it
     expect(raw).toContain('電子くじにより落札者を決定しました');
+    // the bidders counted as the tabulation counts them (入札者 2者、辞退 1者), not 3 with the 辞退 inside
+    expect(raw).toContain('5決定の経緯入札者2者（ほかに辞退1者）により1回の入札を行いました。');
     // each member's share: 税抜, 消費税額, 税込 summing to the award
     const shares = [...raw.matchAll(/(熊本県|熊本市|八代市)([\d,]+円)([\d,]+円)([\d,]+円)/g)].map((m) => m.slice(2).map(yen));
     expect(shares).toHaveLength(3);
@@ -295,6 +300,11 @@ describe('a low bid investigated, then rejected', () => {
     const { raw, pages } = await latest(caseId, 'bid-tabulation', 'tabulation-investigation');
     expect(raw).toContain('低入札価格調査中（落札保留）');
     expect(raw).not.toContain('落札者');
+    // a record in 常体, saying why it is not final, and no 辞退 0者
+    expect(raw).toContain('この調書は入札の途中経過である（低入札価格調査中のため）。予定価格・最低制限価格・低入札価格調査基準価格は、入札の終了後に記載して公表する。');
+    expect(raw).toContain('低入札価格調査の結果が出るまで、落札の決定を保留している。');
+    expect(raw).toContain('結果：低入札価格調査中（落札保留）／入札者3者');
+    expect(raw).not.toMatch(/です。|ます。|辞退0者/);
     for (const v of vendors) expect(rowLines(pages, v.name)[0], v.name).not.toMatch(/落札/);
     expect(rowLines(pages, vendors[0]!.name)[0]).toContain('保留（低入札価格調査中）');
     for (const secret of ['8,765,432', '5,432,198', '6,789,012']) expect(raw, secret).not.toContain(secret);
@@ -310,7 +320,7 @@ describe('a low bid investigated, then rejected', () => {
     expect(tab.doc.version).toBe(2);
     expect(rowLines(tab.pages, vendors[0]!.name)[0]).toContain('失格（低入札価格調査）');
     expect(rowLines(tab.pages, vendors[1]!.name)[0]).toContain('落札');
-    expect(tab.raw).toContain(`${vendors[0]!.name}の入札を失格（理由:積算内訳の説明が不十分）`);
+    expect(tab.raw).toContain(`低入札価格調査（令和8年11月30日）：${vendors[0]!.name}の入札を失格（理由：積算内訳の説明が不十分）`);
     for (const shown of ['8,765,432円', '5,432,198円', '6,789,012円']) expect(tab.raw, shown).toContain(shown);
 
     h.clock.set('2026-12-01T09:00:00.000+09:00');
@@ -338,6 +348,8 @@ describe('a re-bid', () => {
       for (const secret of ['3,210,987', '3210987', '2,468,013', '2468013']) expect(raw, secret).not.toContain(secret);
       expect(raw).toContain('予定価格事後公表');
       expect(raw).toContain('再度入札');
+      expect(raw).toContain('この調書は入札の途中経過である（第2回の再度入札を行うため）。');
+      expect(raw).not.toMatch(/です。|ます。/);
       for (const v of vendors.slice(0, 2)) expect(rowLines(pages, v.name)[0]).toContain('予定価格超過');
       expect(raw).not.toContain('落札者');
     }
@@ -432,6 +444,8 @@ describe('a 随意契約 with a vendor that registered no address', () => {
     expect(raw).toContain('1,000,001円100,000円1,100,001円');
     // a contract per body, each taxed on its own: the notice says why the sum differs from the award
     expect(raw).toContain('契約は参加団体ごとに締結し');
+    // 5 随意契約の理由 in sentences: the ground with its subject, the reason after a full-width colon
+    expect(raw).toContain('5随意契約の理由本件は、地方自治法施行令第167条の2第1項第2号（性質又は目的が競争入札に適しないとき）に該当します。理由：既存システムの著作権');
     expect(plainSentences(raw)).toEqual([]);
   });
 });

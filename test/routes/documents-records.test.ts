@@ -453,6 +453,13 @@ describe('the comment-response table (意見対応表)', () => {
     const table = await pdf(`/api/cases/${caseId}/documents/comment-responses.pdf`);
     expect(table.title).toBe('公開型GIS 仕様書（案）に対する意見と対応（案）');
     expect(table.text).toContain('未回答の意見があるため、この表は案である。');
+    expect(table.text).toContain('反映欄○：仕様書に反映した—：反映していない未回答：まだ回答していない');
+    expect(table.text).not.toContain('団体A');
+    // the copy with the bodies lettered says so
+    const lettered = await pdf(`/api/cases/${caseId}/documents/comment-responses.pdf?anonymize=1`);
+    expect(lettered.text).toContain('意見を寄せた団体は、「団体A、B、C…」と表記している。');
+    expect(lettered.text).toContain('団体AR8.6.2');
+    expect(lettered.text).not.toContain('熊本市R8.6');
     const v1 = table.text.indexOf('仕様書（案）第1版に対する意見（1件）');
     const v2 = table.text.indexOf('仕様書（案）第2版に対する意見（1件）');
     expect(v1).toBeGreaterThan(0);
@@ -483,6 +490,9 @@ describe('the comment-response table (意見対応表)', () => {
     expect(table.title).toBe('公開型GIS 仕様書（案）に対する意見と対応');
     expect(table.lines.slice(0, 3)).toContain('令和8年6月10日（2026年6月10日）');
     expect(table.text).not.toContain('未回答の意見があるため');
+    // every comment answered: the legend of the 反映 column no longer explains 未回答
+    expect(table.text).toContain('反映欄○：仕様書に反映した—：反映していない');
+    expect(table.text).not.toContain('未回答');
     expect(table.text).toContain('仕様書（案）第1版に対する意見（1件）');
     const open = table.pages.join('\n').split('\n').find((l) => /^\s*2\s+業務の目的\s/.test(l))!;
     expect(open).toMatch(/熊本市\s+R8\.6\.6\s+対象外とします。\s+R8\.6\.10\s+—\s*$/);

@@ -138,7 +138,8 @@ export async function awardPayload(db: Db, row: CaseRow, ctx: DocumentContext): 
     const first = opened[0];
     if (first) {
       const declined = first.bids.filter((b) => b.status === 'declined').length;
-      history.push(`${w.bidders}${first.bids.length}者${declined > 0 ? `（うち辞退${declined}者）` : ''}により${opened.length}回の${w.bid}を行いました。経過は別途公表する「${quotation ? '見積合わせ経過調書' : '入札経過調書'}」のとおりです。`);
+      // counted as the tabulation counts them: the 入札者 are those who bid, a 辞退 is said beside them
+      history.push(`${w.bidders}${first.bids.length - declined}者${declined > 0 ? `（ほかに辞退${declined}者）` : ''}により${opened.length}回の${w.bid}を行いました。経過は別途公表する「${quotation ? '見積合わせ経過調書' : '入札経過調書'}」のとおりです。`);
     }
     if (opened.length > 1) history.push(`予定価格の範囲内の${w.bid}がなかったため、再度${w.bid}を行いました。`);
     if (last && award.basis === 'bidding') {
@@ -169,8 +170,8 @@ export async function awardPayload(db: Db, row: CaseRow, ctx: DocumentContext): 
     } else history.push('提案の評価の結果を踏まえ、貴社を契約候補者（優先交渉権者）として特定しました。');
   } else {
     const ground = row.negotiatedGround ?? '';
-    if (ground) history.push(`${negotiatedGroundCitation(ground)}（${negotiatedGrounds[ground as keyof typeof negotiatedGrounds] ?? ''}）に該当します。`);
-    if (row.negotiatedReason) history.push(`理由: ${row.negotiatedReason}`);
+    if (ground) history.push(`本件は、${negotiatedGroundCitation(ground)}（${negotiatedGrounds[ground as keyof typeof negotiatedGrounds] ?? ''}）に該当します。`);
+    if (row.negotiatedReason) history.push(`理由：${row.negotiatedReason}`);
   }
 
   const sharesNote: string[] = [];

@@ -63,6 +63,7 @@ export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: Documen
       answered: comments.length - unanswered,
       unanswered,
       hasUnanswered: unanswered > 0,
+      anonymized: anonymizeMembers,
       groups,
       tables,
     },

@@ -94,11 +94,19 @@ export async function tabulationPayload(db: Db, row: CaseRow, ctx: DocumentConte
         ? `同額の${w.bid}が${r.lot.entries.length}者あったため電子くじを実施。決定番号（くじ番号と${lotSourceLabels[c.lotSystemValue]}の和の下3桁）の合計 ${r.lot.sum} ÷ くじの対象者数 ${r.lot.entries.length} ＝ ${Math.floor(r.lot.sum / r.lot.entries.length)} 余り ${r.lot.remainder}。受付順 ${r.lot.remainder} の ${winnerName} が当選。`
         : null,
       decisions: (r.decisions ?? []).map(
-        (d) => `低入札価格調査（${bodyDate(ctx, d.at)}）: ${r.bids.find((b) => b.vendorId === d.vendorId)?.vendorName ?? ''} の${w.bid}を${d.confirm ? '採用' : '失格'}（理由: ${d.reason}）`,
+        (d) => `低入札価格調査（${bodyDate(ctx, d.at)}）：${r.bids.find((b) => b.vendorId === d.vendorId)?.vendorName ?? ''}の${w.bid}を${d.confirm ? '採用' : '失格'}（理由：${d.reason}）`,
       ),
     };
   });
 
+  // why the bidding has not concluded, as the last opened round left it (said, not guessed, in the record)
+  const last = opened.at(-1)!;
+  const pendingReason =
+    last.outcome === 'rebid'
+      ? `第${last.round + 1}回の再度${w.bid}を行うため`
+      : last.outcome === 'investigation'
+        ? '低入札価格調査中のため'
+        : `${w.act}が終了していないため`;
   const notYet = `事後公表（${w.act}の終了後に記載）`;
   const price = (value: number | null | undefined) => (value === undefined ? notYet : value === null ? '設定なし' : `${formatYen(value)}（税抜）`);
   const blank = (v: string) => (v.trim() === '' ? '—' : v);
@@ -109,6 +117,7 @@ export async function tabulationPayload(db: Db, row: CaseRow, ctx: DocumentConte
       issuer: issuerOf(ctx),
       words: w,
       concluded: shown.concluded,
+      pendingReason,
       held: {
         // 入札日時 is each round's opening; 入札場所, 執行者 and 立会人 as the consortium's settings record them
         openings: opened.map((r) => `第${r.round}回　${dateTimeOf(ctx, r.openedAt)}`).join('\n'),
