@@ -183,9 +183,19 @@ describe('the spec (仕様書)', () => {
     expect(top.map((l) => l.replace(/\s+/g, ''))).toContain('会長木村敬');
   });
 
-  it('states the term and place of performance', () => {
-    expect(issued.text).toContain('履行期間令和8年4月1日から令和9年3月31日まで');
+  it('states the term and place of performance, never starting before the spec is published', async () => {
+    // published on 10 April of its fiscal year: the term cannot have begun on 1 April
+    expect(issued.text).toContain('履行期間契約締結の日から令和9年3月31日まで');
+    expect(issued.text).not.toContain('令和8年4月1日から');
     expect(issued.text).toContain('履行場所各参加団体の指定する場所');
+    // a case for the next fiscal year runs the whole of it
+    const next = await ok(h.call('POST', '/api/cases', { token: sec, body: { title: '翌年度の案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2027 } }), 201);
+    expect((await pdf(`/api/cases/${next.case.id}/documents/spec.pdf`)).text).toContain('履行期間令和9年4月1日から令和10年3月31日まで');
+  });
+
+  it('names the fiscal year in the consortium\'s calendar first', () => {
+    expect(issued.text).toContain('年度令和8年度（2026年度）');
+    expect(issued.text).not.toContain('2026年度（令和8年度）');
   });
 
   it('numbers the template\'s and the secretariat\'s sections in one sequence, 第1 to 第N', () => {
@@ -219,9 +229,14 @@ describe('the spec (仕様書)', () => {
     // every column's heading on the one line, in order
     expect(rows[header]!.replace(/\s+/g, ' ').trim()).toBe('団体名 区分 ① ② ③ ④ ⑤ ⑥ ⑦ ⑧ 参加日');
     // and the next line is a body's row, not the rest of a wrapped heading
-    expect(rows[header + 1]!.trim()).toMatch(new RegExp(`^(${members.join('|')})\\s+(都道府県|市)(\\s+(○|—|\\d+)){8}\\s+2026/4/1$`));
-    expect(rows.find((l) => l.trim().startsWith('熊本県'))!.trim()).toMatch(/^熊本県\s+都道府県\s+○\s+50\s+—\s+—\s+—\s+—\s+—\s+○\s+2026\/4\/1$/);
+    // 参加日 in 和暦 as every other date of the document (R8.4.1, as the comment table prints dates)
+    expect(rows[header + 1]!.trim()).toMatch(new RegExp(`^(${members.join('|')})\\s+(都道府県|市)(\\s+(○|—|\\d+)){8}\\s+R8\\.4\\.1$`));
+    expect(rows.find((l) => l.trim().startsWith('熊本県'))!.trim()).toMatch(/^熊本県\s+都道府県\s+○\s+50\s+—\s+—\s+—\s+—\s+—\s+○\s+R8\.4\.1$/);
+    expect(issued.text).not.toContain('2026/4/1');
     for (const name of members) expect(issued.text).toContain(name);
+    // the bodies in the order the apportionment (and so the award notice's shares) lists them
+    const listed = rows.slice(header + 1).map((l) => members.find((m) => l.trim().startsWith(`${m} `))).filter(Boolean);
+    expect(listed).toEqual([...members].sort((a, b) => a.localeCompare(b, 'ja')));
   });
 
   it('prints each criterion\'s 評価の視点', () => {
@@ -336,6 +351,9 @@ describe('the evaluation result (評価結果)', () => {
     for (const absent of ['内部資料', '評価委員ごとの技術点', '委員1', '評価委員氏名']) expect(summary.text, absent).not.toContain(absent);
     // each criterion and the total per proposal
     expect(summary.text).toContain('評価項目ごとの得点');
+    // the ranking and the scores each on one page: their header row printed once, not again over a remainder
+    for (const header of [/順位\s+提案者\s+技術点/, /評価項目\s+提案者A\s+提案者B/]) expect(summary.pages.filter((p) => header.test(p)), String(header)).toHaveLength(1);
+    expect(summary.pages.find((p) => /順位\s+提案者\s+技術点/.test(p))).toMatch(/提案者A[\s\S]*提案者B[\s\S]*提案者C[\s\S]*提案者D/);
     // A: 51 + 40 × 6/7; B: 45.075 + 40 × 6/6.5 = 81.998…; C and D failed and rank after
     expect(summary.lines).toContain('合計点 85.29 82 96 40.08');
     expect(summary.lines).toContain('機能 51 45.08 56 10.08');

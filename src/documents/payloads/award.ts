@@ -99,7 +99,7 @@ export async function awardPayload(db: Db, row: CaseRow, ctx: DocumentContext): 
 
   // the notice shows what the award issued: a joiner or a change after it never redraws it
   const issued = await issuedWithAward(db, row.id);
-  const members = await memberOptionTable(db, row, issued);
+  const members = await memberOptionTable(db, row, ctx, issued);
   const tables: Record<string, TableSpec> = {};
   // many options: headed by codes (①②…) in tables of a few options each, with the legend
   const memberOptionParts = placeMemberOptionTables(tables, members);
@@ -187,7 +187,7 @@ export async function awardPayload(db: Db, row: CaseRow, ctx: DocumentContext): 
   return {
     draft: false,
     payload: {
-      case: caseInfo(row),
+      case: caseInfo(row, ctx),
       issuer: issuerOf(ctx),
       notice: {
         title: titles[kind],

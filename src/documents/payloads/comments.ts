@@ -56,7 +56,7 @@ export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: Documen
   return {
     draft: unanswered > 0,
     payload: {
-      case: caseInfo(row),
+      case: caseInfo(row, ctx),
       issuer: issuerOf(ctx),
       currentVersion: spec?.version ?? null,
       count: comments.length,

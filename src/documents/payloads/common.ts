@@ -92,7 +92,16 @@ export function rankingTable(results: Results, vendorName: (r: Results['ranking'
   };
 }
 
-export function caseInfo(row: CaseRow) {
+/**
+ * The fiscal year as a document prints it, in the consortium's calendar first: 令和8年度（2026年度）, or
+ * 2026年度（令和8年度） for one that chose 西暦 (the dates of a document follow the same choice).
+ */
+export function documentFiscalYear(ctx: DocumentContext | undefined, year: number): string {
+  if (!ctx || ctx.issuer.era === 'seireki' || year < 2019) return fiscalYearLabel(year);
+  return `令和${year === 2019 ? '元' : year - 2018}年度（${year}年度）`;
+}
+
+export function caseInfo(row: CaseRow, ctx?: DocumentContext) {
   return {
     id: row.id,
     title: row.title,
@@ -101,7 +110,7 @@ export function caseInfo(row: CaseRow) {
     method: row.method,
     methodLabel: caseMethodLabels[row.method],
     contractModeLabel: contractModeLabels[row.contractMode],
-    fiscalYearLabel: fiscalYearLabel(row.fiscalYear),
+    fiscalYearLabel: documentFiscalYear(ctx, row.fiscalYear),
     isProposal: row.method === 'proposal' || row.method === 'comprehensive',
     isBid: isPriceCompetition(row.method),
     /** what the selection names: 落札者, 契約候補者（優先交渉権者）, 契約の相手方 … */
@@ -150,13 +159,19 @@ export function placeMemberOptionTables(tables: Record<string, TableSpec>, membe
  * 参加団体 × オプション: ○ for a chosen option, the quantity where one was given, — otherwise. With the
  * shares an award issued, the bodies and options as they were issued, not as the record stands now.
  */
-export async function memberOptionTable(db: Db, row: CaseRow, issued?: StoredYearShares | null): Promise<MemberOptionTables> {
+export async function memberOptionTable(db: Db, row: CaseRow, ctx: DocumentContext, issued?: StoredYearShares | null): Promise<MemberOptionTables> {
   const all = await listParticipation(db, row.consortiumId, row.id);
   const kindOf = new Map(all.map((p) => [p.member.id, p.member.kind]));
+  // the bodies in the order the apportionment lists them (団体コード, then name), so the spec, the notice's
+  // shares and its member table agree
   const list = issued
     ? issued.shares.map((s) => ({ name: s.memberName, kind: kindOf.get(s.memberId), options: s.options, joinedAt: s.joinedAt ?? null, lateJoin: s.lateJoin ?? false }))
-    : all.filter((p) => p.participant?.participating).map(({ member, participant }) => ({ name: member.name, kind: member.kind, ...participant! }));
-  const joined = (p: (typeof list)[number]) => `${p.joinedAt ? jstDate.format(new Date(p.joinedAt)) : ''}${p.lateJoin ? '（後乗り）' : ''}`;
+    : all
+        .filter((p) => p.participant?.participating)
+        .sort((a, b) => (a.member.code ?? '~').localeCompare(b.member.code ?? '~') || a.member.name.localeCompare(b.member.name, 'ja') || a.member.id.localeCompare(b.member.id))
+        .map(({ member, participant }) => ({ name: member.name, kind: member.kind, ...participant! }));
+  // 参加日 in the document's calendar, as the other table dates (R8.4.1)
+  const joined = (p: (typeof list)[number]) => `${p.joinedAt ? cellDate(ctx, p.joinedAt) : ''}${p.lateJoin ? '（後乗り）' : ''}`;
   const build = (options: typeof row.options, header: (o: (typeof row.options)[number], i: number) => string, optionWidth: number, nameWidth: number): TableSpec => ({
     columns: [
       { header: '団体名', width: { fraction: nameWidth } },

@@ -65,7 +65,7 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, ctx: Docume
   return {
     draft: false,
     payload: {
-      case: caseInfo(row),
+      case: caseInfo(row, ctx),
       issuer: issuerOf(ctx),
       internal: !forPublic,
       summary: {

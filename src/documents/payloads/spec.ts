@@ -20,9 +20,16 @@ const sectionNumber = (n: number) => `第${n}`;
  */
 const typedSectionNumber = /^第[0-9０-９一二三四五六七八九十]+[章節]?[\s　]+/;
 
-/** The fiscal year as the default term of performance: 1 April to 31 March, in Japan. */
-function fiscalYearTerm(fiscalYear: number) {
-  return { from: new Date(`${fiscalYear}-04-01T00:00:00+09:00`), to: new Date(`${fiscalYear + 1}-03-31T00:00:00+09:00`) };
+/**
+ * The default term of performance: the fiscal year, 1 April to 31 March in Japan. A case published (or,
+ * before publication, created) once that year has begun cannot be performed from 1 April: the term runs
+ * from the day the contract is concluded, as the award notice says; after the year, the contract sets it.
+ */
+function performanceTerm(ctx: DocumentContext, fiscalYear: number, since: Date): string {
+  const from = new Date(`${fiscalYear}-04-01T00:00:00+09:00`);
+  const to = new Date(`${fiscalYear + 1}-03-31T00:00:00+09:00`);
+  if (since.getTime() >= new Date(`${fiscalYear + 1}-04-01T00:00:00+09:00`).getTime()) return '契約書に定める期間';
+  return `${since.getTime() >= from.getTime() ? '契約締結の日' : bodyDate(ctx, from)}から${bodyDate(ctx, to)}まで`;
 }
 
 /**
@@ -34,7 +41,7 @@ function fiscalYearTerm(fiscalYear: number) {
  */
 export async function specPayload(db: Db, row: CaseRow, ctx: DocumentContext): Promise<BuiltDocument> {
   const spec = await currentSpec(db, row.id);
-  const members = await memberOptionTable(db, row);
+  const members = await memberOptionTable(db, row, ctx);
   const takesProposals = row.method === 'proposal' || row.method === 'comprehensive';
   const takesBids = isPriceCompetition(row.method);
   const bidding = takesBids ? await findBidding(db, row.id) : null;
@@ -89,20 +96,19 @@ export async function specPayload(db: Db, row: CaseRow, ctx: DocumentContext): P
     submission: submission ? next() : '',
     contact: contact.length > 0 ? next() : '',
   };
-  const term = fiscalYearTerm(row.fiscalYear);
 
   return {
     // a spec is a draft (案) until the case is published
     draft: ['draft', 'rfi', 'spec_review'].includes(row.state),
     payload: {
-      case: caseInfo(row),
+      case: caseInfo(row, ctx),
       issuer: issuerOf(ctx),
       version: spec?.version ?? null,
       no,
       participantCount: members.count,
       optionCount: row.options.length,
       performance: {
-        term: `${bodyDate(ctx, term.from)}から${bodyDate(ctx, term.to)}まで`,
+        term: performanceTerm(ctx, row.fiscalYear, row.publishedAt ?? row.createdAt),
         place: `各参加団体の指定する場所\n（参加団体は「${no.members} 参加団体とオプション」に掲げるとおり）`,
       },
       sections: (spec?.sections ?? []).map((s, i) => ({

@@ -113,7 +113,7 @@ export async function tabulationPayload(db: Db, row: CaseRow, ctx: DocumentConte
   return {
     draft: false,
     payload: {
-      case: caseInfo(row),
+      case: caseInfo(row, ctx),
       issuer: issuerOf(ctx),
       words: w,
       concluded: shown.concluded,
