@@ -263,6 +263,37 @@ describe('a tie broken by the lot, then the award', () => {
   });
 });
 
+describe('the attachment (別紙) of a notice for many bodies', () => {
+  it('keeps the shares and the member × option table each whole on a page, not split under a repeated header', async () => {
+    h.clock.set('2026-11-16T09:00:00.000+09:00');
+    const options = ['導入支援', '追加ID', 'LGWAN接続', '操作研修', 'ヘルプデスク', 'データ移行'].map((name, i) => ({ code: `o${i}`, name, price: 10_000 }));
+    const created = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title: '電子契約システム共同利用業務', method: 'competitive_bid', contractMode: 'bulk', fiscalYear: 2026, options } });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.case.id as string;
+    const bodies = [...members];
+    for (let i = 1; i <= 9; i++) {
+      const m = await h.call('POST', '/api/members', { token: t.secretariat, body: { name: `共同利用町${i}`, kind: 'town', population: 5_000 + i } });
+      expect(m.status, m.text).toBe(201);
+      bodies.push(m.body.member.id);
+    }
+    for (const [i, m] of bodies.entries()) expect((await h.call('PUT', `/api/cases/${id}/participants/${m}`, { token: t.secretariat, body: { participating: true, options: { [`o${i % 6}`]: true } } })).status).toBe(200);
+    expect((await h.call('PUT', `/api/cases/${id}/apportionment`, { token: t.secretariat, body: { method: 'population', total: 1_000_000 } })).status).toBe(200);
+    expect((await h.call('PUT', `/api/cases/${id}/bidding`, { token: t.secretariat, body: { ceilingPublic: false, ceilingPrice: 30_000_000, deadlineAt: '2026-11-27T17:00:00.000+09:00', openingAt: '2026-11-30T10:00:00.000+09:00' } })).status).toBe(200);
+    expect((await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
+    await bidAt(id, 0, '2026-11-25T10:00:00.000+09:00', 25_000_000, 5);
+    await open(id);
+    h.clock.set('2026-12-01T09:00:00.000+09:00');
+    expect((await h.call('POST', `/api/cases/${id}/award`, { token: t.secretariat, body: {} })).status).toBe(201);
+    const { pages } = await latest(id, 'award', 'award-many-bodies');
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    // each table's header row is printed once: no table continues onto a further page
+    expect(pages.filter((p) => /参加団体\s+負担額（税抜）/.test(p))).toHaveLength(1);
+    expect(pages.filter((p) => /団体名\s+区分\s+①/.test(p))).toHaveLength(1);
+    const memberPage = pages.find((p) => /団体名\s+区分\s+①/.test(p))!;
+    for (let i = 1; i <= 9; i++) expect(memberPage, `共同利用町${i}`).toMatch(new RegExp(`共同利用町${i}\\s`));
+  });
+});
+
 describe('a round of many bidders', () => {
   it('keeps the grid whole on one page, moving it to a page of its own rather than splitting it', async () => {
     const caseId = await tender('令和8年度 熊本県市町村共同利用 電子申請・施設予約・公金収納システム構築及び運用保守業務', { ceilingPrice: 9_000_000 });
