@@ -37,6 +37,10 @@ export const documentTitles: Record<DocumentKind, string> = {
 
 export const isDocumentKind = (v: string): v is DocumentKind => (documentKinds as readonly string[]).includes(v);
 
+/** What the public may read once issued: the spec, the evaluation result and the tabulation. */
+export const publicDocumentKinds = ['spec', 'evaluation-summary', 'bid-tabulation'] as const;
+export const isPublicDocument = (v: string): v is (typeof publicDocumentKinds)[number] => (publicDocumentKinds as readonly string[]).includes(v);
+
 /**
  * The copy of a document as it is issued and published. The evaluation result names the vendors once
  * the award is made (the award names them all); before it, it keeps the committee's anonymisation.
@@ -251,7 +255,8 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
 
 /**
  * The latest issue of a document that is final, issuing it now when it never was (a case published
- * before documents were issued, or an issue that failed at its event); undefined when not final.
+ * before documents were issued, or an issue that failed at its event); undefined when not final. Only
+ * for a signed-in user of the case: the public reads issues, never makes one.
  */
 export async function latestIssue(c: Ctx, row: CaseRow, kind: DocumentKind): Promise<IssuedDocumentRow | undefined> {
   const found = await findIssuedDocument(dbOf(c), row.id, kind);

@@ -65,13 +65,15 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
     // each with the 文書番号 and SHA-256 of its latest issue, so a downloaded copy can be checked
     documents: [
       { kind: 'spec', name: '仕様書', url: `${base}/spec.pdf` },
-      ...(award ? [{ kind: 'award', name: '決定通知', url: `${base}/award.pdf` }] : []),
       ...(award && evaluation?.row.closedAt ? [{ kind: 'evaluation-summary', name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
       ...(award && opened.length > 0 ? [{ kind: 'bid-tabulation', name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
-    ].map(({ kind, ...doc }) => {
-      const latest = issuedDocs.filter((d) => d.kind === kind).at(-1);
-      return { ...doc, number: latest?.number ?? null, version: latest?.version ?? null, issuedAt: latest?.issuedAt.toISOString() ?? null, sha256: latest?.sha256 ?? null };
-    }),
+    ]
+      // only what has been issued is offered
+      .filter(({ kind }) => issuedDocs.some((d) => d.kind === kind))
+      .map(({ kind, ...doc }) => {
+        const latest = issuedDocs.filter((d) => d.kind === kind).at(-1)!;
+        return { ...doc, number: latest.number, version: latest.version, issuedAt: latest.issuedAt.toISOString(), sha256: latest.sha256 };
+      }),
     result: award ? awardView(award) : null,
     ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),
     ocds: `/api/public/cases/${row.id}/ocds`,

@@ -482,7 +482,7 @@ const table: Record<string, Entry> = {
     variants: [onRebid('a tender between re-bid rounds', path((w) => `/api/public/cases/${w.rebidCase}`), ['none', 'vendor'])],
   },
   'GET /api/public/cases/:id/ocds': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.bidCase}/ocds`) },
-  'GET /api/public/cases/:id/documents/:name{[a-z-]+\\.pdf}': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.awardedCase}/documents/award.pdf`) },
+  'GET /api/public/cases/:id/documents/:name{[a-z-]+\\.pdf}': { allow: 'anyone', req: path((w) => `/api/public/cases/${w.awardedCase}/documents/bid-tabulation.pdf`) },
   'GET /api/public/export/:fiscalYear/ocds.json': { allow: 'anyone', req: path(() => '/api/public/export/2026/ocds.json') },
   'GET /api/public/export/:fiscalYear/cases.csv': { allow: 'anyone', req: path(() => '/api/public/export/2026/cases.csv') },
   'GET /api/public/consortia/:id/audit-head': { allow: 'anyone', req: path((w) => `/api/public/consortia/${w.a.consortiumId}/audit-head`) },

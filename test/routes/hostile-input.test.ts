@@ -1420,7 +1420,7 @@ const plans: Record<string, Plan> = {
   'GET /api/public/cases/:id/ocds': { as: 'anyone', params: caseParam('closed'), body: 'none' },
   'GET /api/public/cases/:id/documents/:name': {
     as: 'anyone',
-    params: { id: id('closed'), name: () => 'award.pdf' },
+    params: { id: id('closed'), name: () => 'evaluation-summary.pdf' },
     body: 'none',
     runs: PDF_RUNS,
   },

@@ -174,6 +174,11 @@ describe('an issued document', () => {
   it('answers 404 for a version never issued and for another consortium', async () => {
     expect((await h.call('GET', `/api/cases/${caseId}/documents/award/9.pdf`, { token: t.secretariat })).status).toBe(404);
     expect((await h.call('GET', `/api/cases/${caseId}/documents/nothing/1.pdf`, { token: t.secretariat })).status).toBe(404);
+    // the public reads issues and never makes one: a spec not issued is not there, and nothing is numbered
+    const before = await listed(caseId);
+    expect((await h.call('GET', `/api/public/cases/${caseId}`, {})).status).toBe(200);
+    for (const name of ['spec.pdf', 'award.pdf']) expect((await h.call('GET', `/api/public/cases/${caseId}/documents/${name}`, {})).status, name).toBe(404);
+    expect(await listed(caseId)).toEqual(before);
     const other = await createTenant(h, 'other');
     expect((await h.call('GET', first.url, { token: other.secretariat })).status).toBe(404);
   });

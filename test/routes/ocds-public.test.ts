@@ -158,7 +158,9 @@ describe('the public face', () => {
     const id = list.body.cases.find((c: { title: string }) => c.title === '子育て支援アプリ').id;
     const detail = await h.call('GET', `/api/public/cases/${id}`);
     expect(detail.body.case.result).toMatchObject({ vendorName: 'oc事業者1', amount: 9_000_000, amountWithTax: 9_900_000 });
-    expect(detail.body.case.documents.map((d: { name: string }) => d.name)).toEqual(['仕様書', '決定通知', '評価結果']);
+    // the notice is a letter to the vendor: the public reads the result here and in the evaluation result
+    expect(detail.body.case.documents.map((d: { name: string }) => d.name)).toEqual(['仕様書', '評価結果']);
+    expect((await h.call('GET', `/api/public/cases/${id}/documents/award.pdf`)).status).toBe(404);
     const pdf = await h.call('GET', `/api/public/cases/${id}/documents/evaluation-summary.pdf`);
     expect(pdf.status).toBe(200);
     const { rawText } = await import('../documents/pdf-tools.ts');

@@ -157,12 +157,8 @@ export const publicPages = new Hono<AppEnv>()
             {d.documents.map((doc) => (
               <li>
                 <a href={doc.url}>{doc.name}（PDF）</a>
-                {doc.number ? (
-                  <>
-                    {' '}
-                    {doc.number}（第{doc.version}版） SHA-256: <code class="hash">{doc.sha256}</code>
-                  </>
-                ) : null}
+                {' '}
+                {doc.number}（第{doc.version}版） SHA-256: <code class="hash">{doc.sha256}</code>
               </li>
             ))}
             <li>
