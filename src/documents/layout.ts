@@ -728,10 +728,10 @@ export class PdfDocumentBuilder {
   }
 
   /** A table; long tables continue on the next page under a repeated header row. */
-  table(spec: TableSpec, options: { keep?: boolean } = {}): this {
+  table(spec: TableSpec, options: { keep?: boolean; followedBy?: number } = {}): this {
     const widths = resolveColumnWidths(spec.columns.map((c) => c.width), CONTENT_WIDTH);
     const styles = spec.columns.map((c, i): ColumnStyle => ({ width: widths[i]!, align: c.align ?? 'left', bold: false }));
-    this.grid(styles, spec.columns.map((c) => c.header), spec.rows, options.keep ?? false);
+    this.grid(styles, spec.columns.map((c) => c.header), spec.rows, options.keep ?? false, options.followedBy ?? 0);
     return this;
   }
 
@@ -887,9 +887,10 @@ export class PdfDocumentBuilder {
 
   /**
    * A table's rows under its header. `keep`: a table that fits on one page is not split; it starts the
-   * next page (with the headings waiting for it) when the rest of this one cannot hold it whole.
+   * next page (with the headings waiting for it) when the rest of this one cannot hold it whole, and
+   * with `followedBy` body lines after it (the lines that report on it).
    */
-  private grid(columns: readonly ColumnStyle[], header: readonly string[] | undefined, rows: ReadonlyArray<ReadonlyArray<string>>, keep = false): void {
+  private grid(columns: readonly ColumnStyle[], header: readonly string[] | undefined, rows: ReadonlyArray<ReadonlyArray<string>>, keep = false, followedBy = 0): void {
     rows.forEach((row, i) => {
       if (row.length !== columns.length) throw new RangeError(`row ${i + 1} has ${row.length} cells for ${columns.length} columns`);
     });
@@ -906,7 +907,8 @@ export class PdfDocumentBuilder {
     const geometry = { rowLineCounts: bodyLines.map(lineCount), lineHeight: TABLE_LINE_HEIGHT, paddingY: CELL_PADDING_Y, headerHeight, pageHeight: CONTENT_HEIGHT };
 
     const whole = headerHeight + geometry.rowLineCounts.reduce((sum, lines) => sum + rowHeight(lines, TABLE_LINE_HEIGHT, CELL_PADDING_Y), 0);
-    const lead = keep && whole <= CONTENT_HEIGHT + EPSILON ? whole : tableLeadHeight(geometry);
+    const kept = whole + TABLE_SPACE_AFTER + followedBy * (BODY_LINE_HEIGHT + PARAGRAPH_SPACE_AFTER);
+    const lead = keep && kept <= CONTENT_HEIGHT + EPSILON ? kept : keep && whole <= CONTENT_HEIGHT + EPSILON ? whole : tableLeadHeight(geometry);
     this.placePending(lead);
     this.ensureSpace(lead);
     const segments = paginateTable({ ...geometry, available: this.available() });

@@ -22,6 +22,7 @@ import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument,
  *     - table: memberOptions              # a table the payload provides (columns and rows)
  *       caption: "参加団体とオプション"
  *       keep: true                          # not split when it fits on a page: it starts the next one
+ *       followedBy: 2                       # with keep: room for this many lines after it (its result lines)
  *     - each: sections                    # repeat the blocks for each item ({{heading}}, {{@root.case.title}})
  *       blocks: [ … ]
  *     - if: evaluation                    # only when the payload has it (else: [ … ] otherwise)
@@ -48,7 +49,7 @@ type Block =
   | { issuer: true }
   | { paragraphs: string }
   | { keyValue: [string, string][] }
-  | { table: string; caption?: string; empty?: string; keep?: boolean }
+  | { table: string; caption?: string; empty?: string; keep?: boolean; followedBy?: number }
   | { each: string; blocks: Block[] }
   | { if: string; blocks: Block[]; else?: Block[] }
   | { pageBreak: true }
@@ -64,7 +65,7 @@ const blockSchema: z.ZodType<Block> = z.lazy(() =>
     z.object({ issuer: z.literal(true) }).strict(),
     z.object({ paragraphs: z.string() }).strict(),
     z.object({ keyValue: z.array(z.tuple([z.string(), z.string()])) }).strict(),
-    z.object({ table: z.string(), caption: z.string().optional(), empty: z.string().optional(), keep: z.boolean().optional() }).strict(),
+    z.object({ table: z.string(), caption: z.string().optional(), empty: z.string().optional(), keep: z.boolean().optional(), followedBy: z.number().int().min(0).max(10).optional() }).strict(),
     z.object({ each: z.string(), blocks: z.array(blockSchema) }).strict(),
     z.object({ if: z.string(), blocks: z.array(blockSchema), else: z.array(blockSchema).optional() }).strict(),
     z.object({ pageBreak: z.literal(true) }).strict(),
@@ -158,7 +159,7 @@ function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknow
     } else if ('table' in block) {
       const table = root.tables[fill(block.table, context, root)];
       if (block.caption) doc.heading(fill(block.caption, context, root), 2);
-      if (table && table.rows.length > 0) doc.table(table, { keep: block.keep ?? false });
+      if (table && table.rows.length > 0) doc.table(table, { keep: block.keep ?? false, followedBy: block.followedBy ?? 0 });
       else if (block.empty) doc.paragraph(fill(block.empty, context, root));
     } else if ('each' in block) {
       const list = lookup(block.each, context, root);

@@ -206,6 +206,18 @@ describe('a table kept together', () => {
     for (const text of ['第1回', 'ROW01', 'ROW03']) expect(pageText(path, 2)).toContain(text);
   });
 
+  it('takes the lines that report on it along when asked (followedBy)', async () => {
+    const { path } = await build((doc) => {
+      // room for the table, not for the table and its two result lines
+      leave(doc, TABLE_ROW(1) * 4 + 10 + BODY_LINE);
+      doc.table({ columns, rows }, { keep: true, followedBy: 2 });
+      doc.paragraph('結果：落札者決定');
+      doc.paragraph('落札者：株式会社電子契約');
+    });
+    expect(pageText(path, 1)).not.toContain('ROW01');
+    for (const text of ['ROW01', 'ROW03', '結果：落札者決定', '落札者：株式会社電子契約']) expect(pageText(path, 2)).toContain(text);
+  });
+
   it('is split as before without keep, and kept split when it is longer than a page', async () => {
     const { path } = await build((doc) => {
       leave(doc, room);

@@ -398,6 +398,9 @@ describe('a 見積合わせ', () => {
     expect(tab.raw).toContain('見積金額（税抜）');
     expect(rowLines(tab.pages, vendors[1]!.name)[0]).toMatch(/決定\s*$/);
     expect(tab.raw).not.toContain('落札');
+    // quotations are opened (開封), not 開札
+    expect(tab.raw).toContain('見積合わせ日時（開封）');
+    expect(tab.raw).not.toContain('開札');
     h.clock.set('2026-12-01T09:00:00.000+09:00');
     expect((await h.call('POST', `/api/cases/${caseId}/award`, { token: t.secretariat, body: {} })).status).toBe(201);
     const { raw } = await latest(caseId, 'award', 'award-quotation');

@@ -399,6 +399,8 @@ describe('the evaluation result (評価結果)', () => {
     expect(internal.title).toBe('電子申請システム 提案の評価結果（内部資料）');
     expect(internal.text).toContain('【内部資料】この資料は選定委員会の内部資料であり、公表しない。');
     expect(internal.text).toContain('評価委員ごとの技術点');
+    // a working copy, not a notice: no seal block
+    expect(internal.text).not.toContain('公印省略');
     const perEvaluator = internal.lines.map((l) => /^委員[12] (.+)$/.exec(l.trim())?.[1]).filter(Boolean).sort();
     expect(perEvaluator).toEqual(['50 45.07 55 10.07', '52 45.08 57 10.08']);
     expect(internal.text).not.toContain('評価委員氏名');

@@ -66,7 +66,8 @@ export async function evaluationSummaryPayload(db: Db, row: CaseRow, ctx: Docume
     draft: false,
     payload: {
       case: caseInfo(row, ctx),
-      issuer: issuerOf(ctx),
+      // the committee's working copy is not a notice: no seal block
+      issuer: forPublic ? issuerOf(ctx) : { ...issuerOf(ctx), seal: 'none' as const },
       internal: !forPublic,
       summary: {
         proposals: results.ranking.length,

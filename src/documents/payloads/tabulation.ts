@@ -11,8 +11,8 @@ type Bid = OpenedRound['bids'][number];
 /** How a 見積合わせ and a tender name the same things. */
 const wordsOf = (quotation: boolean) =>
   quotation
-    ? { title: '見積合わせ経過調書', act: '見積合わせ', bid: '見積', amount: '見積金額（税抜）', bidders: '見積者', won: '決定', winner: '決定者', outcomes: quotationOutcomeLabels }
-    : { title: '入札経過調書', act: '入札', bid: '入札', amount: '入札金額（税抜）', bidders: '入札者', won: '落札', winner: '落札者', outcomes: outcomeLabels };
+    ? { title: '見積合わせ経過調書', act: '見積合わせ', bid: '見積', amount: '見積金額（税抜）', bidders: '見積者', won: '決定', winner: '決定者', opening: '開封', outcomes: quotationOutcomeLabels }
+    : { title: '入札経過調書', act: '入札', bid: '入札', amount: '入札金額（税抜）', bidders: '入札者', won: '落札', winner: '落札者', opening: '開札', outcomes: outcomeLabels };
 
 /**
  * 入札経過調書: one grid per opened round with every bidder, its amount, くじ番号 and receipt time to
