@@ -1198,7 +1198,13 @@ const plans: Record<string, Plan> = {
     // its one field is a code, so most generated bodies are refused at the schema: more runs make sure some are accepted
     runs: TRANSITION_RUNS,
   },
-  'PUT /api/cases/:id/participants/:memberId': { as: 'member', params: { id: id('review'), memberId: id('member') }, body: 'json', templates: () => [{ participating: true, options: { users: 2, consult: true } }] },
+  // the generated case edits may have replaced the review case's options: a body without options stays valid
+  'PUT /api/cases/:id/participants/:memberId': {
+    as: 'member',
+    params: { id: id('review'), memberId: id('member') },
+    body: 'json',
+    templates: () => [{ participating: true, options: { users: 2, consult: true } }, { participating: true, options: {} }],
+  },
   'GET /api/cases/:id/participants': { as: 'member', params: caseParam('review'), body: 'none' },
   'PUT /api/cases/:id/apportionment': {
     as: 'secretariat',
