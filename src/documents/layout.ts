@@ -593,7 +593,14 @@ interface ColumnStyle {
 }
 
 /** A heading waiting for the block after it, and space asked for between them. */
-type PendingItem = { readonly kind: 'heading'; readonly lines: readonly string[]; readonly level: 1 | 2 } | { readonly kind: 'space'; readonly points: number };
+type PendingItem =
+  | { readonly kind: 'heading'; readonly lines: readonly string[]; readonly level: 1 | 2 }
+  | { readonly kind: 'space'; readonly points: number }
+  /** a short lead-in sentence kept with the block it introduces */
+  | { readonly kind: 'paragraph'; readonly lines: readonly string[] };
+
+/** A lead-in kept with what follows is at most this many lines; a longer paragraph is drawn as usual. */
+const KEEP_WITH_NEXT_MAX_LINES = 3;
 
 /** Starts an A4 document with the Japanese fonts embedded and page 1 open. */
 export async function createDocument(options: DocumentOptions): Promise<PdfDocumentBuilder> {
@@ -712,8 +719,16 @@ export class PdfDocumentBuilder {
   }
 
   /** A body paragraph; across a page break it keeps at least two lines on each page. */
-  paragraph(text: string): this {
+  /**
+   * A paragraph. `keepWithNext`: a lead-in (「次のとおり…」) waits, like a heading, for the block it
+   * introduces and goes to the next page with it rather than stay alone at the foot of this one.
+   */
+  paragraph(text: string, options: { keepWithNext?: boolean } = {}): this {
     const lines = this.wrap(text, this.fonts.regular, BODY_SIZE, CONTENT_WIDTH);
+    if (options.keepWithNext && lines.length <= KEEP_WITH_NEXT_MAX_LINES) {
+      this.pending.push({ kind: 'paragraph', lines });
+      return this;
+    }
     this.placePending(paragraphLeadLines(lines.length) * BODY_LINE_HEIGHT);
     const linesThatFit = (height: number) => Math.floor((height + EPSILON) / BODY_LINE_HEIGHT);
     const chunks = paragraphChunks(lines.length, linesThatFit(this.available()), linesThatFit(CONTENT_HEIGHT));
@@ -822,11 +837,16 @@ export class PdfDocumentBuilder {
   private placePending(lead: number): void {
     if (this.pending.length === 0) return;
     const items = this.pending.splice(0);
-    const height = items.reduce((sum, item, i) => sum + (item.kind === 'space' ? item.points : this.headingHeight(item, i === 0 && this.atPageTop())), 0);
+    const heightOf = (item: PendingItem, first: boolean) =>
+      item.kind === 'space' ? item.points : item.kind === 'paragraph' ? item.lines.length * BODY_LINE_HEIGHT + PARAGRAPH_SPACE_AFTER : this.headingHeight(item, first && this.atPageTop());
+    const height = items.reduce((sum, item, i) => sum + heightOf(item, i === 0), 0);
     this.ensureSpace(height + lead);
     for (const item of items) {
       if (item.kind === 'space') this.cursor = Math.max(this.cursor - item.points, MARGIN_BOTTOM);
-      else this.drawHeading(item);
+      else if (item.kind === 'paragraph') {
+        this.lines(item.lines, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'left');
+        this.cursor -= PARAGRAPH_SPACE_AFTER;
+      } else this.drawHeading(item);
     }
   }
 

@@ -33,6 +33,7 @@ import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument,
  *     - lines: notice.addressLines          # a list of strings, one line each (align: left | right | center)
  *       align: left
  *     - paragraph: "記"                      # a paragraph may be aligned too
+ *     - paragraph: "次のとおりとする。"         # keepWithNext: true keeps a short lead-in with the block after it
  *       align: center
  *     - issuer: true                        # the issuer (payload.issuer.lines) at the right, with the seal as configured
  *
@@ -43,7 +44,7 @@ import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument,
 type Align = 'left' | 'right' | 'center';
 type Block =
   | { heading: string; level?: 1 | 2 }
-  | { paragraph: string; align?: Align }
+  | { paragraph: string; align?: Align; keepWithNext?: boolean }
   | { lines: string; align?: Align }
   | { title: true }
   | { issuer: true }
@@ -59,7 +60,7 @@ const alignSchema = z.enum(['left', 'right', 'center']);
 const blockSchema: z.ZodType<Block> = z.lazy(() =>
   z.union([
     z.object({ heading: z.string(), level: z.union([z.literal(1), z.literal(2)]).optional() }).strict(),
-    z.object({ paragraph: z.string(), align: alignSchema.optional() }).strict(),
+    z.object({ paragraph: z.string(), align: alignSchema.optional(), keepWithNext: z.boolean().optional() }).strict(),
     z.object({ lines: z.string(), align: alignSchema.optional() }).strict(),
     z.object({ title: z.literal(true) }).strict(),
     z.object({ issuer: z.literal(true) }).strict(),
@@ -142,7 +143,7 @@ function draw(doc: PdfDocumentBuilder, blocks: readonly Block[], context: unknow
       const text = fill(block.paragraph, context, root);
       if (text.trim() !== '') {
         if (block.align && block.align !== 'left') doc.alignedLines([text], block.align);
-        else doc.paragraph(text);
+        else doc.paragraph(text, { keepWithNext: block.keepWithNext ?? false });
       }
     } else if ('lines' in block) {
       const list = lookup(block.lines, context, root);

@@ -206,6 +206,23 @@ describe('a table kept together', () => {
     for (const text of ['第1回', 'ROW01', 'ROW03']) expect(pageText(path, 2)).toContain(text);
   });
 
+  it('takes a short lead-in sentence along (keepWithNext), and a long paragraph is drawn where it stands', async () => {
+    const { path } = await build((doc) => {
+      leave(doc, BODY_LINE * 2 + TABLE_ROW(1) * 2);
+      doc.paragraph('次の表の記号は、それぞれ次のオプションを表す。', { keepWithNext: true });
+      doc.table({ columns, rows }, { keep: true });
+    });
+    expect(pageText(path, 1)).not.toContain('次の表の記号');
+    for (const text of ['次の表の記号', 'ROW01', 'ROW03']) expect(pageText(path, 2)).toContain(text);
+    const long = Array.from({ length: 6 }, (_, i) => `第${i + 1}文として、十分に長い説明の文章をここに書き連ねて、行を折り返させる。`).join('');
+    const { path: longPath } = await build((doc) => {
+      leave(doc, BODY_LINE * 3);
+      doc.paragraph(long, { keepWithNext: true });
+      doc.table({ columns, rows }, { keep: true });
+    });
+    expect(pageText(longPath, 1)).toContain('第1文');
+  });
+
   it('takes the lines that report on it along when asked (followedBy)', async () => {
     const { path } = await build((doc) => {
       // room for the table, not for the table and its two result lines
