@@ -79,6 +79,9 @@ export function vendorView(row: VendorRow) {
     qualification: row.qualification,
     qualificationReason: row.qualificationReason,
     qualifiedAt: row.qualifiedAt?.toISOString() ?? null,
+    // 所在地 and 代表者, as a notice is addressed
+    address: row.address,
+    representative: row.representative,
   };
 }
 

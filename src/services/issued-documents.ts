@@ -5,6 +5,7 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { type CaseRow, findCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { canonicalJson } from '../domain/audit-chain.ts';
 import { fiscalYearOf } from '../domain/fiscal-year.ts';
 import { documentNumber } from '../domain/issuer.ts';
 import { awardPayload } from '../documents/payloads/award.ts';
@@ -17,10 +18,13 @@ import { DocumentTemplateError, renderDocument } from '../documents/renderer.ts'
 import { SigningError, signIssuedDocument } from '../documents/sign.ts';
 import { loadTemplate } from '../documents/template.ts';
 import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
 import { mutate } from '../http/mutate.ts';
 import { findAward } from './award.ts';
+import { findBidding } from './bidding.ts';
 import { findEvaluation } from './evaluation.ts';
 import { issuerSettings } from './issuer.ts';
+import { hasComments } from './spec.ts';
 
 /** The documents a case issues, in the order of a case's life. */
 export const documentKinds = ['spec', 'comment-responses', 'evaluation-summary', 'bid-tabulation', 'award'] as const;
@@ -39,7 +43,9 @@ export const isDocumentKind = (v: string): v is DocumentKind => (documentKinds a
 
 /** What the public may read once issued: the spec, the evaluation result and the tabulation. */
 export const publicDocumentKinds = ['spec', 'evaluation-summary', 'bid-tabulation'] as const;
-export const isPublicDocument = (v: string): v is (typeof publicDocumentKinds)[number] => (publicDocumentKinds as readonly string[]).includes(v);
+/** Whether the public may read a kind of document: the spec once issued, the other two once the award is made. */
+export const readableByPublic = (kind: string, awarded: boolean): kind is (typeof publicDocumentKinds)[number] =>
+  (publicDocumentKinds as readonly string[]).includes(kind) && (kind === 'spec' || awarded);
 
 /**
  * The copy of a document as it is issued and published. The evaluation result names the vendors once
@@ -58,23 +64,23 @@ export async function buildDocument(db: Db, row: CaseRow, kind: DocumentKind, ct
       const awarded = Boolean(await findAward(db, row.id));
       return evaluationSummaryPayload(db, row, ctx, (evaluation?.row.anonymize ?? false) && !awarded, true);
     }
-    case 'comment-responses': {
-      const built = await commentResponsesPayload(db, row, ctx, false);
-      return (built.payload.count as number) > 0 ? built : null;
-    }
+    case 'comment-responses':
+      return commentResponsesPayload(db, row, ctx, false);
   }
 }
 
-/** The documents whose data exists, which the secretariat may issue (again) from the case page. */
-export function issuableDocuments(available: { spec: boolean; award: boolean; bidTabulation: boolean; evaluationSummary: boolean; commentResponses: boolean }) {
-  const has: Record<DocumentKind, boolean> = {
-    spec: available.spec,
-    'comment-responses': available.commentResponses,
-    'evaluation-summary': available.evaluationSummary,
-    'bid-tabulation': available.bidTabulation,
-    award: available.award,
+/** Which of a case's documents have their data yet (a document whose data does not exist is not offered). */
+export async function documentsAvailable(db: Db, row: CaseRow): Promise<Record<DocumentKind, boolean>> {
+  const evaluation = await findEvaluation(db, row.id);
+  const bidding = await findBidding(db, row.id);
+  return {
+    spec: true,
+    'comment-responses': await hasComments(db, row.id),
+    'evaluation-summary': Boolean(evaluation?.row.closedAt),
+    // the tabulation exists once a round has been opened (as tabulationPayload decides)
+    'bid-tabulation': Boolean(bidding?.rounds.some((r) => r.openedAt)),
+    award: Boolean(await findAward(db, row.id)),
   };
-  return documentKinds.filter((k) => has[k]).map((kind) => ({ kind, title: documentTitles[kind] }));
 }
 
 /** Why a document cannot be issued yet, as the secretariat is told. */
@@ -119,6 +125,17 @@ export async function issuedDocumentsOf(db: Db, caseId: string): Promise<IssuedD
   return rows.sort((a, b) => documentKinds.indexOf(a.kind) - documentKinds.indexOf(b.kind) || a.version - b.version);
 }
 
+/** The latest issued version of a kind, without its bytes (to compare what it was drawn from). */
+export async function latestIssuedInfo(db: Db, caseId: string, kind: DocumentKind): Promise<IssuedDocumentInfo | undefined> {
+  const [row] = await db
+    .select(info)
+    .from(issuedDocuments)
+    .where(and(eq(issuedDocuments.caseId, caseId), eq(issuedDocuments.kind, kind)))
+    .orderBy(desc(issuedDocuments.version))
+    .limit(1);
+  return row;
+}
+
 /** One issued version with its bytes; the latest when no version is named. */
 export async function findIssuedDocument(db: Db, caseId: string, kind: DocumentKind, version?: number): Promise<IssuedDocumentRow | undefined> {
   const where = version === undefined ? and(eq(issuedDocuments.caseId, caseId), eq(issuedDocuments.kind, kind)) : and(eq(issuedDocuments.caseId, caseId), eq(issuedDocuments.kind, kind), eq(issuedDocuments.version, version));
@@ -129,10 +146,10 @@ export async function findIssuedDocument(db: Db, caseId: string, kind: DocumentK
 /** What the document is drawn from, template included: the same source is never issued twice. */
 export function sourceDigest(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext): string {
   const template = loadTemplate(kind);
-  return createHash('sha256').update(JSON.stringify({ kind, template, payload: built.payload, issuer: ctx.issuer })).digest('hex');
+  return sha256Hex(canonicalJson({ kind, template, payload: built.payload, issuer: ctx.issuer }));
 }
 
-export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 /** Draws a document; a broken template is the operator's to fix: the log names it, the user gets a plain error. */
 export async function drawDocument(kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext, options: { issuedAt: Date; number?: string; draft: boolean }) {
@@ -187,11 +204,8 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
     if (built.draft) throw new AppError('not_yet', notFinal[kind]);
     const digest = sourceDigest(kind, built, ctx);
     for (let attempt = 0; ; attempt++) {
-      const latest = await findIssuedDocument(db, row.id, kind);
-      if (latest && latest.sourceDigest === digest) {
-        const { bytes: _bytes, ...rest } = latest;
-        return { document: rest, created: false };
-      }
+      const latest = await latestIssuedInfo(db, row.id, kind);
+      if (latest && latest.sourceDigest === digest) return { document: latest, created: false };
       const issuedAt = nowOf(c);
       const fiscalYear = fiscalYearOf(issuedAt);
       const [{ last } = { last: 0 }] = await db
@@ -214,7 +228,7 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
       });
       const version = (latest?.version ?? 0) + 1;
       const record: IssuedDocumentRow = {
-        id: `doc_${createHash('sha256').update(`${row.id}:${kind}:${version}`).digest('hex').slice(0, 24)}`,
+        id: newId(),
         caseId: row.id,
         consortiumId: row.consortiumId,
         kind,

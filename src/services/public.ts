@@ -3,13 +3,12 @@ import type { CaseRow } from '../db/cases.ts';
 import { notFound } from '../errors.ts';
 import { ocidOf } from '../ocds/release.ts';
 import { awardView, findAward } from './award.ts';
-import { type OpenedRound, findBidding, visiblePrices } from './bidding.ts';
+import { findBidding, visiblePrices } from './bidding.ts';
 import { caseMethodLabels, contractModeLabels, negotiatedView } from './cases.ts';
-import { findEvaluation } from './evaluation.ts';
 import { publishedCases } from './ocds.ts';
 import { listParticipation } from './participation.ts';
 import { issuedWithAward } from './years.ts';
-import { issuedDocumentsOf } from './issued-documents.ts';
+import { documentTitles, issuedDocumentsOf, publicDocumentKinds, readableByPublic } from './issued-documents.ts';
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
@@ -40,9 +39,7 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
   const db = dbOf(c);
   const bidding = await findBidding(db, row.id);
   const round = bidding?.rounds.at(-1);
-  const opened = (bidding?.rounds ?? []).filter((r) => r.openedAt).map((r) => r.result as unknown as OpenedRound);
   const award = await findAward(db, row.id);
-  const evaluation = await findEvaluation(db, row.id);
   // after the award: the bodies it was issued for, as the 決定通知 names them
   const issued = award ? await issuedWithAward(db, row.id) : null;
   const participants = issued ? issued.shares.map((s) => s.memberName) : (await listParticipation(db, row.consortiumId, row.id)).filter((p) => p.participant?.participating).map((p) => p.member.name);
@@ -62,17 +59,13 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
         }
       : null,
     participants,
-    // each with the 文書番号 and SHA-256 of its latest issue, so a downloaded copy can be checked
-    documents: [
-      { kind: 'spec', name: '仕様書', url: `${base}/spec.pdf` },
-      ...(award && evaluation?.row.closedAt ? [{ kind: 'evaluation-summary', name: '評価結果', url: `${base}/evaluation-summary.pdf` }] : []),
-      ...(award && opened.length > 0 ? [{ kind: 'bid-tabulation', name: '入札経過調書', url: `${base}/bid-tabulation.pdf` }] : []),
-    ]
-      // only what has been issued is offered
-      .filter(({ kind }) => issuedDocs.some((d) => d.kind === kind))
-      .map(({ kind, ...doc }) => {
-        const latest = issuedDocs.filter((d) => d.kind === kind).at(-1)!;
-        return { ...doc, number: latest.number, version: latest.version, issuedAt: latest.issuedAt.toISOString(), sha256: latest.sha256 };
+    // what the public may read and has been issued, each with the 文書番号 and SHA-256 of its latest
+    // issue, so a downloaded copy can be checked
+    documents: publicDocumentKinds
+      .filter((kind) => readableByPublic(kind, Boolean(award)))
+      .flatMap((kind) => {
+        const latest = issuedDocs.filter((d) => d.kind === kind).at(-1);
+        return latest ? [{ name: documentTitles[kind], url: `${base}/${kind}.pdf`, number: latest.number, version: latest.version, issuedAt: latest.issuedAt.toISOString(), sha256: latest.sha256 }] : [];
       }),
     result: award ? awardView(award) : null,
     ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),

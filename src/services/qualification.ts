@@ -5,7 +5,7 @@ import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { type VendorRow, findVendor, vendorView } from '../db/tenancy.ts';
+import { type VendorRow, findVendor } from '../db/tenancy.ts';
 import { type ImportProblem, decodeCsv } from '../domain/csv-import.ts';
 import { type QualificationDecision, type QualificationStanding, decideQualification, qualificationRefusal } from '../domain/qualification.ts';
 import { parseQualifiedVendorCsv } from '../domain/vendor-csv.ts';
@@ -47,8 +47,6 @@ export const vendorDetailsInput = z.strictObject(vendorAddressFields);
 /** A blank line is stored as not given. */
 const given = (v: string | null | undefined) => (v ? v : null);
 
-/** A vendor as the API answers it: its standing and the address block a notice is addressed with. */
-export const vendorDetailView = (row: VendorRow) => ({ ...vendorView(row), address: row.address, representative: row.representative });
 
 export interface NewVendor {
   consortiumId: string;

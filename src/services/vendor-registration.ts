@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { registrationThrottleOf } from '../auth/login-throttle.ts';
 import { hashPassword } from '../auth/password.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
-import { findConsortium, userView } from '../db/tenancy.ts';
+import { findConsortium, userView, vendorView } from '../db/tenancy.ts';
 import { insertUser } from '../db/users.ts';
 import { waitMinutes } from '../domain/login-throttle.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -11,7 +11,7 @@ import { parseWith } from '../http/json.ts';
 import { emailInput, idParam, nameInput, passwordInput } from '../http/inputs.ts';
 import { corporateNumberInput } from '../http/member-input.ts';
 import { mutate } from '../http/mutate.ts';
-import { insertVendor, vendorAddressFields, vendorDetailView } from './qualification.ts';
+import { insertVendor, vendorAddressFields } from './qualification.ts';
 
 export const registrationInput = z.strictObject({
   consortiumId: idParam,
@@ -62,6 +62,6 @@ export async function registerVendor(c: Ctx, raw: unknown) {
       objectId: vendor.id,
       details: { name: vendor.name, corporateNumber: vendor.corporateNumber, address: vendor.address, representative: vendor.representative, email: user.email, qualification: vendor.qualification },
     });
-    return { vendor: vendorDetailView(vendor), user: userView(user) };
+    return { vendor: vendorView(vendor), user: userView(user) };
   });
 }

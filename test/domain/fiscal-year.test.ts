@@ -14,5 +14,8 @@ describe('fiscal years', () => {
     expect(fiscalYearLabel(2027)).toBe('2027年度（令和9年度）');
     expect(fiscalYearLabel(2019)).toBe('2019年度（令和元年度）');
     expect(fiscalYearLabel(2018)).toBe('2018年度');
+    // as a consortium that prints 和暦 first writes it
+    expect(fiscalYearLabel(2026, 'wareki')).toBe('令和8年度（2026年度）');
+    expect(fiscalYearLabel(2019, 'wareki')).toBe('令和元年度（2019年度）');
   });
 });

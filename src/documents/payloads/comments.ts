@@ -13,8 +13,10 @@ const reflectedMark = (c: { response: string | null; reflected: boolean | null }
  * answer and its 回答日. A comment not answered yet makes the table a draft (案), which is never issued;
  * without any comment there is no table (count 0: the routes answer 409).
  */
-export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: DocumentContext, anonymizeMembers: boolean): Promise<BuiltDocument> {
+export async function commentResponsesPayload(db: Db, row: CaseRow, ctx: DocumentContext, anonymizeMembers: boolean): Promise<BuiltDocument | null> {
   const comments = await commentsOf(db, row.id);
+  // with no comment there is no table to make (the download answers 409)
+  if (comments.length === 0) return null;
   const letters = new Map<string, string>();
   const memberLabel = (id: string, real: string) => {
     if (!anonymizeMembers) return real;

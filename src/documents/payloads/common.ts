@@ -12,7 +12,7 @@ import type { computeResults } from '../../services/evaluation.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { listParticipation } from '../../services/participation.ts';
 import type { StoredYearShares } from '../../../schema/index.ts';
-import { formatIssueDate, formatJapaneseDate, type TableSpec } from '../layout.ts';
+import { formatJapaneseDate, type TableSpec } from '../layout.ts';
 import type { DocumentPayload } from '../template.ts';
 
 /**
@@ -34,15 +34,10 @@ export interface BuiltDocument {
   draft: boolean;
 }
 
-/** A date as the consortium prints it (和暦 first unless it chose 西暦). */
-export const issueDate = (ctx: DocumentContext, d: Date | string | null | undefined) => (d ? formatIssueDate(new Date(d), ctx.issuer.era) : '');
-
 /** The issuer block at the right of a notice, with the seal as configured. */
 export const issuerOf = (ctx: DocumentContext): NonNullable<DocumentPayload['issuer']> => ({ lines: issuerLines(ctx.issuer), seal: ctx.issuer.seal });
 
-export const jstDateTime = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-export const when = (d: Date | string | null | undefined) => (d ? jstDateTime.format(new Date(d)) : '');
-export const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' });
+const jstDate = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo' });
 
 const jstWeekday = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', weekday: 'short' });
 const jstClock = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -92,15 +87,6 @@ export function rankingTable(results: Results, vendorName: (r: Results['ranking'
   };
 }
 
-/**
- * The fiscal year as a document prints it, in the consortium's calendar first: 令和8年度（2026年度）, or
- * 2026年度（令和8年度） for one that chose 西暦 (the dates of a document follow the same choice).
- */
-export function documentFiscalYear(ctx: DocumentContext | undefined, year: number): string {
-  if (!ctx || ctx.issuer.era === 'seireki' || year < 2019) return fiscalYearLabel(year);
-  return `令和${year === 2019 ? '元' : year - 2018}年度（${year}年度）`;
-}
-
 export function caseInfo(row: CaseRow, ctx?: DocumentContext) {
   return {
     id: row.id,
@@ -110,7 +96,8 @@ export function caseInfo(row: CaseRow, ctx?: DocumentContext) {
     method: row.method,
     methodLabel: caseMethodLabels[row.method],
     contractModeLabel: contractModeLabels[row.contractMode],
-    fiscalYearLabel: documentFiscalYear(ctx, row.fiscalYear),
+    // in the consortium's calendar first, as the document's dates are
+    fiscalYearLabel: fiscalYearLabel(row.fiscalYear, ctx?.issuer.era ?? 'seireki'),
     isProposal: row.method === 'proposal' || row.method === 'comprehensive',
     isBid: isPriceCompetition(row.method),
     /** what the selection names: 落札者, 契約候補者（優先交渉権者）, 契約の相手方 … */

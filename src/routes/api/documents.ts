@@ -5,7 +5,23 @@ import type { CaseRow } from '../../db/cases.ts';
 import { commentResponsesPayload } from '../../documents/payloads/comments.ts';
 import type { BuiltDocument, DocumentContext } from '../../documents/payloads/common.ts';
 import { evaluationSummaryPayload } from '../../documents/payloads/evaluation.ts';
-import { type DocumentKind, type IssuedDocumentInfo, issueAfterEvent, type IssuedDocumentRow, buildDocument, documentTitles, drawDocument, findIssuedDocument, isDocumentKind, issueDocument, issuedDocumentsOf, latestIssue, sourceDigest } from '../../services/issued-documents.ts';
+import {
+  type DocumentKind,
+  type IssuedDocumentInfo,
+  type IssuedDocumentRow,
+  buildDocument,
+  documentTitles,
+  documentsAvailable,
+  drawDocument,
+  findIssuedDocument,
+  isDocumentKind,
+  issueAfterEvent,
+  issueDocument,
+  issuedDocumentsOf,
+  latestIssue,
+  latestIssuedInfo,
+  sourceDigest,
+} from '../../services/issued-documents.ts';
 import { issuerSettings } from '../../services/issuer.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { attachmentDisposition } from '../../http/disposition.ts';
@@ -14,10 +30,10 @@ import { awardInput, awardView, findAward, recordAward } from '../../services/aw
 import { loadCase } from '../../services/case-access.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { casePackage } from '../../services/ocds.ts';
-import { availableDocuments } from '../../services/documents.ts';
 import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
-const anonymizeQuery = z.object({ anonymize: z.enum(['0', '1']).optional(), draft: z.enum(['0', '1']).optional() });
+/** ?anonymize=0|1 (the publishable copy with or without names, as a draft) and ?draft=1 (the current data as a draft). */
+const documentQuery = z.object({ anonymize: z.enum(['0', '1']).optional(), draft: z.enum(['0', '1']).optional() });
 
 /** A PDF download. */
 export function pdfBody(c: Ctx, bytes: Uint8Array, filename: string, extra: Record<string, string> = {}) {
@@ -34,13 +50,20 @@ export function issuedPdf(c: Ctx, row: CaseRow, doc: IssuedDocumentRow) {
   return pdfBody(c, doc.bytes, `${row.title}_${documentTitles[doc.kind]}_第${doc.version}版.pdf`, { 'x-document-number': encodeURIComponent(doc.number), 'x-document-sha256': doc.sha256, etag: `"${doc.sha256}"` });
 }
 
-/** The current data drawn as a draft （案）, dated today: never a record, never numbered. */
-async function draftPdf(c: Ctx, row: CaseRow, kind: DocumentKind, build: (ctx: DocumentContext) => Promise<BuiltDocument | null>, notYetMessage: string) {
-  const ctx: DocumentContext = { issuer: await issuerSettings(dbOf(c), row.consortiumId) };
-  const built = await build(ctx);
-  if (!built) throw new AppError('not_yet', notYetMessage);
+const issuerContext = async (c: Ctx, row: CaseRow): Promise<DocumentContext> => ({ issuer: await issuerSettings(dbOf(c), row.consortiumId) });
+
+/** Data drawn as a draft （案）, dated today: never a record, never numbered. */
+async function draftBody(c: Ctx, row: CaseRow, kind: DocumentKind, built: BuiltDocument, ctx: DocumentContext) {
   const { bytes } = await drawDocument(kind, built, ctx, { issuedAt: nowOf(c), draft: true });
   return pdfBody(c, bytes, `${row.title}_${documentTitles[kind]}（案）.pdf`);
+}
+
+/** Another copy than the one issued (the evaluation result named or lettered as asked), as a draft. */
+async function draftPdf(c: Ctx, row: CaseRow, kind: DocumentKind, build: (ctx: DocumentContext) => Promise<BuiltDocument | null>, notYetMessage: string) {
+  const ctx = await issuerContext(c, row);
+  const built = await build(ctx);
+  if (!built) throw new AppError('not_yet', notYetMessage);
+  return draftBody(c, row, kind, built, ctx);
 }
 
 /**
@@ -49,15 +72,15 @@ async function draftPdf(c: Ctx, row: CaseRow, kind: DocumentKind, build: (ctx: D
  */
 async function currentPdf(c: Ctx, row: CaseRow, kind: DocumentKind, wantDraft: boolean, notYetMessage: string) {
   const db = dbOf(c);
-  const ctx: DocumentContext = { issuer: await issuerSettings(db, row.consortiumId) };
+  const ctx = await issuerContext(c, row);
   const built = await buildDocument(db, row, kind, ctx);
   if (!built) throw new AppError('not_yet', notYetMessage);
   if (!wantDraft && !built.draft) {
-    const issued = await findIssuedDocument(db, row.id, kind);
-    if (issued && issued.sourceDigest === sourceDigest(kind, built, ctx)) return issuedPdf(c, row, issued);
+    const latest = await latestIssuedInfo(db, row.id, kind);
+    const issued = latest && latest.sourceDigest === sourceDigest(kind, built, ctx) ? await findIssuedDocument(db, row.id, kind, latest.version) : undefined;
+    if (issued) return issuedPdf(c, row, issued);
   }
-  const { bytes } = await drawDocument(kind, built, ctx, { issuedAt: nowOf(c), draft: true });
-  return pdfBody(c, bytes, `${row.title}_${documentTitles[kind]}（案）.pdf`);
+  return draftBody(c, row, kind, built, ctx);
 }
 
 const versionParam = z.coerce.number({ error: '版は数字で指定してください。' }).int().min(1).max(100000);
@@ -128,7 +151,7 @@ export const documentRoutes = new Hono<AppEnv>()
   .get('/cases/:id/documents', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
     const issued = await issuedDocumentsOf(dbOf(c), row.id);
-    return c.json({ documents: issued.map((d) => issuedView(row, d)), available: await availableDocuments(c, row) });
+    return c.json({ documents: issued.map((d) => issuedView(row, d)), available: await documentsAvailable(dbOf(c), row) });
   })
   .post('/cases/:id/documents/:kind/issue', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
@@ -149,7 +172,7 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents/spec.pdf', async (c) => {
     const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
-    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    const { draft } = parseWith(documentQuery, c.req.query());
     // vendors and evaluators see the issued spec only (loadCase shows vendors a published case)
     if (user.role === 'vendor' || user.role === 'evaluator') {
       const issued = await latestIssue(c, row, 'spec');
@@ -160,12 +183,12 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents/award.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    const { draft } = parseWith(documentQuery, c.req.query());
     return currentPdf(c, row, 'award', draft === '1', '決定が記録された後に作成できます。');
   })
   .get('/cases/:id/documents/bid-tabulation.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const { draft } = parseWith(anonymizeQuery, c.req.query());
+    const { draft } = parseWith(documentQuery, c.req.query());
     return currentPdf(c, row, 'bid-tabulation', draft === '1', '開札の後に作成できます。');
   })
   .get('/cases/:id/ocds', async (c) => {
@@ -175,16 +198,16 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents/evaluation-summary.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const { anonymize, draft } = parseWith(anonymizeQuery, c.req.query());
+    const { anonymize, draft } = parseWith(documentQuery, c.req.query());
     if (anonymize === undefined) return currentPdf(c, row, 'evaluation-summary', draft === '1', '評価の締切後に作成できます。');
     // the publishable copy with the vendors named or not, as asked: a draft, never the record
     return draftPdf(c, row, 'evaluation-summary', (ctx) => evaluationSummaryPayload(dbOf(c), row, ctx, anonymize === '1', true), '評価の締切後に作成できます。');
   })
   .get('/cases/:id/documents/evaluation-internal.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
-    const { anonymize } = parseWith(anonymizeQuery, c.req.query());
+    const { anonymize } = parseWith(documentQuery, c.req.query());
     const evaluation = await findEvaluation(dbOf(c), row.id);
-    const ctx: DocumentContext = { issuer: await issuerSettings(dbOf(c), row.consortiumId) };
+    const ctx = await issuerContext(c, row);
     const built = await evaluationSummaryPayload(dbOf(c), row, ctx, anonymize === undefined ? (evaluation?.row.anonymize ?? false) : anonymize === '1', false);
     if (!built) throw new AppError('not_yet', '評価の締切後に作成できます。');
     // the committee's working copy with each evaluator's scores: 内部資料, never issued or published
@@ -193,10 +216,7 @@ export const documentRoutes = new Hono<AppEnv>()
   })
   .get('/cases/:id/documents/comment-responses.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');
-    const { anonymize, draft } = parseWith(anonymizeQuery, c.req.query());
+    const { anonymize, draft } = parseWith(documentQuery, c.req.query());
     if (anonymize === undefined) return currentPdf(c, row, 'comment-responses', draft === '1', '意見照会で寄せられた意見がないため、意見対応表は作成できません。');
-    return draftPdf(c, row, 'comment-responses', async (ctx) => {
-      const built = await commentResponsesPayload(dbOf(c), row, ctx, anonymize === '1');
-      return (built.payload.count as number) > 0 ? built : null;
-    }, '意見照会で寄せられた意見がないため、意見対応表は作成できません。');
+    return draftPdf(c, row, 'comment-responses', (ctx) => commentResponsesPayload(dbOf(c), row, ctx, anonymize === '1'), '意見照会で寄せられた意見がないため、意見対応表は作成できません。');
   });

@@ -12,7 +12,7 @@ import { findAward, findAwards } from '../../services/award.ts';
 import { caseMethodLabels, contractModeLabels } from '../../services/cases.ts';
 import { casePackage, fiscalYearPackage, publishedCases } from '../../services/ocds.ts';
 import { publicCase, publicDetail, publicSummary } from '../../services/public.ts';
-import { findIssuedDocument, isPublicDocument } from '../../services/issued-documents.ts';
+import { findIssuedDocument, readableByPublic } from '../../services/issued-documents.ts';
 import { issuedPdf } from './documents.ts';
 
 // absolute URLs start from the configured PUBLIC_URL: a request's Host header is the client's to choose
@@ -52,7 +52,7 @@ export const publicRoutes = new Hono<AppEnv>()
     // the public reads what was issued, never causes an issue: the spec once published, the evaluation
     // result and the tabulation once the award is made (the notice is a letter to the vendor; the result
     // it states is on the public page and in OCDS)
-    if (isPublicDocument(kind) && (kind === 'spec' || (await findAward(db, row.id)))) {
+    if (readableByPublic(kind, Boolean(await findAward(db, row.id)))) {
       const issued = await findIssuedDocument(db, row.id, kind);
       if (issued) return issuedPdf(c, row, issued);
     }

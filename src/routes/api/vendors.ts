@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, dbOf, nowOf } from '../../context.ts';
-import { findVendor, listVendors } from '../../db/tenancy.ts';
+import { findVendor, listVendors, vendorView } from '../../db/tenancy.ts';
 import { qualificationStatuses } from '../../domain/qualification.ts';
 import { notFound } from '../../errors.ts';
 import { parseWith, readJson } from '../../http/json.ts';
@@ -19,7 +19,6 @@ import {
   qualificationInput,
   updateVendorDetails,
   vendorAddressFields,
-  vendorDetailView as vendorView,
   vendorDetailsInput,
 } from '../../services/qualification.ts';
 

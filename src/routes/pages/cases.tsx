@@ -33,7 +33,6 @@ import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
 import { scheduleChangeList } from '../../services/schedule.ts';
 import { ScheduleChanges } from '../../views/schedule-views.tsx';
-import { availableDocuments } from '../../services/documents.ts';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from '../../services/proposals.ts';
 import {
@@ -58,7 +57,7 @@ import { type Form, field, fieldList, formError, integerField, isFormError, read
 import { requirePageUser } from './guard.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
-import { documentTitles, isDocumentKind, issuableDocuments, issueAfterEvent, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
+import { documentKinds, documentTitles, documentsAvailable, isDocumentKind, issueAfterEvent, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
 import { IssuedDocuments } from '../../views/issued-documents.tsx';
 
 const messages: Record<string, string> = {
@@ -250,9 +249,10 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const bidWord = row.method === 'quotation' ? '見積' : '入札';
   const takesProposals = row.method === 'proposal' || row.method === 'comprehensive';
   const bidding = user.role === 'vendor' && pricedByBids ? await findBidding(dbOf(c), row.id) : null;
-  const documents = user.role === 'secretariat' || user.role === 'member' ? await availableDocuments(c, row) : null;
+  const documents = user.role === 'secretariat' || user.role === 'member' ? await documentsAvailable(dbOf(c), row) : null;
   const issued = documents ? await issuedDocumentsOf(dbOf(c), row.id) : [];
-  const issuable = user.role === 'secretariat' && documents ? issuableDocuments(documents) : [];
+  // what the secretariat may issue (again): the documents whose data exists
+  const issuable = user.role === 'secretariat' && documents ? documentKinds.filter((k) => documents[k]).map((kind) => ({ kind, title: documentTitles[kind] })) : [];
   const proposals = user.role === 'secretariat' && takesProposals ? await proposalsForCasePage(c, row.id) : null;
   const award = row.state === 'awarded' ? await findAward(dbOf(c), row.id) : undefined;
   // a 随意契約 names its counterpart directly: the secretariat picks it among the approved vendors
@@ -370,17 +370,17 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
             <li>
               <a href={`/api/cases/${row.id}/documents/spec.pdf`}>仕様書（PDF）</a>
             </li>
-            {documents?.commentResponses ? (
+            {documents?.['comment-responses'] ? (
               <li>
                 <a href={`/api/cases/${row.id}/documents/comment-responses.pdf`}>意見対応表（PDF）</a>
               </li>
             ) : null}
-            {documents?.evaluationSummary ? (
+            {documents?.['evaluation-summary'] ? (
               <li>
                 <a href={`/api/cases/${row.id}/documents/evaluation-summary.pdf`}>評価結果（公表用、PDF）</a>
               </li>
             ) : null}
-            {documents?.bidTabulation ? (
+            {documents?.['bid-tabulation'] ? (
               <li>
                 <a href={`/api/cases/${row.id}/documents/bid-tabulation.pdf`}>入札経過調書（PDF）</a>
               </li>
@@ -394,7 +394,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {problems.section === 'documents' ? <ErrorBox message={problems.error} /> : null}
           <IssuedDocuments caseId={row.id} documents={issued} titles={documentTitles} issuable={issuable} />
           {problems.section === 'award' ? <ErrorBox message={problems.error} /> : null}
-          {user.role === 'secretariat' && !documents?.award && (documents?.evaluationSummary || documents?.bidTabulation) && row.state !== 'cancelled' ? (
+          {user.role === 'secretariat' && !documents?.award && (documents?.['evaluation-summary'] || documents?.['bid-tabulation']) && row.state !== 'cancelled' ? (
             <form method="post" action={`/cases/${row.id}/award`} class="card">
               <h3>決定の記録</h3>
               <p>
