@@ -3,6 +3,7 @@ import { fiscalYearLabel } from '../../domain/fiscal-year.ts';
 import { caseYearsOf, firstOpenYear } from '../../services/years.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireConsortiumRole } from '../../auth/session.ts';
+import { AppError } from '../../errors.ts';
 import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { fiscalYearOf } from '../../domain/fiscal-year.ts';
@@ -53,7 +54,7 @@ import { dateTime, keptOrTyped, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, formPost, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
@@ -664,17 +665,17 @@ export const casePages = new Hono<AppEnv>()
   // 文書の発行: numbered and frozen; an unchanged document keeps its latest version
   .post('/cases/:id/documents/issue', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
-    const form = await readForm(c);
-    const kind = field(form, 'kind');
-    if (field(form, 'confirm') !== 'on') return caseDetailPage(c, row.id, { section: 'documents', error: '文書番号を付けて発行することを確認し、チェックを入れてください。' });
-    if (!isDocumentKind(kind)) return caseDetailPage(c, row.id, { section: 'documents', error: '発行する文書を選んでください。' });
-    try {
-      const { document, created } = await issueDocument(c, row, kind);
-      return c.redirect(`/cases/${row.id}?done=${created ? 'issued' : 'unchanged'}&version=${document.version}#issued-heading`, 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return caseDetailPage(c, row.id, { section: 'documents', error: formError(err), status: err.status });
-    }
+    return formPost(
+      c,
+      async (form) => {
+        const kind = field(form, 'kind');
+        if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '文書番号を付けて発行することを確認し、チェックを入れてください。');
+        if (!isDocumentKind(kind)) throw new AppError('validation_error', '発行する文書を選んでください。');
+        const { document, created } = await issueDocument(c, row, kind);
+        return `/cases/${row.id}?done=${created ? 'issued' : 'unchanged'}&version=${document.version}#issued-heading`;
+      },
+      (error) => caseDetailPage(c, row.id, { section: 'documents', error }),
+    );
   })
   .post('/cases/:id/transition', async (c) => {
     const user = requirePageUser(c);

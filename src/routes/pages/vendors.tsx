@@ -15,7 +15,7 @@ import { Layout } from '../../views/layout.tsx';
 import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { field, formError, isFormError, readForm, uploadedFile } from './form.ts';
+import { type Form, field, formError, formPost, isFormError, readForm, uploadedFile } from './form.ts';
 
 const done: Record<string, string> = {
   approved: '入札参加資格を承認しました。この事業者は提案書の提出と入札ができます。',
@@ -224,15 +224,15 @@ export const vendorPages = new Hono<AppEnv>()
     const user = requireConsortiumRole(c, 'secretariat');
     const vendor = await findVendor(dbOf(c), user.consortiumId, c.req.param('id'));
     if (!vendor) throw notFound('指定された事業者が見つかりません。');
-    const form = await readForm(c);
-    const typed = { vendorId: vendor.id, address: field(form, 'address'), representative: field(form, 'representative') };
-    try {
-      await updateVendorDetails(c, user.consortiumId, vendor.id, parseWith(vendorDetailsInput, { address: typed.address, representative: typed.representative }));
-      return c.redirect('/vendors?done=details', 303);
-    } catch (err) {
-      if (!isFormError(err)) throw err;
-      return vendorsPage(c, { error: `「${vendor.name}」: ${formError(err)}`, typedDetails: typed }, err.status);
-    }
+    const typed = (form: Form) => ({ address: field(form, 'address'), representative: field(form, 'representative') });
+    return formPost(
+      c,
+      async (form) => {
+        await updateVendorDetails(c, user.consortiumId, vendor.id, parseWith(vendorDetailsInput, typed(form)));
+        return '/vendors?done=details';
+      },
+      (error, form) => vendorsPage(c, { error: `「${vendor.name}」: ${error}`, typedDetails: { vendorId: vendor.id, ...typed(form) } }, 400),
+    );
   })
   .post('/vendors/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
