@@ -141,7 +141,7 @@ async function vendorsPage(c: Ctx, state: PageState = {}, status?: ContentfulSta
                   </td>
                   <th scope="row">{v.name}</th>
                   <td>{v.corporateNumber ?? '—'}</td>
-                  <td>
+                  <td class="vendor-address">
                     <AddressCell vendor={v} typed={state.typedDetails?.vendorId === v.id ? state.typedDetails : undefined} />
                   </td>
                   <td>{person ? `${person.name}（${person.email}）` : '—'}</td>
