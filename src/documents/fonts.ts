@@ -194,7 +194,10 @@ interface SubsetEmbedder {
  * subset knows the id each use was given; the embedder is told to ask it.
  */
 function useSubsetIdsPerText(font: PDFFont): void {
-  const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
+  const embedder = (font as unknown as { embedder?: SubsetEmbedder }).embedder;
+  // pdf-lib is pinned (1.17.1, its last release); should its embedder change shape, say so plainly
+  // rather than write a text layer that reads other characters than were drawn
+  if (!embedder || typeof embedder.glyphId !== 'function') throw new Error('pdf-lib のフォント埋め込み処理の形が想定と異なります（pdf-lib 1.17.1 を使用してください）。');
   const idOf = embedder.subset?.idOf;
   if (!idOf) return; // a whole font: glyph ids are written as they are, one text per glyph
   embedder.glyphId = (glyph) => (glyph ? (idOf(glyph) ?? -1) : -1);

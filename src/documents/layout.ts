@@ -20,7 +20,6 @@ import {
 import type { EraStyle } from '../domain/format.ts';
 import { type GlyphOutline, type JapaneseFonts, embedJapaneseFonts, glyphOutline } from './fonts.ts';
 
-export type { EraStyle };
 
 /**
  * A small A4 layout engine over pdf-lib for the workbench's documents.
@@ -641,7 +640,7 @@ export class PdfDocumentBuilder {
   /** 文書番号 and date at the top right: the first lines of a Japanese official document. */
   dateLines(): this {
     const date = formatIssueDate(this.options.issuedAt, this.options.era);
-    const lines = [...(this.options.number ? [this.options.number] : []), this.options.draft ? `${date}（案）` : date];
+    const lines = [...(this.options.number ? [this.drawable(this.options.number)] : []), this.options.draft ? `${date}（案）` : date];
     this.placePending(lines.length * BODY_LINE_HEIGHT);
     this.lines(lines, this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'right');
     this.cursor -= PARAGRAPH_SPACE_AFTER;
@@ -718,9 +717,8 @@ export class PdfDocumentBuilder {
     return this;
   }
 
-  /** A body paragraph; across a page break it keeps at least two lines on each page. */
   /**
-   * A paragraph. `keepWithNext`: a lead-in (「次のとおり…」) waits, like a heading, for the block it
+   * A body paragraph; across a page break it keeps at least two lines on each page. `keepWithNext`: a lead-in (「次のとおり…」) waits, like a heading, for the block it
    * introduces and goes to the next page with it rather than stay alone at the foot of this one.
    */
   paragraph(text: string, options: { keepWithNext?: boolean } = {}): this {
@@ -734,7 +732,7 @@ export class PdfDocumentBuilder {
     const chunks = paragraphChunks(lines.length, linesThatFit(this.available()), linesThatFit(CONTENT_HEIGHT));
     let first = 0;
     chunks.forEach((count, i) => {
-      if (i > 0) this.pageBreakHere();
+      if (i > 0) this.pageBreak();
       this.lines(lines.slice(first, first + count), this.fonts.regular, BODY_SIZE, BODY_LINE_HEIGHT, 'left');
       first += count;
     });
@@ -771,7 +769,7 @@ export class PdfDocumentBuilder {
 
   /** Starts a new page; headings still waiting for their block go over with it. */
   pageBreak(): this {
-    this.pageBreakHere();
+    if (!this.atPageTop()) this.newPage();
     return this;
   }
 
@@ -807,10 +805,6 @@ export class PdfDocumentBuilder {
     this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
     this.cursor = PAGE_HEIGHT - MARGIN_TOP;
     return this.page;
-  }
-
-  private pageBreakHere(): void {
-    if (!this.atPageTop()) this.newPage();
   }
 
   private atPageTop(): boolean {
@@ -892,8 +886,8 @@ export class PdfDocumentBuilder {
   /** Draws whole lines down the content column, breaking pages between lines. */
   private lines(lines: readonly string[], font: PDFFont, size: number, lineHeight: number, align: CellAlign): void {
     const measure = this.measure(font, size);
-    for (const raw of lines) {
-      const line = this.drawable(raw);
+    // lines come wrapped (wrap() has put 〓 for what the fonts cannot draw)
+    for (const line of lines) {
       this.ensureSpace(lineHeight);
       this.text(line, alignedX(align, MARGIN_LEFT, CONTENT_WIDTH, measure(line), 0), this.cursor, font, size, lineHeight);
       this.cursor -= lineHeight;
@@ -920,7 +914,7 @@ export class PdfDocumentBuilder {
     // A header too wide for its column is set smaller before it wraps.
     const headerCells = header?.map((text) => this.drawable(text));
     const headerSizes = headerCells?.map((text, c) => headerFontSize(text, cellWidth(c), (t, size) => this.measure(this.fonts.bold, size)(t)));
-    const headerLines = headerCells?.map((text, c) => this.wrap(text, this.fonts.bold, headerSizes![c]!, cellWidth(c)));
+    const headerLines = headerCells?.map((text, c) => breakLines(text, cellWidth(c), this.measure(this.fonts.bold, headerSizes![c]!)));
     const bodyLines = rows.map((row) => wrapCells(row, (c) => columns[c]!.bold));
     const lineCount = (cells: readonly string[][]) => Math.max(1, ...cells.map((lines) => lines.length));
     const headerHeight = headerLines ? rowHeight(lineCount(headerLines), TABLE_LINE_HEIGHT, CELL_PADDING_Y) : 0;

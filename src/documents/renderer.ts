@@ -11,8 +11,8 @@ export class DocumentTemplateError extends Error {}
  * up the requests the main thread is serving, and documents asked for at the same time are drawn side
  * by side rather than one after another.
  *
- *  - One thread per core by default (`os.availableParallelism()`), or as many as `startDocumentRenderer`
- *    is told.
+ *  - One thread per core by default (`os.availableParallelism()`, at most MAX_DEFAULT_THREADS: each thread
+ *    holds its own fonts and warm-up), or as many as `startDocumentRenderer` is told.
  *  - Started ahead of need (`startDocumentRenderer`, at server start-up), every thread starts at once and
  *    warms up (fonts parsed, every template drawn on council-sized tables), so the first document is as
  *    quick as the next ones. Threads are then kept, not stopped when idle. A pool not started ahead
@@ -40,9 +40,9 @@ interface RendererThread {
   /** settles once the thread has warmed up (or died trying) */
   readonly warm: Promise<void>;
   ready: boolean;
+  /** templates drawn while warming up */
+  drawn: number;
   dead: boolean;
-  /** stopped on purpose: not replaced */
-  retired: boolean;
 }
 
 const THREAD_GONE = '文書作成スレッドが終了しました。';
@@ -53,7 +53,14 @@ let slots: (RendererThread | undefined)[] = [];
 let configured: number | undefined;
 let nextId = 1;
 
-const defaultThreads = () => Math.max(1, availableParallelism());
+/** A large machine does not start a thread per core: documents are issued a few at a time. */
+const MAX_DEFAULT_THREADS = 4;
+const defaultThreads = () => Math.max(1, Math.min(MAX_DEFAULT_THREADS, availableParallelism()));
+
+/** An idle, warm thread never keeps the process alive; one with documents to draw (or warming up ahead of need) does. */
+function unrefWhenIdle(thread: RendererThread): void {
+  if (thread.ready && thread.pending.size === 0) thread.worker.unref();
+}
 
 function checkedThreads(threads: number): number {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`文書作成スレッドの数は1以上の整数で指定してください（${threads}）。`);
@@ -62,23 +69,21 @@ function checkedThreads(threads: number): number {
 
 function spawn(slot: number, warm: RendererThreadData['warm']): RendererThread {
   const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { warm } satisfies RendererThreadData });
-  // an idle thread never keeps the process alive; one with documents to draw does, and so does one
-  // warming up ahead of need (someone waits for it), until it is warm
-  if (warm === 'fonts') worker.unref();
   let warmed!: () => void;
-  const thread: RendererThread = { worker, pending: new Map(), warm: new Promise((resolve) => (warmed = resolve)), ready: false, dead: false, retired: false };
+  const thread: RendererThread = { worker, pending: new Map(), warm: new Promise((resolve) => (warmed = resolve)), ready: false, drawn: 0, dead: false };
 
   worker.on('message', (message: RendererMessage) => {
     if ('ready' in message) {
       thread.ready = true;
-      if (thread.pending.size === 0) worker.unref();
+      thread.drawn = message.drawn;
+      unrefWhenIdle(thread);
       warmed();
       return;
     }
     const waiting = thread.pending.get(message.id);
     if (!waiting) return;
     thread.pending.delete(message.id);
-    if (thread.pending.size === 0 && thread.ready) worker.unref();
+    unrefWhenIdle(thread);
     if ('bytes' in message) waiting.resolve({ bytes: message.bytes, warnings: message.warnings });
     else waiting.reject(message.error.template ? new DocumentTemplateError(message.error.message) : new Error(message.error.message));
   });
@@ -90,11 +95,12 @@ function spawn(slot: number, warm: RendererThreadData['warm']): RendererThread {
     warmed();
     for (const { reject } of thread.pending.values()) reject(err);
     thread.pending.clear();
+    // a stopped pool has emptied its slots: its threads are not replaced
     if (slots[slot] !== thread) return;
     slots[slot] = undefined;
     // one that had been working is replaced at once; one that died warming up is started again by the
     // next document, so a thread that cannot start does not restart in a loop
-    if (!thread.retired && thread.ready) slots[slot] = spawn(slot, 'draw');
+    if (thread.ready) slots[slot] = spawn(slot, 'draw');
   };
   worker.on('error', died);
   worker.on('exit', () => died(new Error(THREAD_GONE)));
@@ -162,16 +168,16 @@ export function renderDocument(name: string, payload: DocumentPayload, options: 
     } catch (err) {
       // a payload that cannot be sent to the thread (a function, a symbol …)
       thread.pending.delete(id);
-      if (thread.pending.size === 0 && thread.ready) thread.worker.unref();
+      unrefWhenIdle(thread);
       reject(err as Error);
     }
   });
 }
 
-/** What the pool is doing: its threads, how many are warm, and the documents each has to draw. */
-export function documentRendererStatus(): { threads: number; ready: number; pending: number[] } {
+/** What the pool is doing: its threads, how many are warm, the templates each drew warming up, and the documents each has to draw. */
+export function documentRendererStatus(): { threads: number; ready: number; warmedTemplates: number[]; pending: number[] } {
   const threads = live();
-  return { threads: threads.length, ready: threads.filter((t) => t.ready).length, pending: threads.map((t) => t.pending.size) };
+  return { threads: threads.length, ready: threads.filter((t) => t.ready).length, warmedTemplates: threads.map((t) => t.drawn), pending: threads.map((t) => t.pending.size) };
 }
 
 /** The threads' workers, in slot order: for tests that stop one as a crash would. */
@@ -186,6 +192,5 @@ export function documentRendererWorkersForTesting(): Worker[] {
 export async function stopDocumentRenderer(): Promise<void> {
   const stopping = slots.filter((t): t is RendererThread => t !== undefined);
   slots = [];
-  for (const thread of stopping) thread.retired = true;
   await Promise.all(stopping.map((thread) => thread.worker.terminate()));
 }

@@ -87,7 +87,7 @@ const sortedByEncoding = (nodes: Node[]) =>
     .map((x) => x.node);
 
 /** A detached CAdES signature (CMS SignedData) over `content`, as PAdES wants it. */
-export function cadesDetachedSignature(content: Buffer, certificate: SigningCertificate): Buffer {
+function cadesDetachedSignature(content: Buffer, certificate: SigningCertificate): Buffer {
   const signer = certificate.chain[0]!;
   const { issuer, serial } = issuerAndSerial(signer);
   const sha256 = () => seq(oid(OID.sha256));

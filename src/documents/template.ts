@@ -4,7 +4,8 @@ import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatYen } from '../domain/money.ts';
-import { type EraStyle, type PdfDocumentBuilder, type TableSpec, createDocument, formatJapaneseDate } from './layout.ts';
+import type { EraStyle } from '../domain/format.ts';
+import { type PdfDocumentBuilder, type TableSpec, createDocument } from './layout.ts';
 
 /**
  * Document templates (templates/*.yaml), editable without code: the order of the sections, the fixed
@@ -106,7 +107,6 @@ export function loadTemplate(name: string, dir = templatesDir): Template {
 
 const hbs = Handlebars.create();
 hbs.registerHelper('yen', (v: unknown) => (typeof v === 'number' ? formatYen(v) : '—'));
-hbs.registerHelper('date', (v: unknown) => (v ? formatJapaneseDate(new Date(String(v))).full : '—'));
 hbs.registerHelper('or', (a: unknown, b: unknown) => (a === undefined || a === null || a === '' ? b : a));
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
