@@ -3,6 +3,22 @@ import { expect } from 'vitest';
 import { type Scratch, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
 import type { Harness } from './harness.ts';
 
+/** A consortium's issuer settings as a test sets them (PUT /api/consortium/settings). */
+export const issuerSettingsBody = {
+  issuerName: '熊本県市町村DX推進協議会',
+  issuerTitle: '会長　熊本県知事',
+  issuerPerson: '木村 敬',
+  address: '熊本市中央区水前寺6丁目18番1号',
+  department: '熊本県 企画振興部 デジタル戦略局',
+  contact: '電話 096-333-2153　メール dx-kyogikai@pref.example.jp',
+  documentNumberPattern: '熊DX協第{n}号',
+  era: 'wareki',
+  seal: 'omitted',
+  biddingPlace: '熊本県庁 行政棟本館 入札室',
+  executorName: '契約担当 課長補佐 田中 一郎',
+  witnessName: '総務課 主事 佐藤 花子',
+};
+
 export interface IssuedListing {
   kind: string;
   version: number;

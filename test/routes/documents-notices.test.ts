@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, pageTexts, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
 import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { issuerSettingsBody } from '../helpers/issued-documents.ts';
 
 // The award notice (落札決定通知書 …) and the bid tabulation (入札経過調書) as a municipal contracting
 // official reads them: addressed, numbered, in 敬体, with amounts that agree with the award; one grid a
@@ -14,20 +15,7 @@ const scratch = new Scratch();
 const members: string[] = [];
 const vendors: { id: string; token: string; name: string }[] = [];
 
-const settings = {
-  issuerName: '熊本県市町村DX推進協議会',
-  issuerTitle: '会長　熊本県知事',
-  issuerPerson: '木村 敬',
-  address: '熊本市中央区水前寺6丁目18番1号',
-  department: '熊本県 企画振興部 デジタル戦略局',
-  contact: '電話 096-333-2153　メール dx-kyogikai@pref.example.jp',
-  documentNumberPattern: '熊DX協第{n}号',
-  era: 'wareki',
-  seal: 'omitted',
-  biddingPlace: '熊本県庁 行政棟本館 入札室',
-  executorName: '契約担当 課長補佐 田中 一郎',
-  witnessName: '総務課 主事 佐藤 花子',
-};
+const settings = issuerSettingsBody;
 
 const VENDORS = [
   { name: '株式会社肥後システム', address: '熊本市中央区花畑町4番1号', representative: '代表取締役 山田 太郎' },
