@@ -72,6 +72,8 @@ export const cases = pgTable(
     options: jsonb('options').$type<CaseOption[]>().notNull(),
     rfiDeadline: at('rfi_deadline'),
     submissionDeadline: at('submission_deadline'),
+    /** 質問受付期限: questions about the published case are accepted until then */
+    questionDeadline: at('question_deadline'),
     apportionment: jsonb('apportionment').$type<StoredApportionmentRule>(),
     publishedAt: at('published_at'),
     createdAt: at('created_at').notNull(),

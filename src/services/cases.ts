@@ -58,6 +58,8 @@ const caseFields = z.strictObject({
   options: optionsInput.optional(),
   rfiDeadline: isoTime.nullable().optional(),
   submissionDeadline: isoTime.nullable().optional(),
+  /** 質問受付期限 */
+  questionDeadline: isoTime.nullable().optional(),
   /** 随意契約 only: the item of 地方自治法施行令 第167条の2 第1項 it rests on, and why */
   negotiatedGround: negotiatedGround.optional(),
   negotiatedReason: negotiatedReason.optional(),
@@ -118,6 +120,7 @@ export function caseView(row: CaseRow) {
     options: row.options,
     rfiDeadline: row.rfiDeadline?.toISOString() ?? null,
     submissionDeadline: row.submissionDeadline?.toISOString() ?? null,
+    questionDeadline: row.questionDeadline?.toISOString() ?? null,
     publishedAt: row.publishedAt?.toISOString() ?? null,
     apportionmentMethod: row.apportionment?.method ?? null,
     createdAt: row.createdAt.toISOString(),
@@ -155,6 +158,7 @@ export async function insertCase(
       options: input.options ?? [],
       rfiDeadline: input.rfiDeadline ?? null,
       submissionDeadline: input.submissionDeadline ?? null,
+      questionDeadline: input.questionDeadline ?? null,
       ...origin,
       createdAt: now,
       updatedAt: now,

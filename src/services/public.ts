@@ -50,6 +50,7 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
     description: row.description,
     rfiDeadline: row.rfiDeadline?.toISOString() ?? null,
     submissionDeadline: row.submissionDeadline?.toISOString() ?? null,
+    questionDeadline: row.questionDeadline?.toISOString() ?? null,
     bidding: bidding
       ? {
           deadlineAt: round!.deadlineAt.toISOString(),
