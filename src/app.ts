@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { followRoutes } from './routes/api/follows.ts';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
@@ -177,6 +178,7 @@ export function createApp(deps: Deps) {
   app.route('/api', memberRoutes);
   app.route('/api', vendorRoutes);
   app.route('/api', caseRoutes);
+  app.route('/api', followRoutes);
   app.route('/api', surveyRoutes);
   app.route('/api', rfiRoutes);
   app.route('/api', evaluationRoutes);

@@ -10,6 +10,7 @@ import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
 import { loadKeys } from './keys.ts';
+import { sendReminders } from './services/reminders.ts';
 import { localStorage } from './storage/local.ts';
 
 async function main() {
@@ -75,6 +76,11 @@ async function main() {
     sealAll(database.db, keys.audit).catch((err) => console.error('監査記録の封印に失敗しました:', err instanceof Error ? err.message : err));
   }, 1000);
   sealer.unref();
+  // reminders before deadlines (3 days and 1 day before), each person once per deadline, however often this runs
+  const reminders = setInterval(() => {
+    sendReminders({ database, clock: systemClock, config, keys }).catch((err) => console.error('期限の事前通知に失敗しました:', err instanceof Error ? err.message : err));
+  }, 60_000);
+  reminders.unref();
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
     // one write, so that whoever reads the address also has the logins
@@ -104,6 +110,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       clearInterval(sealer);
+      clearInterval(reminders);
       await stopDocumentRenderer();
       await sealAll(database.db, keys.audit).catch(() => {});
       await database.close();

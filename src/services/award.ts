@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
+import { notify } from './notify.ts';
 import { z } from 'zod';
 import { awards, caseYears, cases, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
@@ -118,6 +119,7 @@ export async function recordAward(c: Ctx, row: CaseRow, input: z.output<typeof a
     }
     await audit({ action: 'year.close', objectType: 'case', objectId: row.id, caseId: row.id, details: { fiscalYear: current.fiscalYear, total: issued.snapshot.total, sum: issued.snapshot.sum, members: issued.snapshot.shares.length, withAward: true } });
     await audit({ action: 'award.record', objectType: 'award', objectId: row.id, caseId: row.id, details: { vendorId, amount, basis, fiscalYear: current.fiscalYear, sharesIssued: issued.snapshot.shares.length } });
+    await notify(c.get('deps'), tx, { kind: 'award', caseId: row.id });
     return { award: saved!, vendorName: vendor.name };
   });
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { followCase } from './follows.ts';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bidRounds, biddings, bids, evaluations, vendors } from '../../schema/index.ts';
@@ -6,7 +7,7 @@ import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { findVendor } from '../db/tenancy.ts';
-import { type BiddingRules, type RoundBid, type RoundResult, type TenderTerms, changedTerms, disclosedPrices, evaluateRound, isConcluded, rebidEligible } from '../domain/bidding.ts';
+import { type BiddingRules, type RoundBid, type RoundResult, type TenderTerms, changedTerms, disclosedPrices, evaluateRound, isConcluded, outcomeLabels, quotationOutcomeLabels, rebidEligible } from '../domain/bidding.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { Fraction, hasAtMostDecimals } from '../domain/fraction.ts';
@@ -18,6 +19,7 @@ import { newId } from '../ids.ts';
 import { bidDigest, bidSalt, digestInput, sealAmount, sealBinding, unsealAmount } from './seal.ts';
 import { assertQualified } from './qualification.ts';
 import { dateTime } from '../domain/format.ts';
+import { notify } from './notify.ts';
 import { assertScheduleDecision, hasBids, recordScheduleMoves } from './schedule.ts';
 import type { Keys } from '../keys.ts';
 
@@ -256,6 +258,7 @@ async function receiveBid(
         // a paper bid names the official who recorded it, besides the actor
         details: { round: round.round, vendorId, receivedAt: receivedAt.toISOString(), digest, ...(kind === 'paper' ? { recordedBy: c.get('user')!.id } : {}) },
       });
+      await followCase(tx, row.id, vendorId, receivedAt);
       return { bidId: id, round: round.round, receivedAt: receivedAt.toISOString(), digest, kind };
     });
   } catch (err) {
@@ -340,6 +343,9 @@ export async function openRound(c: Ctx, row: CaseRow): Promise<OpenedRound> {
     const opened = await describeResult(tx, row, round.round, result, received, now);
     await tx.update(bidRounds).set({ openedAt: now, openedBy: c.get('user')!.id, result: opened as unknown as Record<string, unknown> }).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, round.round)));
     await audit({ action: 'bid.open', objectType: 'bid_round', objectId: `${row.id}:${round.round}`, caseId: row.id, details: opened as unknown as Record<string, unknown> });
+    // each bidder learns that the round was opened and how it ended; the amounts stay in the tabulation
+    const outcome = (row.method === 'quotation' ? quotationOutcomeLabels : outcomeLabels)[opened.outcome];
+    await notify(c.get('deps'), tx, { kind: 'opening_result', caseId: row.id, round: round.round, outcome });
     return opened;
   });
 }

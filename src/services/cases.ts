@@ -8,6 +8,7 @@ import { isOnTime } from '../domain/deadline.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
 import { type CaseMethod, caseMethods, negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
 import { dateTime } from '../domain/format.ts';
+import { notify } from './notify.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
@@ -246,6 +247,7 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
       .where(eq(cases.id, caseId))
       .returning();
     await audit({ action: 'case.transition', objectType: 'case', objectId: caseId, caseId, details: { from: current.state, to } });
+    if (publishes) await notify(c.get('deps'), tx, { kind: 'case_published', caseId });
     return row!;
   });
 }

@@ -1,4 +1,5 @@
 import { caseMethodLabels } from '../domain/methods.ts';
+import { notify } from './notify.ts';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
@@ -137,6 +138,7 @@ export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof
       caseId: row.id,
       details: { criteria: input.criteria.length, aggregation: input.aggregation, passRatio: input.passRatio, evaluators: input.evaluatorIds, anonymize: input.anonymize },
     });
+    if (added.length > 0) await notify(c.get('deps'), tx, { kind: 'evaluator_assigned', caseId: row.id, userIds: added });
     return saved!;
   });
 }
@@ -443,6 +445,7 @@ export async function reopenSheet(c: Ctx, row: CaseRow, vendorId: string, input:
       .set({ status: 'draft', submittedAt: null, version: current.version + 1, updatedAt: nowOf(c) })
       .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, input.evaluatorId), eq(sheets.vendorId, vendorId)));
     await audit({ action: 'sheet.reopen', objectType: 'sheet', objectId: `${input.evaluatorId}:${vendorId}`, caseId: row.id, details: { vendorId, evaluatorId: input.evaluatorId, reason: input.reason } });
+    await notify(c.get('deps'), tx, { kind: 'sheet_returned', caseId: row.id, userId: input.evaluatorId, reason: input.reason });
     return { status: 'draft' as const };
   });
 }

@@ -1,4 +1,5 @@
 import { caseMethodLabels } from '../domain/methods.ts';
+import { followCase } from './follows.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { proposals, vendors } from '../../schema/index.ts';
@@ -57,6 +58,7 @@ export async function setProposalPrice(c: Ctx, row: CaseRow, vendorId: string, p
       .onConflictDoUpdate({ target: [proposals.caseId, proposals.vendorId], set: values });
     // the price stays out of the audit trail: proposals are sealed until the deadline, as bid amounts until the opening
     await audit({ action: 'proposal.price', objectType: 'proposal', objectId: vendorId, caseId: row.id, details: { vendorId } });
+    await followCase(tx, row.id, vendorId, nowOf(c));
   });
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { notify } from './notify.ts';
 import { z } from 'zod';
 import { vendors } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
@@ -137,6 +138,9 @@ export async function decideVendorQualification(c: Ctx, vendorId: string, decisi
       objectId: current.id,
       details: { name: current.name, from: current.qualification, to: outcome.status, reason: outcome.reason, previousReason: current.qualificationReason },
     });
+    if (outcome.status === 'approved' || outcome.status === 'rejected') {
+      await notify(c.get('deps'), tx, { kind: 'qualification_decided', vendorId: current.id, status: outcome.status, reason: outcome.reason });
+    }
     return row!;
   });
 }

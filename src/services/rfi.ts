@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { followCase } from './follows.ts';
 import { z } from 'zod';
 import { type RfiAnswer, rfiResponses, rfis, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
@@ -123,6 +124,7 @@ export async function saveRfiResponse(c: Ctx, row: CaseRow, vendorId: string, in
       caseId: row.id,
       details: { vendorId, answered: Object.keys(input.answers).length },
     });
+    await followCase(tx, row.id, vendorId, now);
     return rfiResponseView(saved, (await vendorFiles(tx, row.id, vendorId, 'rfi')).map(fileView));
   });
 }

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { notify } from './notify.ts';
 import { z } from 'zod';
 import { caseYears, cases, members, participants, surveyResponses, surveys } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
@@ -196,6 +197,7 @@ export async function createSurvey(c: Ctx, input: z.output<typeof surveyInput>) 
       caseId: input.caseId ?? null,
       details: { title: row!.title, candidates: candidates.length, stage: input.stage, targetFiscalYear: input.targetFiscalYear },
     });
+    await notify(c.get('deps'), tx, { kind: 'survey_opened', surveyId: row!.id });
     return row!;
   });
 }

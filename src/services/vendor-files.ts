@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { followCase } from './follows.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import { cases, files, rfiResponses } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, dbOf } from '../context.ts';
@@ -74,6 +75,7 @@ export async function receiveVendorFile(
         caseId: row.id,
         details: { purpose, size: staged.size, sha256: staged.sha256, vendorId: user.vendorId },
       });
+      await followCase(tx, row.id, user.vendorId, receivedAt);
       return saved!;
     });
   } catch (err) {

@@ -56,6 +56,7 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, formPost, integerField, isFormError, readForm } from './form.ts';
 import { requirePageUser } from './guard.ts';
+import { isFollowing, setFollowing } from '../../services/follows.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import { QualificationNotice } from '../../views/qualification.tsx';
 import { documentKinds, documentTitles, documentsAvailable, isDocumentKind, issueAfterEvent, issueDocument, issuedDocumentsOf } from '../../services/issued-documents.ts';
@@ -250,6 +251,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const bidWord = row.method === 'quotation' ? '見積' : '入札';
   const takesProposals = row.method === 'proposal' || row.method === 'comprehensive';
   const bidding = user.role === 'vendor' && pricedByBids ? await findBidding(dbOf(c), row.id) : null;
+  const following = user.role === 'vendor' ? await isFollowing(dbOf(c), row.id, user.vendorId!) : false;
   const documents = user.role === 'secretariat' || user.role === 'member' ? await documentsAvailable(dbOf(c), row) : null;
   const issued = documents ? await issuedDocumentsOf(dbOf(c), row.id) : [];
   // what the secretariat may issue (again): the documents whose data exists
@@ -292,6 +294,22 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               <CaseEditForm row={row} posted={posted.edit} />
             </>
           ) : null}
+        </section>
+      ) : null}
+
+      {user.role === 'vendor' ? (
+        <section aria-labelledby="follow-heading">
+          <h2 id="follow-heading">この案件のお知らせ</h2>
+          {problems.section === 'follow' && problems.error ? <ErrorBox message={problems.error} /> : null}
+          {following ? (
+            <p>フォロー中です。変更・追加、質問への回答の公表、期限の事前通知（3日前・前日）、開札結果・決定をお知らせします（<a href="/notifications">通知とメールの設定</a>）。</p>
+          ) : (
+            <p>フォローすると、変更・追加、質問への回答の公表、期限の事前通知、開札結果・決定をメールとこの画面の通知でお知らせします。RFIへの回答・質問・提案・入札をすると自動でフォローします。</p>
+          )}
+          <form method="post" action={`/cases/${row.id}/follow`}>
+            {following ? null : <input type="hidden" name="following" value="on" />}
+            <button type="submit">{following ? 'フォローをやめる' : 'この案件をフォローする'}</button>
+          </form>
         </section>
       ) : null}
 
@@ -661,6 +679,18 @@ export const casePages = new Hono<AppEnv>()
       if (!isFormError(err)) throw err;
       return caseDetailPage(c, row.id, { section: 'award', error: formError(err) });
     }
+  })
+  // フォロー: a vendor chooses to be told of the case's changes, answers, deadlines and result
+  .post('/cases/:id/follow', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'vendor');
+    return formPost(
+      c,
+      async (form) => {
+        await setFollowing(c, row, user.vendorId!, field(form, 'following') === 'on');
+        return `/cases/${row.id}#follow-heading`;
+      },
+      (error) => caseDetailPage(c, row.id, { section: 'follow', error }),
+    );
   })
   // 文書の発行: numbered and frozen; an unchanged document keeps its latest version
   .post('/cases/:id/documents/issue', async (c) => {
