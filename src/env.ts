@@ -39,6 +39,25 @@ function isPublicUrl(value: string): boolean {
   }
 }
 
+/** An SMTP server to send through: smtp:// (STARTTLS when offered) or smtps:// (TLS), credentials allowed. */
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '' && url.pathname.replace(/\/$/, '') === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+/** The From of every message: an address, or 名前 <address> (the name may be Japanese; nodemailer encodes it). */
+function isMailFrom(value: string): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const named = /^(.*?)\s*<([^<>]+)>$/.exec(value);
+  const address = named ? named[2]! : value;
+  if (named && /[<>]/.test(named[1]!)) return false;
+  return z.email().safeParse(address.trim()).success;
+}
+
 const envSchema = z
   .object({
     PORT: integer('PORT', 1, 65535, 3000),
@@ -92,10 +111,27 @@ const envSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined)),
     SIGNING_P12_PASSPHRASE: z.string().optional(),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+      .refine((v) => v === undefined || isSmtpUrl(v), {
+        message: 'smtp:// または smtps:// で始まる URL を指定してください（例: smtp://mail.example.lg.jp:587、認証あり: smtps://user:pass@mail.example.lg.jp）',
+      }),
+    MAIL_FROM: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+      .refine((v) => v === undefined || isMailFrom(v), {
+        message: '送信元はメールアドレス、または「名前 <メールアドレス>」の形で指定してください（例: 共同調達事務局 <noreply@example.lg.jp>）',
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.SIGNING_P12 === undefined && env.SIGNING_P12_PASSPHRASE !== undefined && env.SIGNING_P12_PASSPHRASE !== '') {
       ctx.addIssue({ code: 'custom', path: ['SIGNING_P12'], message: 'SIGNING_P12_PASSPHRASE を指定するときは、署名に使う PKCS#12 ファイルのパスも指定してください' });
+    }
+    if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'SMTP_URL を指定するときは、送信元（MAIL_FROM、例: 共同調達事務局 <noreply@example.lg.jp>）も指定してください' });
     }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({
@@ -127,6 +163,8 @@ export interface Config {
   sealKey: Buffer | undefined;
   /** the certificate that signs issued documents (PAdES), from SIGNING_P12 and SIGNING_P12_PASSPHRASE */
   signing: { p12Path: string; passphrase: string } | undefined;
+  /** the SMTP server notices are sent through (SMTP_URL) and their From (MAIL_FROM); without it they stay in the app */
+  mail: { smtpUrl: string; from: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -156,5 +194,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ocdsPrefix: e.OCDS_PREFIX,
     sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
     signing: e.SIGNING_P12 ? { p12Path: e.SIGNING_P12, passphrase: e.SIGNING_P12_PASSPHRASE ?? '' } : undefined,
+    mail: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
   };
 }

@@ -29,6 +29,44 @@ describe('parseConfig', () => {
     expect(parseConfig({ SIGNING_P12_PASSPHRASE: '' }).signing).toBeUndefined();
   });
 
+  it('sends mail only with SMTP_URL and MAIL_FROM, the sender given as an address or 名前 <address>', () => {
+    expect(parseConfig({}).mail).toBeUndefined();
+    expect(parseConfig({ SMTP_URL: ' ' }).mail).toBeUndefined();
+    // a From alone sends nothing: there is no server to send through
+    expect(parseConfig({ MAIL_FROM: 'noreply@example.lg.jp' }).mail).toBeUndefined();
+    expect(parseConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'noreply@example.lg.jp' }).mail).toEqual({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'noreply@example.lg.jp' });
+    expect(parseConfig({ SMTP_URL: ' smtps://user:pass@mail.example.lg.jp ', MAIL_FROM: ' 共同調達事務局 <noreply@example.lg.jp> ' }).mail).toEqual({
+      smtpUrl: 'smtps://user:pass@mail.example.lg.jp',
+      from: '共同調達事務局 <noreply@example.lg.jp>',
+    });
+  });
+
+  it('says that MAIL_FROM is needed with SMTP_URL, and never repeats the SMTP password', () => {
+    expect(() => parseConfig({ SMTP_URL: 'smtp://mail.example.lg.jp' })).toThrow(/^設定エラー: MAIL_FROM: SMTP_URL を指定するときは、送信元（MAIL_FROM/);
+    let message = '';
+    try {
+      parseConfig({ SMTP_URL: 'http://user:secret-pw@mail.example.lg.jp', MAIL_FROM: 'noreply@example.lg.jp' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^設定エラー: SMTP_URL: smtp:\/\/ または smtps:\/\//);
+    expect(message).not.toContain('secret-pw');
+  });
+
+  it.each([
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp' }, 'MAIL_FROM'],
+    [{ SMTP_URL: 'mail.example.lg.jp:25', MAIL_FROM: 'noreply@example.lg.jp' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp://', MAIL_FROM: 'noreply@example.lg.jp' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp/path', MAIL_FROM: 'noreply@example.lg.jp' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp', MAIL_FROM: 'noreply' }, 'MAIL_FROM'],
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp', MAIL_FROM: '事務局 <noreply>' }, 'MAIL_FROM'],
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp', MAIL_FROM: 'a@example.jp\r\nBcc: b@example.jp' }, 'MAIL_FROM'],
+    [{ SMTP_URL: 'smtp://mail.example.lg.jp', MAIL_FROM: '<x> <a@example.jp>' }, 'MAIL_FROM'],
+  ])('refuses the mail setting %o with one line naming %s', (env, variable) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(new RegExp(`^設定エラー: ${variable}: [^\\n]+$`));
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
