@@ -31,3 +31,17 @@ export const points = (n: number): string => roundPoints(n).toLocaleString('ja-J
 
 /** Which calendar a consortium prints first on its documents: 和暦 (the default of public bodies) or 西暦. */
 export type EraStyle = 'wareki' | 'seireki';
+
+const jstLong = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+  timeZone: 'Asia/Tokyo',
+  era: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A time in Japan as a notice or a letter writes it: "令和8年6月30日(火) 17:00". */
+export const longDateTime = (value: Date): string => jstLong.format(value);

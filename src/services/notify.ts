@@ -23,7 +23,7 @@ import {
 } from '../../schema/index.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import { dateTime } from '../domain/format.ts';
+import { longDateTime as dateTime } from '../domain/format.ts';
 import { caseMethodLabels } from '../domain/methods.ts';
 import { type NoticeKind, wantsEmail } from '../domain/notices.ts';
 import { newId } from '../ids.ts';
