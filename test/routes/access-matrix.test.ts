@@ -492,6 +492,9 @@ const table: Record<string, Entry> = {
   'PUT /api/cases/:id/proposal': { allow: ['vendor'], req: (w) => ({ path: `${P(w)}/proposal`, body: { price: 1 } }) },
   'GET /api/cases/:id/proposal': { allow: ['vendor'], req: path((w) => `${P(w)}/proposal`) },
   'POST /api/cases/:id/proposal/withdraw': { allow: ['vendor'], req: path((w) => `${P(w)}/proposal/withdraw`) },
+  'GET /api/cases/:id/follow': { allow: ['vendor'], req: path((w) => `${P(w)}/follow`) },
+  'PUT /api/cases/:id/follow': { allow: ['vendor'], req: path((w) => `${P(w)}/follow`) },
+  'DELETE /api/cases/:id/follow': { allow: ['vendor'], req: path((w) => `${P(w)}/follow`) },
 
   // received files and their receipts (受付票): the vendor's proposal file, and its RFI attachment
   'GET /api/files/:id': {
@@ -563,6 +566,7 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/apportionment': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/apportionment`, form: { method: '' } }) },
   'GET /cases/:id/participation': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/participation`) },
   'GET /cases/:id/years': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/years`) },
+  'POST /cases/:id/follow': { allow: ['vendor'], req: (w) => ({ path: `${page(w)}/follow`, form: { following: 'on' } }) },
   'POST /cases/:id/documents/issue': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/documents/issue`, form: { kind: 'spec', confirm: 'on' } }) },
   'GET /settings': { allow: ['secretariat'], req: path(() => '/settings') },
   'POST /settings': { allow: ['secretariat'], req: () => ({ path: '/settings', form: { issuerName: '' } }) },

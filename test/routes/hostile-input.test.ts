@@ -1436,6 +1436,9 @@ const plans: Record<string, Plan> = {
   'POST /api/cases/:id/proposal/files': { as: 'vendor1', params: caseParam('open'), body: 'multipart' },
   'PUT /api/cases/:id/proposal': { as: 'vendor1', params: caseParam('open'), body: 'json', templates: () => [{ price: 9_000_000 }] },
   'GET /api/cases/:id/proposal': { as: 'vendor1', params: caseParam('open'), body: 'none' },
+  'GET /api/cases/:id/follow': { as: 'vendor1', params: caseParam('open'), body: 'none' },
+  'PUT /api/cases/:id/follow': { as: 'vendor1', params: caseParam('open'), body: 'none' },
+  'DELETE /api/cases/:id/follow': { as: 'vendor1', params: caseParam('open'), body: 'none' },
   // a withdrawal is final: each accepted one is another vendor's
   'POST /api/cases/:id/proposal/withdraw': {
     as: () => pools.withdrawers.current.token,
