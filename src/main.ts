@@ -10,6 +10,8 @@ import { demoAccounts } from './demo/accounts.ts';
 import { isEmpty, seedDemo, seedOperator } from './demo/seed.ts';
 import { ConfigError, parseConfig } from './env.ts';
 import { loadKeys } from './keys.ts';
+import { createMailSender } from './mail/sender.ts';
+import { smtpTransport } from './mail/transport.ts';
 import { sendReminders } from './services/reminders.ts';
 import { localStorage } from './storage/local.ts';
 
@@ -81,11 +83,16 @@ async function main() {
     sendReminders({ database, clock: systemClock, config, keys }).catch((err) => console.error('期限の事前通知に失敗しました:', err instanceof Error ? err.message : err));
   }, 60_000);
   reminders.unref();
+  // the outbox is delivered every 5 s; without SMTP_URL the messages stay readable in the app only
+  const mailTransport = config.mail ? smtpTransport(config.mail.smtpUrl) : undefined;
+  const mailer = mailTransport ? createMailSender({ db: database.db, clock: systemClock, config, transport: mailTransport }) : undefined;
+  mailer?.start(5000);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
     // one write, so that whoever reads the address also has the logins
     const lines = [`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`];
     if (signer) lines.push(signer);
+    lines.push(config.mail ? `通知をメールで送信します（送信元 ${config.mail.from}）。` : '通知はメールで送信しません（SMTP_URL が未設定）。通知は画面の「通知」で読めます。');
     if (config.demo) {
       lines.push(`${seeded ? 'デモデータを読み込みました。' : ''}デモ用ログイン (パスワード: ${demoAccounts.password})`);
       for (const a of demoAccounts.list) {
@@ -111,6 +118,9 @@ async function main() {
     server.close(async () => {
       clearInterval(sealer);
       clearInterval(reminders);
+      // the message in flight is finished and marked; the rest wait in the outbox for the next start
+      await mailer?.stop();
+      mailTransport?.close();
       await stopDocumentRenderer();
       await sealAll(database.db, keys.audit).catch(() => {});
       await database.close();
