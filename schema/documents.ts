@@ -96,7 +96,7 @@ export const issuedDocuments = pgTable(
     consortiumId: text('consortium_id')
       .notNull()
       .references(() => consortia.id),
-    kind: text('kind', { enum: ['spec', 'award', 'bid-tabulation', 'evaluation-summary', 'comment-responses'] }).notNull(),
+    kind: text('kind', { enum: ['spec', 'award', 'bid-tabulation', 'evaluation-summary', 'comment-responses', 'question-answers'] }).notNull(),
     version: integer('version').notNull(),
     /** 文書番号 as printed, and its place in the consortium's numbering of the fiscal year */
     number: text('number').notNull(),

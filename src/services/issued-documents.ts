@@ -12,6 +12,7 @@ import { awardPayload } from '../documents/payloads/award.ts';
 import { commentResponsesPayload } from '../documents/payloads/comments.ts';
 import type { BuiltDocument, DocumentContext } from '../documents/payloads/common.ts';
 import { evaluationSummaryPayload } from '../documents/payloads/evaluation.ts';
+import { questionAnswersPayload } from '../documents/payloads/question-answers.ts';
 import { specPayload } from '../documents/payloads/spec.ts';
 import { tabulationPayload } from '../documents/payloads/tabulation.ts';
 import { DocumentTemplateError, renderDocument } from '../documents/renderer.ts';
@@ -25,15 +26,17 @@ import { findBidding } from './bidding.ts';
 import { findEvaluation } from './evaluation.ts';
 import { issuerSettings } from './issuer.ts';
 import { hasComments } from './spec.ts';
+import { hasAnsweredQuestions } from './questions.ts';
 
 /** The documents a case issues, in the order of a case's life. */
-export const documentKinds = ['spec', 'comment-responses', 'evaluation-summary', 'bid-tabulation', 'award'] as const;
+export const documentKinds = ['spec', 'comment-responses', 'question-answers', 'evaluation-summary', 'bid-tabulation', 'award'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 /** Each document's name, as its file and the case page call it. */
 export const documentTitles: Record<DocumentKind, string> = {
   spec: '仕様書',
   'comment-responses': '意見対応表',
+  'question-answers': '質問回答書',
   'evaluation-summary': '評価結果',
   'bid-tabulation': '入札経過調書',
   award: '決定通知',
@@ -41,11 +44,11 @@ export const documentTitles: Record<DocumentKind, string> = {
 
 export const isDocumentKind = (v: string): v is DocumentKind => (documentKinds as readonly string[]).includes(v);
 
-/** What the public may read once issued: the spec, the evaluation result and the tabulation. */
-export const publicDocumentKinds = ['spec', 'evaluation-summary', 'bid-tabulation'] as const;
-/** Whether the public may read a kind of document: the spec once issued, the other two once the award is made. */
+/** What the public may read once issued: the spec, the 質問回答書, the evaluation result and the tabulation. */
+export const publicDocumentKinds = ['spec', 'question-answers', 'evaluation-summary', 'bid-tabulation'] as const;
+/** Whether the public may read a kind of document: the spec and the 質問回答書 once issued, the other two once the award is made. */
 export const readableByPublic = (kind: string, awarded: boolean): kind is (typeof publicDocumentKinds)[number] =>
-  (publicDocumentKinds as readonly string[]).includes(kind) && (kind === 'spec' || awarded);
+  (publicDocumentKinds as readonly string[]).includes(kind) && (kind === 'spec' || kind === 'question-answers' || awarded);
 
 /**
  * The copy of a document as it is issued and published. The evaluation result names the vendors once
@@ -66,6 +69,8 @@ export async function buildDocument(db: Db, row: CaseRow, kind: DocumentKind, ct
     }
     case 'comment-responses':
       return commentResponsesPayload(db, row, ctx, false);
+    case 'question-answers':
+      return questionAnswersPayload(db, row, ctx);
   }
 }
 
@@ -76,6 +81,7 @@ export async function documentsAvailable(db: Db, row: CaseRow): Promise<Record<D
   return {
     spec: true,
     'comment-responses': await hasComments(db, row.id),
+    'question-answers': await hasAnsweredQuestions(db, row.id),
     'evaluation-summary': Boolean(evaluation?.row.closedAt),
     // the tabulation exists once a round has been opened (as tabulationPayload decides)
     'bid-tabulation': Boolean(bidding?.rounds.some((r) => r.openedAt)),
@@ -90,6 +96,7 @@ const notYet: Record<DocumentKind, string> = {
   'bid-tabulation': '開札の後に発行できます。',
   'evaluation-summary': '評価の締切後に発行できます。',
   'comment-responses': '意見照会で寄せられた意見がないため、意見対応表は作成できません。',
+  'question-answers': '回答した質問がないため、質問回答書は作成できません。',
 };
 const notFinal: Record<DocumentKind, string> = {
   spec: '仕様書は案件の公開とともに発行されます。公開前は案として作成できます。',
@@ -97,6 +104,7 @@ const notFinal: Record<DocumentKind, string> = {
   'bid-tabulation': '入札が確定していません。',
   'evaluation-summary': '評価が確定していません。',
   'comment-responses': '未回答の意見があるため、意見対応表は案としてのみ作成できます。すべての意見に回答してから発行してください。',
+  'question-answers': '公表していない回答があるため、質問回答書は案としてのみ作成できます。回答を公表すると発行されます。',
 };
 
 export type IssuedDocumentRow = typeof issuedDocuments.$inferSelect;
@@ -290,6 +298,8 @@ export const issuedOn = {
   transition: ['spec', 'comment-responses'],
   specChange: ['spec'],
   commentAnswered: ['comment-responses'],
+  /** the publication of answers issues the 質問回答書 (a new version when a published answer changed) */
+  answersPublished: ['question-answers'],
   evaluationClosed: ['evaluation-summary'],
   opening: ['bid-tabulation'],
   /** the award, and the evaluation result and tabulation that now name everyone */

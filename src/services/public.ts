@@ -9,6 +9,7 @@ import { publishedCases } from './ocds.ts';
 import { listParticipation } from './participation.ts';
 import { issuedWithAward } from './years.ts';
 import { documentTitles, issuedDocumentsOf, publicDocumentKinds, readableByPublic } from './issued-documents.ts';
+import { publishedQuestions } from './questions.ts';
 
 /** A case the public may see: published (RFI or notice) in any consortium; anything else is 404. */
 export async function publicCase(c: Ctx, id: string): Promise<{ row: CaseRow; consortiumName: string }> {
@@ -68,6 +69,8 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
         const latest = issuedDocs.filter((d) => d.kind === kind).at(-1);
         return latest ? [{ name: documentTitles[kind], url: `${base}/${kind}.pdf`, number: latest.number, version: latest.version, issuedAt: latest.issuedAt.toISOString(), sha256: latest.sha256 }] : [];
       }),
+    // 質問と回答 as published: number, 該当箇所, the published wording and the answer, never who asked
+    questions: await publishedQuestions(db, row.id),
     result: award ? awardView(award) : null,
     ocid: ocidOf(c.get('deps').config.ocdsPrefix, row.id),
     ocds: `/api/public/cases/${row.id}/ocds`,

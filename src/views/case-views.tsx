@@ -38,6 +38,8 @@ export function CaseSummary({ row }: { row: CaseRow }) {
       <dd>{dateTime(row.rfiDeadline)}</dd>
       <dt>提出期限</dt>
       <dd>{dateTime(row.submissionDeadline)}</dd>
+      <dt>質問受付期限</dt>
+      <dd>{row.questionDeadline ? dateTime(row.questionDeadline) : '未設定'}</dd>
       {row.description ? (
         <>
           <dt>概要</dt>
@@ -378,6 +380,7 @@ export interface PostedCaseEdit {
   description: string;
   rfiDeadline: string;
   submissionDeadline: string;
+  questionDeadline?: string;
   reason?: string;
   negotiatedGround?: string;
   negotiatedReason?: string;
@@ -390,6 +393,7 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
     description: row.description,
     rfiDeadline: toLocalInput(row.rfiDeadline),
     submissionDeadline: toLocalInput(row.submissionDeadline),
+    questionDeadline: toLocalInput(row.questionDeadline),
     negotiatedGround: row.negotiatedGround ?? '',
     negotiatedReason: row.negotiatedReason ?? '',
   };
@@ -411,6 +415,10 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
         <div>
           <label for="edit-submission">提出期限</label>
           <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} />
+        </div>
+        <div>
+          <label for="edit-question">質問受付期限</label>
+          <input id="edit-question" name="questionDeadline" type="datetime-local" value={shown.questionDeadline ?? ''} />
         </div>
       </div>
       <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>

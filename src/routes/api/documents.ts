@@ -163,8 +163,8 @@ export const documentRoutes = new Hono<AppEnv>()
   .get('/cases/:id/documents/:kind/:file{[0-9]+\\.pdf}', async (c) => {
     const kind = c.req.param('kind');
     if (!isDocumentKind(kind)) throw notFound('その種類の文書はありません。');
-    // the spec goes to everyone the case is published to; the other records to the secretariat and members
-    const { row } = kind === 'spec' ? await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor') : await loadCase(c, c.req.param('id'), 'secretariat', 'member');
+    // the spec and the 質問回答書 go to everyone the case is published to; the other records to the secretariat and members
+    const { row } = kind === 'spec' || kind === 'question-answers' ? await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor') : await loadCase(c, c.req.param('id'), 'secretariat', 'member');
     const version = parseWith(versionParam, c.req.param('file').replace(/\.pdf$/, ''));
     const doc = await findIssuedDocument(dbOf(c), row.id, kind, version);
     if (!doc) throw notFound('その版の文書は発行されていません。');
@@ -180,6 +180,17 @@ export const documentRoutes = new Hono<AppEnv>()
       if (user.role === 'vendor') throw new AppError('not_yet', '仕様書はまだ発行されていません。');
     }
     return currentPdf(c, row, 'spec', draft === '1', 'この案件にはまだ仕様書がありません。');
+  })
+  .get('/cases/:id/documents/question-answers.pdf', async (c) => {
+    const { user, row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
+    // the secretariat also sees the draft of what the next publication issues; everyone else the issued 質問回答書
+    if (user.role !== 'secretariat') {
+      const issued = await findIssuedDocument(dbOf(c), row.id, 'question-answers');
+      if (!issued) throw new AppError('not_yet', '質問回答書はまだ発行されていません。');
+      return issuedPdf(c, row, issued);
+    }
+    const { draft } = parseWith(documentQuery, c.req.query());
+    return currentPdf(c, row, 'question-answers', draft === '1', '回答した質問がないため、質問回答書は作成できません。');
   })
   .get('/cases/:id/documents/award.pdf', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member');

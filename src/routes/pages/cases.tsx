@@ -336,6 +336,16 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         </section>
       ) : null}
 
+      <section aria-labelledby="questions-heading">
+        <h2 id="questions-heading">質問と回答</h2>
+        <p>
+          質問受付期限: {row.questionDeadline ? dateTime(row.questionDeadline) : '未設定'}　
+          <a href={`/cases/${row.id}/questions`}>
+            {user.role === 'secretariat' ? '届いた質問への回答・回答の公表' : user.role === 'evaluator' ? '公表された質問と回答を見る' : '質問を提出する・公表された回答を見る'}
+          </a>
+        </p>
+      </section>
+
       {user.role === 'evaluator' && committee ? (
         <section aria-labelledby="evaluate-heading">
           <h2 id="evaluate-heading">評価委員の手続き</h2>
@@ -734,6 +744,7 @@ export const casePages = new Hono<AppEnv>()
       description: field(form, 'description'),
       rfiDeadline: field(form, 'rfiDeadline'),
       submissionDeadline: field(form, 'submissionDeadline'),
+      questionDeadline: field(form, 'questionDeadline'),
       reason: field(form, 'reason'),
       ...(row.method === 'negotiated' ? { negotiatedGround: field(form, 'negotiatedGround'), negotiatedReason: field(form, 'negotiatedReason') } : {}),
     };
@@ -743,6 +754,7 @@ export const casePages = new Hono<AppEnv>()
         description: typed.description,
         rfiDeadline: keptOrTyped(typed.rfiDeadline, row.rfiDeadline),
         submissionDeadline: keptOrTyped(typed.submissionDeadline, row.submissionDeadline),
+        questionDeadline: keptOrTyped(typed.questionDeadline ?? '', row.questionDeadline),
         ...(typed.reason!.trim() === '' ? {} : { reason: typed.reason }),
         // a 随意契約's ground and reason as typed: left blank they are refused, not kept silently
         ...(row.method === 'negotiated' ? { negotiatedGround: typed.negotiatedGround, negotiatedReason: typed.negotiatedReason } : {}),

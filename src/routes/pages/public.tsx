@@ -1,4 +1,5 @@
 import { caseMethodLabels, selectedPartyLabel } from '../../domain/methods.ts';
+import { PublishedQuestions } from '../../views/questions.tsx';
 import { Feed } from 'feed';
 import { Hono } from 'hono';
 import { escapeToBuffer } from 'hono/utils/html';
@@ -113,6 +114,12 @@ export const publicPages = new Hono<AppEnv>()
               <dd>{dateTime(d.rfiDeadline)}</dd>
             </>
           ) : null}
+          {d.questionDeadline ? (
+            <>
+              <dt>質問受付期限</dt>
+              <dd>{dateTime(d.questionDeadline)}</dd>
+            </>
+          ) : null}
           {d.submissionDeadline ? (
             <>
               <dt>提案書の提出期限</dt>
@@ -149,6 +156,13 @@ export const publicPages = new Hono<AppEnv>()
               {d.result.amount !== null ? ` ／ ${yen(d.result.amount)}（税抜）、${yen(d.result.amountWithTax ?? 0)}（税込）` : ''} ／ 決定日 {dateTime(d.result.decidedAt)}
             </p>
             {row.method === 'proposal' ? <p>契約は、{selectedPartyLabel(row.method)}と協議が整ったときに、随意契約により締結します。</p> : null}
+          </section>
+        ) : null}
+        {d.questions.length > 0 ? (
+          <section aria-labelledby="questions-heading">
+            <h2 id="questions-heading">質問と回答（{d.questions.length}件）</h2>
+            <p class="muted">回答は仕様書等と一体のものとして取り扱います。</p>
+            <PublishedQuestions questions={d.questions} />
           </section>
         ) : null}
         <section aria-labelledby="docs-heading">
