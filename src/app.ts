@@ -16,10 +16,12 @@ import { closeAfterUnreadBody, noStore } from './http/hygiene.ts';
 import { declaresBody } from './http/raw-body.ts';
 import { refuseNulInUrl } from './http/text.ts';
 import { auditRoutes } from './routes/api/audit.ts';
+import { notificationRoutes } from './routes/api/notifications.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { settingsPages } from './routes/pages/settings.tsx';
+import { notificationPages, unreadNotificationCount } from './routes/pages/notifications.tsx';
 import { contractPages } from './routes/pages/contracts.tsx';
 import { consortiumRoutes } from './routes/api/consortia.ts';
 import { documentRoutes } from './routes/api/documents.ts';
@@ -166,6 +168,7 @@ export function createApp(deps: Deps) {
   app.use('/login', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('too_large'); } }));
   app.use('*', pageFormLimit());
   app.use('*', sessionLoader());
+  app.use('*', unreadNotificationCount());
 
   app.get('/assets/:name', (c) => {
     const asset = assets.get(c.req.param('name'));
@@ -191,6 +194,7 @@ export function createApp(deps: Deps) {
   app.route('/api', proposalRoutes);
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
+  app.route('/api', notificationRoutes);
   app.route('/', authPages);
   app.route('/', casePages);
   app.route('/', participationPages);
@@ -207,6 +211,7 @@ export function createApp(deps: Deps) {
   app.route('/', vendorPages);
   app.route('/', contractPages);
   app.route('/', settingsPages);
+  app.route('/', notificationPages);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {

@@ -24,6 +24,8 @@ export interface SessionUser {
   consortiumId: string | null;
   memberId: string | null;
   vendorId: string | null;
+  /** on page views only: the person's unread notifications, counted before the page is drawn (the navigation shows it) */
+  unreadNotifications?: number;
 }
 
 export type AppEnv = {

@@ -44,6 +44,18 @@ export function Layout({ title, user, children }: LayoutProps) {
               ) : null}
               {user?.role === 'secretariat' ? <a href="/vendors">事業者</a> : null}
               {user?.role === 'secretariat' ? <a href="/settings">発行者の設定</a> : null}
+              {user ? (
+                <a href="/notifications">
+                  通知
+                  {user.unreadNotifications ? (
+                    <span class="badge">
+                      <span class="sr-only">未読</span>
+                      {user.unreadNotifications}
+                      <span class="sr-only">件</span>
+                    </span>
+                  ) : null}
+                </a>
+              ) : null}
             </nav>
             {user ? (
               <>

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../schema/index.ts';
+import { auditLog, notifications } from '../../schema/index.ts';
 import { createApp } from '../../src/app.ts';
 import { SESSION_COOKIE } from '../../src/auth/session.ts';
 import { hashToken, newSessionToken } from '../../src/auth/token.ts';
@@ -151,6 +152,10 @@ interface World {
   /** the vendor's proposal file and RFI attachment */
   proposalFile: string;
   rfiFile: string;
+  /** a notification of the vendor's: nobody else may read it */
+  notificationId: string;
+  /** the calendar address of a second user of the vendor's company (the matrix replaces and revokes the callers' own) */
+  calendarFeed: string;
 }
 
 const rfiBody = { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }] };
@@ -210,6 +215,8 @@ const every = (outcome: Outcome) => Object.fromEntries(callers.map((c) => [c, ou
 /** A file is hidden (404), never refused with 403: its existence is not revealed to those who may not read it. */
 const fileHidden: Partial<Record<Caller, Outcome>> = { operator: 404, member: 404, otherVendor: 404, bMember: 404 };
 const receiptHidden: Partial<Record<Caller, Outcome>> = { ...fileHidden, evaluator: 404, outsideEvaluator: 404, bEvaluator: 404 };
+/** The vendor's own notification: to everyone else signed in it does not exist. */
+const onlyTheVendor = Object.fromEntries(callers.filter((c) => c !== 'none' && c !== 'vendor').map((c) => [c, 404])) as Partial<Record<Caller, Outcome>>;
 /** Proposals before the submission deadline are sealed from the secretariat too (see also `neverShown`). */
 const sealedUntilDeadline = () => ({ secretariat: early });
 /** The proposal case is scored anonymised: no vendor id, vendor name or file name reaches its evaluator. */
@@ -525,6 +532,21 @@ const table: Record<string, Entry> = {
   'GET /api/files/:id/receipt.pdf': { allow: ['secretariat', 'vendor'], except: receiptHidden, req: path((w) => `/api/files/${w.proposalFile}/receipt.pdf`) },
   'GET /api/receipts': { allow: ['vendor'], req: path(() => '/api/receipts') },
 
+  // notifications and calendars: each person's own; another's notification is not found
+  'GET /api/notifications': { allow: 'user', req: path(() => '/api/notifications') },
+  'POST /api/notifications/read-all': { allow: 'user', req: path(() => '/api/notifications/read-all') },
+  'POST /api/notifications/:id/read': { allow: 'user', except: onlyTheVendor, req: path((w) => `/api/notifications/${w.notificationId}/read`) },
+  'GET /api/notifications/preferences': { allow: 'user', req: path(() => '/api/notifications/preferences') },
+  'PUT /api/notifications/preferences': { allow: 'user', req: () => ({ path: '/api/notifications/preferences', body: { email: { survey_closing: true } } }) },
+  'POST /api/calendar/token': { allow: 'user', req: path(() => '/api/calendar/token') },
+  'DELETE /api/calendar/token': { allow: 'user', req: path(() => '/api/calendar/token') },
+  // the token in the address is the credential: no login, and an unknown one is not found
+  'GET /api/calendar/:file{[^/]+\\.ics}': {
+    allow: 'anyone',
+    req: path((w) => w.calendarFeed),
+    variants: [{ name: 'an unknown token', req: path(() => '/api/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics'), expect: { none: 404, vendor: 404 } }],
+  },
+
   // audit: the secretariat reads its consortium's chain, the operator the platform's
   'GET /api/audit': {
     allow: ['secretariat'],
@@ -603,6 +625,14 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/submit/price': { allow: ['vendor'], req: (w) => ({ path: `${page(w)}/submit/price`, form: { price: '1' } }) },
   'POST /cases/:id/submit/withdraw': { allow: ['vendor'], req: (w) => ({ path: `${page(w)}/submit/withdraw`, form: {} }) },
   'GET /receipts': { allow: ['vendor'], req: path(() => '/receipts') },
+
+  // pages: notifications, e-mail preferences and the calendar address, each person's own
+  'GET /notifications': { allow: 'user', req: path(() => '/notifications') },
+  'POST /notifications/:id/read': { allow: 'user', except: onlyTheVendor, req: (w) => ({ path: `/notifications/${w.notificationId}/read`, form: {} }) },
+  'POST /notifications/read-all': { allow: 'user', req: () => ({ path: '/notifications/read-all', form: {} }) },
+  'POST /notifications/preferences': { allow: 'user', req: () => ({ path: '/notifications/preferences', form: { email: 'case_published' } }) },
+  'POST /notifications/calendar': { allow: 'user', req: () => ({ path: '/notifications/calendar', form: {} }) },
+  'POST /notifications/calendar/revoke': { allow: 'user', req: () => ({ path: '/notifications/calendar/revoke', form: {} }) },
 
   // pages: evaluation
   'GET /cases/:id/evaluate': {
@@ -878,6 +908,13 @@ async function buildWorld(): Promise<World> {
   await call(a.evaluator, 'POST', `${p}/evaluation/sheets/${refs.vendor}/submit`, undefined);
   await call(a.evaluator, 'PUT', `${p}/evaluation/sheets/${refs.otherVendor}`, { scores: { func: 40 } });
 
+  // a notification for the vendor, and a calendar address of a second user of its company
+  const vendorUserId = (await call(a.vendor, 'GET', '/api/me', undefined)).user.id as string;
+  const notificationId = randomUUID();
+  await h.database.db.insert(notifications).values({ id: notificationId, consortiumId: a.consortiumId, userId: vendorUserId, kind: 'answers_published', caseId: proposalCase, subject: '【回答】質問への回答を公表しました', body: '回答を公表しました。\n', link: `/cases/${proposalCase}`, createdAt: h.clock.now() });
+  await call(a.secretariat, 'POST', '/api/users', { email: `calendar-${A}@test.example`, name: '事業者一 カレンダー', role: 'vendor', vendorId: a.vendorId, password: PASSWORD }, 201);
+  const calendarFeed = new URL((await call(await h.login(`calendar-${A}@test.example`), 'POST', '/api/calendar/token', undefined, 201)).url).pathname;
+
   return {
     a,
     b,
@@ -896,6 +933,8 @@ async function buildWorld(): Promise<World> {
     commentId,
     proposalFile: proposalFiles[0]!,
     rfiFile: rfiFiles[0]!,
+    notificationId,
+    calendarFeed,
   };
 }
 

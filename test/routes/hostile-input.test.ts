@@ -14,6 +14,7 @@ import type { Deps } from '../../src/context.ts';
 import { createSession } from '../../src/db/sessions.ts';
 import { insertUser } from '../../src/db/users.ts';
 import { errorStatus } from '../../src/errors.ts';
+import { newId } from '../../src/ids.ts';
 import { localStorage } from '../../src/storage/local.ts';
 import { Scratch, assertPdfToolsInstalled, rawText } from '../documents/pdf-tools.ts';
 import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
@@ -886,6 +887,14 @@ async function buildWorld() {
   ids.foreignMember = (await ok(call('POST', '/api/members', otherSec, { name: '他協議会の団体', kind: 'city' }), 201)).member.id;
   await buildOwnObjects();
   await buildContracts();
+
+  // a notification of the member's, and the evaluator's calendar address
+  ids.notification = newId();
+  const memberUserId = (await ok(call('GET', '/api/me', a.member))).user.id as string;
+  await h.database.db.execute(
+    sql`insert into notifications (id, consortium_id, user_id, kind, subject, body, link, created_at) values (${ids.notification}, ${a.consortiumId}, ${memberUserId}, 'survey_opened', ${`【意向調査】${names.surveyTitle}`}, ${names.description}, ${`/surveys/${ids.survey}`}, now())`,
+  );
+  ids.calendarFile = new URL((await ok(call('POST', '/api/calendar/token', a.evaluator), 201)).url).pathname.split('/').pop()!;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1454,6 +1463,20 @@ const plans: Record<string, Plan> = {
   'GET /api/audit': { as: 'secretariat', params: {}, body: 'none' },
   'GET /api/audit/verify': { as: 'secretariat', params: {}, body: 'none' },
 };
+  // notifications and calendars: the member's own; the feed read is the evaluator's, whose address no run replaces
+  'GET /api/notifications': { as: 'member', params: {}, body: 'none' },
+  'POST /api/notifications/read-all': { as: 'member', params: {}, body: 'none' },
+  'POST /api/notifications/:id/read': { as: 'member', params: { id: id('notification') }, body: 'none' },
+  'GET /api/notifications/preferences': { as: 'member', params: {}, body: 'none' },
+  'PUT /api/notifications/preferences': {
+    as: 'member',
+    params: {},
+    body: 'json',
+    templates: () => [{ email: { case_published: false, addendum: true } }, { email: { survey_opened: true, survey_closing: false, deadline_reminder: true } }, { email: {} }],
+  },
+  'POST /api/calendar/token': { as: 'member', params: {}, body: 'none' },
+  'DELETE /api/calendar/token': { as: 'member', params: {}, body: 'none' },
+  'GET /api/calendar/:file': { as: 'anyone', params: { file: id('calendarFile') }, body: 'none' },
 
 /** `GET /api/x/:id{regex}` → `GET /api/x/:id`, the key of the plan. */
 const planKey = (method: string, path: string) => `${method} ${path.replace(/\{[^}]*\}/g, '')}`;
