@@ -102,6 +102,9 @@ const owned = {
 const priceTexts = (yen: number) => [String(yen), yen.toLocaleString('en-US')];
 const vendorSecrets = (v: typeof owned.vendor) => [v.rfiAnswer, v.rfiFile, v.proposalFile, ...priceTexts(v.price)];
 const rfiSecrets = [owned.vendor.rfiAnswer, owned.otherVendor.rfiAnswer, owned.vendor.rfiFile, owned.otherVendor.rfiFile];
+/** The vendor's question on the proposal case, answered but never published: the secretariat's and its asker's only. */
+const unpublishedQuestion = '事業者一の未公表の質問';
+const questionHidden = () => ({ member: [unpublishedQuestion], evaluator: [unpublishedQuestion], outsideEvaluator: [unpublishedQuestion], otherVendor: [unpublishedQuestion] });
 const consortiumSecrets = [owned.otherConsortium.caseTitle, ...owned.otherConsortium.names];
 const allOfA = [...vendorSecrets(owned.vendor), ...vendorSecrets(owned.otherVendor)];
 const sealed = [...priceTexts(owned.tender.bids.vendor), ...priceTexts(owned.tender.bids.otherVendor)];
@@ -152,6 +155,8 @@ interface World {
   /** the vendor's proposal file and RFI attachment */
   proposalFile: string;
   rfiFile: string;
+  /** the vendor's question on the proposal case (see unpublishedQuestion) */
+  questionId: string;
   /** a notification of the vendor's: nobody else may read it */
   notificationId: string;
   /** the calendar address of a second user of the vendor's company (the matrix replaces and revokes the callers' own) */
@@ -480,6 +485,20 @@ const table: Record<string, Entry> = {
   'GET /api/cases/:id/documents/evaluation-internal.pdf': { allow: ['secretariat'], req: path((w) => `${P(w)}/documents/evaluation-internal.pdf`) },
   'GET /api/cases/:id/documents/evaluation-summary.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/evaluation-summary.pdf`) },
   'GET /api/cases/:id/documents/comment-responses.pdf': { allow: ['secretariat', 'member'], req: path((w) => `${P(w)}/documents/comment-responses.pdf`) },
+  // the 質問回答書: the secretariat's draft of what the next publication issues, the issued one for everyone the case is published to
+  'GET /api/cases/:id/documents/question-answers.pdf': { allow: ['secretariat', 'member', 'evaluator', 'vendor'], req: path((w) => `${P(w)}/documents/question-answers.pdf`), hidden: questionHidden },
+
+  // questions (質問・回答): the proposal case is past its 質問受付期限 and being evaluated, so a new question is 409
+  'GET /api/cases/:id/questions': {
+    allow: ['secretariat', 'member', 'evaluator', 'vendor'],
+    req: path((w) => `${P(w)}/questions`),
+    variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}/questions`), expect: { secretariat: 'ok', member: 'ok', vendor: 404, otherVendor: 404 } }],
+    hidden: (w) => ({ ...questionHidden(), vendor: [w.a.vendorId, `${A}事業者1`], otherVendor: [unpublishedQuestion, w.a.vendorId, `${A}事業者1`] }),
+  },
+  'POST /api/cases/:id/questions': { allow: ['member', 'vendor'], req: (w) => ({ path: `${P(w)}/questions`, body: { text: '期間外の質問' } }) },
+  // nothing answered is waiting (the answer below comes after): 409 not_yet
+  'POST /api/cases/:id/questions/publish': { allow: ['secretariat'], req: path((w) => `${P(w)}/questions/publish`) },
+  'PUT /api/cases/:id/questions/:questionId': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/questions/${w.questionId}`, body: { answer: '仕様書のとおりです。' } }) },
 
   // public (no login)
   'GET /api/public/cases': { allow: 'anyone', req: path(() => '/api/public/cases') },
@@ -678,6 +697,17 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/spec': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/spec`, form: {} }) },
   'POST /cases/:id/spec/comments': { allow: ['member'], req: (w) => ({ path: `${page(w)}/spec/comments`, form: { section: '業務概要', text: '期間外の意見' } }) },
   'POST /cases/:id/spec/comments/:commentId': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/spec/comments/${w.commentId}`, form: {} }) },
+
+  // pages: questions (質問・回答); unconfirmed, the publication is refused and publishes nothing
+  'GET /cases/:id/questions': {
+    allow: ['secretariat', 'member', 'evaluator', 'vendor'],
+    req: path((w) => `${page(w)}/questions`),
+    variants: [{ name: 'an unpublished case', req: path((w) => `/cases/${w.draftCase}/questions`), expect: { secretariat: 'ok', member: 'ok', vendor: 404, otherVendor: 404 } }],
+    hidden: (w) => ({ ...questionHidden(), vendor: [w.a.vendorId, `${A}事業者1`], otherVendor: [unpublishedQuestion, w.a.vendorId, `${A}事業者1`] }),
+  },
+  'POST /cases/:id/questions': { allow: ['member', 'vendor'], req: (w) => ({ path: `${page(w)}/questions`, form: { text: '期間外の質問' } }) },
+  'POST /cases/:id/questions/publish': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/questions/publish`, form: {} }) },
+  'POST /cases/:id/questions/:questionId/answer': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/questions/${w.questionId}/answer`, form: {} }) },
   'POST /cases/:id/award': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/award`, form: {} }) },
 
   // public pages
@@ -816,6 +846,7 @@ async function buildWorld(): Promise<World> {
     contractMode: 'bulk',
     options: [{ code: 'backup', name: '遠隔バックアップ', price: 120_000 }],
     rfiDeadline: RFI_DEADLINE,
+    questionDeadline: SUBMISSION_DEADLINE,
     submissionDeadline: SUBMISSION_DEADLINE,
   });
   const p = `/api/cases/${proposalCase}`;
@@ -839,6 +870,7 @@ async function buildWorld(): Promise<World> {
   const commentId = (await call(a.member, 'POST', `${p}/spec/comments`, { section: '業務概要', text: 'バックアップの頻度を明記してください。' }, 201)).comment.id as string;
   // proposals from both vendors, and a committee of one evaluator who declared no conflict
   await move(a.secretariat, proposalCase, 'open');
+  const questionId = (await call(a.vendor, 'POST', `${p}/questions`, { text: unpublishedQuestion, section: '業務概要' }, 201)).question.id as string;
   const proposalFiles: string[] = [];
   for (const [token, secrets] of vendors) {
     proposalFiles.push((await uploadFile(token, `${p}/proposal/files`, secrets.proposalFile)).file.id);
@@ -933,6 +965,7 @@ async function buildWorld(): Promise<World> {
     commentId,
     proposalFile: proposalFiles[0]!,
     rfiFile: rfiFiles[0]!,
+    questionId,
     notificationId,
     calendarFeed,
   };
