@@ -417,6 +417,9 @@ const names = {
   publicTitle: `=cmd|' /C calc'!A0${SCRIPT}`,
   tenderer: `+1${IMG}`,
   tenderTitle: `@SUM(1)${SCRIPT}`,
+  askedQuestion: `=1+1${IMG}`,
+  publishedQuestion: `@SUM(1)${SCRIPT}`,
+  questionAnswer: SCRIPT,
 };
 
 /** A caller made for one route: the object's id (a vendor's, or an evaluator's user id) and a session. */
@@ -799,7 +802,7 @@ async function buildWorld() {
   await ok(call('PUT', `/api/cases/${ids.review}/spec/comments/${ids.comment}`, sec, { response: names.commentResponse, reflected: true }));
 
   // a published case taking RFI answers and proposals
-  ids.open = (await ok(call('POST', '/api/cases', sec, { title: '文書管理システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2027-03-31T17:00:00.000+09:00' }), 201)).case.id;
+  ids.open = (await ok(call('POST', '/api/cases', sec, { title: '文書管理システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2027-03-31T17:00:00.000+09:00', questionDeadline: '2027-01-31T17:00:00.000+09:00' }), 201)).case.id;
   await ok(call('POST', `/api/cases/${ids.open}/transition`, sec, { to: 'rfi' }));
   await ok(
     call('PUT', `/api/cases/${ids.open}/rfi`, sec, {
@@ -827,6 +830,9 @@ async function buildWorld() {
   await ok(call('PUT', `/api/cases/${ids.open}/proposal`, a.otherVendor, { price: 9_500_000 }));
   const proposalUpload = multipart([{ name: 'file', filename: '提案書.pdf', content: pdfBytes(800) }]);
   ids.proposalFile = (await ok(h.call('POST', `/api/cases/${ids.open}/proposal/files`, { token: tokens.vendor1, body: proposalUpload.body, headers: { 'content-type': proposalUpload.contentType } }), 201)).file.id;
+  // a question answered and worded for publication, waiting for the publication the generated runs make
+  ids.question = (await ok(call('POST', `/api/cases/${ids.open}/questions`, tokens.vendor1, { text: names.askedQuestion, section: names.specHeading }), 201)).question.id;
+  await ok(call('PUT', `/api/cases/${ids.open}/questions/${ids.question}`, sec, { answer: names.questionAnswer, publishedText: names.publishedQuestion }));
 
   // two cases evaluated by a committee: one still being scored, one closed and awarded
   for (const key of ['evaluating', 'closed'] as const) {
@@ -1302,6 +1308,17 @@ const plans: Record<string, Plan> = {
   'POST /api/cases/:id/rfi/response/files': { as: 'vendor1', params: caseParam('open'), body: 'multipart' },
   'GET /api/cases/:id/rfi/responses': { as: 'secretariat', params: caseParam('open'), body: 'none' },
   'GET /api/cases/:id/rfi/responses.csv': { as: 'secretariat', params: caseParam('open'), body: 'none' },
+  // questions on the open case (before its 質問受付期限); the first accepted publication publishes the answered one, the later ones are 409
+  'GET /api/cases/:id/questions': { as: 'vendor1', params: caseParam('open'), body: 'none' },
+  'POST /api/cases/:id/questions': { as: 'vendor1', params: caseParam('open'), body: 'json', templates: () => [{ text: '質問', section: '仕様書 第1' }, { text: '該当箇所のない質問' }] },
+  'POST /api/cases/:id/questions/publish': { as: 'secretariat', params: caseParam('open'), body: 'none', runs: PDF_RUNS },
+  'PUT /api/cases/:id/questions/:questionId': {
+    as: 'secretariat',
+    params: { id: id('open'), questionId: id('question') },
+    body: 'json',
+    templates: () => [{ answer: names.questionAnswer, publishedText: names.publishedQuestion }, { answer: '回答' }],
+  },
+  'GET /api/cases/:id/documents/question-answers.pdf': { as: 'secretariat', params: caseParam('open'), body: 'none', runs: PDF_RUNS },
   // on a case of its own, before any sheet is submitted
   'PUT /api/cases/:id/evaluation': {
     as: 'secretariat',
@@ -2332,6 +2349,9 @@ describe('pages', () => {
     shown(`member /cases/${ids.review}/spec`, names.specHeading);
     shown(`member /cases/${ids.review}/spec`, names.comment);
     shown(`secretariat /cases/${ids.review}/spec`, names.commentResponse);
+    shown(`secretariat /cases/${ids.open}/questions`, names.askedQuestion);
+    shown(`secretariat /cases/${ids.open}/questions`, names.publishedQuestion);
+    shown(`secretariat /cases/${ids.open}/questions`, names.questionAnswer);
     shown(`secretariat /cases/${ids.closed}/evaluation`, names.criterion2);
     shown(`secretariat /cases/${ids.closed}/evaluation`, names.evaluator);
     shown(`evaluator /cases/${ids.evaluating}/evaluate/${ids.vendor1}`, names.criterion2);
