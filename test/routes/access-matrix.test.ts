@@ -560,7 +560,7 @@ const table: Record<string, Entry> = {
   'POST /api/calendar/token': { allow: 'user', req: path(() => '/api/calendar/token') },
   'DELETE /api/calendar/token': { allow: 'user', req: path(() => '/api/calendar/token') },
   // the token in the address is the credential: no login, and an unknown one is not found
-  'GET /api/calendar/:file{[^/]+\\.ics}': {
+  'GET /api/calendar/:file{[A-Za-z0-9_-]+\\.ics}': {
     allow: 'anyone',
     req: path((w) => w.calendarFeed),
     variants: [{ name: 'an unknown token', req: path(() => '/api/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics'), expect: { none: 404, vendor: 404 } }],

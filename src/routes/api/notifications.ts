@@ -59,7 +59,7 @@ export const notificationRoutes = new Hono<AppEnv>()
     return c.json({ revoked: await revokeCalendarToken(c, user) });
   })
   // no login: the token in the address is the credential (calendar clients cannot sign in)
-  .get('/calendar/:file{[^/]+\\.ics}', async (c) => {
+  .get('/calendar/:file{[A-Za-z0-9_-]+\\.ics}', async (c) => {
     const token = c.req.param('file').slice(0, -'.ics'.length);
     const feed = await calendarFeed(c.get('deps'), token);
     if (feed === null) throw notFound('このカレンダーのURLは無効です（新しいURLが発行されたか、無効にされました）。');
