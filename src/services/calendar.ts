@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import ical, { ICalAlarmType } from 'ical-generator';
+import ical, { ICalAlarmType, ICalCalendarMethod } from 'ical-generator';
 import {
   bidRounds,
   bids,
@@ -174,6 +174,8 @@ export function renderCalendar(events: CalendarEvent[], options: { name: string;
   const calendar = ical({
     name: options.name,
     prodId: { company: 'kyodo-chotatsu', product: 'workbench', language: 'JA' },
+    // a published feed, not an invitation: Outlook subscribes to it instead of offering to reply
+    method: ICalCalendarMethod.PUBLISH,
     // calendar clients poll the feed; an hour keeps deadlines current without hammering the service
     ttl: 3600,
   });

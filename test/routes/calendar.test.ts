@@ -127,6 +127,7 @@ describe('a calendar feed', () => {
   it("carries a vendor's deadlines of the cases it follows, at their instants in UTC, with a link and a reminder the day before", async () => {
     const { events, name, text } = await read(await subscribe(a.vendor));
     expect(name).toBe('cal協議会 調達の期限');
+    expect(text).toMatch(/^METHOD:PUBLISH\r$/m);
     expect(events.map((e) => [e.summary, e.start])).toEqual([
       ['RFI回答期限: 基幹業務システムの共同調達', '2026-04-20T08:00:00.000Z'],
       ['質問受付期限: 基幹業務システムの共同調達', '2026-05-15T08:00:00.000Z'],
