@@ -141,11 +141,13 @@ export interface RfiTerms {
 const questionKindNames = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額' } as const;
 const questionText = (q: RfiQuestion) => `${q.text}（${questionKindNames[q.kind]}${q.kind === 'choice' && q.choices ? `：${q.choices.join('／')}` : ''}）`;
 
-/** The RFI's deadline and its questions (by code). */
+/** The RFI's deadline and its questions (by code); a first RFI as its deadline and the number of its questions. */
 export function rfiChanges(before: RfiTerms | null, after: RfiTerms): AddendumChange[] {
   return [
     ...differs('rfi.deadline', '情報提供依頼（RFI）の回答期限', time(before?.deadline), time(after.deadline)),
-    ...byCode(before?.questions ?? [], after.questions, (q) => q.code, questionText, 'rfi.question', (q) => `RFIの質問 ${q.code}`),
+    ...(before
+      ? byCode(before.questions, after.questions, (q) => q.code, questionText, 'rfi.question', (q) => `RFIの質問 ${q.code}`)
+      : [{ field: 'rfi.questions', label: '情報提供依頼（RFI）の質問', before: null, after: `${after.questions.length}問` }]),
   ];
 }
 

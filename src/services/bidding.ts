@@ -21,6 +21,8 @@ import { assertQualified } from './qualification.ts';
 import { dateTime } from '../domain/format.ts';
 import { notify } from './notify.ts';
 import { assertScheduleDecision, hasBids, recordScheduleMoves } from './schedule.ts';
+import { biddingChanges } from '../domain/addenda.ts';
+import { addendumReason, addendumReasonFor, biddingTermsOf, recordAddendum } from './addenda.ts';
 import type { Keys } from '../keys.ts';
 
 export type BiddingRow = typeof biddings.$inferSelect;
@@ -52,8 +54,8 @@ export const biddingInput = z
       })
       .nullable()
       .optional(),
-    /** why a deadline or the opening moves after bids have arrived (shown to every vendor) */
-    reason: z.string().trim().min(1, { message: '変更理由を入力してください' }).max(2000).optional(),
+    /** 変更理由: why the settings of a published case change (shown to every vendor); needed too when a time moves after bids have arrived */
+    reason: addendumReason.optional(),
   })
   .refine((v) => v.openingAt.getTime() >= v.deadlineAt.getTime(), { message: '開札日時は締切日時以降にしてください', path: ['openingAt'], ...onceParsed })
   .refine((v) => v.floorPrice == null || v.floorPrice <= v.ceilingPrice, { message: '最低制限価格は予定価格以下にしてください', path: ['floorPrice'] })
@@ -145,6 +147,8 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
   if (row.method === 'comprehensive' && !input.comprehensive) throw new AppError('validation_error', `${caseMethodLabels.comprehensive}の案件には技術点（comprehensive）を指定してください。`);
   if (row.method !== 'comprehensive' && input.comprehensive) throw new AppError('validation_error', `${caseMethodLabels[row.method]}の案件には${caseMethodLabels.comprehensive}の設定はできません。`);
   return mutate(c, async (tx, audit) => {
+    // the case first, then its rounds: the order a bid takes them in
+    const current = await holdCase(tx, row);
     const rounds = await tx.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(asc(bidRounds.round)).for('update');
     if (rounds.some((r) => r.openedAt)) throw new AppError('conflict', '開札後は入札の設定を変更できません。');
     const [stored] = await tx.select().from(biddings).where(eq(biddings.caseId, row.id)).for('update');
@@ -176,6 +180,9 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
     );
     assertScheduleDecision(decision);
     const values = { ...terms, taxRate: String(input.taxRate), comprehensive: input.comprehensive ?? null, updatedAt: nowOf(c) };
+    const nextRounds = [{ round: 1, deadlineAt: input.deadlineAt, openingAt: input.openingAt }, ...rounds.filter((r) => r.round !== 1)];
+    const announced = biddingChanges(stored ? biddingTermsOf(stored, rounds) : null, biddingTermsOf({ ...(stored ?? { caseId: row.id, floorPrice: null, investigationPrice: null }), ...values }, nextRounds));
+    const announceWith = addendumReasonFor(current, announced, input.reason);
     await tx.insert(biddings).values({ caseId: row.id, ...values }).onConflictDoUpdate({ target: biddings.caseId, set: values });
     await tx
       .insert(bidRounds)
@@ -190,6 +197,7 @@ export async function setBidding(c: Ctx, row: CaseRow, input: z.output<typeof bi
       caseId: row.id,
       details: { deadlineAt: input.deadlineAt.toISOString(), openingAt: input.openingAt.toISOString(), maxRounds: input.maxRounds, lotSystemValue: input.lotSystemValue, ceilingPublic: input.ceilingPublic },
     });
+    await recordAddendum(c, tx, audit, current, announceWith, announced);
   });
 }
 

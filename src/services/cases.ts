@@ -17,6 +17,8 @@ import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
 import { caseYearsOf } from './years.ts';
 import { assertScheduleDecision, hasProposals, recordScheduleMoves } from './schedule.ts';
+import { addendumReason, addendumReasonFor, caseTermsOf, recordAddendum } from './addenda.ts';
+import { caseChanges } from '../domain/addenda.ts';
 
 export { caseMethodLabels, caseMethods } from '../domain/methods.ts';
 export const contractModes = ['bulk', 'individual'] as const;
@@ -92,8 +94,8 @@ export const caseInput = caseFields.superRefine((v, ctx) => {
 export const casePatch = caseFields
   .partial()
   .extend({
-    /** why the submission deadline moves once proposals have arrived (shown to every vendor; not stored on the case) */
-    reason: z.string().trim().min(1, { message: '変更理由を入力してください' }).max(2000).optional(),
+    /** 変更理由: required once the case is published and something changes (the addendum's reason, shown to every vendor) */
+    reason: addendumReason.optional(),
   })
   .refine((v) => Object.keys(v).some((k) => k !== 'reason'), { message: '変更する項目を指定してください' });
 
@@ -212,6 +214,9 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
             reason,
           });
     if (decision) assertScheduleDecision(decision);
+    // a published case announces what changes, with the same reason (変更・追加)
+    const announced = caseChanges(caseTermsOf(current), caseTermsOf({ ...current, ...changes } as CaseRow));
+    const announceWith = addendumReasonFor(current, announced, reason);
     if (decision?.record) await recordScheduleMoves(c, tx, audit, caseId, decision.moves, reason!);
     const [row] = await tx
       .update(cases)
@@ -219,6 +224,7 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
       .where(eq(cases.id, caseId))
       .returning();
     await audit({ action: 'case.update', objectType: 'case', objectId: caseId, caseId, details: { changed: Object.keys(changes) } });
+    await recordAddendum(c, tx, audit, current, announceWith, announced);
     return row!;
   });
 }

@@ -6,7 +6,9 @@ import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, us
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { auditEntryFrom } from '../db/audit.ts';
 import { type Db, perDatabase } from '../db/client.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, holdCase } from '../db/cases.ts';
+import { criteriaChanges } from '../domain/addenda.ts';
+import { addendumReason, addendumReasonFor, criteriaTermsOf, recordAddendum } from './addenda.ts';
 import { resolveAlias, vendorAlias } from '../domain/alias.ts';
 import { hasPassed } from '../domain/deadline.ts';
 import { fileView } from '../db/files.ts';
@@ -50,6 +52,8 @@ export const evaluationInput = z
     grades: z.strictObject({ A: decimal(1), B: decimal(1), C: decimal(1), D: decimal(1), E: decimal(1) }).default({ A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 }),
     evaluatorIds: z.array(z.string().max(64)).min(1, { message: '評価委員を1人以上指定してください' }).max(100),
     anonymize: z.boolean().default(false),
+    /** 変更理由: required once the case is published and the published rules change */
+    reason: addendumReason.optional(),
   })
   .refine((v) => new Set(v.evaluatorIds).size === v.evaluatorIds.length, { message: '評価委員が重複しています', path: ['evaluatorIds'] });
 
@@ -113,6 +117,15 @@ export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof
   return mutate(c, async (tx, audit) => {
     const [started] = await tx.select({ n: sheets.caseId }).from(sheets).where(and(eq(sheets.caseId, row.id), eq(sheets.status, 'submitted'))).limit(1);
     if (started) throw new AppError('evaluation_started');
+    const current = await holdCase(tx, row);
+    const [previous] = await tx.select().from(evaluations).where(eq(evaluations.caseId, row.id));
+    const announced = criteriaChanges(previous ? criteriaTermsOf(previous) : null, {
+      criteria: input.criteria,
+      aggregation: input.aggregation,
+      passRatio: input.passRatio,
+      grades: input.grades,
+    });
+    const announceWith = addendumReasonFor(current, announced, input.reason);
     const values = {
       criteria: input.criteria,
       aggregation: input.aggregation,
@@ -138,6 +151,7 @@ export async function setEvaluation(c: Ctx, row: CaseRow, input: z.output<typeof
       caseId: row.id,
       details: { criteria: input.criteria.length, aggregation: input.aggregation, passRatio: input.passRatio, evaluators: input.evaluatorIds, anonymize: input.anonymize },
     });
+    await recordAddendum(c, tx, audit, current, announceWith, announced);
     if (added.length > 0) await notify(c.get('deps'), tx, { kind: 'evaluator_assigned', caseId: row.id, userIds: added });
     return saved!;
   });

@@ -1,4 +1,5 @@
 import { type Ctx, dbOf } from '../context.ts';
+import { addendaOf } from './addenda.ts';
 import type { CaseRow } from '../db/cases.ts';
 import { notFound } from '../errors.ts';
 import { ocidOf } from '../ocds/release.ts';
@@ -60,6 +61,8 @@ export async function publicDetail(c: Ctx, row: CaseRow, consortiumName: string)
           ...visiblePrices(row, bidding.config, bidding.rounds, false),
         }
       : null,
+    // 変更・追加: every change since publication, with its reason and the before and after
+    addenda: await addendaOf(db, row.id),
     participants,
     // what the public may read and has been issued, each with the 文書番号 and SHA-256 of its latest
     // issue, so a downloaded copy can be checked

@@ -11,6 +11,8 @@ import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
+import { rfiChanges } from '../domain/addenda.ts';
+import { addendumReason, addendumReasonFor, recordAddendum, rfiTermsOf } from './addenda.ts';
 
 const questionCode = z
   .string()
@@ -34,6 +36,8 @@ export const rfiInput = z.strictObject({
     .min(1, { message: '質問を1つ以上指定してください' })
     .max(200)
     .refine((qs) => new Set(qs.map((q) => q.code)).size === qs.length, { message: '質問のコードが重複しています' }),
+  /** 変更理由: required once the case is published and the RFI changes */
+  reason: addendumReason.optional(),
 });
 
 export const rfiAnswerInput = z.strictObject({
@@ -56,6 +60,9 @@ export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInp
   return mutate(c, async (tx, audit) => {
     const current = await holdCase(tx, row);
     if (current.state === 'cancelled' || current.state === 'awarded') throw new AppError('conflict', 'この案件の情報提供依頼は変更できません。');
+    const previous = await findRfi(tx, row.id);
+    const announced = rfiChanges(previous ? rfiTermsOf(previous) : null, { deadline: input.deadline, questions: input.questions });
+    const announceWith = addendumReasonFor(current, announced, input.reason);
     const values = { deadline: input.deadline, questions: input.questions, updatedAt: nowOf(c) };
     const [saved] = await tx
       .insert(rfis)
@@ -63,6 +70,7 @@ export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInp
       .onConflictDoUpdate({ target: rfis.caseId, set: values })
       .returning();
     await audit({ action: 'rfi.set', objectType: 'rfi', objectId: row.id, caseId: row.id, details: { deadline: input.deadline.toISOString(), questions: input.questions.length } });
+    await recordAddendum(c, tx, audit, current, announceWith, announced);
     return saved!;
   });
 }

@@ -7,6 +7,8 @@ import { type CaseRow, holdCase } from '../db/cases.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
+import { specChanges } from '../domain/addenda.ts';
+import { addendumReason, addendumReasonFor, recordAddendum, specTermsOf } from './addenda.ts';
 
 export const specInput = z.strictObject({
   sections: z
@@ -25,6 +27,8 @@ export const specInput = z.strictObject({
     .max(1000)
     .refine((r) => new Set(r.map((x) => x.code)).size === r.length, { message: '要件番号が重複しています' })
     .default([]),
+  /** 変更理由: required once the case is published and the spec changes */
+  reason: addendumReason.optional(),
 });
 
 export const commentInput = z.strictObject({
@@ -57,13 +61,16 @@ export async function saveSpec(c: Ctx, row: CaseRow, input: z.output<typeof spec
   return mutate(c, async (tx, audit) => {
     const current = await holdCase(tx, row);
     if (current.state === 'cancelled' || current.state === 'awarded') throw new AppError('conflict', 'この案件の仕様書は変更できません。');
-    const [latest] = await tx.select({ version: specVersions.version }).from(specVersions).where(eq(specVersions.caseId, row.id)).orderBy(desc(specVersions.version)).limit(1).for('update');
+    const [latest] = await tx.select().from(specVersions).where(eq(specVersions.caseId, row.id)).orderBy(desc(specVersions.version)).limit(1).for('update');
     const version = (latest?.version ?? 0) + 1;
+    const announced = specChanges(latest ? specTermsOf(latest) : null, { version, sections: input.sections, requirements: input.requirements });
+    const announceWith = addendumReasonFor(current, announced, input.reason);
     const [saved] = await tx
       .insert(specVersions)
       .values({ caseId: row.id, version, sections: input.sections, requirements: input.requirements, createdAt: nowOf(c), createdBy: c.get('user')!.id })
       .returning();
     await audit({ action: 'spec.version', objectType: 'spec', objectId: `${row.id}:${version}`, caseId: row.id, details: { version, sections: input.sections.length, requirements: input.requirements.length } });
+    await recordAddendum(c, tx, audit, current, announceWith, announced);
     return saved!;
   });
 }

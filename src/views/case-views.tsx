@@ -6,6 +6,8 @@ import { type CaseState, caseStateLabels } from '../domain/lifecycle.ts';
 import { negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
+import { announcesChanges } from '../domain/addenda.ts';
+import { ReasonField } from './addenda.tsx';
 
 export function StateBadge({ state }: { state: CaseState }) {
   return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
@@ -336,7 +338,7 @@ export interface PostedOption {
 }
 
 /** The options form: the stored options, or the rows typed into a refused post; three blank rows follow. */
-export function OptionsForm({ row, posted }: { row: CaseRow; posted?: PostedOption[] | undefined }) {
+export function OptionsForm({ row, posted, reason }: { row: CaseRow; posted?: PostedOption[] | undefined; reason?: string | undefined }) {
   const blanks = 3;
   const rows: PostedOption[] = posted ?? row.options.map((o) => ({ code: o.code, name: o.name, price: o.price === null || o.price === undefined ? '' : String(o.price) }));
   return (
@@ -367,6 +369,7 @@ export function OptionsForm({ row, posted }: { row: CaseRow; posted?: PostedOpti
           ))}
         </tbody>
       </table>
+      <ReasonField id="options-reason" value={reason} published={announcesChanges(row)} />
       <button class="primary" type="submit">
         オプションを保存
       </button>
@@ -422,13 +425,7 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
         </div>
       </div>
       <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>
-      <label for="edit-reason">変更理由</label>
-      <textarea id="edit-reason" name="reason" rows={2} aria-describedby="edit-reason-help">
-        {shown.reason ?? ''}
-      </textarea>
-      <p id="edit-reason-help" class="muted">
-        提案を受け付けた後に期限を延長するときは必須です。理由は全事業者に表示されます。
-      </p>
+      <ReasonField id="edit-reason" value={shown.reason} published={announcesChanges(row)} />
       <button class="primary" type="submit">
         保存する
       </button>

@@ -150,6 +150,12 @@ describe('rfiChanges', () => {
       { field: 'rfi.question:q2', label: 'RFIの質問 q2', before: null, after: '提供形態（選択：LGWAN／オンプレミス）' },
     ]);
   });
+  it('announces a first RFI by its deadline and the number of its questions', () => {
+    expect(rfiChanges(null, rfi)).toEqual([
+      { field: 'rfi.deadline', label: '情報提供依頼（RFI）の回答期限', before: null, after: '令和8年5月20日(水) 17:00' },
+      { field: 'rfi.questions', label: '情報提供依頼（RFI）の質問', before: null, after: '1問' },
+    ]);
+  });
 });
 
 describe('criteriaChanges', () => {

@@ -41,6 +41,7 @@ describe.runIf(hasChromium)('an evaluation committee in the browser', () => {
         aggregation: 'average',
         evaluatorIds: [evaluatorId],
         anonymize: true,
+        reason: '評価基準を定めます。',
       },
     });
     h.clock.set('2026-04-14T10:00:00.000+09:00');

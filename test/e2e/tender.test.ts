@@ -43,6 +43,7 @@ describe.runIf(hasChromium)('a whole tender in the browser', () => {
     await sec.getByLabel('入札締切').fill('2026-06-09T17:00');
     await sec.getByLabel('開札日時').fill('2026-06-10T10:00');
     await sec.getByLabel('入札回数の上限').fill('2');
+    await sec.getByLabel('変更理由（必須）').fill('入札の日程と条件を定めます。');
     await sec.getByRole('button', { name: '入札の設定を保存' }).click();
     await sec.waitForURL(/done=setup/);
 

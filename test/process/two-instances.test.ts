@@ -88,7 +88,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     for (const { r } of uploads) expect(r.status).toBe(201);
     await call(0, 'PUT', `/api/cases/${proposal.id}/evaluation`, {
       token: sec,
-      body: { criteria: [{ code: 'q', name: '品質', maxPoints: 50, mode: 'points' }, { code: 'u', name: '使いやすさ', maxPoints: 50, mode: 'points' }], aggregation: 'average', evaluatorIds: evaluators.map((e) => e.id) },
+      body: { criteria: [{ code: 'q', name: '品質', maxPoints: 50, mode: 'points' }, { code: 'u', name: '使いやすさ', maxPoints: 50, mode: 'points' }], aggregation: 'average', evaluatorIds: evaluators.map((e) => e.id), reason: '評価基準を定めます。' },
     });
 
     // a tender opening at a fixed moment

@@ -318,6 +318,11 @@ const table: Record<string, Entry> = {
     req: path((w) => `${BC(w)}/schedule-changes`),
     variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}/schedule-changes`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } }],
   },
+  'GET /api/cases/:id/addenda': {
+    allow: ['secretariat', 'member', 'evaluator', 'vendor'],
+    req: path((w) => `${BC(w)}/addenda`),
+    variants: [{ name: 'an unpublished case', req: path((w) => `/api/cases/${w.draftCase}/addenda`), expect: { secretariat: 'ok', member: 'ok', evaluator: 'ok', vendor: 404, otherVendor: 404 } }],
+  },
   'POST /api/cases/:id/transition': { allow: ['secretariat'], req: (w) => ({ path: `${P(w)}/transition`, body: { to: 'draft' } }) },
   'PUT /api/cases/:id/participants/:memberId': {
     allow: ['secretariat', 'member'],

@@ -152,7 +152,7 @@ beforeAll(async () => {
     expect((await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: vendorToken, body: { price } })).status).toBe(200);
   }
   const evaluatorId = (await h.call('GET', '/api/me', { token: t.evaluator })).body.user.id;
-  const set = await h.call('PUT', `/api/cases/${caseId}/evaluation`, { token: t.secretariat, body: { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true } });
+  const set = await h.call('PUT', `/api/cases/${caseId}/evaluation`, { token: t.secretariat, body: { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true, reason: '評価基準を定めます。' } });
   expect(set.status, set.text).toBe(200);
   h.clock.set('2026-04-14T10:00:00.000+09:00');
   t.secretariat = await h.login('sec-anon@test.example');

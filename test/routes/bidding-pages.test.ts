@@ -37,7 +37,7 @@ describe('bidding pages', () => {
     expect(refused.text).toContain('name="ceilingPublic" checked=""');
     const res = await h.form(sec, `/cases/${caseId}/bidding`, [
       ['ceilingPrice', '10,000,000'], ['floorPrice', '8,000,000'], ['investigationPrice', ''], ['taxRate', '0.1'],
-      ['deadlineAt', '2026-06-09T17:00'], ['openingAt', '2026-06-10T10:00'], ['maxRounds', '2'], ['lotSystemValue', 'receipt_ms'],
+      ['deadlineAt', '2026-06-09T17:00'], ['openingAt', '2026-06-10T10:00'], ['maxRounds', '2'], ['lotSystemValue', 'receipt_ms'], ['reason', '入札の日程と条件を定めます。'],
     ]);
     expect(res.status).toBe(303);
     const api = await h.call('GET', `/api/cases/${caseId}/bidding`, { token: a.secretariat });

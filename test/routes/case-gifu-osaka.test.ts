@@ -396,7 +396,7 @@ describe('大阪府: 文書管理・電子決裁システム, two-stage survey, 
     ];
     const evaluation = await h.call('PUT', `/api/cases/${caseId}/evaluation`, {
       token,
-      body: { criteria, aggregation: 'trimmed_mean', passRatio: 0.6, evaluatorIds: iin.map((e) => e.id) },
+      body: { criteria, aggregation: 'trimmed_mean', passRatio: 0.6, evaluatorIds: iin.map((e) => e.id), reason: '評価基準を定めます。' },
     });
     expect(evaluation.status, evaluation.text).toBe(200);
     h.clock.set('2022-04-20T15:00:00.000+09:00');

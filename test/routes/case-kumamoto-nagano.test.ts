@@ -283,6 +283,7 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
       criteria: [{ code: 'func', name: '機能', maxPoints: 70, mode: 'points' }, { code: 'price', name: '価格点', maxPoints: 30, mode: 'price' }],
       aggregation: 'average',
       evaluatorIds: [evaluator],
+      reason: '評価基準を定めます。',
     });
     h.clock.set('2026-06-01T10:00:00.000+09:00');
     const sec = await h.login('sec-nagano@cycle.example');

@@ -413,7 +413,7 @@ describe('a proposal', () => {
     const me = await h.call('GET', '/api/me', { token: t.evaluator });
     const setup = await h.call('PUT', `/api/cases/${id}/evaluation`, {
       token: t.secretariat,
-      body: { criteria: [{ code: 'func', name: '機能', maxPoints: 100, mode: 'points' }], aggregation: 'average', evaluatorIds: [me.body.user.id] },
+      body: { criteria: [{ code: 'func', name: '機能', maxPoints: 100, mode: 'points' }], aggregation: 'average', evaluatorIds: [me.body.user.id], reason: '評価基準を定めます。' },
     });
     expect(setup.status, setup.text).toBe(200);
     h.clock.set('2026-09-11T09:00:00.000+09:00');

@@ -147,7 +147,7 @@ describe('the specification (仕様書)', () => {
     h.clock.set('2026-06-01T09:00:00.000+09:00');
     await h.call('PUT', `/api/cases/${caseId}/bidding`, {
       token: sec,
-      body: { ceilingPrice: 5_000_000, ceilingPublic: false, floorPrice: 4_000_000, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00' },
+      body: { ceilingPrice: 5_000_000, ceilingPublic: false, floorPrice: 4_000_000, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00', reason: '入札の日程と条件を定めます。' },
     });
     expect((await h.call('GET', `/api/cases/${caseId}/documents/bid-tabulation.pdf`, { token: sec })).status).toBe(409);
     const secPage = await h.cookieFor('sec-doc@test.example');
@@ -203,7 +203,7 @@ describe('the evaluation summary and a proposal award', () => {
     }
     await h.call('PUT', `/api/cases/${caseId}/evaluation`, {
       token: sec,
-      body: { criteria: [{ code: 'func', name: '機能', maxPoints: 70, mode: 'points' }, { code: 'price', name: '価格', maxPoints: 30, mode: 'price' }], aggregation: 'average', evaluatorIds: evaluators, anonymize: true },
+      body: { criteria: [{ code: 'func', name: '機能', maxPoints: 70, mode: 'points' }, { code: 'price', name: '価格', maxPoints: 30, mode: 'price' }], aggregation: 'average', evaluatorIds: evaluators, anonymize: true, reason: '評価基準を定めます。' },
     });
     h.clock.set('2026-04-14T10:00:00.000+09:00');
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'evaluation' } });

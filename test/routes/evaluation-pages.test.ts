@@ -50,7 +50,7 @@ describe('evaluation pages without JavaScript', () => {
       ['c_code', 'lgwan'], ['c_group', '必須'], ['c_name', 'LGWAN対応'], ['c_max', ''], ['c_mode', 'pass_fail'], ['c_guidance', ''],
       ['c_code', ''], ['c_group', ''], ['c_name', ''], ['c_max', ''], ['c_mode', 'points'], ['c_guidance', ''],
       ['aggregation', 'average'], ['passRatio', '0.6'], ['grade_A', '1'], ['grade_B', '0.75'], ['grade_C', '0.5'], ['grade_D', '0.25'], ['grade_E', '0'],
-      ['evaluatorIds', evaluatorId], ['anonymize', 'on'],
+      ['evaluatorIds', evaluatorId], ['anonymize', 'on'], ['reason', '評価基準を定めます。'],
     ]);
     expect(res.status).toBe(303);
     const api = await h.call('GET', `/api/cases/${caseId}/evaluation`, { token: await h.login('sec-evp@test.example') });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: a.otherVendor, body: { price: 10_000_000 } });
   const set = await h.call('PUT', `/api/cases/${caseId}/evaluation`, {
     token: a.secretariat,
-    body: { criteria, aggregation: 'average', passRatio: 0.6, evaluatorIds: [ev.iinA!.id, ev.iinB!.id, ev.iinC!.id, ev.iinD!.id], anonymize: true },
+    body: { criteria, aggregation: 'average', passRatio: 0.6, evaluatorIds: [ev.iinA!.id, ev.iinB!.id, ev.iinC!.id, ev.iinD!.id], anonymize: true, reason: '評価基準を定めます。' },
   });
   expect(set.status, set.text).toBe(200);
   h.clock.set('2026-04-14T10:00:00.000+09:00');
@@ -268,7 +268,7 @@ describe('refs across cases, and without anonymisation', () => {
       const id = (await h.call('POST', '/api/cases', { token: a.secretariat, body: { title, method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-25T17:00:00.000+09:00' } })).body.case.id as string;
       await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
       expect((await h.call('PUT', `/api/cases/${id}/proposal`, { token: vendor, body: { price: 7_000_000 } })).status).toBe(200);
-      expect((await h.call('PUT', `/api/cases/${id}/evaluation`, { token: a.secretariat, body: { criteria, aggregation: 'average', evaluatorIds: [ev.iinA!.id], anonymize } })).status).toBe(200);
+      expect((await h.call('PUT', `/api/cases/${id}/evaluation`, { token: a.secretariat, body: { criteria, aggregation: 'average', evaluatorIds: [ev.iinA!.id], anonymize, reason: '評価基準を定めます。' } })).status).toBe(200);
       return id;
     };
     anonymised = await make('文書管理システム（第2期）', true);

@@ -1380,11 +1380,13 @@ const plans: Record<string, Plan> = {
         maxRounds: 3,
         lotSystemValue: 'receipt_ms',
         taxRate: 0.1,
+        reason: '公表後の変更の理由',
       },
     ],
   },
   'GET /api/cases/:id/bidding': { as: 'vendor2', params: caseParam('bid'), body: 'none' },
   'GET /api/cases/:id/schedule-changes': { as: 'vendor2', params: caseParam('bid'), body: 'none' },
+  'GET /api/cases/:id/addenda': { as: 'vendor2', params: caseParam('bid'), body: 'none' },
   // one bid per vendor per round: each accepted bid, 辞退 or paper bid is another vendor's
   'POST /api/cases/:id/bids': {
     as: () => pools.bidders.current.token,

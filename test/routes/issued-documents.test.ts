@@ -205,14 +205,14 @@ describe('the spec as issued at publication', () => {
 
     // a change after publication is another version; vendors and the public get it, the first stays listed
     h.clock.set('2026-05-25T09:00:00.000+09:00');
-    await h.call('PUT', `/api/cases/${caseId}/spec`, { token: t.secretariat, body: { sections: [{ heading: '業務の目的', body: '文書事務の電子化と電子決裁' }] } });
+    await h.call('PUT', `/api/cases/${caseId}/spec`, { token: t.secretariat, body: { sections: [{ heading: '業務の目的', body: '文書事務の電子化と電子決裁' }], reason: '業務の目的に電子決裁を加えます。' } });
     const versions = await listed(caseId);
     expect(versions.map((d) => d.version)).toEqual([1, 2]);
     expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec.pdf`, { token: t.vendor })).bytes)).toBe(versions[1]!.sha256);
     expect(sha256((await h.call('GET', `/api/cases/${caseId}/documents/spec/1.pdf`, { token: t.vendor })).bytes)).toBe(v1!.sha256);
     expect(textOf('spec-2.pdf', (await h.call('GET', versions[1]!.url, { token: t.vendor })).bytes).text).toContain('令和8年5月25日');
     // a schedule change after publication issues the spec again
-    await h.call('PATCH', `/api/cases/${caseId}`, { token: t.secretariat, body: { submissionDeadline: '2026-07-10T17:00:00.000+09:00' } });
+    await h.call('PATCH', `/api/cases/${caseId}`, { token: t.secretariat, body: { submissionDeadline: '2026-07-10T17:00:00.000+09:00', reason: '提出期限を延長します。' } });
     expect((await listed(caseId)).map((d) => d.version)).toEqual([1, 2, 3]);
     // data changed but not issued (a body joins): the secretariat's copy is a draft of it, vendors keep the issue
     await h.call('PUT', `/api/cases/${caseId}/participants/${t.memberIds[0]}`, { token: t.secretariat, body: { participating: true, options: {} } });

@@ -61,7 +61,7 @@ describe('OCDS for every state of the seed cases', () => {
     expect(JSON.stringify(await ocds(id, 'proposal/open+proposal'))).not.toContain(a.vendorId);
     const users = await h.call('GET', '/api/users', { token: a.secretariat });
     const evaluatorId = users.body.users.find((u: { role: string }) => u.role === 'evaluator').id;
-    await h.call('PUT', `/api/cases/${id}/evaluation`, { token: a.secretariat, body: { criteria: [{ code: 'q', name: '品質', maxPoints: 70, mode: 'points' }, { code: 'p', name: '価格', maxPoints: 30, mode: 'price' }], aggregation: 'average', evaluatorIds: [evaluatorId] } });
+    await h.call('PUT', `/api/cases/${id}/evaluation`, { token: a.secretariat, body: { criteria: [{ code: 'q', name: '品質', maxPoints: 70, mode: 'points' }, { code: 'p', name: '価格', maxPoints: 30, mode: 'price' }], aggregation: 'average', evaluatorIds: [evaluatorId], reason: '評価基準を定めます。' } });
     h.clock.set('2026-04-14T10:00:00.000+09:00');
     await move(id, 'evaluation');
     await ocds(id, 'proposal/evaluation');

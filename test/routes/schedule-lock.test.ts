@@ -43,10 +43,11 @@ describe('a tender after its first bid', () => {
   it('may still change anything, and move its times earlier, before a bid has arrived', async () => {
     caseId = await tender('庁舎警備業務');
     h.clock.set('2026-06-02T09:00:00.000+09:00');
-    const earlier = await put(caseId, { ceilingPrice: 10_500_000, deadlineAt: '2026-06-08T17:00:00.000+09:00', openingAt: '2026-06-09T10:00:00.000+09:00' });
+    // published: each change is an addendum with its reason, but no schedule change while nothing has arrived
+    const earlier = await put(caseId, { ceilingPrice: 10_500_000, deadlineAt: '2026-06-08T17:00:00.000+09:00', openingAt: '2026-06-09T10:00:00.000+09:00', reason: '予算の確定' });
     expect(earlier.status, earlier.text).toBe(200);
     expect(await changesOf(caseId)).toEqual([]);
-    expect((await put(caseId, {})).status).toBe(200);
+    expect((await put(caseId, { reason: '当初の日程に戻します' })).status).toBe(200);
   });
 
   it('keeps its prices, rounds, lot setting and tax rate once a bid has arrived; the same values again are fine', async () => {
@@ -130,14 +131,16 @@ describe('a tender after its first bid', () => {
       // who moved it is the secretariat's record (the audit), not the vendors'
       expect(list.text).not.toContain(secretariatId);
     }
-    // the vendor who has not bid yet sees it on the case page and the bid page
+    // the vendor who has not bid yet sees it on the bid page, and on the case page as the addendum it is
     const cookie = await h.cookieFor('vendor2-sl@test.example');
-    for (const path of [`/cases/${caseId}`, `/cases/${caseId}/bid`]) {
-      const page = await h.page(cookie, path);
-      expect(page.text, path).toContain('日程の変更');
-      expect(page.text, path).toContain('仕様書の訂正に伴い延長します');
-      expect(page.text, path).toMatch(/2026\/06\/09 17:00[\s\S]*2026\/06\/12 17:00/);
-    }
+    const bidPage = await h.page(cookie, `/cases/${caseId}/bid`);
+    expect(bidPage.text).toContain('日程の変更');
+    expect(bidPage.text).toContain('仕様書の訂正に伴い延長します');
+    expect(bidPage.text).toMatch(/2026\/06\/09 17:00[\s\S]*2026\/06\/12 17:00/);
+    const casePage = await h.page(cookie, `/cases/${caseId}`);
+    expect(casePage.text).toContain('変更・追加');
+    expect(casePage.text).toContain('仕様書の訂正に伴い延長します');
+    expect(casePage.text).toMatch(/令和8年6月9日\(火\) 17:00[\s\S]*令和8年6月12日\(金\) 17:00/);
     // the extended deadline takes bids
     h.clock.set('2026-06-11T10:00:00.000+09:00');
     expect((await h.call('POST', `/api/cases/${caseId}/bids`, { token: a.otherVendor, body: { amount: 9_100_000, lotNumber: 2 } })).status).toBe(201);
@@ -216,8 +219,8 @@ describe('the proposal deadline once a proposal exists', () => {
 
   it('moves freely before any proposal, never earlier after one, and later only with a reason not stored on the case', async () => {
     const caseId = await proposalCase('文書管理システム');
-    expect((await patch(caseId, { submissionDeadline: '2026-04-09T17:00:00.000+09:00' })).status).toBe(200);
-    expect((await patch(caseId, { submissionDeadline: '2026-04-10T17:00:00.000+09:00' })).status).toBe(200);
+    expect((await patch(caseId, { submissionDeadline: '2026-04-09T17:00:00.000+09:00', reason: '日程の調整' })).status).toBe(200);
+    expect((await patch(caseId, { submissionDeadline: '2026-04-10T17:00:00.000+09:00', reason: '当初の日程に戻します' })).status).toBe(200);
     h.clock.set('2026-04-05T10:00:00.000+09:00');
     expect((await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: a.vendor, body: { price: 7_000_000 } })).status).toBe(200);
 
@@ -227,8 +230,8 @@ describe('the proposal deadline once a proposal exists', () => {
     expect(past.body.error.code).toBe('schedule_locked');
     expect((await patch(caseId, { submissionDeadline: null, reason: '取消し' })).body.error.code).toBe('schedule_locked');
     expect((await h.call('GET', `/api/cases/${caseId}/proposals`, { token: a.secretariat })).status).not.toBe(200);
-    // a title change alone needs nothing
-    expect((await patch(caseId, { title: '文書管理システム（共同調達）' })).status).toBe(200);
+    // a title change is no schedule move: only the reason every change after publication has
+    expect((await patch(caseId, { title: '文書管理システム（共同調達）', reason: '件名の訂正' })).status).toBe(200);
     const same = await patch(caseId, { submissionDeadline: '2026-04-10T17:00:00.000+09:00' });
     expect(same.status).toBe(200);
 
@@ -270,14 +273,14 @@ describe('the proposal deadline once a proposal exists', () => {
   it('through the case form: unchanged times stay as stored, an extension needs the 変更理由, a refusal is shown in Japanese', async () => {
     const caseId = await proposalCase('AI議事録');
     // a deadline to the second, shown to the minute in the form
-    await patch(caseId, { submissionDeadline: '2026-04-10T17:00:45.000+09:00' });
+    await patch(caseId, { submissionDeadline: '2026-04-10T17:00:45.000+09:00', reason: '日程の調整' });
     h.clock.set('2026-04-05T10:00:00.000+09:00');
     await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: a.vendor, body: { price: 5_000_000 } });
     const sec = await h.cookieFor('sec-sl@test.example');
     const page = await h.page(sec, `/cases/${caseId}`);
     expect(page.text).toContain('変更理由');
     const fields = (over: Record<string, string>) => ({ title: 'AI議事録', description: '', rfiDeadline: '', submissionDeadline: '2026-04-10T17:00', reason: '', ...over });
-    expect((await h.form(sec, `/cases/${caseId}/edit`, fields({ title: 'AI議事録作成' }))).status).toBe(303);
+    expect((await h.form(sec, `/cases/${caseId}/edit`, fields({ title: 'AI議事録作成', reason: '件名の訂正' }))).status).toBe(303);
     const noReason = await h.form(sec, `/cases/${caseId}/edit`, fields({ submissionDeadline: '2026-04-14T17:00' }));
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('変更理由（reason）を入力してください');

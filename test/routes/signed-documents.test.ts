@@ -95,7 +95,7 @@ describe('issued documents signed with the configured certificate', () => {
     h.clock.advance(60_000);
     const changed = await h.call('PUT', `/api/cases/${caseId}/spec`, {
       token: sec,
-      body: { sections: [{ heading: '業務の目的', body: '申請手続のオンライン化により、住民の利便性を高める（第2版）。' }], requirements: [{ code: 'F-001', text: 'マイナンバーカードで本人確認できること。', level: 'must' }] },
+      body: { sections: [{ heading: '業務の目的', body: '申請手続のオンライン化により、住民の利便性を高める（第2版）。' }], requirements: [{ code: 'F-001', text: 'マイナンバーカードで本人確認できること。', level: 'must' }], reason: '業務の目的を改めます。' },
     });
     expect(changed.status, changed.text).toBe(200);
     const copies = await issuedDocuments(h, scratch, caseId, sec);

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await h.call('POST', `/api/cases/${rfiCaseId}/transition`, { token: a.secretariat, body: { to: 'rfi' } });
   const rfi = await h.call('PUT', `/api/cases/${rfiCaseId}/rfi`, {
     token: a.secretariat,
-    body: { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }] },
+    body: { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }], reason: '情報提供依頼の質問を定めます。' },
   });
   expect(rfi.status, rfi.text).toBe(200);
 });

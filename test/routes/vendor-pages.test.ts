@@ -59,6 +59,7 @@ describe('vendor pages', () => {
       ['code', 'price'], ['kind', 'price'], ['text', '参考見積額'], ['choices', ''],
       ['code', 'host'], ['kind', 'choice'], ['text', '提供形態'], ['choices', 'SaaS、オンプレミス'],
       ['code', ''], ['kind', 'text'], ['text', ''], ['choices', ''],
+      ['reason', '情報提供依頼の質問を定めます。'],
     ]);
     expect(setup.status).toBe(303);
     const draft = await h.form(cookie, `/cases/${caseId}/rfi/answer`, [['ans_price', '1,200,000'], ['ans_host', ''], ['action', 'draft']]);

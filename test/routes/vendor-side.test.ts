@@ -58,6 +58,7 @@ describe('RFI (情報提供依頼)', () => {
           { code: 'hosting', text: '提供形態', kind: 'choice', choices: ['SaaS', 'オンプレミス'] },
           { code: 'price', text: '参考見積額（年額・税抜）', kind: 'price' },
         ],
+        reason: '情報提供依頼の質問を定めます。',
       },
     });
     expect(set.status).toBe(200);

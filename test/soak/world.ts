@@ -113,7 +113,7 @@ export async function caseInEvaluation(api: Client, world: Consortium, vendors: 
   for (const v of vendors) expectStatus('proposal file', await upload(api, v.token, caseId, '提案書.pdf', proposalFile(30_000).bytes), 201);
   expectStatus(
     'evaluation',
-    await api.call('PUT', `/api/cases/${caseId}/evaluation`, { token: world.sec, body: { criteria, aggregation: 'average', evaluatorIds: evaluators.map((e) => e.id) } }),
+    await api.call('PUT', `/api/cases/${caseId}/evaluation`, { token: world.sec, body: { criteria, aggregation: 'average', evaluatorIds: evaluators.map((e) => e.id), reason: '評価基準を定めます。' } }),
     200,
   );
   await sleepUntil(deadline + 100);

@@ -12,6 +12,7 @@ import { loadCase, visibleTo } from '../../services/case-access.ts';
 import { caseInput, casePatch, caseView, createCase, transitionCase, transitionInput, updateCase } from '../../services/cases.ts';
 import { listParticipation, participationInput, setParticipation } from '../../services/participation.ts';
 import { scheduleChangeList } from '../../services/schedule.ts';
+import { addendaOf } from '../../services/addenda.ts';
 import { isoDate } from '../../views/format.ts';
 import { amendYear, amendmentInput, closeYear, contractPartyInput, contractsFor, savingsFor, setContractParty, yearList, yearQuery } from '../../services/contracts.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
@@ -58,6 +59,11 @@ export const caseRoutes = new Hono<AppEnv>()
   .get('/cases/:id/schedule-changes', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
     return c.json({ changes: await scheduleChangeList(dbOf(c), row.id) });
+  })
+  // 変更・追加: every change to the case since its publication, numbered, with its reason and the before and after
+  .get('/cases/:id/addenda', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'secretariat', 'member', 'evaluator', 'vendor');
+    return c.json({ addenda: await addendaOf(dbOf(c), row.id) });
   })
   .post('/cases/:id/transition', async (c) => {
     requireConsortiumRole(c, 'secretariat');

@@ -1,4 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { announcesChanges } from '../../domain/addenda.ts';
+import { ReasonField } from '../../views/addenda.tsx';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bids as bidsTable, vendors } from '../../../schema/index.ts';
@@ -330,13 +332,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
               ))}
             </fieldset>
           ) : null}
-          <label for="reason">変更理由</label>
-          <textarea id="reason" name="reason" rows={2} aria-describedby="reason-help">
-            {shown.reason}
-          </textarea>
-          <p id="reason-help" class="muted">
-            入札の受付後に日時を延長するときは必須です。理由は全事業者に表示されます。
-          </p>
+          <ReasonField id="reason" value={shown.reason} published={announcesChanges(row)} />
           <button class="primary" type="submit">
             入札の設定を保存
           </button>

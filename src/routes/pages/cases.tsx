@@ -32,8 +32,8 @@ import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
-import { scheduleChangeList } from '../../services/schedule.ts';
-import { ScheduleChanges } from '../../views/schedule-views.tsx';
+import { addendaOf } from '../../services/addenda.ts';
+import { Addenda } from '../../views/addenda.tsx';
 import { FileTable } from '../../views/files.tsx';
 import { proposalsForCasePage } from '../../services/proposals.ts';
 import {
@@ -216,6 +216,7 @@ function TransitionForms({ row }: { row: CaseRow }) {
 interface Posted {
   edit?: PostedCaseEdit;
   options?: PostedOption[];
+  optionsReason?: string;
   apportionment?: PostedApportionment;
 }
 
@@ -261,7 +262,8 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   // a 随意契約 names its counterpart directly: the secretariat picks it among the approved vendors
   const offersNegotiatedAward = user.role === 'secretariat' && row.method === 'negotiated' && row.state !== 'awarded' && row.state !== 'cancelled';
   const negotiationVendors = offersNegotiatedAward ? await listVendors(dbOf(c), row.consortiumId, 'approved') : [];
-  const scheduleChanges = await scheduleChangeList(dbOf(c), row.id);
+  // 変更・追加 include every schedule change made after publication, so the case page lists them alone
+  const addenda = await addendaOf(dbOf(c), row.id);
 
   return renderPage(
     c,
@@ -281,7 +283,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           </p>
         ) : null}
       </section>
-      <ScheduleChanges changes={scheduleChanges} />
+      <Addenda addenda={addenda} published={row.publishedAt !== null} />
 
       {user.role === 'secretariat' ? (
         <section aria-labelledby="state-heading">
@@ -553,7 +555,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         <section aria-labelledby="options-heading">
           <h2 id="options-heading">オプション</h2>
           {problems.section === 'options' ? <ErrorBox message={problems.error} /> : null}
-          <OptionsForm row={row} posted={posted.options} />
+          <OptionsForm row={row} posted={posted.options} reason={posted.optionsReason} />
         </section>
       ) : null}
     </Layout>,
@@ -772,14 +774,15 @@ export const casePages = new Hono<AppEnv>()
     await loadCase(c, caseId, 'secretariat');
     const form = await readForm(c);
     const typed = optionRowsFromForm(form);
+    const reason = field(form, 'reason');
     try {
       const options = parseWith(optionsInput, optionsFromRows(typed));
-      const updated = await updateCase(c, caseId, { options });
+      const updated = await updateCase(c, caseId, parseWith(casePatch, { options, ...(reason.trim() === '' ? {} : { reason }) }));
       await issueAfterEvent(c, updated, 'specChange');
       return c.redirect(`/cases/${caseId}?done=options`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed });
+      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed, optionsReason: reason });
     }
   })
   .post('/cases/:id/apportionment', async (c) => {

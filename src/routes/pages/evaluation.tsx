@@ -1,4 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { announcesChanges } from '../../domain/addenda.ts';
+import { ReasonField } from '../../views/addenda.tsx';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -305,6 +307,7 @@ interface PostedSetup {
   grades: Record<string, string>;
   evaluatorIds: string[];
   anonymize: boolean;
+  reason?: string;
 }
 
 /** The setup form: the saved evaluation, or what was typed into a refused post. */
@@ -412,6 +415,7 @@ function EvaluationSetup({
         <input type="checkbox" name="anonymize" checked={shown.anonymize} />
         評価委員には提案者名を伏せ、「提案者A・B・C…」と表示する
       </label>
+      <ReasonField id="evaluation-reason" value={posted?.reason} published={announcesChanges(row)} />
       <button class="primary" type="submit">
         評価基準を保存
       </button>
@@ -614,6 +618,7 @@ function setupFromForm(form: Form): PostedSetup {
     grades: Object.fromEntries(gradeLetters.map((g) => [g, field(form, `grade_${g}`)])),
     evaluatorIds: list('evaluatorIds').filter(Boolean),
     anonymize: field(form, 'anonymize') === 'on',
+    reason: field(form, 'reason'),
   };
 }
 
@@ -633,6 +638,7 @@ function evaluationFromSetup(typed: PostedSetup) {
     grades: Object.fromEntries(gradeLetters.map((g) => [g, Number(typed.grades[g])])),
     evaluatorIds: typed.evaluatorIds,
     anonymize: typed.anonymize,
+    ...(typed.reason?.trim() ? { reason: typed.reason } : {}),
   };
 }
 

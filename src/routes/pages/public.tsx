@@ -9,6 +9,7 @@ import { caseStateLabels } from '../../domain/lifecycle.ts';
 import { publishedCases } from '../../services/ocds.ts';
 import { headsSubtitle, publishedChainHeads } from '../../services/public-audit.ts';
 import { AuditHeads } from '../../views/audit-heads.tsx';
+import { Addenda } from '../../views/addenda.tsx';
 import { NegotiatedGroundSummary } from '../../views/case-views.tsx';
 import { dateTime, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
@@ -148,6 +149,7 @@ export const publicPages = new Hono<AppEnv>()
           <dd>{d.participants.length > 0 ? d.participants.join('、') : '—'}</dd>
         </dl>
         {d.description ? <p class="prewrap">{d.description}</p> : null}
+        <Addenda addenda={d.addenda} published />
         {d.result ? (
           <section class="card" aria-labelledby="result-heading">
             <h2 id="result-heading">結果</h2>

@@ -11,6 +11,8 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { announcesChanges } from '../../domain/addenda.ts';
+import { ReasonField } from '../../views/addenda.tsx';
 
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
 interface Posted {
@@ -98,6 +100,7 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
               ))}
             </tbody>
           </table>
+          <ReasonField id="spec-reason" value={posted.spec?.reason} published={announcesChanges(row)} />
           <button class="primary" type="submit">
             新しい版として保存
           </button>
@@ -173,7 +176,7 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
   );
 }
 
-function specFromForm(form: Form): { sections: SpecSection[]; requirements: SpecRequirement[] } {
+function specFromForm(form: Form): { sections: SpecSection[]; requirements: SpecRequirement[]; reason: string } {
   const list = (name: string) => fieldList(form, name, { trim: false });
   const bodies = list('body');
   const codes = list('req_code');
@@ -181,6 +184,7 @@ function specFromForm(form: Form): { sections: SpecSection[]; requirements: Spec
   return {
     sections: list('heading').flatMap((heading, i) => (heading.trim() === '' ? [] : [{ heading: heading.trim(), body: (bodies[i] ?? '').replace(/\r\n/g, '\n') }])),
     requirements: list('req_text').flatMap((text, i) => (text.trim() === '' ? [] : [{ code: (codes[i] ?? '').trim(), text: text.trim(), level: levels[i] === 'want' ? ('want' as const) : ('must' as const) }])),
+    reason: field(form, 'reason'),
   };
 }
 
@@ -191,7 +195,8 @@ export const specPages = new Hono<AppEnv>()
     const form = await readForm(c);
     const typed = specFromForm(form);
     try {
-      await saveSpec(c, row, parseWith(specInput, typed));
+      const { reason, ...spec } = typed;
+      await saveSpec(c, row, parseWith(specInput, { ...spec, ...(reason.trim() === '' ? {} : { reason }) }));
       await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/spec?done=saved`, 303);
     } catch (err) {

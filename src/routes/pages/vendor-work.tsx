@@ -5,6 +5,8 @@ import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { fileView, vendorFiles } from '../../db/files.ts';
 import { isOnTime } from '../../domain/deadline.ts';
+import { announcesChanges } from '../../domain/addenda.ts';
+import { ReasonField } from '../../views/addenda.tsx';
 import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
@@ -35,12 +37,12 @@ function answerText(q: RfiQuestion, value: unknown): string {
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
 interface Posted {
   /** The deadline as typed (a datetime-local value) and the questions as read from the form. */
-  rfi?: { deadline: string; questions: ReturnType<typeof questionsFromForm> };
+  rfi?: { deadline: string; questions: ReturnType<typeof questionsFromForm>; reason?: string };
   /** Each answer's text as typed, by question code: a mistyped number comes back as it was typed. */
   answers?: Record<string, string>;
 }
 
-function RfiSetup({ caseId, rfi, posted }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>>; posted?: Posted['rfi'] | undefined }) {
+function RfiSetup({ caseId, rfi, posted, published }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>>; posted?: Posted['rfi'] | undefined; published: boolean }) {
   const rows: (Pick<RfiQuestion, 'code' | 'text' | 'choices'> & { kind: string } | null)[] = [...(posted?.questions ?? rfi?.questions ?? []), null, null, null];
   return (
     <form method="post" action={`/cases/${caseId}/rfi`} class="card">
@@ -82,6 +84,7 @@ function RfiSetup({ caseId, rfi, posted }: { caseId: string; rfi: Awaited<Return
           ))}
         </tbody>
       </table>
+      <ReasonField id="rfi-reason" value={posted?.reason} published={published} />
       <button class="primary" type="submit">
         情報提供依頼を保存
       </button>
@@ -162,7 +165,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string, posted: Posted = 
             <a href={`/cases/${row.id}/rfi/responses`}>回答の比較（事業者別）を見る</a>
           </p>
         ) : null}
-        <RfiSetup caseId={row.id} rfi={rfi} posted={posted.rfi} />
+        <RfiSetup caseId={row.id} rfi={rfi} posted={posted.rfi} published={announcesChanges(row)} />
       </Layout>,
       error ? 400 : 200,
     );
@@ -399,9 +402,9 @@ export const vendorWorkPages = new Hono<AppEnv>()
   .post('/cases/:id/rfi', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
-    const typed = { deadline: field(form, 'deadline'), questions: questionsFromForm(form) };
+    const typed = { deadline: field(form, 'deadline'), questions: questionsFromForm(form), reason: field(form, 'reason') };
     try {
-      await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(typed.deadline), questions: typed.questions }));
+      await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(typed.deadline), questions: typed.questions, ...(typed.reason.trim() === '' ? {} : { reason: typed.reason }) }));
       await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/rfi?done=1`, 303);
     } catch (err) {
