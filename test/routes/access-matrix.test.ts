@@ -870,7 +870,7 @@ async function buildWorld(): Promise<World> {
     rfiFiles.push((await uploadFile(token, `${p}/rfi/response/files`, secrets.rfiFile)).file.id);
   }
   // the spec and a member's comment in the opinion inquiry
-  await call(a.secretariat, 'PUT', `${p}/spec`, specBody);
+  await call(a.secretariat, 'PUT', `${p}/spec`, { ...specBody, reason: '仕様書を定めます。' });
   await move(a.secretariat, proposalCase, 'spec_review');
   const commentId = (await call(a.member, 'POST', `${p}/spec/comments`, { section: '業務概要', text: 'バックアップの頻度を明記してください。' }, 201)).comment.id as string;
   // proposals from both vendors, and a committee of one evaluator who declared no conflict
@@ -881,7 +881,7 @@ async function buildWorld(): Promise<World> {
     proposalFiles.push((await uploadFile(token, `${p}/proposal/files`, secrets.proposalFile)).file.id);
     await call(token, 'PUT', `${p}/proposal`, { price: secrets.price });
   }
-  await call(a.secretariat, 'PUT', `${p}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true });
+  await call(a.secretariat, 'PUT', `${p}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true, reason: '評価基準を定めます。' });
   await call(a.evaluator, 'POST', `${p}/evaluation/coi`, { conflict: false });
 
   // a second proposal case, taking proposals until after the matrix runs, before the same committee
@@ -896,7 +896,7 @@ async function buildWorld(): Promise<World> {
     earlyFiles.push((await uploadFile(token, `${e}/proposal/files`, secrets.proposalFile)).file.id);
     await call(token, 'PUT', `${e}/proposal`, { price: secrets.price });
   }
-  await call(a.secretariat, 'PUT', `${e}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId] });
+  await call(a.secretariat, 'PUT', `${e}/evaluation`, { criteria, aggregation: 'average', evaluatorIds: [evaluatorId], reason: '評価基準を定めます。' });
   await call(a.evaluator, 'POST', `${e}/evaluation/coi`, { conflict: false });
 
   // a survey answered by the member for itself and by the secretariat for the other member

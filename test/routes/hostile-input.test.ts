@@ -610,6 +610,7 @@ async function buildPoolsBeforeDeadlines() {
       ],
       aggregation: 'average',
       evaluatorIds: [callers.scorerA.id, callers.scorerB.id],
+      reason: '評価基準を定めます。',
     }),
   );
   pools.submit = new Pool(tenderers.map((t) => t.id));
@@ -622,7 +623,7 @@ async function buildPoolsBeforeDeadlines() {
     const id = await proposalCase('締め切る評価', { submissionDeadline: BEFORE_DEADLINE });
     await ok(call('POST', `/api/cases/${id}/transition`, sec, { to: 'open' }));
     await ok(call('PUT', `/api/cases/${id}/proposal`, tokens.vendor1, { price: 7_500_000 }));
-    await ok(call('PUT', `/api/cases/${id}/evaluation`, sec, { criteria: [{ code: 'func', name: '機能', maxPoints: 10, mode: 'points' }], aggregation: 'average', evaluatorIds: [callers.closer.id] }));
+    await ok(call('PUT', `/api/cases/${id}/evaluation`, sec, { criteria: [{ code: 'func', name: '機能', maxPoints: 10, mode: 'points' }], aggregation: 'average', evaluatorIds: [callers.closer.id], reason: '評価基準を定めます。' }));
     closing.push(id);
   }
   pools.close = new Pool(closing);
@@ -815,6 +816,7 @@ async function buildWorld() {
         { code: 'hosting', text: '提供形態', kind: 'choice', choices: [names.choice1, names.choice2] },
         { code: 'price', text: '参考見積額', kind: 'price' },
       ],
+      reason: '情報提供依頼の質問を定めます。',
     }),
   );
   for (const [vendor, summary, note] of [
@@ -844,7 +846,7 @@ async function buildWorld() {
     await ok(call('POST', `/api/cases/${ids[key]}/transition`, sec, { to: 'open' }));
     for (const [vendor, price] of [['vendor1', 8_000_000], ['vendor2', 9_000_000]] as const) await ok(call('PUT', `/api/cases/${ids[key]}/proposal`, tokens[vendor], { price }));
     const committee = key === 'closed' ? [ids.hostileEvaluator] : [ids.evaluator, ids.iin2];
-    await ok(call('PUT', `/api/cases/${ids[key]}/evaluation`, sec, { criteria, aggregation: 'average', passRatio: 0.1, evaluatorIds: committee }));
+    await ok(call('PUT', `/api/cases/${ids[key]}/evaluation`, sec, { criteria, aggregation: 'average', passRatio: 0.1, evaluatorIds: committee, reason: '評価基準を定めます。' }));
   }
 
   // a tender taking sealed bids
