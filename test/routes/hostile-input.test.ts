@@ -1481,9 +1481,6 @@ const plans: Record<string, Plan> = {
   'GET /api/files/:id/receipt': { as: 'vendor1', params: { id: id('proposalFile') }, body: 'none' },
   'GET /api/files/:id/receipt.pdf': { as: 'secretariat', params: { id: id('rfiFile') }, body: 'none', runs: PDF_RUNS },
   'GET /api/receipts': { as: 'vendor1', params: {}, body: 'none' },
-  'GET /api/audit': { as: 'secretariat', params: {}, body: 'none' },
-  'GET /api/audit/verify': { as: 'secretariat', params: {}, body: 'none' },
-};
   // notifications and calendars: the member's own; the feed read is the evaluator's, whose address no run replaces
   'GET /api/notifications': { as: 'member', params: {}, body: 'none' },
   'POST /api/notifications/read-all': { as: 'member', params: {}, body: 'none' },
@@ -1498,6 +1495,9 @@ const plans: Record<string, Plan> = {
   'POST /api/calendar/token': { as: 'member', params: {}, body: 'none' },
   'DELETE /api/calendar/token': { as: 'member', params: {}, body: 'none' },
   'GET /api/calendar/:file': { as: 'anyone', params: { file: id('calendarFile') }, body: 'none' },
+  'GET /api/audit': { as: 'secretariat', params: {}, body: 'none' },
+  'GET /api/audit/verify': { as: 'secretariat', params: {}, body: 'none' },
+};
 
 /** `GET /api/x/:id{regex}` → `GET /api/x/:id`, the key of the plan. */
 const planKey = (method: string, path: string) => `${method} ${path.replace(/\{[^}]*\}/g, '')}`;
