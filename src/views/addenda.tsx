@@ -16,7 +16,7 @@ export function Addenda({ addenda, published }: { addenda: readonly AddendumView
         <p class="muted">公表後の変更・追加はありません。</p>
       ) : (
         addenda.map((a) => (
-          <article aria-labelledby={`addendum-${a.no}`}>
+          <article class="addendum" aria-labelledby={`addendum-${a.no}`}>
             <h3 id={`addendum-${a.no}`}>変更第{a.no}号</h3>
             <p>
               日付: <time datetime={a.at}>{dateTime(a.at)}</time>

@@ -48,7 +48,7 @@ export function Layout({ title, user, children }: LayoutProps) {
                 <a href="/notifications">
                   通知
                   {user.unreadNotifications ? (
-                    <span class="badge">
+                    <span class="badge nav-count">
                       <span class="sr-only">未読</span>
                       {user.unreadNotifications}
                       <span class="sr-only">件</span>
