@@ -1,5 +1,6 @@
 import { benchColdStart } from './cold-start.ts';
 import { benchDocumentRenderer, benchDocuments } from './documents.ts';
+import { benchNotices } from './notices.ts';
 import { benchResults } from './results.ts';
 import { benchSheetSaves } from './sheets.ts';
 import { benchUploadIsolated } from './upload.ts';
@@ -65,6 +66,21 @@ rows.push([
   `${results.medianMs.toFixed(1)} ms (median, warm)`,
   '< 50 ms',
   ok(results.medianMs < 50),
+]);
+
+progress('notices');
+const notices = await benchNotices();
+rows.push([
+  `Publication told to ${notices.vendorCount} approved vendors (notification + outbox, in its transaction; embedded)`,
+  `${notices.publishMs.toFixed(0)} ms (${notices.perPersonMs.toFixed(2)} ms a person; ${notices.queued} messages queued)`,
+  '< 1500 ms',
+  ok(notices.publishMs < 1500 && notices.told >= notices.vendorCount),
+]);
+rows.push([
+  'Mail delivery over SMTP, one sender (local server)',
+  `${notices.messagesPerSec.toFixed(0)} messages/s (${notices.received} of ${notices.queued} delivered)`,
+  '≥ 20 messages/s, all delivered',
+  ok(notices.messagesPerSec >= 20 && notices.received === notices.queued),
 ]);
 
 progress('cold start');

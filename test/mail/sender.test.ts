@@ -71,6 +71,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const t of opened) t.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database?.close();
 });
@@ -94,8 +95,16 @@ async function queue(user: string, subject: string, body: string, over: Partial<
   return id;
 }
 
+/** A transport to the test's server; each keeps its connection open, so all are closed at the end. */
+const opened: MailTransport[] = [];
+function transportToServer(): MailTransport {
+  const t = smtpTransport(smtpUrl);
+  opened.push(t);
+  return t;
+}
+
 function sender(over: Partial<MailSenderOptions> = {}) {
-  return createMailSender({ db: database.db, clock, config: { publicUrl: PUBLIC_URL, mail: { smtpUrl, from: FROM } }, transport: smtpTransport(smtpUrl), ...over });
+  return createMailSender({ db: database.db, clock, config: { publicUrl: PUBLIC_URL, mail: { smtpUrl, from: FROM } }, transport: transportToServer(), ...over });
 }
 
 const rowsOf = async (ids: string[]) => {
@@ -215,7 +224,7 @@ describe('the mail sender', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 5; i++) ids.push(await queue(i % 2 ? 'kumamoto' : 'aso', `【公告】案件${i}`, `案件${i}の公告です。\n`));
     // the first process dies during its third message, before that message reaches the server
-    const real = smtpTransport(smtpUrl);
+    const real = transportToServer();
     let sends = 0;
     let died!: () => void;
     const death = new Promise<void>((resolve) => (died = resolve));
@@ -246,7 +255,7 @@ describe('the mail sender', () => {
 
   it('repeats at most the one message in flight when a process dies after the server took it, under the same Message-ID', async () => {
     const ids = [await queue('kumamoto', '【公告】一通目', '一通目\n'), await queue('aso', '【公告】二通目', '二通目\n')];
-    const real = smtpTransport(smtpUrl);
+    const real = transportToServer();
     let died!: () => void;
     const death = new Promise<void>((resolve) => (died = resolve));
     // the server accepts the first message and the process dies before it can mark it sent
@@ -280,7 +289,7 @@ describe('the mail sender', () => {
 
   it('stops after the message in flight, takes no more, and releases the rest for the next process', async () => {
     const ids = [await queue('kumamoto', '【公告】停止1', '停止1\n'), await queue('aso', '【公告】停止2', '停止2\n'), await queue('hitoyoshi', '【公告】停止3', '停止3\n')];
-    const real = smtpTransport(smtpUrl);
+    const real = transportToServer();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
@@ -317,7 +326,7 @@ describe('the mail sender', () => {
   });
 
   it('needs SMTP_URL and MAIL_FROM', () => {
-    expect(() => createMailSender({ db: database.db, clock, config: { publicUrl: PUBLIC_URL, mail: undefined }, transport: smtpTransport(smtpUrl) })).toThrow(/config\.mail/);
+    expect(() => createMailSender({ db: database.db, clock, config: { publicUrl: PUBLIC_URL, mail: undefined }, transport: transportToServer() })).toThrow(/config\.mail/);
   });
 });
 

@@ -51,11 +51,13 @@ afterAll(async () => {
 
 /** Delivers what the outbox holds, as the running service does every few seconds. */
 async function deliver() {
-  const sender = createMailSender({ db: h.database.db, clock: h.clock, config: h.deps.config, transport: smtpTransport(smtpUrl) });
+  const transport = smtpTransport(smtpUrl);
+  const sender = createMailSender({ db: h.database.db, clock: h.clock, config: h.deps.config, transport });
   try {
     await sender.runOnce();
   } finally {
     await sender.stop();
+    transport.close();
   }
 }
 
