@@ -43,7 +43,9 @@ export const vendorAddressFields = {
 };
 
 /** PATCH /vendors/:id: the address block (a field left out stays as it is; blank or null clears it). */
-export const vendorDetailsInput = z.strictObject(vendorAddressFields);
+export const vendorDetailsInput = z
+  .strictObject(vendorAddressFields)
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: '変更する項目（所在地・代表者）を指定してください' });
 
 /** A blank line is stored as not given. */
 const given = (v: string | null | undefined) => (v ? v : null);

@@ -488,6 +488,10 @@ describe('the address block of a vendor', () => {
     expect(broken.status).toBe(400);
     expect(broken.body.error.details[0].message).toBe('代表者の役職・氏名に改行や制御文字は使えません');
     expect((await h.call('PATCH', `/api/vendors/${vendors[0]!.id}`, { token: t.secretariat, body: { fax: '1' } })).status).toBe(400);
+    // nothing to change is a refusal naming what may be changed, not a server error
+    const empty = await h.call('PATCH', `/api/vendors/${vendors[0]!.id}`, { token: t.secretariat, body: {} });
+    expect(empty.status, empty.text).toBe(400);
+    expect(empty.body.error.details[0].message).toBe('変更する項目（所在地・代表者）を指定してください');
     const cleared = await h.call('PATCH', `/api/vendors/${vendors[0]!.id}`, { token: t.secretariat, body: { representative: '' } });
     expect(cleared.body.vendor.representative).toBeNull();
     await h.call('PATCH', `/api/vendors/${vendors[0]!.id}`, { token: t.secretariat, body: { representative: VENDORS[0]!.representative } });

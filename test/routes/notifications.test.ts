@@ -163,7 +163,7 @@ describe('the notifications page', () => {
     for (const path of ['/cases', '/notifications', '/public']) {
       const page = await h.page(cookie, path);
       expect(page.status, path).toBe(200);
-      expect(page.text, path).toContain(`<a href="/notifications">通知<span class="badge"><span class="sr-only">未読</span>${unread}<span class="sr-only">件</span></span></a>`);
+      expect(page.text, path).toContain(`<a href="/notifications">通知<span class="badge nav-count"><span class="sr-only">未読</span>${unread}<span class="sr-only">件</span></span></a>`);
     }
     await h.call('POST', '/api/notifications/read-all', { token: a.otherVendor });
     const after = await h.page(cookie, '/cases');
