@@ -1,99 +1,79 @@
-import { and, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import { bidRounds, bids, caseFollows, cases, files, proposals, questions, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
+import { and, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { bidRounds, bids, caseFollows, cases, files, proposals, questions, rfiResponses, rfis, surveyResponses, surveys, users } from '../../schema/index.ts';
 import type { Deps } from '../context.ts';
-import { appendAuditEntries } from '../db/audit.ts';
+import { type AuditInput, appendAuditEntries } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
 import { dueReminder } from '../domain/reminders.ts';
-import { type ReminderDeadline, notify } from './notify.ts';
+import { type NoticeEvent, type ReminderDeadline, notify } from './notify.ts';
 
 type ReminderDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'keys'>;
+type CaseRow = typeof cases.$inferSelect;
 
-interface Due {
-  consortiumId: string;
-  caseId: string;
+/** A deadline of a case, and the vendors that have acted on it already (read only when a reminder is due). */
+interface Deadline {
   deadline: ReminderDeadline;
+  at: Date | null;
   round?: number;
-  at: Date;
-  daysBefore: number;
-  /** vendors still expected to act */
-  vendorIds: string[];
+  /** who is expected to act (default: the followers) */
+  expected?: () => Promise<string[]>;
+  acted: () => Promise<string[]>;
 }
 
-/** Users of approved vendors among those given. */
-async function userIdsOfVendors(db: Db, vendorIds: readonly string[]): Promise<string[]> {
-  if (vendorIds.length === 0) return [];
-  const rows = await db
-    .select({ id: users.id })
-    .from(users)
-    .innerJoin(vendors, eq(vendors.id, users.vendorId))
-    .where(and(inArray(users.vendorId, [...vendorIds]), eq(vendors.qualification, 'approved'), isNull(users.disabledAt)));
-  return rows.map((r) => r.id);
-}
+const vendorsOf = (rows: { v: string | null }[]) => rows.flatMap((r) => (r.v ? [r.v] : []));
 
-const without = (all: readonly string[], done: Iterable<string>) => {
-  const set = new Set(done);
-  return all.filter((v) => !set.has(v));
-};
-
-/** The reminders due now for a published case, each with the vendors that have not yet acted. */
-async function dueForCase(db: Db, row: typeof cases.$inferSelect, now: Date): Promise<Due[]> {
-  const followers = (await db.select({ v: caseFollows.vendorId }).from(caseFollows).where(eq(caseFollows.caseId, row.id))).map((r) => r.v);
-  const out: Due[] = [];
-  const add = (deadline: ReminderDeadline, at: Date | null, vendorIds: () => Promise<string[]>, round?: number) => async () => {
-    const days = dueReminder(now, at);
-    if (days === null || at === null) return;
-    const ids = await vendorIds();
-    if (ids.length > 0) out.push({ consortiumId: row.consortiumId, caseId: row.id, deadline, at, daysBefore: days, vendorIds: ids, ...(round !== undefined ? { round } : {}) });
-  };
-  const steps: (() => Promise<void>)[] = [];
+/** The vendor-side deadlines of a published case, by its state and method. */
+async function deadlinesOf(db: Db, row: CaseRow): Promise<Deadline[]> {
+  const list: Deadline[] = [
+    {
+      deadline: 'question',
+      at: row.questionDeadline,
+      acted: async () => vendorsOf(await db.selectDistinct({ v: questions.vendorId }).from(questions).where(eq(questions.caseId, row.id))),
+    },
+  ];
   const [rfi] = await db.select({ deadline: rfis.deadline }).from(rfis).where(eq(rfis.caseId, row.id));
-  if (rfi && (row.state === 'rfi' || row.state === 'spec_review' || row.state === 'open')) {
-    steps.push(
-      add('rfi', rfi.deadline, async () => {
-        const done = await db.select({ v: rfiResponses.vendorId }).from(rfiResponses).where(and(eq(rfiResponses.caseId, row.id), eq(rfiResponses.status, 'submitted')));
-        return without(followers, done.map((r) => r.v));
-      }),
-    );
+  if (rfi) {
+    list.push({
+      deadline: 'rfi',
+      at: rfi.deadline,
+      acted: async () => vendorsOf(await db.select({ v: rfiResponses.vendorId }).from(rfiResponses).where(and(eq(rfiResponses.caseId, row.id), eq(rfiResponses.status, 'submitted')))),
+    });
   }
-  steps.push(
-    add('question', row.questionDeadline, async () => {
-      const asked = await db.selectDistinct({ v: questions.vendorId }).from(questions).where(and(eq(questions.caseId, row.id), isNotNull(questions.vendorId)));
-      return without(followers, asked.map((r) => r.v!));
-    }),
-  );
-  if ((row.method === 'proposal' || row.method === 'comprehensive') && row.state === 'open') {
-    steps.push(
-      add('proposal', row.submissionDeadline, async () => {
-        const priced = await db.select({ v: proposals.vendorId }).from(proposals).where(eq(proposals.caseId, row.id));
-        const filed = await db.selectDistinct({ v: files.vendorId }).from(files).where(and(eq(files.caseId, row.id), eq(files.purpose, 'proposal')));
-        return without(followers, [...priced, ...filed].map((r) => r.v));
-      }),
-    );
+  if (row.state !== 'open') return list;
+  if (row.method === 'proposal' || row.method === 'comprehensive') {
+    list.push({
+      deadline: 'proposal',
+      at: row.submissionDeadline,
+      acted: async () => [
+        ...vendorsOf(await db.select({ v: proposals.vendorId }).from(proposals).where(eq(proposals.caseId, row.id))),
+        ...vendorsOf(await db.selectDistinct({ v: files.vendorId }).from(files).where(and(eq(files.caseId, row.id), eq(files.purpose, 'proposal')))),
+      ],
+    });
   }
-  if (row.state === 'open') {
-    const rounds = await db.select().from(bidRounds).where(eq(bidRounds.caseId, row.id));
-    const current = rounds.sort((a, b) => b.round - a.round)[0];
-    if (current && !current.openedAt) {
-      steps.push(
-        add(
-          'bid',
-          current.deadlineAt,
-          async () => {
-            const inRound = async (round: number) => (await db.select({ v: bids.vendorId }).from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round)))).map((r) => r.v);
-            // a re-bid is for those who bid in the round before (and declined not)
-            const expected =
-              current.round === 1
-                ? followers
-                : (await db.select({ v: bids.vendorId }).from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, current.round - 1), ne(bids.kind, 'declined')))).map((r) => r.v);
-            return without(expected, await inRound(current.round));
-          },
-          current.round,
-        ),
-      );
+  const [current] = await db.select().from(bidRounds).where(eq(bidRounds.caseId, row.id)).orderBy(desc(bidRounds.round)).limit(1);
+  if (current && !current.openedAt) {
+    const inRound = (round: number, ...more: Parameters<typeof and>) =>
+      db.select({ v: bids.vendorId }).from(bids).where(and(eq(bids.caseId, row.id), eq(bids.round, round), ...more));
+    list.push({
+      deadline: 'bid',
+      at: current.deadlineAt,
+      round: current.round,
+      // a re-bid is for those who bid in the round before (and did not decline)
+      ...(current.round > 1 ? { expected: async () => vendorsOf(await inRound(current.round - 1, ne(bids.kind, 'declined'))) } : {}),
+      acted: async () => vendorsOf(await inRound(current.round)),
+    });
+  }
+  return list;
+}
+
+/** Tells people of a reminder and audits the batch, in one transaction; answers how many were told. */
+async function remind(deps: ReminderDeps, event: NoticeEvent, entry: Omit<AuditInput, 'actorUserId' | 'actorRole' | 'action'>): Promise<number> {
+  return transaction(deps.database.db, async (tx) => {
+    const told = await notify(deps, tx, event);
+    if (told > 0) {
+      await appendAuditEntries(tx, deps.keys.audit, deps.clock.now(), [{ ...entry, actorUserId: null, actorRole: 'system', action: 'notice.reminder', details: { ...entry.details, told } }]);
     }
-  }
-  for (const step of steps) await step();
-  return out;
+    return told;
+  });
 }
 
 /**
@@ -107,40 +87,39 @@ export async function sendReminders(deps: ReminderDeps): Promise<number> {
   let told = 0;
   const open = await db.select().from(cases).where(and(isNotNull(cases.publishedAt), inArray(cases.state, ['rfi', 'spec_review', 'open'])));
   for (const row of open) {
-    for (const due of await dueForCase(db, row, now)) {
-      const userIds = await userIdsOfVendors(db, due.vendorIds);
-      if (userIds.length === 0) continue;
-      told += await transaction(db, async (tx) => {
-        const n = await notify(deps, tx, { kind: 'deadline_reminder', caseId: due.caseId, deadline: due.deadline, at: due.at, daysBefore: due.daysBefore, userIds, ...(due.round !== undefined ? { round: due.round } : {}) });
-        if (n > 0) {
-          await appendAuditEntries(tx, deps.keys.audit, now, [
-            { consortiumId: due.consortiumId, actorUserId: null, actorRole: 'system', action: 'notice.reminder', objectType: 'case', objectId: due.caseId, caseId: due.caseId, details: { deadline: due.deadline, round: due.round, at: due.at.toISOString(), daysBefore: due.daysBefore, told: n } },
-          ]);
-        }
-        return n;
-      });
+    const due = (await deadlinesOf(db, row)).flatMap((d) => {
+      const daysBefore = dueReminder(now, d.at);
+      return daysBefore === null ? [] : [{ ...d, at: d.at!, daysBefore }];
+    });
+    if (due.length === 0) continue;
+    const followers = vendorsOf(await db.select({ v: caseFollows.vendorId }).from(caseFollows).where(eq(caseFollows.caseId, row.id)));
+    for (const d of due) {
+      const acted = new Set(await d.acted());
+      const vendorIds = (d.expected ? await d.expected() : followers).filter((v) => !acted.has(v));
+      if (vendorIds.length === 0) continue;
+      const round = d.round !== undefined ? { round: d.round } : {};
+      told += await remind(
+        deps,
+        { kind: 'deadline_reminder', caseId: row.id, deadline: d.deadline, at: d.at, daysBefore: d.daysBefore, vendorIds, ...round },
+        { consortiumId: row.consortiumId, objectType: 'case', objectId: row.id, caseId: row.id, details: { deadline: d.deadline, ...round, at: d.at.toISOString(), daysBefore: d.daysBefore } },
+      );
     }
   }
-  const closing = await db.select().from(surveys).where(isNotNull(surveys.closesAt));
-  for (const survey of closing) {
-    const days = dueReminder(now, survey.closesAt);
-    if (days === null) continue;
-    const answered = (await db.select({ m: surveyResponses.memberId }).from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id))).map((r) => r.m);
+  for (const survey of await db.select().from(surveys).where(isNotNull(surveys.closesAt))) {
+    const daysBefore = dueReminder(now, survey.closesAt);
+    if (daysBefore === null) continue;
+    const answered = new Set((await db.select({ m: surveyResponses.memberId }).from(surveyResponses).where(eq(surveyResponses.surveyId, survey.id))).map((r) => r.m));
     const people = await db
       .select({ id: users.id, memberId: users.memberId })
       .from(users)
       .where(and(eq(users.consortiumId, survey.consortiumId), eq(users.role, 'member'), isNull(users.disabledAt)));
-    const userIds = people.filter((p) => p.memberId && !answered.includes(p.memberId)).map((p) => p.id);
+    const userIds = people.filter((p) => p.memberId && !answered.has(p.memberId)).map((p) => p.id);
     if (userIds.length === 0) continue;
-    told += await transaction(db, async (tx) => {
-      const n = await notify(deps, tx, { kind: 'survey_closing', surveyId: survey.id, daysBefore: days, userIds });
-      if (n > 0) {
-        await appendAuditEntries(tx, deps.keys.audit, now, [
-          { consortiumId: survey.consortiumId, actorUserId: null, actorRole: 'system', action: 'notice.reminder', objectType: 'survey', objectId: survey.id, details: { closesAt: survey.closesAt!.toISOString(), daysBefore: days, told: n } },
-        ]);
-      }
-      return n;
-    });
+    told += await remind(
+      deps,
+      { kind: 'survey_closing', surveyId: survey.id, daysBefore, userIds },
+      { consortiumId: survey.consortiumId, objectType: 'survey', objectId: survey.id, details: { closesAt: survey.closesAt!.toISOString(), daysBefore } },
+    );
   }
   return told;
 }
