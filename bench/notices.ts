@@ -1,16 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { cases, consortia, outbox, users, vendors } from '../schema/index.ts';
+import { cases, outbox, users, vendors } from '../schema/index.ts';
 import { systemClock } from '../src/clock.ts';
-import { openPglite, transaction } from '../src/db/client.ts';
-import { seedDemo } from '../src/demo/seed.ts';
+import { transaction } from '../src/db/client.ts';
 import { parseConfig } from '../src/env.ts';
 import { newId } from '../src/ids.ts';
-import { randomKeys } from '../src/keys.ts';
 import { createMailSender } from '../src/mail/sender.ts';
 import { smtpTransport } from '../src/mail/transport.ts';
 import { notify } from '../src/services/notify.ts';
+import { demoDatabase } from './setup.ts';
 
 /**
  * A publication told to `vendorCount` approved vendors (a notification and an outbox message each, in
@@ -18,13 +17,7 @@ import { notify } from '../src/services/notify.ts';
  * the publication's notices add to its transaction, and how many messages a second one sender delivers.
  */
 export async function benchNotices(vendorCount = 300) {
-  const database = await openPglite();
-  await database.migrate();
-  const db = database.db;
-  const now = systemClock.now();
-  await seedDemo(db, randomKeys().audit, now, { withOperator: true });
-  const [consortium] = await db.select().from(consortia);
-  const consortiumId = consortium!.id;
+  const { database, db, now, consortiumId } = await demoDatabase();
   for (let i = 0; i < vendorCount; i++) {
     const vendorId = newId();
     await db.insert(vendors).values({ id: vendorId, consortiumId, name: `通知ベンチ事業者${i}`, qualification: 'approved', createdAt: now });

@@ -1,10 +1,7 @@
 import { evaluations, evaluators, proposals, sheets } from '../schema/index.ts';
-import { systemClock } from '../src/clock.ts';
-import { openPglite } from '../src/db/client.ts';
-import { seedDemo } from '../src/demo/seed.ts';
-import { randomKeys } from '../src/keys.ts';
 import { computeResults } from '../src/services/evaluation.ts';
-import { cases, consortia, users, vendors } from '../schema/index.ts';
+import { cases, users, vendors } from '../schema/index.ts';
+import { demoDatabase } from './setup.ts';
 import { hashPassword } from '../src/auth/password.ts';
 import { newId } from '../src/ids.ts';
 import { eq } from 'drizzle-orm';
@@ -13,13 +10,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Results for a committee of `evaluatorCount` × `vendorCount` proposals × `criterionCount` criteria: one query for the sheets, then the pure ranking. */
 export async function benchResults(evaluatorCount = 15, vendorCount = 20, criterionCount = 40, runs = 15) {
-  const database = await openPglite();
-  await database.migrate();
-  const db = database.db;
-  const now = systemClock.now();
-  await seedDemo(db, randomKeys().audit, now, { withOperator: true });
-  const [consortium] = await db.select().from(consortia);
-  const consortiumId = consortium!.id;
+  const { database, db, now, consortiumId } = await demoDatabase();
   const passwordHash = await hashPassword('bench-password-1');
   const caseId = newId();
   await db.insert(cases).values({

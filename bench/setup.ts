@@ -4,10 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { consortia } from '../schema/index.ts';
 import { createApp } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
-import { seedOperator } from '../src/demo/seed.ts';
+import { seedDemo, seedOperator } from '../src/demo/seed.ts';
 import { parseConfig } from '../src/env.ts';
 import { randomKeys } from '../src/keys.ts';
 import { localStorage } from '../src/storage/local.ts';
@@ -70,4 +71,14 @@ export async function benchApp(driver: 'pglite' | 'postgres', overrides: Record<
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An embedded database with the demo consortium in it: the data a service-level measure starts from. */
+export async function demoDatabase() {
+  const database = await openPglite();
+  await database.migrate();
+  const now = systemClock.now();
+  await seedDemo(database.db, randomKeys().audit, now, { withOperator: true });
+  const [consortium] = await database.db.select().from(consortia);
+  return { database, db: database.db, now, consortiumId: consortium!.id };
 }
