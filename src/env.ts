@@ -58,6 +58,16 @@ function isMailFrom(value: string): boolean {
   return z.email().safeParse(address.trim()).success;
 }
 
+/** An optional setting: trimmed, and a blank one as not given. */
+const optionalSetting = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+/** An optional setting that, when given, must pass `valid`; `message` says what is expected. */
+const checkedSetting = (valid: (v: string) => boolean, message: string) => optionalSetting().refine((v) => v === undefined || valid(v), { message });
+
 const envSchema = z
   .object({
     PORT: integer('PORT', 1, 65535, 3000),
@@ -92,39 +102,12 @@ const envSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : 'ocds-jpwb00'))
       .refine((v) => /^ocds-[a-z0-9]{6}$/.test(v), { message: 'ocds- に続く6文字の英小文字・数字で指定してください（例: ocds-abc123）' }),
-    PUBLIC_URL: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-      .refine((v) => v === undefined || isPublicUrl(v), {
-        message: 'http:// または https:// で始まり、末尾に / を付けない URL を指定してください（例: https://chotatsu.example.lg.jp）',
-      }),
-    SEAL_KEY: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-      .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
-        message: '32バイトの鍵を base64 で指定してください（例: openssl rand -base64 32）',
-      }),
-    SIGNING_P12: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined)),
+    PUBLIC_URL: checkedSetting(isPublicUrl, 'http:// または https:// で始まり、末尾に / を付けない URL を指定してください（例: https://chotatsu.example.lg.jp）'),
+    SEAL_KEY: checkedSetting((v) => Buffer.from(v, 'base64').length === 32, '32バイトの鍵を base64 で指定してください（例: openssl rand -base64 32）'),
+    SIGNING_P12: optionalSetting(),
     SIGNING_P12_PASSPHRASE: z.string().optional(),
-    SMTP_URL: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-      .refine((v) => v === undefined || isSmtpUrl(v), {
-        message: 'smtp:// または smtps:// で始まる URL を指定してください（例: smtp://mail.example.lg.jp:587、認証あり: smtps://user:pass@mail.example.lg.jp）',
-      }),
-    MAIL_FROM: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-      .refine((v) => v === undefined || isMailFrom(v), {
-        message: '送信元はメールアドレス、または「名前 <メールアドレス>」の形で指定してください（例: 共同調達事務局 <noreply@example.lg.jp>）',
-      }),
+    SMTP_URL: checkedSetting(isSmtpUrl, 'smtp:// または smtps:// で始まる URL を指定してください（例: smtp://mail.example.lg.jp:587、認証あり: smtps://user:pass@mail.example.lg.jp）'),
+    MAIL_FROM: checkedSetting(isMailFrom, '送信元はメールアドレス、または「名前 <メールアドレス>」の形で指定してください（例: 共同調達事務局 <noreply@example.lg.jp>）'),
   })
   .superRefine((env, ctx) => {
     if (env.SIGNING_P12 === undefined && env.SIGNING_P12_PASSPHRASE !== undefined && env.SIGNING_P12_PASSPHRASE !== '') {
