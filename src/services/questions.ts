@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, max } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QuestionRow, members, participants, questions, users, vendors } from '../../schema/index.ts';
 import { type Ctx, type SessionUser, nowOf } from '../context.ts';
@@ -129,7 +129,7 @@ export async function publishAnswers(c: Ctx, row: CaseRow): Promise<number> {
     const all = await tx.select().from(questions).where(eq(questions.caseId, row.id)).for('update');
     const publishing = toPublish(all);
     if (publishing.length === 0) throw new AppError('not_yet', '公表していない回答がありません。質問に回答してから公表してください。');
-    for (const q of publishing) await tx.update(questions).set({ publishedAt: now }).where(eq(questions.id, q.id));
+    await tx.update(questions).set({ publishedAt: now }).where(inArray(questions.id, publishing.map((q) => q.id)));
     await audit({ action: 'question.publish', objectType: 'case', objectId: row.id, caseId: row.id, details: { count: publishing.length, seqs: publishing.map((q) => q.seq) } });
     await notify(c.get('deps'), tx, { kind: 'answers_published', caseId: row.id, count: publishing.length });
     return publishing.length;

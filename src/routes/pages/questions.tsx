@@ -6,7 +6,7 @@ import { questionRefusal, questionStatusLabels } from '../../domain/questions.ts
 import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
-import { findIssuedDocument, issueAfterEvent } from '../../services/issued-documents.ts';
+import { issueAfterEvent, latestIssuedInfo } from '../../services/issued-documents.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
 import {
   answerQuestion,
@@ -30,6 +30,7 @@ const done: Record<string, string> = {
   asked: '質問を提出しました。回答は、事務局が公表したときにこの画面に掲載されます（質問者の名前は公表されません）。',
   answered: '回答を保存しました。「回答を公表する」で全事業者と公開ページに公表します。',
   published: '回答を公表しました。質問回答書を発行しました。',
+  unissued: '回答を公表しました。質問回答書は発行できませんでした。案件の画面の「発行済みの文書」から発行し直してください。',
 };
 
 /** A textarea's text with the browser's CRLF line ends as stored (LF), so an unchanged text compares equal. */
@@ -125,7 +126,7 @@ async function questionsPage(c: Ctx, caseId: string, problem?: Problem) {
   const db = dbOf(c);
   const now = nowOf(c);
   const published = await publishedQuestions(db, row.id);
-  const issued = await findIssuedDocument(db, row.id, 'question-answers');
+  const issued = await latestIssuedInfo(db, row.id, 'question-answers');
   const closed = closedReason(row, now);
   const message = done[c.req.query('done') ?? ''];
   return renderPage(
@@ -225,9 +226,11 @@ async function SecretariatPart({ c, row, problem }: { c: Ctx; row: CaseRow; prob
             </button>
           </form>
         )}
-        <p>
-          <a href={`/api/cases/${row.id}/documents/question-answers.pdf?draft=1`}>質問回答書の案（PDF）</a>
-        </p>
+        {waiting > 0 ? (
+          <p>
+            <a href={`/api/cases/${row.id}/documents/question-answers.pdf?draft=1`}>質問回答書の案（PDF）</a>
+          </p>
+        ) : null}
       </section>
     </>
   );
@@ -253,9 +256,13 @@ export const questionPages = new Hono<AppEnv>()
       c,
       async (form) => {
         if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '公表用の質問文と回答を確認し、チェックを入れてください。');
+        const publishedAt = nowOf(c);
         await publishAnswers(c, row);
         await issueAfterEvent(c, row, 'answersPublished');
-        return `/cases/${row.id}/questions?done=published#published-heading`;
+        // the issue may fail on its own (a certificate that cannot sign): say so rather than claim it
+        const issued = await latestIssuedInfo(dbOf(c), row.id, 'question-answers');
+        const done = issued && issued.issuedAt.getTime() >= publishedAt.getTime() ? 'published' : 'unissued';
+        return `/cases/${row.id}/questions?done=${done}#published-heading`;
       },
       (error, form) => questionsPage(c, row.id, { error, at: 'publish', form }),
     );
