@@ -18,6 +18,8 @@ export interface MailSenderOptions {
   leaseMs?: number;
   /** attempts before a message is given up as failed */
   maxAttempts?: number;
+  /** a message older than this is not sent at all (written while mail was not configured, or long undeliverable): its news is stale */
+  maxAgeMs?: number;
 }
 
 export interface SendResult {
@@ -36,6 +38,8 @@ export interface MailSender {
 }
 
 const MINUTE = 60_000;
+/** Why a message was not sent because it was too old. */
+export const STALE = '作成から時間が経ちすぎたため送信しませんでした（通知は画面に残っています）。';
 const HOUR = 60 * MINUTE;
 
 /** The wait before the next attempt after `attempts` failed ones: 1 min, 2, 4 … at most 1 hour. */
@@ -56,6 +60,7 @@ export function createMailSender(options: MailSenderOptions): MailSender {
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? 15 * MINUTE;
   const maxAttempts = options.maxAttempts ?? 8;
+  const maxAgeMs = options.maxAgeMs ?? 24 * HOUR;
   if (!config.mail) throw new Error('createMailSender needs config.mail (SMTP_URL and MAIL_FROM)');
   const from = config.mail.from;
 
@@ -68,6 +73,11 @@ export function createMailSender(options: MailSenderOptions): MailSender {
     const now = clock.now();
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const rows = await transaction(db, async (tx) => {
+      // a reminder for a deadline long past is worse than none: the notification in the app stays
+      await tx
+        .update(outbox)
+        .set({ status: 'failed', lastError: STALE, leaseUntil: null })
+        .where(and(eq(outbox.status, 'pending'), lt(outbox.createdAt, new Date(now.getTime() - maxAgeMs)), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now))));
       const due = await tx
         .select({ id: outbox.id })
         .from(outbox)

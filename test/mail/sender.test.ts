@@ -7,7 +7,7 @@ import { consortia, notifications, outbox, users } from '../../schema/index.ts';
 import { FixedClock } from '../../src/clock.ts';
 import { type Database, openPglite } from '../../src/db/client.ts';
 import { newId } from '../../src/ids.ts';
-import { type MailSenderOptions, createMailSender, messageIdOf, retryDelayMs } from '../../src/mail/sender.ts';
+import { type MailSenderOptions, STALE, createMailSender, messageIdOf, retryDelayMs } from '../../src/mail/sender.ts';
 import { type MailTransport, type OutgoingMail, smtpTransport } from '../../src/mail/transport.ts';
 
 // The sender against a real SMTP server (smtp-server) on a real port: what arrives is parsed with
@@ -204,6 +204,16 @@ describe('the mail sender', () => {
     expect((await rowOf(good)).status).toBe('sent');
     clock.advance(24 * 60 * MINUTE);
     expect(await mailer.runOnce()).toEqual({ sent: 0, failed: 0, retried: 0 });
+    expect(arrivals.map((a) => a.rcpt[0])).toEqual(['aso@example.lg.jp']);
+  });
+
+  it('does not send a message a day old (written while mail was off): it is failed as stale, the fresh one goes', async () => {
+    const old = await queue('kumamoto', '【3日後が期限】入札の締切：古い案件', '古い期限です。\n');
+    clock.advance(24 * 60 * MINUTE + 1);
+    const fresh = await queue('aso', '【公告】新しい案件', '新しい案件です。\n');
+    expect(await sender().runOnce()).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(await rowOf(old)).toMatchObject({ status: 'failed', lastError: STALE, sentAt: null });
+    expect((await rowOf(fresh)).status).toBe('sent');
     expect(arrivals.map((a) => a.rcpt[0])).toEqual(['aso@example.lg.jp']);
   });
 
