@@ -287,6 +287,15 @@ function daysLabel(days: number): string {
  */
 export async function notify(deps: NotifyDeps, tx: Db, event: NoticeEvent): Promise<number> {
   const p = await prepare(tx, event);
+  if (p.dedupeKey && p.recipients.length > 0) {
+    // a reminder runs every minute for days: those it has reached are left out before anything is drawn
+    const reached = await tx
+      .select({ userId: notifications.userId })
+      .from(notifications)
+      .where(and(eq(notifications.dedupeKey, p.dedupeKey), inArray(notifications.userId, p.recipients.map((r) => r.id))));
+    const done = new Set(reached.map((r) => r.userId));
+    p.recipients = p.recipients.filter((r) => !done.has(r.id));
+  }
   if (p.recipients.length === 0) return 0;
   const now = deps.clock.now();
   const [consortium] = await tx.select({ name: consortia.name }).from(consortia).where(eq(consortia.id, p.consortiumId));
