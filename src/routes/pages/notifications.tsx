@@ -42,14 +42,13 @@ interface PageState {
 }
 
 /** 通知: the person's notifications, what comes by e-mail, and their calendar address. */
-async function notificationsPage(c: Ctx, user: SessionUser, state: PageState = {}, status: 200 | 201 | 400 = 200) {
+async function notificationsPage(c: Ctx, user: SessionUser, state: PageState = {}, status: 200 | 400 = 200) {
   const db = dbOf(c);
-  const [rows, unread, preferences, calendarIssuedAt] = [
-    await listNotifications(db, user.id),
-    await unreadCount(db, user.id),
-    await preferencesOf(db, user.id),
-    await calendarTokenIssuedAt(db, user.id),
-  ];
+  const rows = await listNotifications(db, user.id);
+  // counted once for the navigation of every page; a page drawn again after a post counts here
+  const unread = user.unreadNotifications ?? (await unreadCount(db, user.id));
+  const preferences = await preferencesOf(db, user.id);
+  const calendarIssuedAt = await calendarTokenIssuedAt(db, user.id);
   const list = rows.map(notificationView);
   const mailOn = c.get('deps').config.mail !== undefined;
   const checked = (kind: string, email: boolean) => (state.typed ? fieldList(state.typed, 'email').includes(kind) : email);
@@ -89,7 +88,9 @@ async function notificationsPage(c: Ctx, user: SessionUser, state: PageState = {
                   <p class="prewrap">{n.body}</p>
                 </details>
                 <div class="actions">
-                  <a href={n.link}>関係するページを開く</a>
+                  <a href={n.link} aria-label={`「${n.subject}」の関係するページを開く`}>
+                    関係するページを開く
+                  </a>
                   {n.read ? null : (
                     <form method="post" action={`/notifications/${n.id}/read`}>
                       <button type="submit" class="secondary" aria-label={`「${n.subject}」を既読にする`}>
