@@ -96,7 +96,7 @@ const levelNames = { must: '必須', want: '任意' } as const;
 const versionName = (v: number) => `第${v}版`;
 
 /** Whether two versions of the spec say the same (the version number aside). */
-export function sameSpec(a: Pick<SpecTerms, 'sections' | 'requirements'>, b: Pick<SpecTerms, 'sections' | 'requirements'>): boolean {
+function sameSpec(a: Pick<SpecTerms, 'sections' | 'requirements'>, b: Pick<SpecTerms, 'sections' | 'requirements'>): boolean {
   return JSON.stringify([a.sections, a.requirements]) === JSON.stringify([b.sections, b.requirements]);
 }
 

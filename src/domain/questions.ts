@@ -2,7 +2,7 @@ import { isOnTime } from './deadline.ts';
 import type { CaseState } from './lifecycle.ts';
 
 /** The states in which a case is before vendors and takes questions (質問受付): RFI, 意見照会, 公告中. */
-export const questionStates: readonly CaseState[] = ['rfi', 'spec_review', 'open'];
+const questionStates: readonly CaseState[] = ['rfi', 'spec_review', 'open'];
 
 /** Why a question arriving at `at` is refused, or null when it is taken. */
 export type QuestionRefusal = 'not_published' | 'no_deadline' | 'late';
@@ -20,7 +20,7 @@ export function questionRefusal(state: CaseState, deadline: Date | null | undefi
 /** 質問番号: per case, in order of arrival, never reused (a question not published leaves its number unused). */
 export const nextQuestionSeq = (last: number | null | undefined): number => (last ?? 0) + 1;
 
-export type QuestionStatus = 'pending' | 'answered' | 'published';
+type QuestionStatus = 'pending' | 'answered' | 'published';
 
 /** 未回答, 回答済み（未公表）, or 公表済み. */
 export function questionStatus(q: { answer: string | null; publishedAt: Date | null }): QuestionStatus {

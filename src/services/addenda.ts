@@ -1,6 +1,6 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { addenda, type bidRounds, type biddings, type evaluations, type rfis, type specVersions } from '../../schema/index.ts';
+import { type AddendumRow, addenda, type bidRounds, type biddings, type evaluations, type rfis, type specVersions } from '../../schema/index.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import type { CaseRow } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
@@ -9,8 +9,6 @@ import { AppError } from '../errors.ts';
 import type { Audit } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { notify } from './notify.ts';
-
-export type AddendumRow = typeof addenda.$inferSelect;
 
 /** 変更理由, optional in every input that can change a published case: required there once something changes. */
 export const addendumReason = z.string().trim().min(1, { message: '変更理由を入力してください' }).max(2000, { message: '変更理由は2000文字以内にしてください' });
@@ -47,7 +45,7 @@ export async function recordAddendum(c: Ctx, tx: Db, audit: Audit, caseRow: Pick
 }
 
 /** An addendum as anyone who may see the case reads it: its number, when, why and what changed (not who). */
-export function addendumView(row: AddendumRow) {
+function addendumView(row: AddendumRow) {
   return { no: row.seq, at: row.at.toISOString(), reason: row.reason, changes: row.changes };
 }
 

@@ -15,7 +15,7 @@ import { mutate } from '../http/mutate.ts';
 // The feed carries dates, case titles and links, never a price or a score.
 
 /** The path of a feed, under PUBLIC_URL. */
-export const calendarPath = (token: string) => `/api/calendar/${token}.ics`;
+const calendarPath = (token: string) => `/api/calendar/${token}.ics`;
 
 /** 192 random bits, URL-safe: 32 characters. */
 const newCalendarToken = () => randomBytes(24).toString('base64url');
@@ -56,7 +56,7 @@ export async function calendarTokenIssuedAt(db: Db, userId: string): Promise<Dat
 // ---- the events ----
 
 /** One deadline in a feed. */
-export interface CalendarEvent {
+interface CalendarEvent {
   /** stable across fetches: the same deadline keeps its UID when its time moves */
   uid: string;
   start: Date;
@@ -122,7 +122,7 @@ async function casesFor(db: Db, user: FeedUser): Promise<CaseRow[]> {
 }
 
 /** The deadlines of the cases and surveys a person keeps, in order of time. */
-export async function calendarEvents(db: Db, user: FeedUser, now: Date): Promise<CalendarEvent[]> {
+async function calendarEvents(db: Db, user: FeedUser, now: Date): Promise<CalendarEvent[]> {
   const rows = await casesFor(db, user);
   const events: CalendarEvent[] = [];
   const rounds = rows.length === 0 ? [] : await db.select().from(bidRounds).where(inArray(bidRounds.caseId, rows.map((r) => r.id))).orderBy(asc(bidRounds.round));
@@ -156,7 +156,7 @@ export async function calendarEvents(db: Db, user: FeedUser, now: Date): Promise
 }
 
 /** The feed as text: one event per deadline at its time, with a reminder the day before. */
-export function renderCalendar(events: CalendarEvent[], options: { name: string; publicUrl: string; stamp: Date }): string {
+function renderCalendar(events: CalendarEvent[], options: { name: string; publicUrl: string; stamp: Date }): string {
   const base = options.publicUrl.replace(/\/+$/, '');
   const host = new URL(base).hostname;
   const calendar = ical({

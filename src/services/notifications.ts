@@ -11,7 +11,7 @@ import { mutate } from '../http/mutate.ts';
 // Choosing what comes by e-mail is a setting of the account, and is audited.
 
 /** The most notifications one list shows. */
-export const NOTIFICATION_LIST_LIMIT = 100;
+const NOTIFICATION_LIST_LIMIT = 100;
 
 export interface NotificationView {
   id: string;

@@ -137,7 +137,7 @@ export async function publishAnswers(c: Ctx, row: CaseRow): Promise<number> {
 }
 
 /** A published question as everyone reads it: its number, 該当箇所, wording and answer; never who asked. */
-export function publishedQuestionView(q: QuestionRow) {
+function publishedQuestionView(q: QuestionRow) {
   return { no: q.seq, section: q.section, question: publishedWording(q), answer: q.answer!, publishedAt: q.publishedAt!.toISOString() };
 }
 
