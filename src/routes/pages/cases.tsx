@@ -341,7 +341,6 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       <section aria-labelledby="questions-heading">
         <h2 id="questions-heading">質問と回答</h2>
         <p>
-          質問受付期限: {row.questionDeadline ? dateTime(row.questionDeadline) : '未設定'}{'　'}
           <a href={`/cases/${row.id}/questions`}>
             {user.role === 'secretariat' ? '届いた質問への回答・回答の公表' : user.role === 'evaluator' ? '公表された質問と回答を見る' : '質問を提出する・公表された回答を見る'}
           </a>
