@@ -152,6 +152,12 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
     parser.on('error', () => fail(new AppError('validation_error', 'アップロードのデータが正しくありません（送信が途中で切れた可能性があります）。')));
     source.on('error', () => fail(new AppError('validation_error', 'ファイルの受信が中断されました。')));
     source.on('aborted', () => fail(new AppError('validation_error', 'ファイルの受信が中断されました。')));
+    // a connection closed before the body ended is an abort too, whether or not 'aborted' was heard
+    source.on('close', () => {
+      if (!source.readableEnded) fail(new AppError('validation_error', 'ファイルの受信が中断されました。'));
+    });
+    // cut off before the handler began to read: nothing more will arrive
+    if (source.destroyed) return fail(new AppError('validation_error', 'ファイルの受信が中断されました。'));
     // a client that stops sending would hold its connection and staging file for ever: after `uploadIdleMs`
     // without a byte the upload is ended (408, the connection closed) and its staging file removed
     idle = setTimeout(function endIdleUpload() {

@@ -54,7 +54,7 @@ function send(upload: ReturnType<typeof streamedPdfUpload>, options: { cutAfter?
 }
 
 async function settle(check: () => Promise<boolean>) {
-  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('uploads over HTTP', () => {
