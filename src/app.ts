@@ -6,7 +6,6 @@ import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { z } from 'zod';
 import { SESSION_COOKIE, sessionLoader } from './auth/session.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
@@ -15,6 +14,7 @@ import { isJsonContentType } from './http/json.ts';
 import { closeAfterUnreadBody, noStore } from './http/hygiene.ts';
 import { declaresBody } from './http/raw-body.ts';
 import { refuseNulInUrl } from './http/text.ts';
+import { useJapaneseMessages } from './http/validation-messages.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { notificationRoutes } from './routes/api/notifications.ts';
 import { authRoutes } from './routes/api/auth.ts';
@@ -53,7 +53,7 @@ import { vendorPages } from './routes/pages/vendors.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 
-z.config(z.locales.ja());
+useJapaneseMessages();
 
 /** JSON bodies on /api are capped here; uploads and imports stream with limits of their own. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -74,6 +74,7 @@ const assets = new Map<string, { body: string; type: string }>([
   asset('upload.js', 'text/javascript; charset=utf-8'),
   asset('sheet.js', 'text/javascript; charset=utf-8'),
   asset('bids-count.js', 'text/javascript; charset=utf-8'),
+  asset('favicon.svg', 'image/svg+xml'),
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
@@ -175,6 +176,8 @@ export function createApp(deps: Deps) {
     if (!asset) throw new AppError('not_found');
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' });
   });
+  // browsers and feed readers ask for /favicon.ico whatever the page links: the same icon, as SVG
+  app.get('/favicon.ico', (c) => c.body(assets.get('favicon.svg')!.body, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
 
   app.route('/', healthRoutes);
   app.route('/api', authRoutes);

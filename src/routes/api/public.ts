@@ -79,11 +79,11 @@ export const publicRoutes = new Hono<AppEnv>()
         row.title,
         caseMethodLabels[row.method],
         contractModeLabels[row.contractMode],
-        row.publishedAt!.toISOString(),
+        row.publishedAt,
         award?.vendorName ?? '',
         award?.award.amount ?? '',
         award?.award.amountWithTax ?? '',
-        award?.award.decidedAt.toISOString() ?? '',
+        award?.award.decidedAt ?? '',
       ]);
     }
     const header = ['ocid', '年度', '協議会', '件名', '調達方式', '契約形態', '公告日', '契約の相手方', '金額（税抜）', '金額（税込）', '決定日'];

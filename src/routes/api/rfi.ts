@@ -55,7 +55,7 @@ export const rfiRoutes = new Hono<AppEnv>()
     const questions = rfi?.questions ?? [];
     const header = ['質問コード', '質問', ...responses.map((r) => r.vendorName)];
     const lines = questions.map((q) => [q.code, q.text, ...responses.map((r) => yesNo(r.answers[q.code]) as string | number | undefined)]);
-    const submitted = ['', '提出日時', ...responses.map((r) => r.submittedAt)];
+    const submitted = ['', '提出日時', ...responses.map((r) => new Date(r.submittedAt))];
     const attached = ['', '添付ファイル', ...responses.map((r) => r.files.map((f) => f.name).join(' / '))];
     return csvResponse(c, `${row.title}_RFI回答比較.csv`, [header, ...lines, submitted, attached]);
   });

@@ -496,7 +496,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
               試算表示です（保存されていません）。<a href={`/cases/${row.id}`}>現在の参加状況に戻す</a>
             </p>
           ) : null}
-          {apportionmentError ? <ErrorBox message={apportionmentError} /> : null}
+          {apportionmentError ? <ErrorBox message={apportionmentError} standing /> : null}
           {shares && row.apportionment && row.apportionment.method !== 'none' ? (
             <ApportionmentTable
               caption={`${fiscalYearLabel(row.fiscalYear)}の負担額${apportionment?.preview ? '（試算）' : shares.closed ? '（確定済み）' : ''}`}

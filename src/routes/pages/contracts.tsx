@@ -73,7 +73,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
 
       <h2>{fiscalYearLabel(fiscalYear)}の負担額</h2>
       {shares?.closed ? <p class="status">この年度は確定（締め）済みです。後から参加団体やデータが変わっても、この金額は変わりません。</p> : null}
-      {sharesError ? <ErrorBox message={sharesError} /> : null}
+      {sharesError ? <ErrorBox message={sharesError} standing /> : null}
       {shares ? (
         <ApportionmentTable
           caption={`${fiscalYearLabel(fiscalYear)}の参加団体（${shares.shares.length}団体）${shares.volume ? `・数量の合計 ${shares.volume.sum.toLocaleString('ja-JP')}（${shares.volume.basis === 'births' ? `${fiscalYear - 2}年度の出生数` : '人口'}）` : ''}`}

@@ -1,5 +1,8 @@
 import type { Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import type { FieldErrors } from '../../views/messages.tsx';
+
+export type { FieldErrors };
 
 export type Form = Record<string, string | File | (string | File)[]>;
 
@@ -21,22 +24,37 @@ export function fieldList(form: Form, name: string, { trim = true }: { trim?: bo
   return values.map((v) => (typeof v !== 'string' ? '' : trim ? v.trim() : v));
 }
 
-/** An integer typed by a person: full-width digits and thousands separators are accepted. */
 /** The bytes of a file chosen in the form's `name` field, or null when none (or an empty one) was sent. */
 export async function uploadedFile(form: Form, name: string): Promise<Uint8Array | null> {
   const file = form[name];
   return file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : null;
 }
 
-export function integerField(form: Form, name: string): number | undefined {
-  const raw = field(form, name)
-    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/[,，円\s]/g, '');
+/**
+ * A number typed by a person, the one parser of every amount and number field: full-width digits
+ * (１２３), thousands separators (, ，), 円 and spaces are accepted; '' is undefined and anything else
+ * NaN, which the schema refuses in plain Japanese. Only `decimal` numbers may have a fractional part.
+ */
+export function typedNumber(value: string, { decimal = false }: { decimal?: boolean } = {}): number | undefined {
+  const raw = value
+    .replace(/[０-９．－]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/−/g, '-')
+    .replace(/[,，円\s\u3000]/g, '');
   if (raw === '') return undefined;
-  return /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  return (decimal ? /^-?(\d+(\.\d*)?|\.\d+)$/ : /^-?\d+$/).test(raw) ? Number(raw) : Number.NaN;
 }
 
-/** The user-facing message of a failed form action: the first validation detail, or the error's own. */
+/** An integer field of a posted form, read by typedNumber. */
+export function integerField(form: Form, name: string): number | undefined {
+  return typedNumber(field(form, name));
+}
+
+/** A field that may have a fractional part (a ratio, points), read by typedNumber. */
+export function decimalField(form: Form, name: string): number | undefined {
+  return typedNumber(field(form, name), { decimal: true });
+}
+
+/** The user-facing message of a failed form action: the validation details, or the error's own. */
 export function formError(err: unknown): string {
   if (!(err instanceof AppError)) throw err;
   const details = err.details as { path?: string; message?: string }[] | undefined;
@@ -46,20 +64,40 @@ export function formError(err: unknown): string {
   return err.message;
 }
 
+/**
+ * The per-field messages of a refused form, keyed by the schema path of each input ('total',
+ * 'volumePricing.unitPrice', 'options.0.price'); the first message of a field is kept. Empty for a
+ * refusal that is not about one field. A view marks its inputs with invalid() and FieldError
+ * (src/views/messages.tsx), naming the path it posts each input as.
+ */
+export function fieldErrors(err: unknown): FieldErrors {
+  if (!(err instanceof AppError) || err.code !== 'validation_error' || !Array.isArray(err.details)) return {};
+  const fields: Record<string, string> = {};
+  for (const d of err.details as { path?: unknown; message?: unknown }[]) {
+    if (typeof d?.path === 'string' && d.path !== '' && typeof d.message === 'string') fields[d.path] ??= d.message;
+  }
+  return fields;
+}
+
 export function isFormError(err: unknown): err is AppError {
   return err instanceof AppError && err.status < 500 && err.code !== 'unauthenticated';
 }
 
 /**
  * A form post: reads the form, runs the action and answers Post/Redirect/Get to the address it gives,
- * or, when refused, the page again with the Japanese message and what was typed.
+ * or, when refused, the page again with the Japanese message, what was typed and each refused
+ * field's message (see fieldErrors).
  */
-export async function formPost(c: Ctx, act: (form: Form) => Promise<string>, again: (error: string, form: Form) => Response | Promise<Response>): Promise<Response> {
+export async function formPost(
+  c: Ctx,
+  act: (form: Form) => Promise<string>,
+  again: (error: string, form: Form, fields: FieldErrors) => Response | Promise<Response>,
+): Promise<Response> {
   const form = await readForm(c);
   try {
     return c.redirect(await act(form), 303);
   } catch (err) {
     if (!isFormError(err)) throw err;
-    return again(formError(err), form);
+    return again(formError(err), form, fieldErrors(err));
   }
 }
