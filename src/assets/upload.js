@@ -19,9 +19,31 @@
     return m > 0 ? m + '分' + s + '秒' : s + '秒';
   }
 
+  // back to the state before any upload: no bar, no message, the button usable
+  function reset() {
+    bar.hidden = true;
+    bar.removeAttribute('value');
+    bar.value = 0;
+    bar.max = 100;
+    status.textContent = '';
+    status.className = '';
+    button.disabled = false;
+  }
+  // a refused or broken upload: the message in the red box, the bar gone, the next try possible
+  function refuse(message) {
+    bar.hidden = true;
+    bar.value = 0;
+    status.textContent = message;
+    status.className = 'error';
+    button.disabled = false;
+  }
+
+  input.addEventListener('change', reset);
+
   form.addEventListener('submit', function (event) {
     if (!input.files || input.files.length === 0) return;
     event.preventDefault();
+    reset();
     var file = input.files[0];
     var data = new FormData();
     data.append('file', file, file.name);
@@ -49,15 +71,11 @@
         status.textContent = '受け付けました。受付日時 ' + new Date(body.file.receivedAt).toLocaleString('ja-JP') + '、SHA-256 ' + body.file.sha256;
         window.location.assign(form.getAttribute('data-done') + '&file=' + encodeURIComponent(body.file.id));
       } else {
-        status.textContent = (body && body.error && body.error.message) || '送信できませんでした（' + xhr.status + '）。';
-        status.className = 'error';
-        button.disabled = false;
+        refuse((body && body.error && body.error.message) || '送信できませんでした（' + xhr.status + '）。');
       }
     });
     xhr.addEventListener('error', function () {
-      status.textContent = '通信が切れたため送信できませんでした。ファイルは受け付けていません。もう一度お試しください。';
-      status.className = 'error';
-      button.disabled = false;
+      refuse('通信が切れたため送信できませんでした。ファイルは受け付けていません。もう一度お試しください。');
     });
     xhr.send(data);
   });
