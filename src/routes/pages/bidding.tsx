@@ -40,7 +40,7 @@ import { dateTime, fromLocalInput, keptOrTyped, toLocalInput, yen } from '../../
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, formError, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 // 見積合わせ takes quotes (見積) through the same pages as a tender takes bids (入札)
@@ -471,7 +471,7 @@ function biddingFromForm(form: Form, vendorIds: string[], round1?: { deadlineAt:
   const techs: Record<string, number> = {};
   for (const id of vendorIds) {
     const raw = field(form, `tech_${id}`).trim();
-    if (raw !== '') techs[id] = Number(raw);
+    if (raw !== '') techs[id] = typedNumber(raw, { decimal: true }) ?? Number.NaN;
   }
   return {
     ceilingPrice: num('ceilingPrice'),
@@ -482,8 +482,8 @@ function biddingFromForm(form: Form, vendorIds: string[], round1?: { deadlineAt:
     openingAt: time('openingAt'),
     maxRounds: num('maxRounds') ?? 3,
     lotSystemValue: field(form, 'lotSystemValue') || 'receipt_ms',
-    taxRate: Number(field(form, 'taxRate') || '0.1'),
-    comprehensive: field(form, 'mode') ? { mode: field(form, 'mode'), pricePoints: Number(field(form, 'pricePoints') || '0'), technicalScores: techs } : null,
+    taxRate: decimalField(form, 'taxRate') ?? 0.1,
+    comprehensive: field(form, 'mode') ? { mode: field(form, 'mode'), pricePoints: decimalField(form, 'pricePoints') ?? 0, technicalScores: techs } : null,
     ...(reason === '' ? {} : { reason }),
   };
 }
@@ -508,8 +508,7 @@ function setupFromForm(form: Form, vendorIds: string[]): PostedSetup {
 }
 
 const lotFrom = (form: Form) => {
-  const raw = field(form, 'lotNumber').trim();
-  return raw === '' ? undefined : /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+  return integerField(form, 'lotNumber');
 };
 
 /** Turns a failed action into the page with its message; unexpected errors go to the error handler. */

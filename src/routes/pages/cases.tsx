@@ -54,7 +54,7 @@ import { dateTime, keptOrTyped, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, formPost, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
 import { requirePageUser } from './guard.ts';
 import { isFollowing, setFollowing } from '../../services/follows.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
@@ -597,8 +597,7 @@ function optionRowsFromForm(form: Form): PostedOption[] {
 /** The typed option rows with their prices read as whole yen (a mistyped price is NaN, which validation refuses). */
 function optionsFromRows(rows: PostedOption[]) {
   return rows.map(({ code, name, price }) => {
-    const rawPrice = price.replace(/[,，円\s]/g, '');
-    return { code, name, price: rawPrice === '' ? null : /^\d+$/.test(rawPrice) ? Number(rawPrice) : Number.NaN };
+    return { code, name, price: typedNumber(price) ?? null };
   });
 }
 
@@ -622,7 +621,7 @@ function filledIn(form: Form, ...names: string[]): Record<string, string> {
 }
 
 /** A number typed in a repeated field, as integerField reads one: full-width digits, commas and 円 accepted. */
-const typedInteger = (value: string): number | undefined => integerField({ value }, 'value');
+const typedInteger = (value: string): number | undefined => typedNumber(value);
 
 function apportionmentFromForm(form: Form) {
   const method = field(form, 'method');
@@ -648,7 +647,7 @@ function apportionmentFromForm(form: Form) {
   const volume = basis ? { volumePricing: { basis, ...(unitPrice !== undefined ? { unitPrice } : { tiers }) } } : {};
   const totalField = total === undefined && basis ? {} : { total };
   if (method === 'mixed') {
-    const ratio = (k: string) => (field(form, `ratio_${k}`).trim() === '' ? 0 : Number(field(form, `ratio_${k}`)));
+    const ratio = (k: string) => decimalField(form, `ratio_${k}`) ?? 0;
     return { method, ...totalField, ratios: { equal: ratio('equal'), population: ratio('population'), births: ratio('births') }, ...volume, ...year };
   }
   return { method, ...totalField, ...volume, ...year };

@@ -39,7 +39,7 @@ import { pointsRule } from '../../domain/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, isFormError, readForm, typedNumber } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
@@ -181,7 +181,7 @@ function scoresFromForm(form: Form, criteria: Criterion[]) {
   for (const criterion of criteria) {
     const raw = field(form, `score_${criterion.code}`).trim();
     if (raw === '' || criterion.mode === 'price') continue;
-    if (criterion.mode === 'points') scores[criterion.code] = Number(raw.replace(/[０-９．]/g, (d) => (d === '．' ? '.' : String.fromCharCode(d.charCodeAt(0) - 0xfee0))));
+    if (criterion.mode === 'points') scores[criterion.code] = typedNumber(raw, { decimal: true }) ?? Number.NaN;
     else if (criterion.mode === 'pass_fail') scores[criterion.code] = raw === 'true';
     else scores[criterion.code] = raw;
   }
@@ -629,13 +629,13 @@ function evaluationFromSetup(typed: PostedSetup) {
       code: cr.code,
       ...(cr.group ? { group: cr.group } : {}),
       name: cr.name,
-      maxPoints: cr.maxPoints === '' ? 0 : Number(cr.maxPoints),
+      maxPoints: typedNumber(cr.maxPoints, { decimal: true }) ?? 0,
       mode: cr.mode,
       ...(cr.guidance ? { guidance: cr.guidance } : {}),
     })),
     aggregation: typed.aggregation,
-    passRatio: Number(typed.passRatio || '0.6'),
-    grades: Object.fromEntries(gradeLetters.map((g) => [g, Number(typed.grades[g])])),
+    passRatio: typedNumber(typed.passRatio, { decimal: true }) ?? 0.6,
+    grades: Object.fromEntries(gradeLetters.map((g) => [g, typedNumber(typed.grades[g] ?? '', { decimal: true }) ?? 0])),
     evaluatorIds: typed.evaluatorIds,
     anonymize: typed.anonymize,
     ...(typed.reason?.trim() ? { reason: typed.reason } : {}),

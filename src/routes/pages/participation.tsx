@@ -128,8 +128,8 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
 function participationFromForm(form: Form, options: { code: string }[]) {
   const chosen: Record<string, boolean | number> = {};
   for (const o of options) {
-    const qty = field(form, `qty_${o.code}`).trim();
-    if (qty !== '' && qty !== '0') chosen[o.code] = /^\d+$/.test(qty) ? Number(qty) : Number.NaN;
+    const qty = integerField(form, `qty_${o.code}`);
+    if (qty !== undefined && qty !== 0) chosen[o.code] = qty;
     else chosen[o.code] = field(form, `opt_${o.code}`) === 'on';
   }
   const standardPrice = integerField(form, 'standardPrice');

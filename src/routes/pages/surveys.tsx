@@ -34,7 +34,7 @@ import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, formPost, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
 
 async function surveyListPage(c: Ctx, error?: string, form?: Form) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
@@ -488,8 +488,8 @@ export const surveyPages = new Hono<AppEnv>()
       const input = parseWith(surveyInput, {
         title: field(form, 'title'),
         candidates,
-        points: field(form, 'points').split(/[,，\s]+/).filter(Boolean).map(Number),
-        threshold: Number(field(form, 'threshold') || '0.25'),
+        points: field(form, 'points').split(/[,，、\s]+/).filter(Boolean).map((p) => typedNumber(p, { decimal: true }) ?? Number.NaN),
+        threshold: decimalField(form, 'threshold') ?? 0.25,
         closesAt: fromLocalInput(field(form, 'closesAt')),
         stage: field(form, 'stage') || 'ranking',
         ...(caseId !== undefined ? { caseId } : {}),

@@ -22,7 +22,7 @@ import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldList, decimalField, formError, integerField, isFormError, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const kindLabels: Record<RfiQuestion['kind'], string> = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額（円・税抜）' };
@@ -134,7 +134,7 @@ function answersFromForm(form: Form, questions: RfiQuestion[]) {
     if (raw === '') continue;
     if (q.kind === 'yesno') answers[q.code] = raw === 'yes';
     else if (q.kind === 'price') answers[q.code] = integerField(form, `ans_${q.code}`) ?? Number.NaN;
-    else if (q.kind === 'number') answers[q.code] = Number(raw.replace(/[,，]/g, ''));
+    else if (q.kind === 'number') answers[q.code] = decimalField(form, `ans_${q.code}`) ?? Number.NaN;
     else answers[q.code] = raw;
   }
   return answers;
