@@ -222,9 +222,13 @@ describe('the notifications page', () => {
   it('issues a calendar address shown once, replaces it, and revokes it', async () => {
     const cookie = await h.cookieFor('member-ntf@test.example');
     expect((await h.page(cookie, '/notifications')).text).toContain('まだURLを発行していません。');
+    // Post/Redirect/Get: the address is shown on the page the post leads to, and only there
     const issued = await h.form(cookie, '/notifications/calendar', {});
-    expect(issued.status).toBe(200);
-    const url = /id="calendar-url" type="text" readonly="" value="([^"]+)"/.exec(issued.text)![1]!;
+    expect(issued.status).toBe(303);
+    const carried = /issued_calendar_url=([^;]+)/.exec(issued.headers.get('set-cookie') ?? '')![1]!;
+    const shown = await h.page(`${cookie}; issued_calendar_url=${carried}`, '/notifications');
+    expect(shown.headers.get('set-cookie')).toMatch(/issued_calendar_url=;.*Max-Age=0/);
+    const url = /id="calendar-url" type="text" readonly="" value="([^"]+)"/.exec(shown.text)![1]!;
     const path = new URL(url).pathname;
     expect((await h.call('GET', path)).status).toBe(200);
     // the page shown later has the date it was issued, not the address

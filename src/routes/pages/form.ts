@@ -101,3 +101,19 @@ export async function formPost(
     return again(formError(err), form, fieldErrors(err));
   }
 }
+
+/**
+ * The counts a successful post carried in its Post/Redirect/Get address (`?imported=1&created=3&updated=1`),
+ * read back on the GET; undefined unless `flag` is there. A count that is not a small whole number reads 0.
+ */
+export function countsFrom<K extends string>(c: Ctx, flag: string, names: readonly K[]): Record<K, number> | undefined {
+  if (c.req.query(flag) === undefined) return undefined;
+  const count = (value: string | undefined) => (value !== undefined && /^\d{1,7}$/.test(value) ? Number(value) : 0);
+  return Object.fromEntries(names.map((name) => [name, count(c.req.query(name))])) as Record<K, number>;
+}
+
+/** The address of `path` with `counts` in its query, for countsFrom to read back. */
+export function withCounts(path: string, flag: string, counts: Readonly<Record<string, number>>): string {
+  const query = new URLSearchParams({ [flag]: '1', ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])) });
+  return `${path}?${query}`;
+}

@@ -11,7 +11,7 @@ import { Layout } from '../../views/layout.tsx';
 import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { readForm, uploadedFile } from './form.ts';
+import { countsFrom, readForm, uploadedFile, withCounts } from './form.ts';
 
 async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
@@ -70,12 +70,17 @@ async function membersPage(c: Ctx, outcome?: ImportOutcome, error?: string) {
 }
 
 export const memberPages = new Hono<AppEnv>()
-  .get('/members', (c) => membersPage(c))
+  .get('/members', (c) => {
+    const imported = countsFrom(c, 'imported', ['created', 'updated']);
+    return membersPage(c, imported && { ...imported, errors: [] });
+  })
+  // a taken file answers with a redirect, so reloading the page does not send the file again
   .post('/members/import', async (c) => {
     requireConsortiumRole(c, 'secretariat');
     const form = await readForm(c);
     const bytes = await uploadedFile(form, 'file');
     if (!bytes) return membersPage(c, undefined, 'CSVファイルを選んでください。');
     const outcome = await importMembers(c, bytes);
-    return membersPage(c, outcome);
+    if (outcome.errors.length > 0) return membersPage(c, outcome);
+    return c.redirect(withCounts('/members', 'imported', { created: outcome.created, updated: outcome.updated }), 303);
   });

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, Ctx, SessionUser } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import { noticeKindList } from '../../domain/notices.ts';
@@ -30,7 +31,20 @@ const done: Record<string, string> = {
   preferences: 'メールで受け取る通知の種類を保存しました。',
   revoked: 'カレンダーのURLを無効にしました。購読しているカレンダーには、これ以降期限が届きません。',
   read: 'すべての通知を既読にしました。',
+  calendar: 'カレンダーのURLを発行しました。以前のURLは使えなくなりました。',
 };
+
+const ISSUED_CALENDAR_COOKIE = 'issued_calendar_url';
+
+/** The calendar address the last post issued, once: the cookie carrying it is erased as it is read. */
+function takeIssuedCalendarUrl(c: Ctx): string | undefined {
+  const url = getCookie(c, ISSUED_CALENDAR_COOKIE);
+  if (url === undefined) return undefined;
+  deleteCookie(c, ISSUED_CALENDAR_COOKIE, { path: '/notifications' });
+  const base = c.get('deps').config.publicUrl.replace(/\/+$/, '');
+  // only an address of this site's calendar feed is shown, whatever else the cookie may hold
+  return url.startsWith(`${base}/api/calendar/`) && /\/api\/calendar\/[A-Za-z0-9_-]{32}\.ics$/.test(url) ? url : undefined;
+}
 
 interface PageState {
   error?: string;
@@ -164,7 +178,10 @@ async function notificationsPage(c: Ctx, user: SessionUser, state: PageState = {
 }
 
 export const notificationPages = new Hono<AppEnv>()
-  .get('/notifications', (c) => notificationsPage(c, requirePageUser(c), { done: done[c.req.query('done') ?? ''] }))
+  .get('/notifications', (c) => {
+    const calendarUrl = takeIssuedCalendarUrl(c);
+    return notificationsPage(c, requirePageUser(c), calendarUrl ? { calendarUrl, done: done.calendar } : { done: done[c.req.query('done') ?? ''] });
+  })
   // reading changes nothing of anyone else's: another person's notification is not found (404)
   .post('/notifications/:id/read', async (c) => {
     const user = requirePageUser(c);
@@ -189,11 +206,12 @@ export const notificationPages = new Hono<AppEnv>()
       (error, form) => notificationsPage(c, user, { error, typed: form }, 400),
     );
   })
-  // the new address is shown on this answer only (it is not kept), so this post renders the page instead of redirecting
+  // the new address is not kept on the server: it rides to the next page view in a cookie that view erases
   .post('/notifications/calendar', async (c) => {
     const user = requirePageUser(c);
     const { url } = await issueCalendarToken(c, user);
-    return notificationsPage(c, user, { calendarUrl: url, done: 'カレンダーのURLを発行しました。以前のURLは使えなくなりました。' });
+    setCookie(c, ISSUED_CALENDAR_COOKIE, url, { httpOnly: true, sameSite: 'Strict', secure: new URL(c.req.url).protocol === 'https:', path: '/notifications', maxAge: 300 });
+    return c.redirect('/notifications?done=calendar#calendar-heading', 303);
   })
   .post('/notifications/calendar/revoke', async (c) => {
     const user = requirePageUser(c);

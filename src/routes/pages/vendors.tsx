@@ -15,7 +15,7 @@ import { Layout } from '../../views/layout.tsx';
 import { CsvImportForm, ImportErrors } from '../../views/csv-import.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, formError, formPost, isFormError, readForm, uploadedFile } from './form.ts';
+import { type Form, countsFrom, field, formError, formPost, isFormError, readForm, uploadedFile, withCounts } from './form.ts';
 
 const done: Record<string, string> = {
   approved: '入札参加資格を承認しました。この事業者は提案書の提出と入札ができます。',
@@ -200,7 +200,10 @@ function ConfirmDecision({ user, vendor, decision }: { user: SessionUser; vendor
 }
 
 export const vendorPages = new Hono<AppEnv>()
-  .get('/vendors', (c) => vendorsPage(c))
+  .get('/vendors', (c) => {
+    const imported = countsFrom(c, 'imported', ['created', 'approved', 'unchanged']);
+    return vendorsPage(c, imported ? { outcome: { ...imported, errors: [] } } : undefined);
+  })
   .post('/vendors/:id/qualification', async (c) => {
     const user = requireConsortiumRole(c, 'secretariat');
     const vendor = await findVendor(dbOf(c), user.consortiumId, c.req.param('id'));
@@ -240,7 +243,10 @@ export const vendorPages = new Hono<AppEnv>()
     const bytes = await uploadedFile(form, 'file');
     if (!bytes) return vendorsPage(c, { error: 'CSVファイルを選んでください。' });
     try {
-      return vendorsPage(c, { outcome: await importQualifiedList(c, bytes) });
+      const outcome = await importQualifiedList(c, bytes);
+      if (outcome.errors.length > 0) return vendorsPage(c, { outcome });
+      // a taken list answers with a redirect, so reloading the page does not send the file again
+      return c.redirect(withCounts('/vendors', 'imported', { created: outcome.created, approved: outcome.approved, unchanged: outcome.unchanged }), 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return vendorsPage(c, { error: formError(err) }, err.status);
