@@ -68,7 +68,7 @@ export const apportionmentInput = z
     if ('total' in v || 'volumePricing' in v || v.method === 'equal' || v.method === 'population' || v.method === 'births' || v.method === 'mixed') {
       const withTotal = v as { total?: number; volumePricing?: unknown };
       if (withTotal.total === undefined && withTotal.volumePricing === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['total'], message: '総額（total）か数量に応じた価格（volumePricing）を指定してください' });
+        ctx.addIssue({ code: 'custom', path: ['total'], message: '総額か、数量に応じた価格（単価または価格表）を入力してください' });
       }
     }
   });

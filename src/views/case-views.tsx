@@ -8,6 +8,7 @@ import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
 import { announcesChanges } from '../domain/addenda.ts';
 import { ReasonField } from './addenda.tsx';
+import { type FieldErrors, FieldError, invalid } from './messages.tsx';
 
 export function StateBadge({ state }: { state: CaseState }) {
   return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
@@ -226,6 +227,8 @@ export interface PostedApportionment {
   unitPrice: string;
   tiers: { upTo: string; amount: string }[];
   fiscalYear: string;
+  /** the message of each refused field, by its path in the rule ('total', 'volumePricing.tiers.0.amount') */
+  fields?: FieldErrors;
 }
 
 /** Rows the form offers for a volume price table. */
@@ -249,21 +252,27 @@ function storedApportionment(rule: CaseRow['apportionment']): PostedApportionmen
 /** The apportionment form: the stored rule, or what was typed into a refused post. */
 export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow; posted?: PostedApportionment | undefined; firstOpenYear: number }) {
   const shown = posted ?? storedApportionment(row.apportionment);
+  const fields = posted?.fields;
   const tiers = [...shown.tiers, ...Array.from({ length: Math.max(0, VOLUME_TIER_ROWS - shown.tiers.length) }, () => ({ upTo: '', amount: '' }))];
+  // the rule counts only the rows with an amount: row i of the form is tier `filled[i]` of the rule
+  let counted = 0;
+  const filled = tiers.map((t) => (t.amount.trim() === '' ? -1 : counted++));
   return (
     <form method="post" action={`/cases/${row.id}/apportionment`} class="card">
       <h3>按分方法の設定</h3>
       {firstOpenYear > row.fiscalYear ? <p class="notice">確定済みの年度は変わりません。ここで保存する按分方法は{firstOpenYear}年度以降に適用されます。</p> : null}
       <label for="ap-method">按分方法</label>
-      <select id="ap-method" name="method">
+      <select id="ap-method" name="method" {...invalid(fields, 'method', 'ap-method')}>
         {Object.entries(apportionmentMethodLabels).map(([value, label]) => (
           <option value={value} selected={shown.method === value}>
             {label}
           </option>
         ))}
       </select>
+      <FieldError fields={fields} path="method" id="ap-method" />
       <label for="ap-total">按分する総額（円・税抜）</label>
-      <input id="ap-total" name="total" type="text" inputmode="numeric" value={shown.total} aria-describedby="ap-total-help" />
+      <input id="ap-total" name="total" type="text" inputmode="numeric" value={shown.total} {...invalid(fields, 'total', 'ap-total', 'ap-total-help')} />
+      <FieldError fields={fields} path="total" id="ap-total" />
       <p id="ap-total-help" class="muted">均等割・人口割・出生数割・組合せで使います。</p>
       <fieldset>
         <legend>区分別定額（円・税抜）</legend>
@@ -271,10 +280,12 @@ export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow
           {memberKinds.map((kind) => (
             <div>
               <label for={`tier-${kind}`}>{memberKindLabels[kind]}</label>
-              <input id={`tier-${kind}`} name={`tier_${kind}`} type="text" inputmode="numeric" value={shown.tierPrices[kind] ?? ''} />
+              <input id={`tier-${kind}`} name={`tier_${kind}`} type="text" inputmode="numeric" value={shown.tierPrices[kind] ?? ''} {...invalid(fields, `tierPrices.${kind}`, `tier-${kind}`)} />
+              <FieldError fields={fields} path={`tierPrices.${kind}`} id={`tier-${kind}`} />
             </div>
           ))}
         </div>
+        <FieldError fields={fields} path="tierPrices" id="ap-tier-prices" />
       </fieldset>
       <fieldset>
         <legend>組合せの割合（合計 1）</legend>
@@ -282,22 +293,35 @@ export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow
           {(['equal', 'population', 'births'] as const).map((k) => (
             <div>
               <label for={`ratio-${k}`}>{{ equal: '均等割', population: '人口割', births: '出生数割' }[k]}</label>
-              <input id={`ratio-${k}`} name={`ratio_${k}`} type="text" inputmode="decimal" value={shown.ratios[k]} />
+              <input
+                id={`ratio-${k}`}
+                name={`ratio_${k}`}
+                type="text"
+                inputmode="decimal"
+                value={shown.ratios[k]}
+                {...(fields?.[`ratios.${k}`] ? invalid(fields, `ratios.${k}`, `ratio-${k}`) : invalid(fields, 'ratios', 'ap-ratios'))}
+              />
+              <FieldError fields={fields} path={`ratios.${k}`} id={`ratio-${k}`} />
             </div>
           ))}
         </div>
+        <FieldError fields={fields} path="ratios" id="ap-ratios" />
       </fieldset>
       <fieldset>
         <legend>参加団体の出生数・人口に応じた総額（数量連動、任意）</legend>
         <p class="muted">選ぶと、総額の代わりに、その年度の参加団体の出生数（前々年度）または人口の合計から年度の総額を決めます。単価か価格表のどちらかを入力します。</p>
         <label for="ap-volume-basis">数量の基準</label>
-        <select id="ap-volume-basis" name="volume_basis">
+        <select id="ap-volume-basis" name="volume_basis" {...invalid(fields, 'volumePricing.basis', 'ap-volume-basis')}>
           <option value="" selected={shown.volumeBasis === ''}>使わない（総額を入力）</option>
           <option value="births" selected={shown.volumeBasis === 'births'}>出生数（前々年度）の合計</option>
           <option value="population" selected={shown.volumeBasis === 'population'}>人口の合計</option>
         </select>
+        <FieldError fields={fields} path="volumePricing.basis" id="ap-volume-basis" />
         <label for="ap-unit-price">単価（1人あたり・円・税抜）</label>
-        <input id="ap-unit-price" name="unit_price" type="text" inputmode="numeric" value={shown.unitPrice} />
+        <input id="ap-unit-price" name="unit_price" type="text" inputmode="numeric" value={shown.unitPrice} {...invalid(fields, 'volumePricing.unitPrice', 'ap-unit-price')} />
+        <FieldError fields={fields} path="volumePricing.unitPrice" id="ap-unit-price" />
+        <FieldError fields={fields} path="volumePricing" id="ap-volume" />
+        <FieldError fields={fields} path="volumePricing.tiers" id="ap-volume-tiers" />
         <table>
           <caption>価格表（上限の小さい順。最後の区分は上限を空欄にすると上限なし）</caption>
           <thead>
@@ -310,10 +334,12 @@ export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow
             {tiers.map((t, i) => (
               <tr>
                 <td>
-                  <input type="text" name="tier_up_to" inputmode="numeric" value={t.upTo} aria-label={`${i + 1}段目の上限`} />
+                  <input type="text" name="tier_up_to" id={`ap-up-to-${i}`} inputmode="numeric" value={t.upTo} aria-label={`${i + 1}段目の上限`} {...invalid(fields, `volumePricing.tiers.${filled[i]}.upTo`, `ap-up-to-${i}`)} />
+                  <FieldError fields={fields} path={`volumePricing.tiers.${filled[i]}.upTo`} id={`ap-up-to-${i}`} />
                 </td>
                 <td>
-                  <input type="text" name="tier_amount" inputmode="numeric" value={t.amount} aria-label={`${i + 1}段目の総額`} />
+                  <input type="text" name="tier_amount" id={`ap-amount-${i}`} inputmode="numeric" value={t.amount} aria-label={`${i + 1}段目の総額`} {...invalid(fields, `volumePricing.tiers.${filled[i]}.amount`, `ap-amount-${i}`)} />
+                  <FieldError fields={fields} path={`volumePricing.tiers.${filled[i]}.amount`} id={`ap-amount-${i}`} />
                 </td>
               </tr>
             ))}
@@ -321,7 +347,8 @@ export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow
         </table>
       </fieldset>
       <label for="ap-year">適用を始める年度（任意）</label>
-      <input id="ap-year" name="fiscal_year" type="text" inputmode="numeric" value={shown.fiscalYear} aria-describedby="ap-year-help" />
+      <input id="ap-year" name="fiscal_year" type="text" inputmode="numeric" value={shown.fiscalYear} {...invalid(fields, 'fiscalYear', 'ap-year', 'ap-year-help')} />
+      <FieldError fields={fields} path="fiscalYear" id="ap-year" />
       <p id="ap-year-help" class="muted">空欄のときは、決定前は案件の年度（{row.fiscalYear}年度）、決定後は確定していない最初の年度（{firstOpenYear}年度）から適用します。</p>
       <button class="primary" type="submit">
         按分方法を保存

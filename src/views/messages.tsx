@@ -4,14 +4,14 @@
  * down the form is), without JavaScript. `standing` is for a state shown on every visit (not the
  * answer to what was just sent), which is announced but does not take the focus.
  */
-export function ErrorBox({ message, standing = false }: { message?: string | undefined; standing?: boolean }) {
+export function ErrorBox({ message, standing = false, id }: { message?: string | undefined; standing?: boolean; id?: string }) {
   if (!message) return null;
   return standing ? (
-    <p class="error" role="alert">
+    <p class="error" role="alert" id={id}>
       {message}
     </p>
   ) : (
-    <p class="error" role="alert" tabindex={-1} autofocus>
+    <p class="error" role="alert" tabindex={-1} autofocus id={id}>
       {message}
     </p>
   );

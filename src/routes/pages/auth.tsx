@@ -13,17 +13,19 @@ export function safeNext(value: unknown): string {
 }
 
 function LoginPage(props: { next: string; error?: string | undefined; email?: string | undefined; demo: boolean }) {
+  // a refused sign-in does not say which of the two was wrong: both are marked, described by the message
+  const refused = props.error ? { 'aria-invalid': 'true', 'aria-describedby': 'login-error' } : {};
   return (
     <Layout title="ログイン">
       <div class="card narrow">
         <h1>ログイン</h1>
-        <ErrorBox message={props.error} />
+        <ErrorBox message={props.error} id="login-error" />
         <form method="post" action="/login">
           <input type="hidden" name="next" value={props.next} />
           <label for="email">メールアドレス</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} />
+          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} {...refused} />
           <label for="password">パスワード</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
+          <input id="password" name="password" type="password" autocomplete="current-password" required {...refused} />
           <button class="primary" type="submit">
             ログイン
           </button>

@@ -54,7 +54,7 @@ import { dateTime, keptOrTyped, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
 import { requirePageUser } from './guard.ts';
 import { isFollowing, setFollowing } from '../../services/follows.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
@@ -792,6 +792,6 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${caseId}?done=apportionment#share-heading`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) }, { apportionment: typedApportionment(form) });
+      return caseDetailPage(c, caseId, { section: 'apportionment', error: formError(err) }, { apportionment: { ...typedApportionment(form), fields: fieldErrors(err) } });
     }
   });

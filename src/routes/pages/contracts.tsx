@@ -14,7 +14,7 @@ import { caseYearsOf } from '../../services/years.ts';
 import { dateTime, yen } from '../../views/format.ts';
 import { ApportionmentTable } from '../../views/case-views.tsx';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, FieldError, type FieldErrors, SuccessBox, invalid } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formPost } from './form.ts';
 
@@ -24,7 +24,8 @@ const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
  * 年度別の負担額と契約: for a fiscal year of the case, each member's share with and without tax, the
  * contracts with the vendor, the savings against standard prices; the secretariat closes the year here.
  */
-async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefined, message?: { error?: string; done?: string }) {
+async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefined, message?: { error?: string; done?: string; fields?: FieldErrors }) {
+  const fields = message?.fields;
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
   const db = dbOf(c);
   const award = await findAward(db, row.id);
@@ -89,8 +90,9 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
         <form method="post" action={`/cases/${row.id}/years/${fiscalYear}/close`} class="card">
           <p>
             <label>
-              <input type="checkbox" name="confirm" value="on" required /> {fiscalYearLabel(fiscalYear)}の負担額を確定します（確定後は変更できません）
+              <input type="checkbox" name="confirm" value="on" required {...invalid(fields, 'confirm', 'close-confirm')} /> {fiscalYearLabel(fiscalYear)}の負担額を確定します（確定後は変更できません）
             </label>
+            <FieldError fields={fields} path="confirm" id="close-confirm" />
           </p>
           <button class="primary" type="submit">
             この年度を確定する
@@ -116,7 +118,8 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
           <p class="muted">参加・オプションの変更をこの年度に反映させる場合は、理由を記録して負担額を再確定します。変更前の金額は記録に残ります。</p>
           <p>
             <label for="amend-reason">変更の理由（必須）</label>
-            <textarea id="amend-reason" name="reason" required rows={2} maxLength={2000}></textarea>
+            <textarea id="amend-reason" name="reason" required rows={2} maxLength={2000} {...invalid(fields, 'reason', 'amend-reason')}></textarea>
+            <FieldError fields={fields} path="reason" id="amend-reason" />
           </p>
           <button class="primary" type="submit">
             理由を記録して再確定する
@@ -177,7 +180,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
       {user.role === 'secretariat' && row.contractMode === 'bulk' ? (
         <form method="post" action={`/cases/${row.id}/contract-party`} class="card">
           <label for="party">一括契約の契約者</label>
-          <select id="party" name="memberId">
+          <select id="party" name="memberId" {...invalid(fields, 'memberId', 'party')}>
             <option value="">協議会（事務局）</option>
             {members.map((m) => (
               <option value={m.id} selected={m.id === row.contractPartyMemberId}>
@@ -185,6 +188,7 @@ async function yearsPage(c: Ctx, caseId: string, requestedYear: number | undefin
               </option>
             ))}
           </select>
+          <FieldError fields={fields} path="memberId" id="party" />
           <button class="secondary" type="submit">
             契約者を保存
           </button>
@@ -252,7 +256,7 @@ async function yearsAction(c: Ctx, fiscalYear: number | undefined, done: string,
       await act(form, caseId);
       return `/cases/${caseId}/years?${fiscalYear === undefined ? '' : `fiscalYear=${fiscalYear}&`}done=${done}`;
     },
-    (error) => yearsPage(c, caseId, fiscalYear, { error }),
+    (error, _form, fields) => yearsPage(c, caseId, fiscalYear, { error, fields }),
   );
 }
 
@@ -267,7 +271,10 @@ export const contractPages = new Hono<AppEnv>()
   .post('/cases/:id/years/:fiscalYear/close', (c) => {
     const fiscalYear = parseWith(fiscalYearParam, c.req.param('fiscalYear'));
     return yearsAction(c, fiscalYear, 'closed', async (form, caseId) => {
-      if (field(form, 'confirm') !== 'on') throw new AppError('validation_error', '確定する場合は確認欄にチェックを入れてください。');
+      if (field(form, 'confirm') !== 'on') {
+        const message = '確定する場合は確認欄にチェックを入れてください。';
+        throw new AppError('validation_error', message, [{ path: 'confirm', message }]);
+      }
       await closeYear(c, caseId, fiscalYear);
     });
   })

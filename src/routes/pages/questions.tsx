@@ -20,7 +20,7 @@ import {
 } from '../../services/questions.ts';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, FieldError, type FieldErrors, SuccessBox, invalid } from '../../views/messages.tsx';
 import { QualificationNotice } from '../../views/qualification.tsx';
 import { PublishedQuestions } from '../../views/questions.tsx';
 import { renderPage } from '../../views/render.ts';
@@ -42,6 +42,8 @@ interface Problem {
   /** the form it came from: 'ask', 'publish', or a question's id */
   at: string;
   form: Form;
+  /** the message of each refused field */
+  fields?: FieldErrors;
 }
 
 /** Why the case does not take a question now, as the asker is told. */
@@ -55,6 +57,7 @@ function closedReason(row: CaseRow, now: Date): string | null {
 
 function AskForm({ row, problem }: { row: CaseRow; problem: Problem | undefined }) {
   const typed = problem?.at === 'ask' ? problem.form : undefined;
+  const fields = problem?.at === 'ask' ? problem.fields : undefined;
   return (
     <form method="post" action={`/cases/${row.id}/questions`} class="card">
       <h2 id="ask-heading">質問の提出</h2>
@@ -64,14 +67,16 @@ function AskForm({ row, problem }: { row: CaseRow; problem: Problem | undefined 
       </p>
       <p class="muted">質問と回答は、質問者の名前を伏せて全事業者と公開ページに公表します。回答は仕様書等と一体のものとして取り扱います。</p>
       <label for="question-section">該当箇所（任意）</label>
-      <input id="question-section" name="section" type="text" maxlength={200} value={typed ? field(typed, 'section') : ''} aria-describedby="question-section-help" />
+      <input id="question-section" name="section" type="text" maxlength={200} value={typed ? field(typed, 'section') : ''} {...invalid(fields, 'section', 'question-section', 'question-section-help')} />
+      <FieldError fields={fields} path="section" id="question-section" />
       <p id="question-section-help" class="muted">
         例: 仕様書 第3 2(1)
       </p>
       <label for="question-text">質問</label>
-      <textarea id="question-text" name="text" rows={5} required>
+      <textarea id="question-text" name="text" rows={5} required {...invalid(fields, 'text', 'question-text')}>
         {typed ? field(typed, 'text') : ''}
       </textarea>
+      <FieldError fields={fields} path="text" id="question-text" />
       <button class="primary" type="submit">
         質問を提出する
       </button>
@@ -83,6 +88,7 @@ type Asked = Awaited<ReturnType<typeof questionsWithAskers>>[number];
 
 function AnswerCard({ row, q, problem }: { row: CaseRow; q: Asked; problem: Problem | undefined }) {
   const typed = problem?.at === q.id ? problem.form : undefined;
+  const fields = problem?.at === q.id ? problem.fields : undefined;
   const editable = row.state !== 'cancelled' && row.state !== 'awarded';
   return (
     <div class="card" id={`question-${q.no}`}>
@@ -99,13 +105,15 @@ function AnswerCard({ row, q, problem }: { row: CaseRow; q: Asked; problem: Prob
       {editable ? (
         <form method="post" action={`/cases/${row.id}/questions/${q.id}/answer`}>
           <label for={`answer-${q.id}`}>回答</label>
-          <textarea id={`answer-${q.id}`} name="answer" rows={4} required>
+          <textarea id={`answer-${q.id}`} name="answer" rows={4} required {...invalid(fields, 'answer', `answer-${q.id}`)}>
             {typed ? field(typed, 'answer') : (q.answer ?? '')}
           </textarea>
+          <FieldError fields={fields} path="answer" id={`answer-${q.id}`} />
           <label for={`published-${q.id}`}>公表用の質問文</label>
-          <textarea id={`published-${q.id}`} name="publishedText" rows={3} aria-describedby={`published-${q.id}-help`}>
+          <textarea id={`published-${q.id}`} name="publishedText" rows={3} {...invalid(fields, 'publishedText', `published-${q.id}`, `published-${q.id}-help`)}>
             {typed ? field(typed, 'publishedText') : q.question}
           </textarea>
+          <FieldError fields={fields} path="publishedText" id={`published-${q.id}`} />
           <p id={`published-${q.id}-help`} class="muted">
             質問者が分かる記載（社名・製品名など）を除いて公表します。空欄にすると質問の原文のまま公表します。
             {q.status === 'published' ? ' 公表済みの回答を変更すると公表が取り消され、改めて公表すると質問回答書の新しい版を発行します。' : ''}
@@ -247,7 +255,7 @@ export const questionPages = new Hono<AppEnv>()
         await askQuestion(c, row, user, parseWith(questionInput, { text: lines(field(form, 'text')), ...(section.trim() === '' ? {} : { section }) }));
         return `/cases/${row.id}/questions?done=asked#own-heading`;
       },
-      (error, form) => questionsPage(c, row.id, { error, at: 'ask', form }),
+      (error, form, fields) => questionsPage(c, row.id, { error, at: 'ask', form, fields }),
     );
   })
   .post('/cases/:id/questions/publish', async (c) => {
@@ -276,6 +284,6 @@ export const questionPages = new Hono<AppEnv>()
         await answerQuestion(c, row, questionId, parseWith(questionAnswerInput, { answer: lines(field(form, 'answer')), publishedText: lines(field(form, 'publishedText')) }));
         return `/cases/${row.id}/questions?done=answered#all-heading`;
       },
-      (error, form) => questionsPage(c, row.id, { error, at: questionId, form }),
+      (error, form, fields) => questionsPage(c, row.id, { error, at: questionId, form, fields }),
     );
   });

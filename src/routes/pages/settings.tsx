@@ -6,7 +6,7 @@ import { documentNumber } from '../../domain/issuer.ts';
 import { parseWith } from '../../http/json.ts';
 import { issuerInput, issuerSettings, saveIssuerSettings } from '../../services/issuer.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, FieldError, type FieldErrors, SuccessBox, invalid } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formPost } from './form.ts';
 
@@ -24,7 +24,8 @@ const textFields = [
 ] as const;
 
 /** 発行者の設定: who issues the consortium's documents, how they are numbered and sealed. */
-async function settingsPage(c: Ctx, message?: { error?: string; done?: string }, typed?: Form) {
+async function settingsPage(c: Ctx, message?: { error?: string; done?: string; fields?: FieldErrors }, typed?: Form) {
+  const fields = message?.fields;
   const user = requireConsortiumRole(c, 'secretariat');
   const saved = await issuerSettings(dbOf(c), user.consortiumId);
   const value = (name: string) => (typed ? field(typed, name) : String((saved as unknown as Record<string, string>)[name] ?? ''));
@@ -44,7 +45,8 @@ async function settingsPage(c: Ctx, message?: { error?: string; done?: string },
               {f.label}
               {f.required ? '（必須）' : ''}
             </label>
-            <input id={`settings-${f.name}`} name={f.name} type="text" value={value(f.name)} required={f.required} aria-describedby={`settings-${f.name}-help`} />
+            <input id={`settings-${f.name}`} name={f.name} type="text" value={value(f.name)} required={f.required} {...invalid(fields, f.name, `settings-${f.name}`, `settings-${f.name}-help`)} />
+            <FieldError fields={fields} path={f.name} id={`settings-${f.name}`} />
             <p id={`settings-${f.name}-help`} class="muted">
               {f.help}
             </p>
@@ -92,6 +94,6 @@ export const settingsPages = new Hono<AppEnv>()
         await saveIssuerSettings(c, user.consortiumId, input);
         return '/settings?done=saved';
       },
-      (error, form) => settingsPage(c, { error }, form),
+      (error, form, fields) => settingsPage(c, { error, fields }, form),
     );
   });

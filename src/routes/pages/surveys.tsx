@@ -32,11 +32,11 @@ import {
 } from '../../services/surveys.ts';
 import { dateTime, fromLocalInput } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, FieldError, type FieldErrors, SuccessBox, invalid } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
 
-async function surveyListPage(c: Ctx, error?: string, form?: Form) {
+async function surveyListPage(c: Ctx, error?: string, form?: Form, fields?: FieldErrors) {
   const user = requireConsortiumRole(c, 'secretariat', 'member');
   const rows = await listSurveys(c);
   const runningCases = user.role === 'secretariat' ? (await listCases(dbOf(c), user.consortiumId)).filter((r) => r.state !== 'cancelled') : [];
@@ -78,9 +78,10 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
           <ErrorBox message={error} />
           <form method="post" action="/surveys">
             <label for="s-title">調査名</label>
-            <input id="s-title" name="title" type="text" required value={v('title')} />
+            <input id="s-title" name="title" type="text" required value={v('title')} {...invalid(fields, 'title', 's-title')} />
+            <FieldError fields={fields} path="title" id="s-title" />
             <label for="s-stage">調査の進め方</label>
-            <select id="s-stage" name="stage" aria-describedby="s-stage-help">
+            <select id="s-stage" name="stage" {...invalid(fields, 'stage', 's-stage', 's-stage-help')}>
               {surveyStages.map((stage) => (
                 <option value={stage} selected={v('stage', 'ranking') === stage}>
                   {stage === 'proposals' ? '二段階（まず参加団体から候補を募集し、絞り込んでから順位付け）' : '候補を示して順位と参加意向を聞く'}
@@ -91,18 +92,22 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
               二段階の調査では候補は空のままで作成できます。候補のコードは提案の順に P1、P2… と付きます。
             </p>
             <label for="s-candidates">候補（1行に「コード,名称」）</label>
-            <textarea id="s-candidates" name="candidates" rows={4} aria-describedby="s-candidates-help">
+            <textarea id="s-candidates" name="candidates" rows={4} {...invalid(fields, 'candidates', 's-candidates', 's-candidates-help')}>
               {v('candidates')}
             </textarea>
+            <FieldError fields={fields} path="candidates" id="s-candidates" />
             <p id="s-candidates-help" class="muted">
               例: docs,文書管理・電子決裁システム（継続案件の参加意向調査では空欄にすると案件そのものを候補にします）
             </p>
             <label for="s-points">順位ごとの点数（カンマ区切り）</label>
-            <input id="s-points" name="points" type="text" value={v('points', '2,1')} />
+            <input id="s-points" name="points" type="text" value={v('points', '2,1')} {...invalid(fields, 'points', 's-points')} />
+            <FieldError fields={fields} path="points" id="s-points" />
             <label for="s-threshold">参加意向の基準（全団体に対する割合）</label>
-            <input id="s-threshold" name="threshold" type="text" inputmode="decimal" value={v('threshold', '0.25')} />
+            <input id="s-threshold" name="threshold" type="text" inputmode="decimal" value={v('threshold', '0.25')} {...invalid(fields, 'threshold', 's-threshold')} />
+            <FieldError fields={fields} path="threshold" id="s-threshold" />
             <label for="s-closes">締切</label>
-            <input id="s-closes" name="closesAt" type="datetime-local" value={v('closesAt')} />
+            <input id="s-closes" name="closesAt" type="datetime-local" value={v('closesAt')} {...invalid(fields, 'closesAt', 's-closes')} />
+            <FieldError fields={fields} path="closesAt" id="s-closes" />
             <fieldset>
               <legend>継続案件の次年度参加意向調査（任意）</legend>
               <label for="s-case">対象の調達案件</label>
@@ -115,7 +120,8 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
                 ))}
               </select>
               <label for="s-target">参加を確定する年度（西暦）</label>
-              <input id="s-target" name="targetFiscalYear" type="number" min="2000" max="2100" value={v('targetFiscalYear')} />
+              <input id="s-target" name="targetFiscalYear" type="text" inputmode="numeric" value={v('targetFiscalYear')} {...invalid(fields, 'targetFiscalYear', 's-target')} />
+              <FieldError fields={fields} path="targetFiscalYear" id="s-target" />
             </fieldset>
             <button class="primary" type="submit">
               作成する
@@ -132,7 +138,10 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form) {
 type AnswerShown = { ranking: string[]; intents: Record<string, string | undefined> };
 
 /** A form of the page that was posted and refused: which one, and what was typed, so it is shown again. */
-type Posted = { form: 'answer'; answer: AnswerShown } | { form: 'propose' | 'shortlist' | 'confirm'; fields: Form } | { form: 'case'; code: string; fields: Form };
+type Posted = ({ form: 'answer'; answer: AnswerShown } | { form: 'propose' | 'shortlist' | 'confirm'; fields: Form } | { form: 'case'; code: string; fields: Form }) & {
+  /** the message of each refused field of that form */
+  refused?: FieldErrors;
+};
 
 const flashes: Record<string, string> = {
   '1': '回答を保存しました。締切までは変更できます。',
@@ -156,6 +165,7 @@ async function surveyPage(c: Ctx, id: string, error?: string, posted?: Posted) {
   const byCode = new Map(results.results.map((r) => [r.code, r]));
   const proposing = row.stage === 'proposals';
   const anyProposer = results.results.some((r) => r.proposedBy !== null);
+  const proposeRefused = posted?.form === 'propose' ? posted.refused : undefined;
   const typed = (name: string, fallback = '', form?: Posted['form'], code?: string) =>
     posted && posted.form === form && (posted.form !== 'case' || posted.code === code) && 'fields' in posted ? field(posted.fields, name) : fallback;
   const done = c.req.query('done') ?? '';
@@ -214,11 +224,13 @@ async function surveyPage(c: Ctx, id: string, error?: string, posted?: Posted) {
                 {user.role === 'member' ? '共同調達したいシステム・業務を提案してください。' : '事務局として候補を追加します（提案団体は「事務局」と表示されます）。'}
               </p>
               <label for="p-name">システム・業務の名称</label>
-              <input id="p-name" name="name" type="text" required maxlength={200} value={typed('name', '', 'propose')} />
+              <input id="p-name" name="name" type="text" required maxlength={200} value={typed('name', '', 'propose')} {...invalid(proposeRefused, 'name', 'p-name')} />
+              <FieldError fields={proposeRefused} path="name" id="p-name" />
               <label for="p-note">提案の理由・補足（任意）</label>
-              <textarea id="p-note" name="note" rows={3} maxlength={2000}>
+              <textarea id="p-note" name="note" rows={3} maxlength={2000} {...invalid(proposeRefused, 'note', 'p-note')}>
                 {typed('note', '', 'propose')}
               </textarea>
+              <FieldError fields={proposeRefused} path="note" id="p-note" />
               <button class="primary" type="submit">
                 提案する
               </button>
@@ -440,7 +452,7 @@ async function surveyPage(c: Ctx, id: string, error?: string, posted?: Posted) {
                           ))}
                         </select>
                         <label for={`${key}-year`}>年度（西暦）</label>
-                        <input id={`${key}-year`} name="fiscalYear" type="number" min="2000" max="2100" required value={t('fiscalYear', String(fiscalYearOf(now)))} />
+                        <input id={`${key}-year`} name="fiscalYear" type="text" inputmode="numeric" required value={t('fiscalYear', String(fiscalYearOf(now)))} />
                         {r.meetsThreshold ? null : (
                           <>
                             <label for={`${key}-reason`}>実施する理由（必須：参加意向が基準に達していません）</label>
@@ -499,7 +511,7 @@ export const surveyPages = new Hono<AppEnv>()
       return c.redirect(`/surveys/${row.id}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return surveyListPage(c, formError(err), form);
+      return surveyListPage(c, formError(err), form, fieldErrors(err));
     }
   })
   .get('/surveys/:id', (c) => surveyPage(c, c.req.param('id')))
@@ -533,7 +545,7 @@ export const surveyPages = new Hono<AppEnv>()
         await proposeCandidate(c, id, parseWith(proposalInput, { name: field(form, 'name'), ...(note !== undefined ? { note } : {}) }));
         return `/surveys/${id}?done=proposed`;
       },
-      (error, form) => surveyPage(c, id, error, { form: 'propose', fields: form }),
+      (error, form, refused) => surveyPage(c, id, error, { form: 'propose', fields: form, refused }),
     );
   })
   .post('/surveys/:id/shortlist', async (c) => {

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
+
+let h: Harness;
+let a: Tenant;
+let sec: string;
+let caseId: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  a = await createTenant(h, 'fm');
+  sec = await h.cookieFor('sec-fm@test.example');
+  const created = await h.form(sec, '/cases', { title: '入力確認の案件', method: 'proposal', contractMode: 'bulk', fiscalYear: '２０２６', description: '' });
+  expect(created.status, created.text).toBe(303);
+  caseId = created.headers.get('location')!.split('/')[2]!.split('?')[0]!;
+});
+afterAll(() => h.close());
+
+/** The opening tag of the element with this id, with its attributes. */
+const tagOf = (html: string, id: string) => new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+
+describe('a refused form', () => {
+  it('answers with the error summary taking the focus, the field marked, in plain Japanese', async () => {
+    const res = await h.form(sec, `/cases/${caseId}/apportionment`, { method: 'equal', total: '十万円' });
+    expect(res.status).toBe(400);
+    // the summary takes the focus on load, so the browser scrolls to it without JavaScript
+    expect(res.text).toMatch(/<p class="error" role="alert" tabindex="-1" autofocus="">総額は数字で入力してください<\/p>/);
+    const total = tagOf(res.text, 'ap-total');
+    expect(total).toContain('aria-invalid="true"');
+    expect(total).toContain('aria-describedby="ap-total-help ap-total-error"');
+    expect(total).toContain('value="十万円"');
+    expect(res.text).toContain('<span class="field-error" id="ap-total-error">総額は数字で入力してください</span>');
+    // only the refused field is marked
+    expect(tagOf(res.text, 'ap-year')).not.toContain('aria-invalid');
+    expect(res.text).not.toMatch(/無効な入力|NaN|期待されました/);
+  });
+
+  it('marks the row of a price table that was refused', async () => {
+    const res = await h.form(sec, `/cases/${caseId}/apportionment`, [
+      ['method', 'equal'], ['volume_basis', 'population'],
+      ['tier_up_to', '1000'], ['tier_amount', '100000'],
+      ['tier_up_to', ''], ['tier_amount', '二十万'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(tagOf(res.text, 'ap-amount-1')).toContain('aria-invalid="true"');
+    expect(tagOf(res.text, 'ap-amount-0')).not.toContain('aria-invalid');
+    expect(res.text).toContain('id="ap-amount-1-error">2行目の金額は数字で入力してください</span>');
+  });
+
+  it('marks the fields of the registration form by name', async () => {
+    const res = await h.form(undefined, '/register', { consortiumId: a.consortiumId, companyName: '', email: 'not-an-address', name: '担当', password: PASSWORD });
+    expect(res.status).toBe(400);
+    expect(tagOf(res.text, 'companyName')).toContain('aria-invalid="true"');
+    expect(tagOf(res.text, 'email')).toContain('aria-describedby="email-error"');
+    expect(res.text).toContain('id="email-error">メールアドレスの形式ではありません</span>');
+    expect(tagOf(res.text, 'password')).not.toContain('aria-invalid');
+  });
+
+  it('marks the question left empty, and the settings field refused', async () => {
+    const opened = await openProposalCase(h, a, '質問の入力確認');
+    await h.call('PATCH', `/api/cases/${opened}`, { token: a.secretariat, body: { questionDeadline: '2026-12-31T17:00:00.000+09:00', reason: '質問受付期限を設定' } });
+    const vendor = await h.cookieFor('vendor-fm@test.example');
+    const asked = await h.form(vendor, `/cases/${opened}/questions`, { section: '', text: '   ' });
+    expect(asked.status).toBe(400);
+    expect(tagOf(asked.text, 'question-text')).toContain('aria-invalid="true"');
+    expect(asked.text).toContain('id="question-text-error">');
+
+    const settings = await h.form(sec, '/settings', { issuerName: 'あ'.repeat(500) });
+    expect(settings.status).toBe(400);
+    expect(settings.text).toMatch(/aria-invalid="true" aria-describedby="settings-issuerName-help settings-issuerName-error"/);
+  });
+
+  it('marks both sign-in fields when the sign-in is refused', async () => {
+    const res = await h.form(undefined, '/login', { email: 'sec-fm@test.example', password: 'wrong-password', next: '/cases' });
+    expect(res.status).toBe(401);
+    expect(tagOf(res.text, 'password')).toContain('aria-describedby="login-error"');
+    expect(res.text).toContain('id="login-error"');
+  });
+});
+
+describe('numbers typed as people type them', () => {
+  it('accepts full-width digits, commas and 円 in amounts, ratios, prices and years', async () => {
+    expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.fiscalYear).toBe(2026);
+
+    const total = await h.form(sec, `/cases/${caseId}/apportionment`, { method: 'mixed', total: '１２３,４５６円', ratio_equal: '０．３', ratio_population: '０．７' });
+    expect(total.status, total.text).toBe(303);
+    const page = await h.page(sec, `/cases/${caseId}`);
+    expect(tagOf(page.text, 'ap-total')).toContain('value="123456"');
+    expect(tagOf(page.text, 'ratio-population')).toContain('value="0.7"');
+
+    const options = await h.form(sec, `/cases/${caseId}/options`, [['code', 'extra'], ['name', '追加'], ['price', '１２，０００円']]);
+    expect(options.status, options.text).toBe(303);
+    expect((await h.call('GET', `/api/cases/${caseId}`, { token: a.secretariat })).body.case.options).toEqual([expect.objectContaining({ code: 'extra', price: 12000 })]);
+
+    const survey = await h.form(sec, '/surveys', { title: '全角の調査', stage: 'ranking', candidates: 'a,候補A\nb,候補B', points: '３，１', threshold: '０．５', closesAt: '' });
+    expect(survey.status, survey.text).toBe(303);
+    const listed = (await h.call('GET', '/api/surveys', { token: a.secretariat })).body.surveys.find((s: { title: string }) => s.title === '全角の調査');
+    expect(listed).toMatchObject({ points: [3, 1], threshold: 0.5 });
+  });
+
+  it('refuses what is not a number, saying which field', async () => {
+    const res = await h.form(sec, `/cases/${caseId}/options`, [['code', 'extra'], ['name', '追加'], ['price', '一万']]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('1行目の価格は数字で入力してください');
+  });
+});
+
+describe('small things a browser asks for', () => {
+  it('answers /favicon.ico and links the icon from every page', async () => {
+    const icon = await h.call('GET', '/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(icon.text).toContain('<svg');
+    expect((await h.call('GET', '/assets/favicon.svg')).status).toBe(200);
+    expect((await h.call('GET', '/login')).text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>');
+  });
+});
