@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 export function ImportErrors({ errors }: { errors: readonly { line: number; message: string }[] }) {
   if (errors.length === 0) return null;
   return (
-    <div class="error" role="alert">
+    <div class="error" role="alert" tabindex={-1} autofocus>
       <p>誤りのある行があるため、1件も取り込んでいません。修正して再度取り込んでください。</p>
       <table>
         <thead>
