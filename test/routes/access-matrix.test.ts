@@ -248,6 +248,7 @@ const upload = () => {
 const table: Record<string, Entry> = {
   // health and static files
   'GET /assets/:name': { allow: 'anyone', req: path(() => '/assets/app.css') },
+  'GET /favicon.ico': { allow: 'anyone', req: path(() => '/favicon.ico') },
   'GET /healthz': { allow: 'anyone', req: path(() => '/healthz') },
   'GET /readyz': { allow: 'anyone', req: path(() => '/readyz') },
 

@@ -115,3 +115,15 @@ describe('small things a browser asks for', () => {
     expect((await h.call('GET', '/login')).text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>');
   });
 });
+
+describe('CSV files for Excel', () => {
+  it('print the public list’s dates in Japan time, as Excel reads them', async () => {
+    h.clock.set('2026-05-31T16:30:00.000Z'); // 2026-06-01 01:30 in Japan: the UTC date is the day before
+    await openProposalCase(h, { ...a, secretariat: await h.login('sec-fm@test.example') }, 'CSVの日付確認');
+    const csv = await h.call('GET', '/api/public/export/2026/cases.csv');
+    expect(csv.status).toBe(200);
+    const row = csv.text.split('\r\n').find((line) => line.includes('CSVの日付確認'))!;
+    expect(row).toContain(',2026/06/01 01:30,');
+    expect(csv.text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+});
