@@ -68,7 +68,7 @@ export const surveyInput = z
   .superRefine((v, ctx) => {
     // a linked survey without candidates asks about the case itself
     if (v.stage === 'ranking' && v.candidates.length === 0 && v.caseId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['candidates'], message: '候補を1つ以上指定してください（候補を募集する場合は stage に proposals を指定します）' });
+      ctx.addIssue({ code: 'custom', path: ['candidates'], message: '候補を1つ以上指定してください（候補を参加団体から募集する場合は、調査の進め方で二段階を選びます）' });
     }
     if ((v.caseId === undefined) !== (v.targetFiscalYear === undefined)) {
       ctx.addIssue({
