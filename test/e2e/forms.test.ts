@@ -70,6 +70,20 @@ describe.runIf(hasChromium)('forms in the browser', () => {
     await page.close();
   }, 60_000);
 
+  it('does not show a sent form filled in again on Back, where sending it again would post twice', async () => {
+    await world.h.call('PATCH', `/api/cases/${caseId}`, { token: t.secretariat, body: { questionDeadline: '2026-12-31T17:00:00.000+09:00', reason: '質問受付期限を設定' } });
+    const page = await world.browser.newPage();
+    await loginAs(page, world.base, 'vendor-e2ef@test.example', PASSWORD);
+    await page.goto(`${world.base}/cases/${caseId}/questions`);
+    await page.getByLabel('質問', { exact: true }).fill('仕様書の第3章について');
+    await page.getByRole('button', { name: '質問を提出する' }).click();
+    await page.waitForURL(/done=asked/);
+    await page.goBack();
+    await page.waitForLoadState('load');
+    expect(await page.getByLabel('質問', { exact: true }).inputValue()).toBe('');
+    await page.close();
+  }, 60_000);
+
   it('resets the upload widget after a refused file, and a disabled button looks disabled', async () => {
     const page = await world.browser.newPage();
     await loginAs(page, world.base, 'vendor-e2ef@test.example', PASSWORD);

@@ -105,6 +105,18 @@ describe('numbers typed as people type them', () => {
   });
 });
 
+describe('a page after its form was sent', () => {
+  it('sends every posting form with autocomplete off, so Back does not show it filled in again', async () => {
+    const page = await h.page(sec, `/cases/${caseId}`);
+    const forms = page.text.match(/<form\b[^>]*>/g)!;
+    const posting = forms.filter((f) => f.includes('method="post"'));
+    expect(posting.length).toBeGreaterThan(3);
+    for (const tag of posting) expect(tag).toContain('autocomplete="off"');
+    // a search form (GET) keeps what the browser remembers
+    for (const tag of forms.filter((f) => f.includes('method="get"'))) expect(tag).not.toContain('autocomplete');
+  });
+});
+
 describe('small things a browser asks for', () => {
   it('answers /favicon.ico and links the icon from every page', async () => {
     const icon = await h.call('GET', '/favicon.ico');
