@@ -205,7 +205,6 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
     );
     if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('。'), issues.map((i) => ({ ...i, code: 'custom' })));
     const changes: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    assertFutureDeadlines(nowOf(c), current, fields);
     // the RFI deadline is the case's: an RFI's own column follows it, and an RFI cannot lose its deadline
     const rfi = fields.rfiDeadline === undefined ? undefined : (await tx.select({ caseId: rfis.caseId }).from(rfis).where(eq(rfis.caseId, caseId)))[0];
     if (rfi && fields.rfiDeadline === null) {
@@ -224,6 +223,7 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
             reason,
           });
     if (decision) assertScheduleDecision(decision);
+    assertFutureDeadlines(nowOf(c), current, fields);
     // a published case announces what changes, with the same reason (変更・追加)
     const announced = caseChanges(caseTermsOf(current), caseTermsOf({ ...current, ...changes } as CaseRow));
     const announceWith = addendumReasonFor(current, announced, reason);
