@@ -32,6 +32,7 @@ import {
 } from '../../services/cases.ts';
 import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
+import { specPublishedTo } from '../../services/spec.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
 import { addendaOf } from '../../services/addenda.ts';
@@ -357,7 +358,12 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           <ul>
             {rfi ? (
               <li>
-                <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限 {dateTime(rfi.deadline)}）
+                <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限は上の「RFI回答期限」）
+              </li>
+            ) : null}
+            {specPublishedTo(row) ? (
+              <li>
+                <a href={`/cases/${row.id}/spec`}>仕様書を見る</a>（<a href={`/api/cases/${row.id}/documents/spec.pdf`}>PDF</a>）
               </li>
             ) : null}
             {takesProposals && row.state === 'open' ? (
