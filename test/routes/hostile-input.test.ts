@@ -2411,6 +2411,7 @@ describe('pages', () => {
   it('keep a title that closes the CDATA section from forging an entry', async () => {
     const title = ']]></title></entry><entry><title>forged</title><id>x</id></entry><entry><title><![CDATA[';
     const created = await ok(call('POST', '/api/cases', tokens.otherSecretariat, { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 }), 201);
+    await ok(call('PUT', `/api/cases/${created.case.id}/rfi`, tokens.otherSecretariat, { deadline: '2027-01-31T17:00:00.000+09:00', questions: [{ code: 'summary', text: '概要', kind: 'text' }] }));
     await ok(call('POST', `/api/cases/${created.case.id}/transition`, tokens.otherSecretariat, { to: 'rfi' }));
     const published = (await call('GET', '/api/public/cases', undefined)).body.cases.length;
     const feed = await h.call('GET', '/public/feed.xml');
