@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { bidRounds, biddings, cases, consortia, consortiumSettings, evaluations, evaluators, members, participants, proposals, rfiResponses, rfis, surveyResponses, surveys, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { appendAudit } from '../db/audit.ts';
@@ -222,9 +222,12 @@ async function seedDemoCases(tx: Db, now: Date, consortiumId: string, memberIds:
 
   // an RFI on the published case, answered by one vendor so far
   const rfiCase = caseIds[0]!;
+  const rfiDeadline = new Date(now.getTime() + 7 * day);
+  // the case holds the RFI回答期限; the RFI's own column is written with it
+  await tx.update(cases).set({ rfiDeadline }).where(eq(cases.id, rfiCase));
   await tx.insert(rfis).values({
     caseId: rfiCase,
-    deadline: new Date(now.getTime() + 7 * day),
+    deadline: rfiDeadline,
     questions: [
       { code: 'summary', text: '製品・サービスの概要', kind: 'text' },
       { code: 'lgwan', text: 'LGWAN接続系から利用できますか', kind: 'yesno' },

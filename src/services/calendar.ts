@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import ical, { ICalAlarmType, ICalCalendarMethod } from 'ical-generator';
-import { bidRounds, bids, calendarTokens, caseFollows, cases, consortia, evaluators, files, participants, proposals, rfiResponses, rfis, surveys, users } from '../../schema/index.ts';
+import { bidRounds, bids, calendarTokens, caseFollows, cases, consortia, evaluators, files, participants, proposals, rfiResponses, surveys, users } from '../../schema/index.ts';
 import { hashToken } from '../auth/token.ts';
 import type { Clock } from '../clock.ts';
 import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
@@ -126,14 +126,12 @@ async function calendarEvents(db: Db, user: FeedUser, now: Date): Promise<Calend
   const rows = await casesFor(db, user);
   const events: CalendarEvent[] = [];
   const rounds = rows.length === 0 ? [] : await db.select().from(bidRounds).where(inArray(bidRounds.caseId, rows.map((r) => r.id))).orderBy(asc(bidRounds.round));
-  // the RFI deadline that is enforced is the RFI's own; the case's is only the plan before an RFI exists
-  const rfiDeadlines = new Map(rows.length === 0 ? [] : (await db.select({ caseId: rfis.caseId, deadline: rfis.deadline }).from(rfis).where(inArray(rfis.caseId, rows.map((r) => r.id)))).map((r) => [r.caseId, r.deadline]));
   for (const row of rows) {
     const about = (label: string) => `${label}\n件名: ${row.title}\n調達方式: ${caseMethodLabels[row.method]}`;
     const add = (key: string, at: Date | null, label: string) => {
       if (at) events.push({ uid: `case-${row.id}-${key}`, start: at, summary: `${label}: ${row.title}`, description: about(label), path: `/cases/${row.id}` });
     };
-    add('rfi', rfiDeadlines.get(row.id) ?? row.rfiDeadline, 'RFI回答期限');
+    add('rfi', row.rfiDeadline, 'RFI回答期限');
     add('question', row.questionDeadline, '質問受付期限');
     add('submission', row.submissionDeadline, '提出期限');
     const quotation = row.method === 'quotation';

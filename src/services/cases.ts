@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { cases } from '../../schema/index.ts';
+import { bidRounds, biddings, cases, evaluations, rfis, specVersions } from '../../schema/index.ts';
 import { requireConsortiumRole } from '../auth/session.ts';
 import { type Ctx, nowOf } from '../context.ts';
 import { type CaseRow, lockCase } from '../db/cases.ts';
@@ -19,6 +19,7 @@ import { caseYearsOf } from './years.ts';
 import { assertScheduleDecision, hasProposals, recordScheduleMoves } from './schedule.ts';
 import { addendumReason, addendumReasonFor, caseTermsOf, recordAddendum } from './addenda.ts';
 import { caseChanges } from '../domain/addenda.ts';
+import { type ChecklistItem, type PublishTarget, pastDeadlineProblem, publicationBlockers, publicationChecklist } from '../domain/publication.ts';
 
 export { caseMethodLabels, caseMethods } from '../domain/methods.ts';
 export const contractModes = ['bulk', 'individual'] as const;
@@ -145,6 +146,7 @@ export async function insertCase(
   now: Date,
   origin: Partial<Pick<CaseRow, 'sourceSurveyId' | 'sourceCandidateCode' | 'thresholdException'>> = {},
 ): Promise<CaseRow> {
+  assertFutureDeadlines(now, { rfiDeadline: null, questionDeadline: null, submissionDeadline: null }, input);
   const [row] = await tx
     .insert(cases)
     .values({
@@ -203,6 +205,13 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
     );
     if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('。'), issues.map((i) => ({ ...i, code: 'custom' })));
     const changes: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    // the RFI deadline is the case's: an RFI's own column follows it, and an RFI cannot lose its deadline
+    const rfi = fields.rfiDeadline === undefined ? undefined : (await tx.select({ caseId: rfis.caseId }).from(rfis).where(eq(rfis.caseId, caseId)))[0];
+    if (rfi && fields.rfiDeadline === null) {
+      const message = '情報提供依頼（RFI）があるため、RFI回答期限は空にできません';
+      throw new AppError('validation_error', message, [{ path: 'rfiDeadline', message }]);
+    }
+    if (rfi && fields.rfiDeadline) await tx.update(rfis).set({ deadline: fields.rfiDeadline, updatedAt: nowOf(c) }).where(eq(rfis.caseId, caseId));
     if (leavesNegotiated) Object.assign(changes, { negotiatedGround: null, negotiatedReason: null });
     // once a proposal has arrived the deadline only moves later, with a reason every vendor is shown
     const decision =
@@ -214,6 +223,7 @@ export async function updateCase(c: Ctx, caseId: string, input: z.output<typeof 
             reason,
           });
     if (decision) assertScheduleDecision(decision);
+    assertFutureDeadlines(nowOf(c), current, fields);
     // a published case announces what changes, with the same reason (変更・追加)
     const announced = caseChanges(caseTermsOf(current), caseTermsOf({ ...current, ...changes } as CaseRow));
     const announceWith = addendumReasonFor(current, announced, reason);
@@ -246,6 +256,16 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
     if (to === 'evaluation' && isOnTime(now, current.submissionDeadline)) {
       throw new AppError('not_yet', `提出期限（${dateTime(current.submissionDeadline)}）の後に評価を始めてください。`);
     }
+    if (to === 'rfi' || to === 'open') {
+      const blockers = publicationBlockers(await publicationChecklistOf(tx, current, to, now));
+      if (blockers.length > 0) {
+        throw new AppError(
+          'publish_blocked',
+          `公表できません。${blockers.map((b) => b.problem).join('。')}。`,
+          blockers.map((b) => ({ path: b.key, message: b.problem })),
+        );
+      }
+    }
     const publishes = (to === 'rfi' || to === 'open') && current.publishedAt === null;
     const [row] = await tx
       .update(cases)
@@ -255,5 +275,41 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
     await audit({ action: 'case.transition', objectType: 'case', objectId: caseId, caseId, details: { from: current.state, to } });
     if (publishes) await notify(c.get('deps'), tx, { kind: 'case_published', caseId });
     return row!;
+  });
+}
+
+const deadlineLabels = { rfiDeadline: 'RFI回答期限', questionDeadline: '質問受付期限', submissionDeadline: '提出期限' } as const;
+
+/** Refuses a deadline being set to a time already past (400 naming each field); an unchanged one stays as it is. */
+function assertFutureDeadlines(
+  now: Date,
+  before: Pick<CaseRow, keyof typeof deadlineLabels>,
+  after: Partial<Record<keyof typeof deadlineLabels, Date | null | undefined>>,
+) {
+  const issues = (Object.keys(deadlineLabels) as (keyof typeof deadlineLabels)[]).flatMap((key) => {
+    const message = pastDeadlineProblem(deadlineLabels[key], now, before[key], after[key]);
+    return message ? [{ path: key, message }] : [];
+  });
+  if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('。'), issues);
+}
+
+/** The case's checklist for publishing it as `to` (an RFI, or the notice), read from what is stored now. */
+export async function publicationChecklistOf(db: Db, row: CaseRow, to: PublishTarget, now: Date): Promise<ChecklistItem[]> {
+  const [rfi] = await db.select({ questions: rfis.questions }).from(rfis).where(eq(rfis.caseId, row.id));
+  const [spec] = await db.select({ version: specVersions.version }).from(specVersions).where(eq(specVersions.caseId, row.id)).orderBy(desc(specVersions.version)).limit(1);
+  const [evaluation] = await db.select({ criteria: evaluations.criteria }).from(evaluations).where(eq(evaluations.caseId, row.id));
+  const [bidding] = await db.select({ caseId: biddings.caseId }).from(biddings).where(eq(biddings.caseId, row.id));
+  const [round1] = bidding ? await db.select().from(bidRounds).where(and(eq(bidRounds.caseId, row.id), eq(bidRounds.round, 1))) : [];
+  return publicationChecklist({
+    method: row.method,
+    to,
+    now,
+    specVersion: spec?.version ?? null,
+    rfiQuestions: rfi ? rfi.questions.length : null,
+    rfiDeadline: row.rfiDeadline,
+    questionDeadline: row.questionDeadline,
+    submissionDeadline: row.submissionDeadline,
+    criteria: evaluation ? evaluation.criteria.length : null,
+    bidding: round1 ? { deadline: round1.deadlineAt, opening: round1.openingAt } : null,
   });
 }

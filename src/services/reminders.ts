@@ -1,10 +1,11 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import { bidRounds, bids, caseFollows, cases, files, proposals, questions, rfiResponses, rfis, surveyResponses, surveys, users } from '../../schema/index.ts';
+import { bidRounds, bids, caseFollows, cases, files, proposals, questions, rfiResponses, surveyResponses, surveys, users } from '../../schema/index.ts';
 import type { Deps } from '../context.ts';
 import { type AuditInput, appendAuditEntries } from '../db/audit.ts';
 import { type Db, transaction } from '../db/client.ts';
 import { dueReminder } from '../domain/reminders.ts';
 import { type NoticeEvent, type ReminderDeadline, notify } from './notify.ts';
+import { findRfi } from './rfi.ts';
 
 type ReminderDeps = Pick<Deps, 'database' | 'clock' | 'config' | 'keys'>;
 type CaseRow = typeof cases.$inferSelect;
@@ -30,7 +31,7 @@ async function deadlinesOf(db: Db, row: CaseRow): Promise<Deadline[]> {
       acted: async () => vendorsOf(await db.selectDistinct({ v: questions.vendorId }).from(questions).where(eq(questions.caseId, row.id))),
     },
   ];
-  const [rfi] = await db.select({ deadline: rfis.deadline }).from(rfis).where(eq(rfis.caseId, row.id));
+  const rfi = await findRfi(db, row.id);
   if (rfi) {
     list.push({
       deadline: 'rfi',

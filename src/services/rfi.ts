@@ -1,13 +1,14 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { followCase } from './follows.ts';
 import { z } from 'zod';
-import { type RfiAnswer, rfiResponses, rfis, vendors } from '../../schema/index.ts';
+import { type RfiAnswer, cases, rfiResponses, rfis, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import { type CaseRow, holdCase } from '../db/cases.ts';
+import { type CaseRow, lockCase } from '../db/cases.ts';
 import { caseFiles, fileView, vendorFiles } from '../db/files.ts';
 import { isOnTime } from '../domain/deadline.ts';
 import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
+import { pastDeadlineProblem } from '../domain/publication.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
@@ -47,9 +48,18 @@ export const rfiAnswerInput = z.strictObject({
 
 export type RfiRow = typeof rfis.$inferSelect;
 
+/**
+ * The case's RFI. Its deadline is the case's RFI回答期限 (cases.rfi_deadline), the one date every page,
+ * the spec and the enforcement read; the RFI's own column is written with it and not read, except for
+ * an RFI saved before the case held the date.
+ */
 export async function findRfi(db: Db, caseId: string): Promise<RfiRow | undefined> {
-  const [row] = await db.select().from(rfis).where(eq(rfis.caseId, caseId));
-  return row;
+  const [row] = await db
+    .select({ rfi: rfis, deadline: sql<Date>`coalesce(${cases.rfiDeadline}, ${rfis.deadline})`.mapWith(rfis.deadline) })
+    .from(rfis)
+    .innerJoin(cases, eq(cases.id, rfis.caseId))
+    .where(eq(rfis.caseId, caseId));
+  return row ? { ...row.rfi, deadline: row.deadline } : undefined;
 }
 
 export function rfiView(row: RfiRow, now: Date) {
@@ -58,9 +68,12 @@ export function rfiView(row: RfiRow, now: Date) {
 
 export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInput>): Promise<RfiRow> {
   return mutate(c, async (tx, audit) => {
-    const current = await holdCase(tx, row);
+    // locked for update: the case's RFI回答期限 is written below
+    const current = (await lockCase(tx, row.consortiumId, row.id)) ?? row;
     if (current.state === 'cancelled' || current.state === 'awarded') throw new AppError('conflict', 'この案件の情報提供依頼は変更できません。');
     const previous = await findRfi(tx, row.id);
+    const past = pastDeadlineProblem('回答期限', nowOf(c), previous?.deadline ?? null, input.deadline);
+    if (past) throw new AppError('validation_error', past, [{ path: 'deadline', message: past }]);
     const announced = rfiChanges(previous ? rfiTermsOf(previous) : null, { deadline: input.deadline, questions: input.questions });
     const announceWith = addendumReasonFor(current, announced, input.reason);
     const values = { deadline: input.deadline, questions: input.questions, updatedAt: nowOf(c) };
@@ -69,9 +82,11 @@ export async function setRfi(c: Ctx, row: CaseRow, input: z.output<typeof rfiInp
       .values({ caseId: row.id, ...values })
       .onConflictDoUpdate({ target: rfis.caseId, set: values })
       .returning();
+    // the case holds the RFI回答期限: the RFI page and the case form edit the same date
+    await tx.update(cases).set({ rfiDeadline: input.deadline, updatedAt: nowOf(c) }).where(eq(cases.id, row.id));
     await audit({ action: 'rfi.set', objectType: 'rfi', objectId: row.id, caseId: row.id, details: { deadline: input.deadline.toISOString(), questions: input.questions.length } });
     await recordAddendum(c, tx, audit, current, announceWith, announced);
-    return saved!;
+    return { ...saved!, deadline: input.deadline };
   });
 }
 

@@ -8,6 +8,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { specChanges } from '../domain/addenda.ts';
+import { requirementPlace } from '../domain/spec-diff.ts';
 import { addendumReason, addendumReasonFor, recordAddendum, specTermsOf } from './addenda.ts';
 
 export const specInput = z.strictObject({
@@ -52,6 +53,18 @@ export async function specVersionsOf(db: Db, caseId: string) {
   return db.select().from(specVersions).where(eq(specVersions.caseId, caseId)).orderBy(asc(specVersions.version));
 }
 
+/** One saved version of the case's spec. */
+export async function specVersionOf(db: Db, caseId: string, version: number): Promise<SpecVersionRow | undefined> {
+  const [row] = await db.select().from(specVersions).where(and(eq(specVersions.caseId, caseId), eq(specVersions.version, version)));
+  return row;
+}
+
+/**
+ * Whether a vendor or an evaluator may read the spec: once the case is published as a notice (公告);
+ * before it, the spec is a draft the secretariat and the members work on.
+ */
+export const specPublishedTo = (row: Pick<CaseRow, 'state'>): boolean => row.state === 'open' || row.state === 'evaluation' || row.state === 'awarded';
+
 export function specView(row: SpecVersionRow) {
   return { version: row.version, sections: row.sections, requirements: row.requirements, createdAt: row.createdAt.toISOString() };
 }
@@ -82,8 +95,9 @@ export async function addComment(c: Ctx, row: CaseRow, user: SessionUser, input:
     if ((await holdCase(tx, row)).state !== 'spec_review') throw new AppError('conflict', '意見照会の期間ではないため、意見を提出できません。');
     const spec = await currentSpec(tx, row.id);
     if (!spec) throw notFound('この案件にはまだ仕様書案がありません。');
-    if (!spec.sections.some((s) => s.heading === input.section)) {
-      throw new AppError('validation_error', '現在の仕様書案にない章です。', [{ path: 'section', message: `「${input.section}」は現在の仕様書案にありません` }]);
+    // the place commented on: a chapter by its heading, or a requirement by its number (機能要件 F-01)
+    if (!spec.sections.some((s) => s.heading === input.section) && !spec.requirements.some((r) => requirementPlace(r.code) === input.section)) {
+      throw new AppError('validation_error', '現在の仕様書案にない章・要件です。', [{ path: 'section', message: `「${input.section}」は現在の仕様書案にありません` }]);
     }
     const [saved] = await tx
       .insert(specComments)

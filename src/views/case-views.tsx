@@ -9,12 +9,22 @@ import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
 import { announcesChanges } from '../domain/addenda.ts';
 import { ReasonField } from './addenda.tsx';
 import { type FieldErrors, FieldError, invalid } from './messages.tsx';
+import type { ChecklistItem } from '../domain/publication.ts';
+import { isPriceCompetition } from '../domain/methods.ts';
 
 export function StateBadge({ state }: { state: CaseState }) {
   return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
 }
 
-export function CaseSummary({ row }: { row: CaseRow }) {
+/** The first bidding round's times, for a case chosen by sealed prices. */
+export interface BidTimes {
+  deadlineAt: Date;
+  openingAt: Date;
+}
+
+export function CaseSummary({ row, bid }: { row: CaseRow; bid?: BidTimes | null | undefined }) {
+  const priced = isPriceCompetition(row.method);
+  const bidWord = row.method === 'quotation' ? '見積' : '入札';
   return (
     <dl class="summary">
       <dt>状態</dt>
@@ -38,9 +48,20 @@ export function CaseSummary({ row }: { row: CaseRow }) {
         </>
       ) : null}
       <dt>RFI回答期限</dt>
-      <dd>{dateTime(row.rfiDeadline)}</dd>
-      <dt>提出期限</dt>
-      <dd>{dateTime(row.submissionDeadline)}</dd>
+      <dd>{row.rfiDeadline ? dateTime(row.rfiDeadline) : '未設定'}</dd>
+      {priced ? (
+        <>
+          <dt>{bidWord}の締切</dt>
+          <dd>{bid ? dateTime(bid.deadlineAt) : '未設定'}</dd>
+          <dt>開札日時</dt>
+          <dd>{bid ? dateTime(bid.openingAt) : '未設定'}</dd>
+        </>
+      ) : (
+        <>
+          <dt>提出期限</dt>
+          <dd>{row.submissionDeadline ? dateTime(row.submissionDeadline) : '未設定'}</dd>
+        </>
+      )}
       <dt>質問受付期限</dt>
       <dd>{row.questionDeadline ? dateTime(row.questionDeadline) : '未設定'}</dd>
       {row.description ? (
@@ -442,20 +463,69 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
           <label for="edit-rfi">RFI回答期限</label>
           <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={shown.rfiDeadline} />
         </div>
-        <div>
-          <label for="edit-submission">提出期限</label>
-          <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} />
-        </div>
+        {isPriceCompetition(row.method) ? null : (
+          <div>
+            <label for="edit-submission">提出期限</label>
+            <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} />
+          </div>
+        )}
         <div>
           <label for="edit-question">質問受付期限</label>
           <input id="edit-question" name="questionDeadline" type="datetime-local" value={shown.questionDeadline ?? ''} />
         </div>
       </div>
-      <p class="muted">日時は日本時間です。空欄にすると期限を設定しません。</p>
+      <p class="muted" id="edit-dates-help">
+        日時は日本時間です。空欄にすると期限を設定しません。過去の日時は指定できません。RFI回答期限は
+        <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）のページ</a>の回答期限と同じ値です（どちらで変更しても同じ期限が変わります）。
+        {isPriceCompetition(row.method) ? (
+          <>
+            {' '}
+            {row.method === 'quotation' ? '見積' : '入札'}の締切と開札日時は<a href={`/cases/${row.id}/bidding`}>{row.method === 'quotation' ? '見積' : '入札'}の設定</a>で変更します。
+          </>
+        ) : null}
+      </p>
       <ReasonField id="edit-reason" value={shown.reason} published={announcesChanges(row)} />
       <button class="primary" type="submit">
         保存する
       </button>
     </form>
+  );
+}
+
+/**
+ * What publishing the case still needs (公表前の確認), as a list that reads without colour: each item
+ * done (済) or not (未), and whether publication is refused without it.
+ */
+export function PublicationChecklist({ items, to, id }: { items: readonly ChecklistItem[]; to: 'rfi' | 'open'; id: string }) {
+  const blocked = items.some((i) => i.blocking && !i.done);
+  return (
+    <div class="checklist" aria-labelledby={id}>
+      <h3 id={id}>{to === 'rfi' ? '情報提供依頼（RFI）として公表する前の確認' : '公告（受付開始）する前の確認'}</h3>
+      <ul>
+        {items.map((item) => (
+          <li class={item.done ? 'check-done' : item.blocking ? 'check-blocking' : 'check-todo'}>
+            <span class="check-mark">{item.done ? '済' : '未'}</span> {item.label}
+            {item.done ? null : (
+              <>
+                {' — '}
+                {item.problem}
+                {item.blocking ? <strong>（これがないと公表できません）</strong> : null}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      {blocked ? <p class="muted">「これがないと公表できません」の項目をそろえてから公表してください。</p> : null}
+    </div>
+  );
+}
+
+/** The confirmation a publication asks for: a tick box, required, that says it cannot be undone. */
+export function PublishConfirm() {
+  return (
+    <label class="checkbox">
+      <input type="checkbox" name="confirmed" value="1" required />
+      公表します（取り消せません）
+    </label>
   );
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 /** Presses Tab until the element matching `selector` has the focus, as a keyboard user would. */
@@ -25,6 +25,7 @@ describe.runIf(hasChromium)('an evaluation committee in the browser', () => {
       body: { title: '文書管理システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' },
     });
     caseId = created.body.case.id;
+    await putSpec(h, t.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } });
     await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: t.vendor, body: { price: 9_000_000 } });
     const users = await h.call('GET', '/api/users', { token: t.secretariat });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { PASSWORD, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 async function bidAs(browser: Browser, base: string, email: string, caseId: string, amount: string, lot: string) {
@@ -30,6 +30,7 @@ describe.runIf(hasChromium)('a whole tender in the browser', () => {
     h.clock.set('2026-06-01T09:00:00.000+09:00');
     const created = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title: '電子契約システム', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 } });
     caseId = created.body.case.id;
+    await putSpec(h, t.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } });
   }, 60_000);
   afterAll(() => world?.close());

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 describe.runIf(hasChromium)('a vendor in the browser', () => {
@@ -16,6 +16,7 @@ describe.runIf(hasChromium)('a vendor in the browser', () => {
       body: { title: 'AI議事録作成システム', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-04-30T17:00:00.000+09:00' },
     });
     caseId = created.body.case.id;
+    await putSpec(h, t.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } });
   }, 60_000);
   afterAll(() => world?.close());

@@ -195,7 +195,16 @@ export async function openProposalCase(h: Harness, t: Tenant, title: string, sub
   const created = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline } });
   if (created.status !== 201) throw new Error(created.text);
   const id = created.body.case.id as string;
+  await putSpec(h, t.secretariat, id);
   const opened = await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } });
   if (opened.status !== 200) throw new Error(opened.text);
   return id;
+}
+
+/** A spec of one chapter for a case that has none yet (a case is published only with its spec); a case with a spec keeps it. */
+export async function putSpec(h: Pick<Harness, 'call'>, token: string, caseId: string, sections = [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }]): Promise<void> {
+  if ((await h.call('GET', `/api/cases/${caseId}/spec`, { token })).status === 200) return;
+  // a reason, in case the case is already before vendors (an RFI): the spec is then announced as an addendum
+  const res = await h.call('PUT', `/api/cases/${caseId}/spec`, { token, body: { sections, reason: '仕様書を定めます。' } });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`仕様書を保存できませんでした: ${res.text}`);
 }

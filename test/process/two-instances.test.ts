@@ -78,6 +78,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     // proposals: uploads through both instances onto the shared storage
     const deadline = Date.now() + 4000;
     const proposal = (await call(1, 'POST', '/api/cases', { token: sec, body: { title: '二台で審査', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(deadline).toISOString() } })).body.case;
+    await call(1, 'PUT', `/api/cases/${proposal.id}/spec`, { token: sec, body: { sections: [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }] } });
     await call(0, 'POST', `/api/cases/${proposal.id}/transition`, { token: sec, body: { to: 'open' } });
     const uploads = await Promise.all(
       vendors.map((v, i) => {
@@ -96,6 +97,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     const bidDeadline = Date.now() + 4500;
     const opening = bidDeadline + 500;
     await call(1, 'PUT', `/api/cases/${tender.id}/bidding`, { token: sec, body: { ceilingPrice: 10_000_000, ceilingPublic: false, deadlineAt: new Date(bidDeadline).toISOString(), openingAt: new Date(opening).toISOString() } });
+    await call(1, 'PUT', `/api/cases/${tender.id}/spec`, { token: sec, body: { sections: [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }] } });
     await call(0, 'POST', `/api/cases/${tender.id}/transition`, { token: sec, body: { to: 'open' } });
     const bidResults = await Promise.all(vendors.map((v, i) => call(i, 'POST', `/api/cases/${tender.id}/bids`, { token: v.token, body: { amount: 9_000_000, lotNumber: 100 * (i + 1) } })));
     expect(bidResults.map((r) => r.status)).toEqual([201, 201, 201]);

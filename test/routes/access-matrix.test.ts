@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from '../../src/auth/session.ts';
 import { hashToken, newSessionToken } from '../../src/auth/token.ts';
 import type { Deps } from '../../src/context.ts';
 import { createSession } from '../../src/db/sessions.ts';
-import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 import { Scratch } from '../documents/pdf-tools.ts';
 
@@ -699,7 +699,9 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/bidding/investigation': { allow: ['secretariat'], req: (w) => ({ path: `${bidPage(w)}/bidding/investigation`, form: {} }) },
 
   // pages: spec and award
-  'GET /cases/:id/spec': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/spec`) },
+  'GET /cases/:id/spec': { allow: ['secretariat', 'member', 'evaluator', 'vendor'], req: path((w) => `${page(w)}/spec`) },
+  'GET /cases/:id/spec/versions/:version': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/spec/versions/1`) },
+  'GET /cases/:id/spec/diff': { allow: ['secretariat', 'member'], req: path((w) => `${page(w)}/spec/diff?from=1&to=1`) },
   'POST /cases/:id/spec': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/spec`, form: {} }) },
   'POST /cases/:id/spec/comments': { allow: ['member'], req: (w) => ({ path: `${page(w)}/spec/comments`, form: { section: '業務概要', text: '期間外の意見' } }) },
   'POST /cases/:id/spec/comments/:commentId': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/spec/comments/${w.commentId}`, form: {} }) },
@@ -842,7 +844,11 @@ async function buildWorld(): Promise<World> {
   const evaluatorId = (await call(a.evaluator, 'GET', '/api/me', undefined)).user.id as string;
   await call(a.secretariat, 'POST', '/api/users', { email: emails.outsideEvaluator, name: '委員外の評価委員', role: 'evaluator', password: PASSWORD }, 201);
   const newCase = async (token: string, body: Record<string, unknown>) => (await call(token, 'POST', '/api/cases', { contractMode: 'individual', fiscalYear: 2026, ...body }, 201)).case.id as string;
-  const move = (token: string, id: string, to: string) => call(token, 'POST', `/api/cases/${id}/transition`, { to });
+  // a notice is published with its spec (a case without one gets a one-chapter spec first)
+  const move = async (token: string, id: string, to: string) => {
+    if (to === 'open') await putSpec(h, token, id);
+    return call(token, 'POST', `/api/cases/${id}/transition`, { to });
+  };
 
   // the proposal case: participants, an apportionment, an RFI both vendors answered with a file each
   const proposalTitle = '基幹業務システムの共同調達';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addenda, auditLog, cases, notifications, users } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, openProposalCase, putSpec } from '../helpers/harness.ts';
 
 // 変更・追加: once a case is published, every change to its schedule, spec, options or rules is announced
 // as a numbered addendum with its reason and the before and after, to vendors and on the public page.
@@ -90,6 +90,7 @@ describe('a spec changed after publication', () => {
     const spec = (sections: { heading: string; body: string }[], reason?: string) =>
       h.call('PUT', `/api/cases/${caseId}/spec`, { token: a.secretariat, body: { sections, requirements: [{ code: 'F-1', text: '予算を執行できること', level: 'must' }], ...(reason ? { reason } : {}) } });
     expect((await spec([{ heading: '概要', body: '財務会計' }])).status).toBe(200);
+    await putSpec(h, a.secretariat, caseId);
     expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     const refused = await spec([{ heading: '概要', body: '財務会計' }, { heading: '帳票', body: '決算書' }]);
     expect(refused.status).toBe(400);
@@ -111,6 +112,7 @@ describe('a ceiling price that is not published', () => {
     const caseId = created.body.case.id as string;
     const setup = { ceilingPrice: 7_654_321, ceilingPublic: false, floorPrice: 6_543_210, investigationPrice: 6_789_012, deadlineAt: '2026-06-20T17:00:00.000+09:00', openingAt: '2026-06-21T10:00:00.000+09:00', maxRounds: 2 };
     expect((await h.call('PUT', `/api/cases/${caseId}/bidding`, { token: a.secretariat, body: setup })).status).toBe(200);
+    await putSpec(h, a.secretariat, caseId);
     expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     const changed = await h.call('PUT', `/api/cases/${caseId}/bidding`, {
       token: a.secretariat,

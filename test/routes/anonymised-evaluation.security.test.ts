@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Reply, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 /**
@@ -139,6 +139,7 @@ beforeAll(async () => {
     body: { title: '公開型校務支援システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' },
   });
   caseId = created.body.case.id;
+  await putSpec(h, t.secretariat, caseId);
   expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
   for (const [vendorToken, names, price] of [
     [t.vendor, files.vendor, 8_000_000],

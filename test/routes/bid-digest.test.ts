@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bids } from '../../schema/index.ts';
 import { canonicalJson } from '../../src/domain/audit-chain.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -25,6 +25,7 @@ describe('a receipt digest read from the database', () => {
       token: a.secretariat,
       body: { ceilingPrice: 10_000_000, ceilingPublic: false, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00' },
     });
+    await putSpec(h, a.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
     h.clock.set('2026-06-05T10:15:30.123+09:00');
     const placed = await h.call('POST', `/api/cases/${caseId}/bids`, { token: a.vendor, body: { amount: AMOUNT, lotNumber: 321 } });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -12,6 +12,7 @@ beforeAll(async () => {
   h.clock.set('2026-06-01T09:00:00.000+09:00');
   const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '電子契約システム', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 } });
   caseId = created.body.case.id;
+  await putSpec(h, a.secretariat, caseId);
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
 });
 afterAll(() => h.close());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, bids } from '../../schema/index.ts';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -33,6 +33,7 @@ async function tender(title: string, over: Record<string, unknown> = {}) {
     body: { ceilingPrice: 10_000_000, ceilingPublic: false, floorPrice: 8_000_000, investigationPrice: 8_500_000, deadlineAt: DEADLINE, openingAt: OPENING, maxRounds: 2, ...over },
   });
   expect(set.status, set.text).toBe(200);
+  await putSpec(h, a.secretariat, id);
   await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
   return id;
 }
@@ -213,6 +214,7 @@ describe('総合評価 (comprehensive) through the API', () => {
       },
     });
     expect(set.status).toBe(200);
+    await putSpec(h, a.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
     const seen = await h.call('GET', `/api/cases/${caseId}/bidding`, { token: a.vendor });
     expect(seen.body.bidding.ceilingPrice).toBe(10_000_000);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, calendarTokens, cases } from '../../schema/index.ts';
 import { transaction } from '../../src/db/client.ts';
 import { followCase } from '../../src/services/follows.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 // Each person's deadlines as an iCalendar feed at a private address: what their role keeps, at the
 // right instants, parsed with a maintained parser (ical.js) as a calendar client reads it.
@@ -50,21 +50,25 @@ beforeAll(async () => {
       evaluatorIds: [ids.evaluator],
     }),
   );
+  await putSpec(h, sec, ids.proposal);
   await ok(call(sec, 'POST', `/api/cases/${ids.proposal}/transition`, { to: 'open' }));
   await transaction(h.database.db, (tx) => followCase(tx, ids.proposal, a.vendorId, h.clock.now()));
   // a tender the other vendor has bid on (its prices and the bid never appear in any feed)
   ids.tender = (await ok(call(sec, 'POST', '/api/cases', { title: '庁舎清掃業務の委託', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 }), 201)).case.id;
   await ok(call(sec, 'PUT', `/api/cases/${ids.tender}/bidding`, { ceilingPrice: CEILING, ceilingPublic: false, floorPrice: FLOOR, deadlineAt: BID_DEADLINE, openingAt: BID_OPENING }));
+  await putSpec(h, sec, ids.tender);
   await ok(call(sec, 'POST', `/api/cases/${ids.tender}/transition`, { to: 'open' }));
   await ok(call(a.otherVendor, 'POST', `/api/cases/${ids.tender}/bids`, { amount: BID, lotNumber: 1 }), 201);
 
   // a 見積合わせ the vendor follows, a draft, and another consortium's case the vendor of b follows
   ids.quotation = (await ok(call(sec, 'POST', '/api/cases', { title: '公用車の購入', method: 'quotation', contractMode: 'individual', fiscalYear: 2026 }), 201)).case.id;
   await ok(call(sec, 'PUT', `/api/cases/${ids.quotation}/bidding`, { ceilingPrice: 3_000_000, ceilingPublic: false, deadlineAt: BID_DEADLINE, openingAt: BID_OPENING }));
+  await putSpec(h, sec, ids.quotation);
   await ok(call(sec, 'POST', `/api/cases/${ids.quotation}/transition`, { to: 'open' }));
   await transaction(h.database.db, (tx) => followCase(tx, ids.quotation, a.vendorId, h.clock.now()));
   ids.draft = (await ok(call(sec, 'POST', '/api/cases', { title: '準備中の調達', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: SUBMISSION }), 201)).case.id;
   ids.foreign = (await ok(call(b.secretariat, 'POST', '/api/cases', { title: '乙協議会の案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: SUBMISSION }), 201)).case.id;
+  await putSpec(h, b.secretariat, ids.foreign);
   await ok(call(b.secretariat, 'POST', `/api/cases/${ids.foreign}/transition`, { to: 'open' }));
   await transaction(h.database.db, (tx) => followCase(tx, ids.foreign, b.vendorId, h.clock.now()));
 

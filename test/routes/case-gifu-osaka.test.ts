@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, createHarness, putSpec } from '../helpers/harness.ts';
 import { expectUnchanged, issuedDocuments } from '../helpers/issued-documents.ts';
 
 // Two cases of the source document (自治体DX推進参考事例集 4.共同調達), end to end through the API, each on
@@ -48,6 +48,8 @@ async function join(h: Harness, token: string, caseId: string, memberId: string,
 }
 
 async function move(h: Harness, token: string, caseId: string, to: string) {
+  // a notice is published with its spec
+  if (to === 'open') await putSpec(h, token, caseId);
   const res = await h.call('POST', `/api/cases/${caseId}/transition`, { token, body: { to } });
   expect(res.status, res.text).toBe(200);
 }

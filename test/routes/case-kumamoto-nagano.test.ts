@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, createHarness, putSpec } from '../helpers/harness.ts';
 import { expectUnchanged, issuedDocuments } from '../helpers/issued-documents.ts';
 
 // 熊本県 and 長野県 of the source document (自治体DX推進参考事例集 4.共同調達), run through the whole cycle:
@@ -275,6 +275,7 @@ describe('長野県: 子育て支援アプリ, the union contracts for all, a bi
     expect(rule.shares.map((s: Share) => s.base)).toEqual([505_747, 594_253]);
 
     // 公募型プロポーザル: two proposals, one evaluator, closed, the 契約候補者 recorded as the award
+    await putSpec(h, token, caseId);
     await post(token, `/api/cases/${caseId}/transition`, { to: 'open' });
     for (const i of [0, 1]) vendorTokens.push(await h.login(`vendor${i}@nagano.example`));
     await put(vendorTokens[0]!, `/api/cases/${caseId}/proposal`, { price: 1_100_000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases } from '../../schema/index.ts';
 import { findCase, holdCase } from '../../src/db/cases.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -66,6 +66,9 @@ describe('cases', () => {
     expect((await h.database.db.select().from(auditLog)).length).toBe(auditBefore);
     expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.secretariat })).body.case.state).toBe('draft');
 
+    // published as an RFI with its questions, then as a notice with its spec
+    await h.call('PUT', `/api/cases/${created.id}/rfi`, { token: a.secretariat, body: { deadline: '2026-04-20T17:00:00.000+09:00', questions: [{ code: 'summary', text: '概要', kind: 'text' }] } });
+    await putSpec(h, a.secretariat, created.id);
     for (const to of ['rfi', 'open', 'evaluation']) {
       const moved = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to } });
       expect(moved.status, to).toBe(200);
@@ -84,6 +87,7 @@ describe('cases', () => {
   it('start the evaluation only after the submission deadline, when no proposal can arrive or change', async () => {
     const deadline = new Date(h.clock.now().getTime() + 3_600_000);
     const created = await newCase({ submissionDeadline: deadline.toISOString() });
+    await putSpec(h, a.secretariat, created.id);
     await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     const auditBefore = (await h.database.db.select().from(auditLog)).length;
     const early = await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'evaluation' } });
@@ -129,6 +133,7 @@ describe('cases', () => {
     const created = await newCase();
     expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.vendor })).status).toBe(404);
     expect((await h.call('GET', '/api/cases', { token: a.vendor })).body.cases.some((x: { id: string }) => x.id === created.id)).toBe(false);
+    await putSpec(h, a.secretariat, created.id);
     await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     expect((await h.call('GET', `/api/cases/${created.id}`, { token: a.vendor })).status).toBe(200);
     expect((await h.call('GET', `/api/cases/${created.id}`, { token: b.secretariat })).status).toBe(404);
@@ -140,6 +145,7 @@ describe('cases', () => {
     const early = await h.call('PATCH', `/api/cases/${created.id}`, { token: a.secretariat, body: { options: [{ code: 'x', name: 'X' }], title: '改題' } });
     expect(early.status).toBe(200);
     expect(early.body.case).toMatchObject({ title: '改題', options: [{ code: 'x', name: 'X' }] });
+    await putSpec(h, a.secretariat, created.id);
     await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     const late = await h.call('PATCH', `/api/cases/${created.id}`, { token: a.secretariat, body: { options: [] } });
     expect(late.status).toBe(409);
@@ -175,6 +181,7 @@ describe('participation', () => {
 
   it('records a late join (後乗り) with its date, and a withdrawal', async () => {
     const created = await newCase();
+    await putSpec(h, a.secretariat, created.id);
     await h.call('POST', `/api/cases/${created.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     h.clock.advance(60_000);
     const joinedAt = h.clock.now().toISOString();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -35,6 +35,7 @@ describe('総合評価 under an anonymised evaluation', () => {
       body: { criteria: [{ code: 'tech', name: '技術提案', maxPoints: 70, mode: 'points' }], aggregation: 'average', evaluatorIds: [evaluatorId], anonymize: true },
     });
     expect(evaluation.status, evaluation.text).toBe(200);
+    await putSpec(h, a.secretariat, id);
     expect((await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     for (const [token, amount] of [[a.vendor, 8_000_000], [a.otherVendor, 7_000_000]] as const) {
       expect((await h.call('POST', `/api/cases/${id}/bids`, { token, body: { amount, lotNumber: 1 } })).status).toBe(201);

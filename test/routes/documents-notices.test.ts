@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, pageTexts, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { issuerSettingsBody } from '../helpers/issued-documents.ts';
 
 // The award notice (落札決定通知書 …) and the bid tabulation (入札経過調書) as a municipal contracting
@@ -104,6 +104,7 @@ async function tender(title: string, prices: Record<string, unknown>, method = '
     body: { ceilingPublic: false, deadlineAt: '2026-11-27T17:00:00.000+09:00', openingAt: '2026-11-30T10:00:00.000+09:00', maxRounds: 2, ...prices },
   });
   expect(set.status, set.text).toBe(200);
+  await putSpec(h, t.secretariat, id);
   expect((await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
   return id;
 }
@@ -267,6 +268,7 @@ describe('the attachment (別紙) of a notice for many bodies', () => {
     for (const [i, m] of bodies.entries()) expect((await h.call('PUT', `/api/cases/${id}/participants/${m}`, { token: t.secretariat, body: { participating: true, options: { [`o${i % 6}`]: true } } })).status).toBe(200);
     expect((await h.call('PUT', `/api/cases/${id}/apportionment`, { token: t.secretariat, body: { method: 'population', total: 1_000_000 } })).status).toBe(200);
     expect((await h.call('PUT', `/api/cases/${id}/bidding`, { token: t.secretariat, body: { ceilingPublic: false, ceilingPrice: 30_000_000, deadlineAt: '2026-11-27T17:00:00.000+09:00', openingAt: '2026-11-30T10:00:00.000+09:00' } })).status).toBe(200);
+    await putSpec(h, t.secretariat, id);
     expect((await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
     await bidAt(id, 0, '2026-11-25T10:00:00.000+09:00', 25_000_000, 5);
     await open(id);
@@ -408,6 +410,7 @@ describe('a proposal', () => {
     const id = created.body.case.id as string;
     for (const m of members) await h.call('PUT', `/api/cases/${id}/participants/${m}`, { token: t.secretariat, body: { participating: true, options: {} } });
     expect((await h.call('PUT', `/api/cases/${id}/apportionment`, { token: t.secretariat, body: { method: 'equal', total: 3_000_000 } })).status).toBe(200);
+    await putSpec(h, t.secretariat, id);
     expect((await h.call('POST', `/api/cases/${id}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
     expect((await h.call('PUT', `/api/cases/${id}/proposal`, { token: vendors[0]!.token, body: { price: 3_000_000 } })).status).toBe(200);
     const me = await h.call('GET', '/api/me', { token: t.evaluator });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { points } from '../../src/domain/format.ts';
 import { Scratch, assertPdfToolsInstalled, pageTexts, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, createHarness, putSpec } from '../helpers/harness.ts';
 
 // The records a case issues, read as a municipal official reads them: the spec (仕様書), the evaluation
 // result (評価結果, public and internal) and the comment-response table (意見対応表).
@@ -165,6 +165,7 @@ describe('the spec (仕様書)', () => {
     );
     // published on 10 April: the spec is issued then, and dated then
     h.clock.set('2026-04-10T10:00:00.000+09:00');
+    await putSpec(h, sec, caseId);
     await ok(h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'open' } }));
     const list = await ok(h.call('GET', `/api/cases/${caseId}/documents`, { token: sec }));
     expect(list.documents.map((d: { kind: string; version: number }) => [d.kind, d.version])).toEqual([['spec', 1]]);
@@ -257,6 +258,7 @@ describe('the spec (仕様書)', () => {
     await ok(h.call('PUT', `/api/cases/${bid.case.id}/participants/${memberIds[0]}`, { token: sec, body: { participating: true, options: { consult: true } } }));
     await ok(h.call('PUT', `/api/cases/${bid.case.id}/spec`, { token: sec, body: { sections: [{ heading: '業務の目的', body: '入札の目的' }] } }));
     await ok(h.call('PUT', `/api/cases/${bid.case.id}/bidding`, { token: sec, body: { ceilingPrice: 5_000_000, ceilingPublic: true, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00' } }));
+    await putSpec(h, sec, bid.case.id);
     await ok(h.call('POST', `/api/cases/${bid.case.id}/transition`, { token: sec, body: { to: 'open' } }));
     const spec = await pdf(`/api/cases/${bid.case.id}/documents/spec.pdf`);
     expect(spec.title).toBe('電子入札の案件 仕様書');
@@ -322,6 +324,7 @@ describe('the evaluation result (評価結果)', () => {
         },
       }),
     );
+    await putSpec(h, sec, caseId);
     await ok(h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'open' } }));
     for (const [i, price] of prices.entries()) {
       h.clock.set(`2026-05-0${2 + i}T10:00:00.000+09:00`);

@@ -5,7 +5,7 @@ import { issuerSettings } from '../../src/services/issuer.ts';
 import { renderTemplate } from '../../src/documents/template.ts';
 import { findCase } from '../../src/db/cases.ts';
 import { Scratch, assertPdfToolsInstalled, darkPixels, differingPixels, hasDraftStamp, qpdfCheck, rawText, renderPageGray } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, createHarness, putSpec } from '../helpers/harness.ts';
 
 // 岐阜県: the spec lists every participating body with its options, so contracts follow the award as is.
 
@@ -143,6 +143,7 @@ describe('the specification (仕様書)', () => {
   });
 
   it('tabulates the bids after the opening and records the award with each member\'s options', async () => {
+    await putSpec(h, sec, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'open' } });
     h.clock.set('2026-06-01T09:00:00.000+09:00');
     await h.call('PUT', `/api/cases/${caseId}/bidding`, {
@@ -193,6 +194,7 @@ describe('the evaluation summary and a proposal award', () => {
     const caseId = created.body.case.id;
     for (const name of gifu.slice(0, 5)) await h.call('PUT', `/api/cases/${caseId}/participants/${memberIds.get(name)}`, { token: sec, body: { participating: true, options: name === '岐阜市' ? { extra: 2 } : {} } });
     await h.call('PUT', `/api/cases/${caseId}/apportionment`, { token: sec, body: { method: 'population', total: 7_020_000 } });
+    await putSpec(h, sec, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'open' } });
     await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: vendorTokens[0], body: { price: 7_000_000 } });
     await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: vendorTokens[2], body: { price: 6_500_000 } });

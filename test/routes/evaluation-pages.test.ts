@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -14,6 +14,7 @@ beforeAll(async () => {
     body: { title: '電子申請システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' },
   });
   caseId = created.body.case.id;
+  await putSpec(h, a.secretariat, caseId);
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
   await h.call('PUT', `/api/cases/${caseId}/proposal`, { token: a.vendor, body: { price: 5_000_000 } });
   h.clock.set('2026-04-14T10:00:00.000+09:00');

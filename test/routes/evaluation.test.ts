@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 let h: Harness;
@@ -38,6 +38,7 @@ beforeAll(async () => {
     body: { title: '文書管理システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' },
   });
   caseId = created.body.case.id;
+  await putSpec(h, a.secretariat, caseId);
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
   // two proposals: X (8,000,000 yen) then Y (10,000,000 yen, with a file named after the company)
   vendorX = a.vendorId;
@@ -266,6 +267,7 @@ describe('refs across cases, and without anonymisation', () => {
     const vendor = await h.login('vendor-ev@test.example');
     const make = async (title: string, anonymize: boolean) => {
       const id = (await h.call('POST', '/api/cases', { token: a.secretariat, body: { title, method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-25T17:00:00.000+09:00' } })).body.case.id as string;
+      await putSpec(h, a.secretariat, id);
       await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
       expect((await h.call('PUT', `/api/cases/${id}/proposal`, { token: vendor, body: { price: 7_000_000 } })).status).toBe(200);
       expect((await h.call('PUT', `/api/cases/${id}/evaluation`, { token: a.secretariat, body: { criteria, aggregation: 'average', evaluatorIds: [ev.iinA!.id], anonymize, reason: '評価基準を定めます。' } })).status).toBe(200);

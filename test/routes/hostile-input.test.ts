@@ -17,7 +17,7 @@ import { errorStatus } from '../../src/errors.ts';
 import { newId } from '../../src/ids.ts';
 import { localStorage } from '../../src/storage/local.ts';
 import { Scratch, assertPdfToolsInstalled, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, type Reply, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { pdfBytes } from '../helpers/multipart.ts';
 
 // Hostile input against every API route, called as someone allowed to use it: whatever arrives, the
@@ -568,6 +568,7 @@ async function tender(title: string, offers: [Caller, number][]): Promise<string
       maxRounds: 3,
     }),
   );
+  await putSpec(h, sec!, id);
   await ok(call('POST', `/api/cases/${id}/transition`, sec, { to: 'open' }));
   for (const [i, [vendor, amount]] of offers.entries()) await ok(call('POST', `/api/cases/${id}/bids`, vendor.token, { amount, lotNumber: i * 7 }), 201);
   return id;
@@ -600,6 +601,7 @@ async function buildPoolsBeforeDeadlines() {
   callers.scorerA = await directUser('scorerA', 'evaluator');
   callers.scorerB = await directUser('scorerB', 'evaluator');
   ids.scoring = await proposalCase('採点票の提出', { submissionDeadline: BEFORE_DEADLINE });
+  await putSpec(h, sec!, ids.scoring!);
   await ok(call('POST', `/api/cases/${ids.scoring}/transition`, sec, { to: 'open' }));
   for (const [i, t] of tenderers.entries()) await ok(call('PUT', `/api/cases/${ids.scoring}/proposal`, t.token, { price: 8_000_000 + i * 100_000 }));
   await ok(
@@ -621,6 +623,7 @@ async function buildPoolsBeforeDeadlines() {
   const closing: string[] = [];
   for (let i = 0; i < 4; i++) {
     const id = await proposalCase('締め切る評価', { submissionDeadline: BEFORE_DEADLINE });
+    await putSpec(h, sec!, id);
     await ok(call('POST', `/api/cases/${id}/transition`, sec, { to: 'open' }));
     await ok(call('PUT', `/api/cases/${id}/proposal`, tokens.vendor1, { price: 7_500_000 }));
     await ok(call('PUT', `/api/cases/${id}/evaluation`, sec, { criteria: [{ code: 'func', name: '機能', maxPoints: 10, mode: 'points' }], aggregation: 'average', evaluatorIds: [callers.closer.id], reason: '評価基準を定めます。' }));
@@ -657,6 +660,7 @@ async function buildOwnObjects() {
   const published: string[] = [];
   for (let i = 0; i < 8; i++) {
     const id = await proposalCase('決定を記録する案件', { method: 'negotiated', negotiatedGround: '2', negotiatedReason: '特定の者でなければ履行できないため', submissionDeadline: '2027-03-31T17:00:00.000+09:00' });
+    await putSpec(h, sec!, id);
     await ok(call('POST', `/api/cases/${id}/transition`, sec, { to: 'open' }));
     published.push(id);
   }
@@ -804,7 +808,6 @@ async function buildWorld() {
 
   // a published case taking RFI answers and proposals
   ids.open = (await ok(call('POST', '/api/cases', sec, { title: '文書管理システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2027-03-31T17:00:00.000+09:00', questionDeadline: '2027-01-31T17:00:00.000+09:00' }), 201)).case.id;
-  await ok(call('POST', `/api/cases/${ids.open}/transition`, sec, { to: 'rfi' }));
   await ok(
     call('PUT', `/api/cases/${ids.open}/rfi`, sec, {
       deadline: '2027-01-31T17:00:00.000+09:00',
@@ -819,6 +822,8 @@ async function buildWorld() {
       reason: '情報提供依頼の質問を定めます。',
     }),
   );
+  // published as an RFI once it has its questions
+  await ok(call('POST', `/api/cases/${ids.open}/transition`, sec, { to: 'rfi' }));
   for (const [vendor, summary, note] of [
     ['vendor1', CONTROL_FORMULAS[0]!, FORMULAS[0]!],
     ['vendor2', CONTROL_FORMULAS[1]!, SCRIPT],
@@ -827,6 +832,7 @@ async function buildWorld() {
   }
   const rfiUpload = multipart([{ name: 'file', filename: names.rfiFile, content: pdfBytes(600) }]);
   ids.rfiFile = (await ok(h.call('POST', `/api/cases/${ids.open}/rfi/response/files`, { token: tokens.vendor1, body: rfiUpload.body, headers: { 'content-type': rfiUpload.contentType } }), 201)).file.id;
+  await putSpec(h, sec!, ids.open!);
   await ok(call('POST', `/api/cases/${ids.open}/transition`, sec, { to: 'open' }));
   await ok(call('PUT', `/api/cases/${ids.open}/proposal`, tokens.vendor1, { price: 9_000_000 }));
   await ok(call('PUT', `/api/cases/${ids.open}/proposal`, a.otherVendor, { price: 9_500_000 }));
@@ -843,6 +849,7 @@ async function buildWorld() {
       201,
     );
     ids[key] = created.case.id;
+    await putSpec(h, sec!, ids[key]!);
     await ok(call('POST', `/api/cases/${ids[key]}/transition`, sec, { to: 'open' }));
     for (const [vendor, price] of [['vendor1', 8_000_000], ['vendor2', 9_000_000]] as const) await ok(call('PUT', `/api/cases/${ids[key]}/proposal`, tokens[vendor], { price }));
     const committee = key === 'closed' ? [ids.hostileEvaluator] : [ids.evaluator, ids.iin2];
@@ -861,6 +868,7 @@ async function buildWorld() {
       openingAt: '2027-03-02T10:00:00.000+09:00',
     }),
   );
+  await putSpec(h, sec!, ids.bid!);
   await ok(call('POST', `/api/cases/${ids.bid}/transition`, sec, { to: 'open' }));
   await ok(call('POST', `/api/cases/${ids.bid}/bids`, tokens.vendor1, { amount: 9_100_000, lotNumber: 123 }), 201);
 
@@ -891,6 +899,7 @@ async function buildWorld() {
   const otherSec = await h.login('sec-pub@test.example');
   tokens.otherSecretariat = otherSec;
   ids.foreignCase = (await ok(call('POST', '/api/cases', otherSec, { title: names.publicTitle, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 }), 201)).case.id;
+  await ok(call('PUT', `/api/cases/${ids.foreignCase}/rfi`, otherSec, { deadline: '2027-01-31T17:00:00.000+09:00', questions: [{ code: 'summary', text: '概要', kind: 'text' }] }));
   await ok(call('POST', `/api/cases/${ids.foreignCase}/transition`, otherSec, { to: 'rfi' }));
   ids.foreignMember = (await ok(call('POST', '/api/members', otherSec, { name: '他協議会の団体', kind: 'city' }), 201)).member.id;
   await buildOwnObjects();
@@ -2402,6 +2411,7 @@ describe('pages', () => {
   it('keep a title that closes the CDATA section from forging an entry', async () => {
     const title = ']]></title></entry><entry><title>forged</title><id>x</id></entry><entry><title><![CDATA[';
     const created = await ok(call('POST', '/api/cases', tokens.otherSecretariat, { title, method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 }), 201);
+    await ok(call('PUT', `/api/cases/${created.case.id}/rfi`, tokens.otherSecretariat, { deadline: '2027-01-31T17:00:00.000+09:00', questions: [{ code: 'summary', text: '概要', kind: 'text' }] }));
     await ok(call('POST', `/api/cases/${created.case.id}/transition`, tokens.otherSecretariat, { to: 'rfi' }));
     const published = (await call('GET', '/api/public/cases', undefined)).body.cases.length;
     const feed = await h.call('GET', '/public/feed.xml');

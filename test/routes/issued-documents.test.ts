@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, hasDraftStamp, qpdfCheck, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { type IssuedListing, issuerSettingsBody } from '../helpers/issued-documents.ts';
 
 // Issued documents are records: drawn once, numbered per consortium and fiscal year, kept byte for byte
@@ -194,6 +194,7 @@ describe('the spec as issued at publication', () => {
     expect(draft.text).toContain('（案）');
     expect(draft.text).not.toMatch(/熊DX協第\d+号/);
 
+    await putSpec(h, t.secretariat, caseId);
     expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
     const [v1] = await listed(caseId);
     expect(v1).toMatchObject({ kind: 'spec', version: 1 });

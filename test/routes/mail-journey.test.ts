@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailSender } from '../../src/mail/sender.ts';
 import { smtpTransport } from '../../src/mail/transport.ts';
 import { sendReminders } from '../../src/services/reminders.ts';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 // A vendor that registers, is approved and follows a case learns of everything it needs by e-mail alone:
 // the service runs as configured (SMTP_URL, MAIL_FROM) against a real SMTP server, and the vendor's
@@ -106,6 +106,7 @@ describe('a vendor learns of a case by e-mail alone', () => {
       body: { ceilingPrice: 30_000_000, ceilingPublic: false, floorPrice: 24_000_000, deadlineAt: '2026-06-19T17:00:00.000+09:00', openingAt: '2026-06-22T10:00:00.000+09:00', maxRounds: 1 },
     });
     expect(bidding.status, bidding.text).toBe(200);
+    await putSpec(h, a.secretariat, caseId);
     expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     await deliver();
     const [published, ...more] = newMail();

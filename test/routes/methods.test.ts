@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasOcdsSchemas, validatePackage } from '../helpers/ocds.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -146,6 +146,7 @@ describe('awarded', () => {
 
     const proposal = await create({ method: 'proposal' });
     const pid = proposal.body.case.id as string;
+    await putSpec(h, a.secretariat, pid);
     for (const to of ['open', 'evaluation']) expect((await h.call('POST', `/api/cases/${pid}/transition`, { token: a.secretariat, body: { to } })).status).toBe(200);
     expect((await h.call('POST', `/api/cases/${pid}/transition`, { token: a.secretariat, body: { to: 'awarded' } })).body.error.code).toBe('no_award');
     const page = await h.page(cookie, `/cases/${pid}`);
@@ -170,6 +171,7 @@ describe('見積合わせ', () => {
       body: { ceilingPrice: 1_000_000, ceilingPublic: false, deadlineAt: '2026-07-09T17:00:00.000+09:00', openingAt: OPENING, maxRounds: 1 },
     });
     expect(set.status, set.text).toBe(200);
+    await putSpec(h, a.secretariat, id);
     expect((await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     h.clock.set('2026-07-05T10:00:00.000+09:00');
     return id;
@@ -250,6 +252,7 @@ describe('public view and OCDS of a 随意契約', () => {
     h.clock.set('2026-09-01T09:00:00.000+09:00');
     const created = await create({ title: '公開確認のプロポーザル', method: 'proposal', submissionDeadline: '2026-09-10T17:00:00.000+09:00' });
     const id = created.body.case.id as string;
+    await putSpec(h, a.secretariat, id);
     expect((await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
     expect((await h.call('PUT', `/api/cases/${id}/proposal`, { token: a.vendor, body: { price: 3_000_000 } })).status).toBe(200);
     const me = await h.call('GET', '/api/me', { token: a.evaluator });

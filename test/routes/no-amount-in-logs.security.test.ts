@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 // README: before the opening no response, page, PDF, CSV, log or audit entry shows a sealed amount.
 // This file captures everything the process prints (console and the raw stdout/stderr writes, the PDF
@@ -101,6 +101,7 @@ describe('the process output during a tender', () => {
       body: { ceilingPrice: 10_000_000, ceilingPublic: false, floorPrice: 8_000_000, investigationPrice: 8_500_000, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: OPENING_1, maxRounds: 2 },
     });
     expect(set.status, set.text).toBe(200);
+    await putSpec(h, a.secretariat, caseId);
     expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
 
     // round 1: on the page, through the API, on paper; a refused and a repeated bid on the way

@@ -4,7 +4,7 @@ import { notifications, outbox, users } from '../../schema/index.ts';
 import { transaction } from '../../src/db/client.ts';
 import { notify } from '../../src/services/notify.ts';
 import { sendReminders } from '../../src/services/reminders.ts';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -42,6 +42,7 @@ describe('notices of events', () => {
     caseId = created.body.case.id;
     await h.call('PUT', `/api/cases/${caseId}/participants/${a.memberIds[0]}`, { token: a.secretariat, body: { participating: true, options: {} } });
     expect((await told('vendor-ntc@test.example', 'case_published')).rows).toHaveLength(0);
+    await putSpec(h, a.secretariat, caseId);
     const opened = await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
     expect(opened.status, opened.text).toBe(200);
     const vendor = await told('vendor-ntc@test.example', 'case_published');
@@ -129,6 +130,7 @@ describe('notices of events', () => {
       token: a.secretariat,
       body: { ceilingPrice: 10_000_000, ceilingPublic: false, floorPrice: 8_000_000, deadlineAt: '2026-07-09T17:00:00.000+09:00', openingAt: '2026-07-10T10:00:00.000+09:00', maxRounds: 1 },
     });
+    await putSpec(h, a.secretariat, id);
     await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     h.clock.set('2026-07-05T10:00:00.000+09:00');
     expect((await h.call('POST', `/api/cases/${id}/bids`, { token: a.vendor, body: { amount: 9_123_456, lotNumber: 1 } })).status).toBe(201);
@@ -151,6 +153,7 @@ describe('notices of events', () => {
     });
     h.clock.set('2026-07-11T09:00:00.000+09:00');
     const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: 'メール不要テスト', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
+    await putSpec(h, a.secretariat, created.body.case.id);
     await h.call('POST', `/api/cases/${created.body.case.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     const other = await told('vendor2-ntc@test.example', 'case_published');
     expect(other.rows.map((r) => r.subject)).toContain('【公告】メール不要テスト');

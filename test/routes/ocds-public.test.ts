@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { hasOcdsSchemas, validatePackage } from '../helpers/ocds.ts';
 
 let h: Harness;
@@ -29,7 +29,12 @@ async function ocds(caseId: string, label: string) {
   return res.body;
 }
 
-const move = (caseId: string, to: string) => h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to } });
+// an RFI is published with its questions, a notice with its spec
+const move = async (caseId: string, to: string) => {
+  if (to === 'rfi') await h.call('PUT', `/api/cases/${caseId}/rfi`, { token: a.secretariat, body: { deadline: '2026-04-08T17:00:00.000+09:00', questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }] } });
+  if (to === 'open') await putSpec(h, a.secretariat, caseId);
+  return h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to } });
+};
 
 describe('OCDS for every state of the seed cases', () => {
   it('a proposal case (長野県・大阪府) from draft to award', async () => {

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -65,6 +65,11 @@ describe('pages without JavaScript', () => {
     const tier = await h.form(cookie, `/cases/${caseId}/apportionment`, { method: 'tier', total: '', tier_city: '540,000', tier_village: '180000' });
     expect(tier.status).toBe(303);
 
+    // without a spec the notice is refused, naming what is missing; with one it goes ahead once confirmed
+    const refused = await h.form(cookie, `/cases/${caseId}/transition`, { to: 'open', confirmed: '1' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('仕様書がありません');
+    await putSpec(h, a.secretariat, caseId);
     const ask = await h.form(cookie, `/cases/${caseId}/transition`, { to: 'open' });
     expect(ask.status).toBe(200);
     expect(ask.text).toContain('この操作は取り消せません');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 // 予定価格, 最低制限価格 and 低入札価格調査基準価格 are published with the result (事後公表): between the
 // rounds of a re-bid and while a low bid is investigated, nobody but the secretariat may learn them from
@@ -36,6 +36,7 @@ async function tender(title: string, over: Record<string, unknown> = {}, method 
     body: { ceilingPrice: CEILING, ceilingPublic: false, floorPrice: FLOOR, investigationPrice: THRESHOLD, deadlineAt: '2026-06-09T17:00:00.000+09:00', openingAt: '2026-06-10T10:00:00.000+09:00', maxRounds: 2, ...over },
   });
   expect(set.status, set.text).toBe(200);
+  await putSpec(h, a.secretariat, id);
   expect((await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
   return id;
 }

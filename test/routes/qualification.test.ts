@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PASSWORD, SITE_ORIGIN, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, SITE_ORIGIN, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 // 入札参加資格: a vendor that registered itself waits for the secretariat before it proposes or bids.
@@ -60,6 +60,7 @@ beforeAll(async () => {
     body: { ceilingPrice: 10_000_000, ceilingPublic: false, deadlineAt: '2027-03-01T17:00:00.000+09:00', openingAt: '2027-03-02T10:00:00.000+09:00' },
   });
   expect(set.status).toBe(200);
+  await putSpec(h, sec, bidCase);
   expect((await h.call('POST', `/api/cases/${bidCase}/transition`, { token: sec, body: { to: 'open' } })).status).toBe(200);
 });
 afterAll(() => h.close());
@@ -97,6 +98,7 @@ describe('only approved vendors propose and bid', () => {
     const pending = await register('審査待ち');
     const rfi = await h.call('PUT', `/api/cases/${proposalCase}/rfi/response`, { token: pending.token, body: { answers: { summary: '回答します' }, submit: true } });
     expect(rfi.status).toBe(200);
+    await putSpec(h, a.secretariat, proposalCase);
     await h.call('POST', `/api/cases/${proposalCase}/transition`, { token: a.secretariat, body: { to: 'open' } });
 
     for (const res of [

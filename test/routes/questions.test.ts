@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, questions } from '../../schema/index.ts';
 import { Scratch, assertPdfToolsInstalled, rawText } from '../documents/pdf-tools.ts';
-import { type Harness, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { issuerSettingsBody } from '../helpers/issued-documents.ts';
 
 // 質問・回答: questions until the 質問受付期限, answers worded by the secretariat and published to everyone
@@ -52,6 +52,7 @@ beforeAll(async () => {
   });
   caseId = created.body.case.id;
   expect((await h.call('PUT', `/api/cases/${caseId}/participants/${a.memberIds[0]}`, { token: a.member, body: { participating: true, options: {} } })).status).toBe(200);
+  await putSpec(h, a.secretariat, caseId);
   expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } })).status).toBe(200);
   vendorUserId = (await h.call('GET', '/api/me', { token: a.vendor })).body.user.id;
 }, 60_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptTime } from '../../src/documents/receipt.ts';
 import { Scratch, assertPdfToolsInstalled, pageTexts, qpdfCheck } from '../documents/pdf-tools.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes, sha256 } from '../helpers/multipart.ts';
 
 let h: Harness;
@@ -24,6 +24,7 @@ describe('receipt (受付票) PDF', () => {
       token: a.secretariat,
       body: { title: '文書管理・電子決裁システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
     });
+    await putSpec(h, a.secretariat, created.body.case.id);
     await h.call('POST', `/api/cases/${created.body.case.id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     h.clock.set('2026-05-15T10:23:45.678+09:00');
     a.vendor = await h.login('vendor-rc@test.example');

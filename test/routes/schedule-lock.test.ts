@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, scheduleChanges } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant, openProposalCase } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, openProposalCase, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 // Once the first bid or proposal has arrived, the conditions it was made under stand: prices and the
@@ -29,6 +29,7 @@ async function tender(title: string, over: Record<string, unknown> = {}, method 
   const id = created.body.case.id as string;
   const set = await h.call('PUT', `/api/cases/${id}/bidding`, { token: a.secretariat, body: { ...setup, ...over } });
   expect(set.status, set.text).toBe(200);
+  await putSpec(h, a.secretariat, id);
   await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
   return id;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scratch, assertPdfToolsInstalled } from '../documents/pdf-tools.ts';
-import { type Harness, OPERATOR, PASSWORD, createHarness } from '../helpers/harness.ts';
+import { type Harness, OPERATOR, PASSWORD, createHarness, putSpec } from '../helpers/harness.ts';
 import { type IssuedCopy, issuedDocuments } from '../helpers/issued-documents.ts';
 import { freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
@@ -72,6 +72,7 @@ describe('issued documents signed with the configured certificate', () => {
   let spec: IssuedCopy;
 
   it('issues the spec at publication signed, lists it as signed, and serves the very bytes its SHA-256 names', async () => {
+    await putSpec(h, sec, caseId);
     const published = await h.call('POST', `/api/cases/${caseId}/transition`, { token: sec, body: { to: 'open' } });
     expect(published.status, published.text).toBe(200);
     // downloaded twice: byte-identical, the listed SHA-256, qpdf accepts it, its number in the text

@@ -25,11 +25,12 @@ beforeAll(async () => {
   // an RFI attachment has no other check of its deadline than this one
   const rfiCase = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '情報提供依頼の添付', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026 } });
   rfiCaseId = rfiCase.body.case.id;
-  await h.call('POST', `/api/cases/${rfiCaseId}/transition`, { token: a.secretariat, body: { to: 'rfi' } });
+  // an RFI is published with its questions and deadline
   const rfi = await h.call('PUT', `/api/cases/${rfiCaseId}/rfi`, {
     token: a.secretariat,
-    body: { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }], reason: '情報提供依頼の質問を定めます。' },
+    body: { deadline: RFI_DEADLINE, questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }] },
   });
+  await h.call('POST', `/api/cases/${rfiCaseId}/transition`, { token: a.secretariat, body: { to: 'rfi' } });
   expect(rfi.status, rfi.text).toBe(200);
 });
 afterAll(() => h.close());

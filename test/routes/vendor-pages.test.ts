@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, SITE_ORIGIN, PASSWORD, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes, sha256 } from '../helpers/multipart.ts';
 
 let h: Harness;
@@ -14,6 +14,7 @@ beforeAll(async () => {
     body: { title: '電子申請システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-30T17:00:00.000+09:00' },
   });
   caseId = created.body.case.id;
+  await putSpec(h, a.secretariat, caseId);
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
 });
 afterAll(() => h.close());

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { files } from '../../schema/index.ts';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes, sha256 } from '../helpers/multipart.ts';
 
 let h: Harness;
@@ -18,12 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function openCase(method = 'proposal', rfi = false) {
+async function openCase(method = 'proposal', rfi?: Record<string, unknown>) {
   const created = await h.call('POST', '/api/cases', {
     token: a.secretariat,
     body: { title: '文書管理システム', method, contractMode: 'individual', fiscalYear: 2026, submissionDeadline: DEADLINE },
   });
   const id = created.body.case.id as string;
+  // an RFI is published with its questions, a notice with its spec
+  if (rfi) expect((await h.call('PUT', `/api/cases/${id}/rfi`, { token: a.secretariat, body: rfi })).status).toBe(200);
+  else await putSpec(h, a.secretariat, id);
   await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: rfi ? 'rfi' : 'open' } });
   return id;
 }
@@ -47,21 +50,15 @@ describe('RFI (情報提供依頼)', () => {
 
   beforeAll(async () => {
     h.clock.set('2026-04-01T09:00:00.000+09:00');
-    caseId = await openCase('proposal', true);
-    const set = await h.call('PUT', `/api/cases/${caseId}/rfi`, {
-      token: a.secretariat,
-      body: {
-        deadline: '2026-04-20T17:00:00.000+09:00',
+    caseId = await openCase('proposal', {
+      deadline: '2026-04-20T17:00:00.000+09:00',
         questions: [
           { code: 'summary', text: '製品の概要', kind: 'text' },
           { code: 'lgwan', text: 'LGWAN対応', kind: 'yesno' },
           { code: 'hosting', text: '提供形態', kind: 'choice', choices: ['SaaS', 'オンプレミス'] },
           { code: 'price', text: '参考見積額（年額・税抜）', kind: 'price' },
         ],
-        reason: '情報提供依頼の質問を定めます。',
-      },
     });
-    expect(set.status).toBe(200);
   });
 
   it('keeps a draft private until it is submitted', async () => {
@@ -269,6 +266,7 @@ describe('proposal uploads', () => {
   it('takes nothing before a submission deadline is set, and says so rather than calling it late', async () => {
     const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '期限未設定', method: 'proposal', contractMode: 'individual', fiscalYear: 2026 } });
     const id = created.body.case.id as string;
+    await putSpec(h, a.secretariat, id);
     await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     const before = await leftovers();
     const res = await upload(a.vendor, `/api/cases/${id}/proposal/files`, 'a.pdf', pdfBytes(100));

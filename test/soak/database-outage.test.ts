@@ -46,6 +46,7 @@ describe('a database outage during a burst of saves and bids', () => {
         body: { ceilingPrice: 50_000_000, ceilingPublic: false, deadlineAt: new Date(bidDeadline).toISOString(), openingAt: new Date(opening).toISOString() },
       })).status,
     ).toBe(200);
+    expect((await api.call('PUT', `/api/cases/${tender.id}/spec`, { token: world.sec, body: { sections: [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }] } })).status).toBe(200);
     expect((await api.call('POST', `/api/cases/${tender.id}/transition`, { token: world.sec, body: { to: 'open' } })).status).toBe(200);
 
     const refusals: { status: number; code: string | undefined }[] = [];

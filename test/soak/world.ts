@@ -99,6 +99,8 @@ export async function openProposalCase(api: Client, world: Consortium, title: st
   for (const [m, memberId] of world.memberIds.entries()) {
     expectStatus('participant', await api.call('PUT', `/api/cases/${created.id}/participants/${memberId}`, { token: sec, body: { participating: true, options: { ebook: m % 2 === 0, ic: m % 3 === 0 } } }), 200);
   }
+  // a case is published with its spec
+  expectStatus('spec', await api.call('PUT', `/api/cases/${created.id}/spec`, { token: sec, body: { sections: [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }] } }), 200);
   expectStatus('open', await api.call('POST', `/api/cases/${created.id}/transition`, { token: sec, body: { to: 'open' } }), 200);
   return created.id as string;
 }

@@ -70,8 +70,7 @@ export async function specPayload(db: Db, row: CaseRow, ctx: DocumentContext): P
   const bidWord = row.method === 'quotation' ? '見積' : '入札';
   const schedule = {
     rfiDeadline: rfi ? bodyDateTime(ctx, rfi.deadline) : '',
-    // no question period is kept for a case: a 質問受付期限 is printed once the case has one
-    questionDeadline: '',
+    questionDeadline: bodyDateTime(ctx, row.questionDeadline),
     submissionLabel: row.method === 'comprehensive' ? '技術提案書の提出期限' : '提案書の提出期限',
     submissionDeadline: takesProposals ? bodyDateTime(ctx, row.submissionDeadline) || later : '',
     bidLabel: row.method === 'quotation' ? '見積書の提出期限' : '入札締切',

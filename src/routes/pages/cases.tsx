@@ -11,6 +11,7 @@ import { type CaseRow, listCases } from '../../db/cases.ts';
 import { apportionmentMethodLabels, memberKinds } from '../../domain/apportionment.ts';
 import { type CaseState, caseStateLabels, nextStates } from '../../domain/lifecycle.ts';
 import { isPriceCompetition, selectedPartyLabel } from '../../domain/methods.ts';
+import type { ChecklistItem, PublishTarget } from '../../domain/publication.ts';
 import { listVendors } from '../../db/tenancy.ts';
 import { parseWith } from '../../http/json.ts';
 import { apportionmentBody, apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
@@ -25,11 +26,13 @@ import {
   contractModes,
   createCase,
   optionsInput,
+  publicationChecklistOf,
   transitionCase,
   updateCase,
 } from '../../services/cases.ts';
 import { listParticipation } from '../../services/participation.ts';
 import { findRfi } from '../../services/rfi.ts';
+import { specPublishedTo } from '../../services/spec.ts';
 import { findEvaluation } from '../../services/evaluation.ts';
 import { findBidding } from '../../services/bidding.ts';
 import { addendaOf } from '../../services/addenda.ts';
@@ -45,6 +48,8 @@ import {
   NegotiatedFields,
   OptionsForm,
   ParticipationMatrix,
+  PublicationChecklist,
+  PublishConfirm,
   type PostedApportionment,
   type PostedCaseEdit,
   type PostedOption,
@@ -195,20 +200,43 @@ function ProposalList({ proposals }: { proposals: NonNullable<Awaited<ReturnType
   );
 }
 
-function TransitionForms({ row }: { row: CaseRow }) {
+const publishesAs = (to: CaseState): PublishTarget | null => (to === 'rfi' || to === 'open' ? to : null);
+
+/** The label of the button that moves the case to `to`. */
+const moveLabel = (to: CaseState) => (to === 'cancelled' ? '案件を中止する' : to === 'open' ? '公告する（受付を開始する）' : to === 'rfi' ? '情報提供依頼（RFI）として公表する' : `「${caseStateLabels[to]}」へ進める`);
+
+/**
+ * The moves the case may make. A publication (RFI or notice) shows its checklist first and asks for
+ * the tick 「公表します（取り消せません）」; the other moves ask on a confirmation page.
+ */
+function TransitionForms({ row, checklists }: { row: CaseRow; checklists: Partial<Record<PublishTarget, ChecklistItem[]>> }) {
   const moves = nextStates(row.state);
   if (moves.length === 0) return <p class="muted">この案件の状態はこれ以上変更できません。</p>;
+  const publications = moves.filter((to) => publishesAs(to) !== null);
+  const others = moves.filter((to) => publishesAs(to) === null);
   return (
-    <div class="actions">
-      {moves.map((to) => (
-        <form method="post" action={`/cases/${row.id}/transition`}>
+    <>
+      {publications.map((to) => (
+        <form method="post" action={`/cases/${row.id}/transition`} class="card publish-form">
           <input type="hidden" name="to" value={to} />
-          <button class={to === 'cancelled' ? 'secondary' : 'primary'} type="submit">
-            {to === 'cancelled' ? '案件を中止する' : `「${caseStateLabels[to]}」へ進める`}
+          <PublicationChecklist items={checklists[to as PublishTarget] ?? []} to={to as PublishTarget} id={`checklist-${to}`} />
+          <PublishConfirm />
+          <button class="primary" type="submit">
+            {moveLabel(to)}
           </button>
         </form>
       ))}
-    </div>
+      <div class="actions">
+        {others.map((to) => (
+          <form method="post" action={`/cases/${row.id}/transition`}>
+            <input type="hidden" name="to" value={to} />
+            <button class={to === 'cancelled' ? 'secondary' : 'primary'} type="submit">
+              {moveLabel(to)}
+            </button>
+          </form>
+        ))}
+      </div>
+    </>
   );
 }
 
@@ -264,6 +292,15 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   const negotiationVendors = offersNegotiatedAward ? await listVendors(dbOf(c), row.consortiumId, 'approved') : [];
   // 変更・追加 include every schedule change made after publication, so the case page lists them alone
   const addenda = await addendaOf(dbOf(c), row.id);
+  // what publishing still needs, for each publication the secretariat may make next
+  const checklists: Partial<Record<PublishTarget, ChecklistItem[]>> = {};
+  if (user.role === 'secretariat') {
+    for (const to of nextStates(row.state)) {
+      const target = publishesAs(to);
+      if (target) checklists[target] = await publicationChecklistOf(dbOf(c), row, target, nowOf(c));
+    }
+  }
+  const round1 = pricedByBids ? ((await findBidding(dbOf(c), row.id))?.rounds.find((r) => r.round === 1) ?? null) : null;
 
   return renderPage(
     c,
@@ -274,7 +311,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
       <h1>{row.title}</h1>
       <Flash c={c} />
       <section class="card" aria-label="案件の概要">
-        <CaseSummary row={row} />
+        <CaseSummary row={row} bid={round1} />
         {award ? (
           <p>
             {selectedPartyLabel(row.method)}: <strong>{award.vendorName}</strong>
@@ -289,7 +326,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         <section aria-labelledby="state-heading">
           <h2 id="state-heading">状態の変更</h2>
           {problems.section === 'transition' ? <ErrorBox message={problems.error} /> : null}
-          <TransitionForms row={row} />
+          <TransitionForms row={row} checklists={checklists} />
           {row.state !== 'cancelled' && row.state !== 'awarded' ? (
             <>
               {problems.section === 'edit' ? <ErrorBox message={problems.error} /> : null}
@@ -321,7 +358,12 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           <ul>
             {rfi ? (
               <li>
-                <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限 {dateTime(rfi.deadline)}）
+                <a href={`/cases/${row.id}/rfi`}>情報提供依頼（RFI）に回答する</a>（回答期限は上の「RFI回答期限」）
+              </li>
+            ) : null}
+            {specPublishedTo(row) ? (
+              <li>
+                <a href={`/cases/${row.id}/spec`}>仕様書を見る</a>（<a href={`/api/cases/${row.id}/documents/spec.pdf`}>PDF</a>）
               </li>
             ) : null}
             {takesProposals && row.state === 'open' ? (
@@ -562,21 +604,24 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
   );
 }
 
-function ConfirmTransition({ row, to, user }: { row: CaseRow; to: CaseState; user: SessionUser }) {
+function ConfirmTransition({ row, to, user, checklist, error }: { row: CaseRow; to: CaseState; user: SessionUser; checklist: ChecklistItem[] | null; error?: string }) {
+  const target = publishesAs(to);
   return (
     <Layout title="状態の変更の確認" user={user}>
       <div class="card narrow">
-        <h1>状態の変更の確認</h1>
+        <h1>{target ? '公表の確認' : '状態の変更の確認'}</h1>
+        <ErrorBox message={error} />
         <p>
           「{row.title}」を「{caseStateLabels[row.state]}」から「{caseStateLabels[to]}」へ変更します。
         </p>
         <p class="notice">この操作は取り消せません。変更は監査記録に残ります。</p>
+        {target && checklist ? <PublicationChecklist items={checklist} to={target} id="confirm-checklist" /> : null}
         <form method="post" action={`/cases/${row.id}/transition`}>
           <input type="hidden" name="to" value={to} />
-          <input type="hidden" name="confirmed" value="1" />
+          {target ? <PublishConfirm /> : <input type="hidden" name="confirmed" value="1" />}
           <div class="actions">
             <button class="primary" type="submit">
-              {to === 'cancelled' ? '中止する' : '変更する'}
+              {to === 'cancelled' ? '中止する' : target ? moveLabel(to) : '変更する'}
             </button>
             <a href={`/cases/${row.id}`}>取りやめる</a>
           </div>
@@ -725,7 +770,12 @@ export const casePages = new Hono<AppEnv>()
     if (!nextStates(row.state).includes(to) && field(form, 'confirmed') !== '1') {
       return caseDetailPage(c, row.id, { section: 'transition', error: 'この状態には移行できません。' });
     }
-    if (field(form, 'confirmed') !== '1') return renderPage(c, <ConfirmTransition row={row} to={to} user={user} />);
+    if (field(form, 'confirmed') !== '1') {
+      // not confirmed (the tick box left empty, or a form without it): the confirmation page, with the checklist
+      const target = publishesAs(to);
+      const checklist = target ? await publicationChecklistOf(dbOf(c), row, target, nowOf(c)) : null;
+      return renderPage(c, <ConfirmTransition row={row} to={to} user={user} checklist={checklist} />);
+    }
     try {
       await transitionCase(c, row.id, to);
       await issueAfterEvent(c, row, 'transition');
@@ -753,7 +803,8 @@ export const casePages = new Hono<AppEnv>()
         title: typed.title,
         description: typed.description,
         rfiDeadline: keptOrTyped(typed.rfiDeadline, row.rfiDeadline),
-        submissionDeadline: keptOrTyped(typed.submissionDeadline, row.submissionDeadline),
+        // a case chosen by sealed prices has no proposal deadline on the form: its times are the bidding's
+        ...(isPriceCompetition(row.method) ? {} : { submissionDeadline: keptOrTyped(typed.submissionDeadline, row.submissionDeadline) }),
         questionDeadline: keptOrTyped(typed.questionDeadline ?? '', row.questionDeadline),
         ...(typed.reason!.trim() === '' ? {} : { reason: typed.reason }),
         // a 随意契約's ground and reason as typed: left blank they are refused, not kept silently

@@ -4,7 +4,26 @@ import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf } from '../../context.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
-import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf } from '../../services/spec.ts';
+import {
+  type SpecVersionRow,
+  addComment,
+  answerComment,
+  answerInput,
+  commentInput,
+  commentView,
+  commentsOf,
+  currentSpec,
+  saveSpec,
+  specInput,
+  specPublishedTo,
+  specVersionOf,
+  specVersionsOf,
+} from '../../services/spec.ts';
+import type { SessionUser } from '../../context.ts';
+import type { CaseRow } from '../../db/cases.ts';
+import { notFound } from '../../errors.ts';
+import { requirementPlace, specDiff } from '../../domain/spec-diff.ts';
+import { RequirementTable, SpecDiffView, SpecSections, SpecVersionHistory } from '../../views/spec-views.tsx';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
@@ -20,8 +39,40 @@ interface Posted {
   comment?: { section: string; text: string };
 }
 
+/** The spec as a vendor or an evaluator reads it: the current version once the case is published as a notice. */
+async function publishedSpecPage(c: Ctx, user: SessionUser, row: CaseRow) {
+  const spec = specPublishedTo(row) ? await currentSpec(dbOf(c), row.id) : undefined;
+  return renderPage(
+    c,
+    <Layout title={`仕様書 | ${row.title}`} user={user}>
+      <p>
+        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
+      </p>
+      <h1>仕様書{spec ? `（第${spec.version}版）` : ''}</h1>
+      {spec ? (
+        <>
+          <p>
+            <a href={`/api/cases/${row.id}/documents/spec.pdf`}>仕様書をPDFでダウンロード</a>
+            {' ／ '}変更があったときは案件のページの「変更・追加」に理由とともに掲載します。
+          </p>
+          <section class="card" aria-label={`仕様書 第${spec.version}版`}>
+            <SpecSections sections={spec.sections} />
+            <RequirementTable requirements={spec.requirements} />
+          </section>
+        </>
+      ) : (
+        <p class="notice">仕様書は公告のときに公表します。</p>
+      )}
+    </Layout>,
+  );
+}
+
+/** A summary of each saved version, for the version history. */
+const versionSummaries = (versions: SpecVersionRow[]) => versions.map((v) => ({ version: v.version, createdAt: v.createdAt, sections: v.sections.length, requirements: v.requirements.length }));
+
 async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted = {}) {
-  const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
+  const { user, row } = await loadCase(c, caseId, 'secretariat', 'member', 'vendor', 'evaluator');
+  if (user.role === 'vendor' || user.role === 'evaluator') return publishedSpecPage(c, user, row);
   const db = dbOf(c);
   const spec = await currentSpec(db, row.id);
   const versions = await specVersionsOf(db, row.id);
@@ -50,8 +101,8 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
         ) : null}
       </p>
       <p class="muted">
-        {inquiryOpen ? '意見照会の期間中です。参加団体は現在の版に意見を提出できます。' : '意見照会は案件が「仕様書意見照会」のときに行います。'}
-        {versions.length > 0 ? ` 保存された版: ${versions.map((v) => `第${v.version}版（${dateTime(v.createdAt)}）`).join('、')}` : ''}
+        {inquiryOpen ? '意見照会の期間中です。参加団体は現在の版の章・機能要件に意見を提出できます。' : '意見照会は案件が「仕様書意見照会」のときに行います。'}
+        {versions.length > 0 ? ' 保存された版は下の「版の履歴」から開けます。' : ''}
       </p>
       {user.role === 'secretariat' ? (
         <form method="post" action={`/cases/${row.id}/spec`} class="card">
@@ -107,12 +158,8 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
         </form>
       ) : spec ? (
         <section class="card" aria-label="現在の仕様書案">
-          {spec.sections.map((s) => (
-            <>
-              <h2>{s.heading}</h2>
-              <p class="prewrap">{s.body}</p>
-            </>
-          ))}
+          <SpecSections sections={spec.sections} />
+          <RequirementTable requirements={spec.requirements} />
         </section>
       ) : (
         <p class="muted">まだ仕様書案はありません。</p>
@@ -120,13 +167,24 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
       {user.role === 'member' && inquiryOpen && spec ? (
         <form method="post" action={`/cases/${row.id}/spec/comments`} class="card">
           <h2>意見の提出（第{spec.version}版に対して）</h2>
-          <label for="comment-section">章</label>
+          <label for="comment-section">該当箇所（章または機能要件）</label>
           <select id="comment-section" name="section">
-            {spec.sections.map((s) => (
-              <option value={s.heading} selected={posted.comment?.section === s.heading}>
-                {s.heading}
-              </option>
-            ))}
+            <optgroup label="章">
+              {spec.sections.map((s) => (
+                <option value={s.heading} selected={posted.comment?.section === s.heading}>
+                  {s.heading}
+                </option>
+              ))}
+            </optgroup>
+            {spec.requirements.length > 0 ? (
+              <optgroup label="機能要件">
+                {spec.requirements.map((r) => (
+                  <option value={requirementPlace(r.code)} selected={posted.comment?.section === requirementPlace(r.code)}>
+                    {r.code} {r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
           </select>
           <label for="comment-text">意見</label>
           <textarea id="comment-text" name="text" rows={4} required>
@@ -137,6 +195,7 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
           </button>
         </form>
       ) : null}
+      <SpecVersionHistory caseId={row.id} versions={versionSummaries(versions)} />
       <section aria-labelledby="comments-heading">
         <h2 id="comments-heading">意見と対応（{comments.length}件）</h2>
         {comments.length === 0 ? <p class="muted">まだ意見はありません。</p> : null}
@@ -188,8 +247,83 @@ function specFromForm(form: Form): { sections: SpecSection[]; requirements: Spec
   };
 }
 
+/** A version number from the address: a positive whole number, else 404 (as for a version that does not exist). */
+function versionParam(value: string | undefined): number {
+  const n = /^[1-9][0-9]{0,5}$/.test(value ?? '') ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw notFound('その版の仕様書はありません。');
+  return n;
+}
+
+async function specVersionPage(c: Ctx, caseId: string, version: number) {
+  const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
+  const db = dbOf(c);
+  const spec = await specVersionOf(db, row.id, version);
+  if (!spec) throw notFound('その版の仕様書はありません。');
+  const versions = await specVersionsOf(db, row.id);
+  const latest = versions.at(-1)!.version;
+  return renderPage(
+    c,
+    <Layout title={`仕様書 第${version}版 | ${row.title}`} user={user}>
+      <p>
+        <a href={`/cases/${row.id}/spec`}>仕様書（現行の版）へ戻る</a>
+      </p>
+      <h1>
+        仕様書 第{version}版{version === latest ? '（現行）' : ''}
+      </h1>
+      <p class="muted">
+        保存日時 {dateTime(spec.createdAt)}。{version === latest ? 'これが現行の版です。' : `現行は第${latest}版です。この版は変更されません。`}
+        {version > 1 ? (
+          <>
+            {' '}
+            <a href={`/cases/${row.id}/spec/diff?from=${version - 1}&to=${version}`}>第{version - 1}版との比較</a>
+          </>
+        ) : null}
+        {version < latest ? (
+          <>
+            {' '}
+            <a href={`/cases/${row.id}/spec/diff?from=${version}&to=${latest}`}>現行の版との比較</a>
+          </>
+        ) : null}
+      </p>
+      <section class="card" aria-label={`仕様書 第${version}版`}>
+        <SpecSections sections={spec.sections} />
+        <RequirementTable requirements={spec.requirements} />
+      </section>
+      <SpecVersionHistory caseId={row.id} versions={versionSummaries(versions)} current={version} />
+    </Layout>,
+  );
+}
+
+async function specDiffPage(c: Ctx, caseId: string) {
+  const { user, row } = await loadCase(c, caseId, 'secretariat', 'member');
+  const db = dbOf(c);
+  const versions = await specVersionsOf(db, row.id);
+  if (versions.length === 0) throw notFound('この案件にはまだ仕様書案がありません。');
+  const latest = versions.at(-1)!.version;
+  const from = c.req.query('from') === undefined ? Math.max(1, latest - 1) : versionParam(c.req.query('from'));
+  const to = c.req.query('to') === undefined ? latest : versionParam(c.req.query('to'));
+  const before = versions.find((v) => v.version === from);
+  const after = versions.find((v) => v.version === to);
+  if (!before || !after) throw notFound('その版の仕様書はありません。');
+  return renderPage(
+    c,
+    <Layout title={`仕様書 第${from}版と第${to}版の比較 | ${row.title}`} user={user}>
+      <p>
+        <a href={`/cases/${row.id}/spec`}>仕様書（現行の版）へ戻る</a>
+      </p>
+      <h1>
+        仕様書 <a href={`/cases/${row.id}/spec/versions/${from}`}>第{from}版</a>と<a href={`/cases/${row.id}/spec/versions/${to}`}>第{to}版</a>の比較
+      </h1>
+      <SpecDiffView diff={specDiff(before, after)} from={from} to={to} />
+      <SpecVersionHistory caseId={row.id} versions={versionSummaries(versions)} />
+    </Layout>,
+  );
+}
+
 export const specPages = new Hono<AppEnv>()
   .get('/cases/:id/spec', (c) => specPage(c, c.req.param('id')))
+  .get('/cases/:id/spec/versions/:version', (c) => specVersionPage(c, c.req.param('id'), versionParam(c.req.param('version'))))
+  .get('/cases/:id/spec/diff', (c) => specDiffPage(c, c.req.param('id')))
   .post('/cases/:id/spec', async (c) => {
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
