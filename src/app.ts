@@ -74,6 +74,7 @@ const assets = new Map<string, { body: string; type: string }>([
   asset('upload.js', 'text/javascript; charset=utf-8'),
   asset('sheet.js', 'text/javascript; charset=utf-8'),
   asset('bids-count.js', 'text/javascript; charset=utf-8'),
+  asset('rows.js', 'text/javascript; charset=utf-8'),
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
