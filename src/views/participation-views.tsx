@@ -115,7 +115,7 @@ export function ParticipationGrid({ action, options, rows, disabled }: { action:
           </tbody>
         </table>
       </div>
-      <p class="muted">参加に印のない団体のオプションは保存されません。</p>
+      <p class="muted">「参加」に印のない団体にはオプションを申し込めません。参加を取りやめる団体は、保存の前に確認します。</p>
       <button class="primary" type="submit" disabled={disabled}>
         まとめて保存
       </button>

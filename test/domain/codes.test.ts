@@ -44,11 +44,12 @@ describe('codes generated from a list', () => {
   });
 
   it('gives the same list the same codes, and a saved list keeps them', () => {
-    const first = fillCodes([{ name: '導入支援' }, { name: '追加ID' }], 'opt-');
-    expect(fillCodes([{ name: '導入支援' }, { name: '追加ID' }], 'opt-')).toEqual(first);
+    const named = (...names: string[]): { name: string; code?: string }[] => names.map((name) => ({ name }));
+    const first = fillCodes(named('導入支援', '追加ID'), 'opt-');
+    expect(fillCodes(named('導入支援', '追加ID'), 'opt-')).toEqual(first);
     // the saved codes come back typed; a new blank row takes the next free one
-    expect(fillCodes([...first, { name: '研修' }], 'opt-').map((i) => i.code)).toEqual(['opt-1', 'opt-2', 'opt-3']);
-    expect(fillCodes([first[1]!, { name: '研修' }], 'opt-').map((i) => i.code)).toEqual(['opt-2', 'opt-1']);
+    expect(fillCodes([...first, ...named('研修')], 'opt-').map((i) => i.code)).toEqual(['opt-1', 'opt-2', 'opt-3']);
+    expect(fillCodes([first[1]!, ...named('研修')], 'opt-').map((i) => i.code)).toEqual(['opt-2', 'opt-1']);
   });
 
   it('generates codes that every list input accepts', () => {

@@ -6,11 +6,12 @@ import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './br
 const shots = process.env.E2E_SCREENSHOTS;
 
 /** A screenshot at a desktop and a phone width, when the run asks for them. */
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, part?: string) {
   if (!shots) return;
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+    if (part) await page.locator(part).screenshot({ path: `${shots}/${name}-${width}.png` });
+    else await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -60,7 +61,7 @@ describe.runIf(hasChromium)('participation in the browser', () => {
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: t.secretariat })).body.case.options).toEqual([]);
     await page.getByLabel('4行目のオプション名').fill('データ移行');
     await page.getByLabel('4行目の単価').fill('50000');
-    await shoot(page, 'options-form');
+    await shoot(page, 'options-form', 'form[action$="#options-heading"]');
     await page.getByRole('button', { name: 'オプションを保存' }).click();
     await page.waitForURL(/done=options/);
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: t.secretariat })).body.case.options).toEqual([

@@ -12,7 +12,7 @@ import { fiscalYearLabel } from '../../domain/fiscal-year.ts';
 import { bulkParticipationInput, listParticipation, participationInput, setParticipation, setParticipationMany, withdrawalErasesOptions } from '../../services/participation.ts';
 import type { CaseOption } from '../../../schema/index.ts';
 import type { CaseRow } from '../../db/cases.ts';
-import { kindOf, optionKindLabels, unitsTaken } from '../../domain/options.ts';
+import { kindOf, unitsTaken } from '../../domain/options.ts';
 import { AppError } from '../../errors.ts';
 import { type GridRow, OptionControl, ParticipationGrid, WithdrawalConfirm, optionPriceText } from '../../views/participation-views.tsx';
 import { SuccessBox } from '../../views/messages.tsx';
@@ -152,7 +152,7 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
                         <td>
                           <label class={yesno ? 'checkbox inline' : 'inline'}>
                             <OptionControl option={o} name={name} value={value} label={yesno ? `${o.name}を利用する` : `${o.name}の数量`} />
-                            <span aria-hidden="true">{yesno ? '利用する' : `${optionKindLabels.quantity}（0 は利用しない）`}</span>
+                            <span aria-hidden="true">{yesno ? '利用する' : '（0は利用しない）'}</span>
                           </label>
                         </td>
                       </tr>
