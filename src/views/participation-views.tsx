@@ -36,7 +36,7 @@ export function CarriedFields({ fields }: { fields: [string, string][] }) {
 /** The confirmation a withdrawal that erases options asks for: who leaves, what is erased; confirm or go back. */
 export function WithdrawalConfirm({ action, leaving, fields, back }: { action: string; leaving: { name: string; options: string[] }[]; fields: [string, string][]; back: string }) {
   return (
-    <div class="card narrow confirm" role="alertdialog" aria-labelledby="withdraw-heading" aria-describedby="withdraw-what">
+    <section class="card narrow confirm" aria-labelledby="withdraw-heading">
       <h1 id="withdraw-heading">参加の取りやめの確認</h1>
       <div id="withdraw-what">
         <p>次の団体の参加を取りやめます。選んでいたオプションは消去され、元に戻すには選び直す必要があります。</p>
@@ -58,7 +58,7 @@ export function WithdrawalConfirm({ action, leaving, fields, back }: { action: s
           <a href={back}>戻って見直す（保存しません）</a>
         </div>
       </form>
-    </div>
+    </section>
   );
 }
 
