@@ -60,6 +60,13 @@ describe.runIf(hasChromium)('participation in the browser', () => {
     expect(await page.getByLabel('1行目のオプション名').inputValue()).toBe('遠隔バックアップ');
     expect((await h.call('GET', `/api/cases/${caseId}`, { token: t.secretariat })).body.case.options).toEqual([]);
     await page.getByLabel('4行目のオプション名').fill('データ移行');
+    // a refused save brings the error into view beside the form, with what was typed
+    await page.getByLabel('4行目の単価').fill('5万');
+    await page.getByRole('button', { name: 'オプションを保存' }).click();
+    const error = page.getByRole('alert').filter({ hasText: '「データ移行」の単価は円単位の整数で入力してください' });
+    await error.waitFor();
+    expect(await error.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
+    expect(await page.getByLabel('2行目の種類').inputValue()).toBe('quantity');
     await page.getByLabel('4行目の単価').fill('50000');
     await shoot(page, 'options-form', 'form[action$="#options-heading"]');
     await page.getByRole('button', { name: 'オプションを保存' }).click();

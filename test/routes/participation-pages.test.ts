@@ -53,7 +53,7 @@ describe('the options form', () => {
       ['name', ''], ['kind', 'yesno'], ['price', ''], ['code', ''],
     ]);
     expect(res.status, res.text).toBe(303);
-    expect(res.headers.get('location')).toBe(`/cases/${caseId}?done=options`);
+    expect(res.headers.get('location')).toBe(`/cases/${caseId}?done=options#main`);
     expect((await caseOf()).options).toEqual([
       { code: 'opt-1', name: '遠隔バックアップ', kind: 'yesno', price: 120_000 },
       { code: 'ids', name: '追加利用者ID', kind: 'quantity', price: 1_000 },

@@ -791,7 +791,8 @@ export const casePages = new Hono<AppEnv>()
       const options = parseWith(optionsInput, optionsFromRows(typed));
       const updated = await updateCase(c, caseId, parseWith(casePatch, { options, ...(reason.trim() === '' ? {} : { reason }) }));
       await issueAfterEvent(c, updated, 'specChange');
-      return c.redirect(`/cases/${caseId}?done=options`, 303);
+      // the form posts to #options-heading so that a refusal shows its error in view; a success shows the page top
+      return c.redirect(`/cases/${caseId}?done=options#main`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed, optionsReason: reason });
