@@ -6,6 +6,8 @@ import { at } from './columns.ts';
 export interface CaseOption {
   code: string;
   name: string;
+  /** yes/no: taken or not, charged once; quantity: a count, charged per unit (absent in options stored before kinds: a quantity) */
+  kind?: 'yesno' | 'quantity';
   /** yen per unit, tax excluded; absent when the option carries no charge of its own */
   price?: number | null;
 }

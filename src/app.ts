@@ -75,6 +75,7 @@ const assets = new Map<string, { body: string; type: string }>([
   asset('sheet.js', 'text/javascript; charset=utf-8'),
   asset('bids-count.js', 'text/javascript; charset=utf-8'),
   asset('favicon.svg', 'image/svg+xml'),
+  asset('rows.js', 'text/javascript; charset=utf-8'),
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */

@@ -66,7 +66,11 @@ export interface CaseTerms {
 
 const contractModeNames = { bulk: '一括契約', individual: '個別契約' } as const;
 
-const optionText = (o: CaseOption) => (o.price === null || o.price === undefined ? o.name : `${o.name}（単価 ${formatYen(o.price)}・税抜）`);
+// a yes/no option says so; a quantity (and an option stored before kinds) reads as it always did
+const optionText = (o: CaseOption) => {
+  const name = o.kind === 'yesno' ? `${o.name}（利用の有無）` : o.name;
+  return o.price === null || o.price === undefined ? name : `${name}（単価 ${formatYen(o.price)}・税抜）`;
+};
 
 /** The case's own fields and its options (by code: added, removed, renamed, repriced). */
 export function caseChanges(before: CaseTerms, after: CaseTerms): AddendumChange[] {

@@ -4,6 +4,8 @@
  * remainder), and each lies within one yen of its exact proportion.
  */
 
+import { type KindedOption, optionsCost } from './options.ts';
+
 export const memberKinds = ['prefecture', 'city', 'town', 'village', 'union', 'other'] as const;
 export type MemberKind = (typeof memberKinds)[number];
 
@@ -69,11 +71,7 @@ export interface ApportionedMember {
   options: Record<string, boolean | number>;
 }
 
-export interface PricedOption {
-  code: string;
-  name: string;
-  price?: number | null | undefined;
-}
+export type PricedOption = KindedOption;
 
 export interface Share {
   memberId: string;
@@ -122,13 +120,8 @@ export function optionMark(value: boolean | number | undefined): string {
   return value === true ? '○' : '—';
 }
 
-export function optionCharges(options: readonly PricedOption[], chosen: Record<string, boolean | number>): number {
-  let charge = 0;
-  for (const option of options) {
-    if (option.price) charge += option.price * optionQuantity(chosen[option.code]);
-  }
-  return charge;
-}
+/** What a body's chosen options cost (see optionsCost: a yes/no option is charged once, a quantity per unit). */
+export const optionCharges = (options: readonly PricedOption[], chosen: Record<string, boolean | number>): number => optionsCost(options, chosen);
 
 /**
  * Splits `total` in proportion to `weights` by the largest-remainder method: each share is the floor of

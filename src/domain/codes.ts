@@ -22,3 +22,25 @@ export function isValidCorporateNumber(value: string): boolean {
   }
   return 9 - (sum % 9) === Number(value[0]);
 }
+
+/** The shape every generated or typed list code takes: letters, digits, - and _, at most 40. */
+export const LIST_CODE_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * Gives every item of a list a code: a code already typed is kept as it is; a blank one becomes
+ * `${prefix}${n}` with the smallest n ≥ 1 that no other item of the list uses. The same list always
+ * gets the same codes, and no generated code repeats one typed elsewhere in the list.
+ */
+export function fillCodes<T extends { code?: string | null | undefined }>(items: readonly T[], prefix: string): (T & { code: string })[] {
+  const used = new Set(items.map((i) => (i.code ?? '').trim()).filter((code) => code !== ''));
+  let n = 0;
+  return items.map((item) => {
+    const typed = (item.code ?? '').trim();
+    if (typed !== '') return { ...item, code: typed };
+    let code: string;
+    do code = `${prefix}${++n}`;
+    while (used.has(code));
+    used.add(code);
+    return { ...item, code };
+  });
+}

@@ -8,6 +8,8 @@ import { isOnTime } from '../domain/deadline.ts';
 import { decideScheduleMoves } from '../domain/schedule.ts';
 import { type CaseMethod, caseMethods, negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } from '../domain/methods.ts';
 import { dateTime } from '../domain/format.ts';
+import { fillCodes } from '../domain/codes.ts';
+import { optionKinds } from '../domain/options.ts';
 import { notify } from './notify.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -33,18 +35,22 @@ const MAX_YEN = 1_000_000_000_000;
 const optionCode = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'オプションのコードは英数字・-・_ の40文字以内にしてください' })
+  .regex(/^([A-Za-z0-9_-]{1,40})?$/, { message: 'オプションのコードは英数字・-・_ の40文字以内にしてください（空欄なら自動で付けます）' })
   .refine(isUsableKey, { message: unusableKeyMessage });
 
+/** The options of a case; a blank code is generated from the row's place (opt-1, opt-2, …), a typed one is kept. */
 export const optionsInput = z
   .array(
     z.strictObject({
-      code: optionCode,
+      code: optionCode.optional(),
       name: z.string().trim().min(1, { message: 'オプション名を入力してください' }).max(200),
-      price: z.number().int({ message: '金額は円単位の整数にしてください' }).min(0).max(MAX_YEN).nullable().optional(),
+      /** yesno: taken or not (charged once); quantity: a count (0 = not taken). Omitted: quantity, where a plain "yes" counts one. */
+      kind: z.enum(optionKinds, { message: 'オプションの種類は「利用の有無」か「数量」を選んでください' }).default('quantity'),
+      price: z.number({ message: '単価は円単位の整数で入力してください' }).int({ message: '単価は円単位の整数で入力してください' }).min(0, { message: '単価は0円以上にしてください' }).max(MAX_YEN, { message: '単価が大きすぎます' }).nullable().optional(),
     }),
   )
   .max(100)
+  .transform((list) => fillCodes(list, 'opt-'))
   .refine((list) => new Set(list.map((o) => o.code)).size === list.length, { message: 'オプションのコードが重複しています' });
 
 const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));

@@ -16,6 +16,7 @@ import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts'
 import { type Ranking, type ScoringRules, rankProposals, sheetProblems, sheetTotal } from '../domain/scoring.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fillCodes } from '../domain/codes.ts';
 import { mutate } from '../http/mutate.ts';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -34,7 +35,7 @@ export const evaluationInput = z
     criteria: z
       .array(
         z.strictObject({
-          code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください' }).refine(isUsableKey, { message: unusableKeyMessage }),
+          code: z.string().trim().regex(/^([A-Za-z0-9_-]{1,40})?$/, { message: '評価項目のコードは英数字・-・_ の40文字以内にしてください（空欄なら自動で付けます）' }).refine(isUsableKey, { message: unusableKeyMessage }).optional(),
           group: z.string().trim().max(100).optional(),
           name: z.string().trim().min(1, { message: '評価項目名を入力してください' }).max(200),
           maxPoints: z.number().min(0).max(10_000).refine((v) => hasAtMostDecimals(v, 2), { message: '配点は小数第2位まで' }),
@@ -44,6 +45,8 @@ export const evaluationInput = z
       )
       .min(1, { message: '評価項目を1つ以上指定してください' })
       .max(200)
+      // a blank code is generated from the item's place (crit-1, crit-2, …); a typed one is kept
+      .transform((cs) => fillCodes(cs, 'crit-'))
       .refine((cs) => new Set(cs.map((c) => c.code)).size === cs.length, { message: '評価項目のコードが重複しています' })
       .refine((cs) => cs.filter((c) => c.mode === 'price').length <= 1, { message: '価格の評価項目は1つまでです' })
       .refine((cs) => cs.every((c) => c.mode === 'pass_fail' || c.maxPoints > 0), { message: '配点は0より大きくしてください（適否の項目を除く）' }),

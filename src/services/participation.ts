@@ -5,10 +5,11 @@ import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { type CaseRow, type ParticipantRow, findParticipant, lockCase, membersWithParticipation } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import { caseYearsOf, firstOpenYear } from './years.ts';
-import { findMember } from '../db/tenancy.ts';
+import { findMember, listMembers } from '../db/tenancy.ts';
+import { choiceProblems, takesAnyOption } from '../domain/options.ts';
 import { isLateJoin } from '../domain/lifecycle.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { mutate } from '../http/mutate.ts';
+import { type Audit, mutate } from '../http/mutate.ts';
 import { loadCase } from './case-access.ts';
 
 export const participationInput = z.strictObject({
@@ -59,10 +60,63 @@ export function participantView(p: {
   };
 }
 
-/** Option codes that are not in the case's catalogue. */
-function unknownOptions(row: CaseRow, options: Record<string, unknown>): string[] {
-  const codes = new Set(row.options.map((o) => o.code));
-  return Object.keys(options).filter((code) => !codes.has(code));
+/** The problems of a body's option choice against the case's options, as validation details under `prefix`. */
+function optionIssues(row: CaseRow, options: Record<string, boolean | number>, prefix = '') {
+  return choiceProblems(row.options, options).map((p) => ({ path: `${prefix}options.${p.code}`, message: p.message }));
+}
+
+/** Whether a withdrawal would erase the options the body has taken (before the award; after it, they stay for the closed years). */
+export function withdrawalErasesOptions(row: CaseRow, previous: { participating: boolean; options: Record<string, boolean | number> } | undefined | null, participating: boolean): boolean {
+  return !participating && previous?.participating === true && row.state !== 'awarded' && takesAnyOption(row.options, previous.options);
+}
+
+type Member = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+/** One body's answer written within the caller's transaction, with its audit entry; null when nothing changes. */
+async function applyParticipation(c: Ctx, tx: Db, audit: Audit, userId: string, row: CaseRow, member: Member, input: ParticipationInput, onlyIfChanged = false) {
+  const caseId = row.id;
+  const memberId = member.id;
+  const now = nowOf(c);
+  const previous = await findParticipant(tx, caseId, memberId);
+  if (onlyIfChanged && sameAnswer(previous, input)) return null;
+  const joining = input.participating && !previous?.participating;
+  const leaving = !input.participating && previous?.participating === true;
+  const years = await decideYears(tx, row, previous, input);
+  const values = {
+    participating: input.participating,
+    // before the award a withdrawal clears the choices; after it, closed years keep what they were charged for
+    options: input.participating ? input.options : row.state === 'awarded' ? (previous?.options ?? {}) : {},
+    joinedAt: joining ? now : (previous?.joinedAt ?? null),
+    lateJoin: joining ? isLateJoin(row.state) : (previous?.lateJoin ?? false),
+    withdrawnAt: leaving ? now : input.participating ? null : (previous?.withdrawnAt ?? null),
+    ...years,
+    provisional: false,
+    standardPrice: input.standardPrice !== undefined ? input.standardPrice : (previous?.standardPrice ?? null),
+    updatedAt: now,
+    updatedBy: userId,
+  };
+  const [saved] = await tx
+    .insert(participants)
+    .values({ caseId, memberId, ...values })
+    .onConflictDoUpdate({ target: [participants.caseId, participants.memberId], set: values })
+    .returning();
+  await audit({
+    action: joining ? 'participant.join' : leaving ? 'participant.withdraw' : 'participant.update',
+    objectType: 'participant',
+    objectId: memberId,
+    caseId,
+    details: { member: member.name, participating: input.participating, options: values.options, lateJoin: values.lateJoin, fromFiscalYear: values.fromFiscalYear, untilFiscalYear: values.untilFiscalYear },
+  });
+  return participantView({ ...saved!, memberName: member.name });
+}
+
+/** Whether an answer says what is already recorded (no body that never answered is written for "not joining"). */
+function sameAnswer(previous: ParticipantRow | undefined, input: ParticipationInput): boolean {
+  if (!previous) return !input.participating;
+  if (previous.participating !== input.participating) return false;
+  if (!input.participating) return true;
+  const taken = (o: Record<string, boolean | number>) => JSON.stringify(Object.entries(o).filter(([, v]) => v !== false && v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+  return taken(previous.options) === taken(input.options);
 }
 
 /**
@@ -79,41 +133,61 @@ export async function setParticipation(c: Ctx, caseId: string, memberId: string,
     const row = await lockCase(tx, user.consortiumId, caseId);
     if (!row) throw notFound('指定された調達案件が見つかりません。');
     if (row.state === 'cancelled') throw new AppError('conflict', '中止された案件には参加できません。');
-    const unknown = unknownOptions(row, input.options);
-    if (unknown.length > 0) {
-      throw new AppError('validation_error', `この案件にないオプションです: ${unknown.join(', ')}`, unknown.map((code) => ({ path: `options.${code}`, message: '存在しないオプションです' })));
+    const issues = optionIssues(row, input.options);
+    if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('／'), issues);
+    return (await applyParticipation(c, tx, audit, user.id, row, member, input))!;
+  });
+}
+
+export const bulkParticipationInput = z.strictObject({
+  entries: z
+    .array(z.strictObject({ memberId: z.string().min(1).max(64), participating: z.boolean(), options: participationInput.shape.options }))
+    .max(1000),
+});
+
+/**
+ * The secretariat's answers for many bodies at once (the member grid): one transaction, one audit entry
+ * per body whose answer changes and one for the whole entry. Every problem is named by its body and
+ * field, and none is saved unless all are right.
+ */
+export async function setParticipationMany(c: Ctx, caseId: string, input: z.output<typeof bulkParticipationInput>) {
+  const { user } = await loadCase(c, caseId, 'secretariat');
+  const known = new Map((await listMembers(dbOf(c), user.consortiumId)).map((m) => [m.id, m]));
+  const issues: { path: string; message: string }[] = [];
+  input.entries.forEach((e, i) => {
+    if (!known.has(e.memberId)) issues.push({ path: `entries.${i}.memberId`, message: `${i + 1}行目: 指定された参加団体が見つかりません` });
+  });
+  if (new Set(input.entries.map((e) => e.memberId)).size !== input.entries.length) issues.push({ path: 'entries', message: '同じ団体が2回指定されています' });
+  if (issues.length > 0) throw new AppError('validation_error', issues.map((i) => i.message).join('／'), issues);
+
+  return mutate(c, async (tx, audit) => {
+    const row = await lockCase(tx, user.consortiumId, caseId);
+    if (!row) throw notFound('指定された調達案件が見つかりません。');
+    if (row.state === 'cancelled') throw new AppError('conflict', '中止された案件には参加できません。');
+    const problems = input.entries.flatMap((e, i) =>
+      optionIssues(row, e.options, `entries.${i}.`).map((p) => ({ ...p, message: `${known.get(e.memberId)!.name}: ${p.message}` })),
+    );
+    if (problems.length > 0) throw new AppError('validation_error', problems.map((p) => p.message).join('／'), problems);
+    const saved = [];
+    for (const entry of input.entries) {
+      const member = known.get(entry.memberId)!;
+      try {
+        const view = await applyParticipation(c, tx, audit, user.id, row, member, { participating: entry.participating, options: entry.options }, true);
+        if (view) saved.push(view);
+      } catch (err) {
+        // a refusal for one body names it: 「乙町: 2026年度の負担額は確定済み…」
+        if (err instanceof AppError && err.status < 500) throw new AppError(err.code, `${member.name}: ${err.message}`, err.details);
+        throw err;
+      }
     }
-    const now = nowOf(c);
-    const previous = await findParticipant(tx, caseId, memberId);
-    const joining = input.participating && !previous?.participating;
-    const leaving = !input.participating && previous?.participating === true;
-    const years = await decideYears(tx, row, previous, input);
-    const values = {
-      participating: input.participating,
-      // before the award a withdrawal clears the choices; after it, closed years keep what they were charged for
-      options: input.participating ? input.options : row.state === 'awarded' ? (previous?.options ?? {}) : {},
-      joinedAt: joining ? now : (previous?.joinedAt ?? null),
-      lateJoin: joining ? isLateJoin(row.state) : (previous?.lateJoin ?? false),
-      withdrawnAt: leaving ? now : input.participating ? null : (previous?.withdrawnAt ?? null),
-      ...years,
-      provisional: false,
-      standardPrice: input.standardPrice !== undefined ? input.standardPrice : (previous?.standardPrice ?? null),
-      updatedAt: now,
-      updatedBy: user.id,
-    };
-    const [saved] = await tx
-      .insert(participants)
-      .values({ caseId, memberId, ...values })
-      .onConflictDoUpdate({ target: [participants.caseId, participants.memberId], set: values })
-      .returning();
     await audit({
-      action: joining ? 'participant.join' : leaving ? 'participant.withdraw' : 'participant.update',
-      objectType: 'participant',
-      objectId: memberId,
+      action: 'participant.bulk',
+      objectType: 'case',
+      objectId: caseId,
       caseId,
-      details: { member: member.name, participating: input.participating, options: values.options, lateJoin: values.lateJoin, fromFiscalYear: values.fromFiscalYear, untilFiscalYear: values.untilFiscalYear },
+      details: { changed: saved.map((p) => p.memberName), joined: saved.filter((p) => p.participating).length, left: saved.filter((p) => !p.participating).length },
     });
-    return participantView({ ...saved!, memberName: member.name });
+    return saved;
   });
 }
 

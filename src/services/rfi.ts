@@ -11,6 +11,7 @@ import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
 import { pastDeadlineProblem } from '../domain/publication.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fillCodes } from '../domain/codes.ts';
 import { mutate } from '../http/mutate.ts';
 import { rfiChanges } from '../domain/addenda.ts';
 import { addendumReason, addendumReasonFor, recordAddendum, rfiTermsOf } from './addenda.ts';
@@ -18,7 +19,7 @@ import { addendumReason, addendumReasonFor, recordAddendum, rfiTermsOf } from '.
 const questionCode = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください' })
+  .regex(/^([A-Za-z0-9_-]{1,40})?$/, { message: '質問のコードは英数字・-・_ の40文字以内にしてください（空欄なら自動で付けます）' })
   .refine(isUsableKey, { message: unusableKeyMessage });
 
 export const rfiInput = z.strictObject({
@@ -27,7 +28,7 @@ export const rfiInput = z.strictObject({
     .array(
       z
         .strictObject({
-          code: questionCode,
+          code: questionCode.optional(),
           text: z.string().trim().min(1, { message: '質問文を入力してください' }).max(2000),
           kind: z.enum(['text', 'number', 'yesno', 'choice', 'price']),
           choices: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
@@ -36,6 +37,8 @@ export const rfiInput = z.strictObject({
     )
     .min(1, { message: '質問を1つ以上指定してください' })
     .max(200)
+    // a blank code is generated from the question's place (q-1, q-2, …); a typed one is kept
+    .transform((qs) => fillCodes(qs, 'q-'))
     .refine((qs) => new Set(qs.map((q) => q.code)).size === qs.length, { message: '質問のコードが重複しています' }),
   /** 変更理由: required once the case is published and the RFI changes */
   reason: addendumReason.optional(),

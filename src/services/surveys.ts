@@ -23,6 +23,7 @@ import {
 } from '../domain/survey.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fillCodes } from '../domain/codes.ts';
 import { parseWith } from '../http/json.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
@@ -43,7 +44,7 @@ const MAX_CANDIDATES = 100;
 const candidateCode = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: '候補のコードは英数字・-・_ の40文字以内にしてください' })
+  .regex(/^([A-Za-z0-9_-]{1,40})?$/, { message: '候補のコードは英数字・-・_ の40文字以内にしてください（空欄なら自動で付けます）' })
   .refine(isUsableKey, { message: unusableKeyMessage });
 
 const candidateName = z.string().trim().min(1, { message: '候補の名称を入力してください' }).max(200);
@@ -52,8 +53,10 @@ export const surveyInput = z
   .strictObject({
     title: z.string().trim().min(1, { message: '調査名を入力してください' }).max(300),
     candidates: z
-      .array(z.strictObject({ code: candidateCode, name: candidateName }))
+      .array(z.strictObject({ code: candidateCode.optional(), name: candidateName }))
       .max(MAX_CANDIDATES)
+      // a blank code is generated from the candidate's place (C1, C2, …); a typed one is kept
+      .transform((list) => fillCodes(list, 'C'))
       .refine((list) => new Set(list.map((c) => c.code)).size === list.length, { message: '候補のコードが重複しています' })
       .default([]),
     points: z.array(z.number().int().min(0).max(1000)).min(1).max(100).default([2, 1]),

@@ -7,6 +7,7 @@ import { negotiatedGroundCitation, negotiatedGroundCodes, negotiatedGrounds } fr
 import { caseMethodLabels, contractModeLabels } from '../services/cases.ts';
 import { dateOnly, dateTime, toLocalInput, yen } from './format.ts';
 import { announcesChanges } from '../domain/addenda.ts';
+import { kindOf, optionKindLabels, optionKinds } from '../domain/options.ts';
 import { ReasonField } from './addenda.tsx';
 import { type FieldErrors, FieldError, invalid } from './messages.tsx';
 import type { ChecklistItem } from '../domain/publication.ts';
@@ -382,45 +383,72 @@ export function ApportionmentForm({ row, posted, firstOpenYear }: { row: CaseRow
 export interface PostedOption {
   code: string;
   name: string;
+  /** 'yesno' or 'quantity' (an option stored before kinds shows as a quantity) */
+  kind: string;
   price: string;
 }
 
-/** The options form: the stored options, or the rows typed into a refused post; three blank rows follow. */
-export function OptionsForm({ row, posted, reason }: { row: CaseRow; posted?: PostedOption[] | undefined; reason?: string | undefined }) {
-  const blanks = 3;
-  const rows: PostedOption[] = posted ?? row.options.map((o) => ({ code: o.code, name: o.name, price: o.price === null || o.price === undefined ? '' : String(o.price) }));
+/**
+ * The options form: the stored options, or the rows typed into a refused post, then blank rows (three,
+ * or more after 「行を追加」: a script adds a row in place; without it the button posts the rows typed
+ * so far and the page comes back with three more blank rows, nothing saved).
+ */
+export function OptionsForm({ row, posted, reason, blanks = 3 }: { row: CaseRow; posted?: PostedOption[] | undefined; reason?: string | undefined; blanks?: number }) {
+  const rows: PostedOption[] = posted ?? row.options.map((o) => ({ code: o.code, name: o.name, kind: kindOf(o), price: o.price === null || o.price === undefined ? '' : String(o.price) }));
+  const all = [...rows, ...Array.from({ length: blanks }, () => ({ code: '', name: '', kind: 'yesno', price: '' }))];
   return (
-    <form method="post" action={`/cases/${row.id}/options`} class="card">
+    <form method="post" action={`/cases/${row.id}/options#options-heading`} class="card">
       <h3>オプションの一覧</h3>
-      <p class="muted">コードは英数字で入力します。行を削除するにはオプション名を空にします。</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">コード</th>
-            <th scope="col">オプション名</th>
-            <th scope="col">単価（円・税抜、任意）</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...rows, ...Array.from({ length: blanks }, () => ({ code: '', name: '', price: '' }))].map((o, i) => (
+      <p class="muted" id="options-help">
+        種類は「利用の有無」（団体ごとに申し込むか否か。単価は1団体あたり）か「数量」（団体ごとに数を申し込む。単価は1単位あたり）です。コードは空欄なら自動で付きます（opt-1、opt-2…）。行を削除するにはオプション名を空にします。
+      </p>
+      <div class="table-wrap">
+        <table class="rows" aria-describedby="options-help">
+          <thead>
             <tr>
-              <td>
-                <input type="text" name="code" value={o.code} aria-label={`${i + 1}行目のコード`} />
-              </td>
-              <td>
-                <input type="text" name="name" value={o.name} aria-label={`${i + 1}行目のオプション名`} />
-              </td>
-              <td>
-                <input type="text" name="price" inputmode="numeric" value={o.price} aria-label={`${i + 1}行目の単価`} />
-              </td>
+              <th scope="col">オプション名</th>
+              <th scope="col">種類</th>
+              <th scope="col">単価（円・税抜、任意）</th>
+              <th scope="col">コード（任意）</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody id="option-rows">
+            {all.map((o, i) => (
+              <tr>
+                <td>
+                  <input type="text" name="name" value={o.name} aria-label={`${i + 1}行目のオプション名`} />
+                </td>
+                <td>
+                  <select name="kind" aria-label={`${i + 1}行目の種類`}>
+                    {optionKinds.map((k) => (
+                      <option value={k} selected={o.kind === k}>
+                        {optionKindLabels[k]}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input type="text" name="price" inputmode="numeric" value={o.price} aria-label={`${i + 1}行目の単価`} />
+                </td>
+                <td>
+                  <input type="text" name="code" value={o.code} aria-label={`${i + 1}行目のコード`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <input type="hidden" name="blanks" value={String(blanks)} />
+      <p>
+        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="option-rows">
+          行を追加
+        </button>
+      </p>
       <ReasonField id="options-reason" value={reason} published={announcesChanges(row)} />
       <button class="primary" type="submit">
         オプションを保存
       </button>
+      <script src="/assets/rows.js" defer />
     </form>
   );
 }

@@ -624,6 +624,11 @@ const table: Record<string, Entry> = {
     allow: ['secretariat', 'member'],
     req: (w) => ({ path: `${page(w)}/participation`, form: { member: w.a.memberIds[0]!, participating: 'on', opt_backup: 'on' } }),
   },
+  'GET /cases/:id/participation/bulk': { allow: ['secretariat'], req: path((w) => `${page(w)}/participation/bulk`) },
+  'POST /cases/:id/participation/bulk': {
+    allow: ['secretariat'],
+    req: (w) => ({ path: `${page(w)}/participation/bulk`, form: { m: w.a.memberIds[1]!, [`p_${w.a.memberIds[1]!}`]: 'on' } }),
+  },
   'GET /members': { allow: ['secretariat', 'member'], req: path(() => '/members') },
   'POST /members/import': { allow: ['secretariat'], req: () => ({ path: '/members/import', form: {} }) },
   'GET /vendors': { allow: ['secretariat'], req: path(() => '/vendors') },

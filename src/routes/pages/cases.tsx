@@ -245,6 +245,8 @@ interface Posted {
   edit?: PostedCaseEdit;
   options?: PostedOption[];
   optionsReason?: string;
+  /** blank option rows to show (more after 「行を追加」) */
+  optionBlanks?: number;
   apportionment?: PostedApportionment;
 }
 
@@ -521,6 +523,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
             <a href={`/api/cases/${row.id}/apportionment.csv`} download>
               参加団体と負担額をCSVでダウンロード（Excel用）
             </a>
+            {user.role === 'secretariat' ? <a href={`/cases/${row.id}/participation/bulk`}>参加団体を一覧で入力する（一括入力）</a> : null}
             {user.role === 'secretariat' ? <a href={`/cases/${row.id}/participation`}>団体に代わって参加を登録する</a> : null}
             <a href={`/cases/${row.id}/years`}>年度別の負担額と契約</a>
           </p>
@@ -596,7 +599,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         <section aria-labelledby="options-heading">
           <h2 id="options-heading">オプション</h2>
           {problems.section === 'options' ? <ErrorBox message={problems.error} /> : null}
-          <OptionsForm row={row} posted={posted.options} reason={posted.optionsReason} />
+          <OptionsForm row={row} posted={posted.options} reason={posted.optionsReason} {...(posted.optionBlanks ? { blanks: posted.optionBlanks } : {})} />
         </section>
       ) : null}
     </Layout>,
@@ -635,15 +638,21 @@ function ConfirmTransition({ row, to, user, checklist, error }: { row: CaseRow; 
 function optionRowsFromForm(form: Form): PostedOption[] {
   const list = (name: string) => fieldList(form, name);
   const codes = list('code');
+  const kinds = list('kind');
   const prices = list('price');
-  return list('name').flatMap((name, i) => (name === '' ? [] : [{ code: codes[i] ?? '', name, price: prices[i] ?? '' }]));
+  return list('name').flatMap((name, i) => (name === '' ? [] : [{ code: codes[i] ?? '', name, kind: kinds[i] || 'quantity', price: prices[i] ?? '' }]));
 }
 
-/** The typed option rows with their prices read as whole yen (a mistyped price is NaN, which validation refuses). */
+/** The typed option rows with their prices read as whole yen (full-width digits, commas and 円 accepted; a mistyped price is refused naming its row). */
 function optionsFromRows(rows: PostedOption[]) {
-  return rows.map(({ code, name, price }) => {
-    return { code, name, price: typedNumber(price) ?? null };
+  const problems: { path: string; message: string }[] = [];
+  const options = rows.map(({ code, name, kind, price }, i) => {
+    const rawPrice = price.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[,，円\s]/g, '');
+    if (rawPrice !== '' && !/^\d+$/.test(rawPrice)) problems.push({ path: `options.${i}.price`, message: `「${name}」の単価は円単位の整数で入力してください（例: 120,000）` });
+    return { ...(code === '' ? {} : { code }), name, kind, price: rawPrice === '' || !/^\d+$/.test(rawPrice) ? null : Number(rawPrice) };
   });
+  if (problems.length > 0) throw new AppError('validation_error', problems.map((p) => p.message).join('／'), problems);
+  return options;
 }
 
 /** The apportionment fields as typed, to show again if the post is refused. */
@@ -824,11 +833,17 @@ export const casePages = new Hono<AppEnv>()
     const form = await readForm(c);
     const typed = optionRowsFromForm(form);
     const reason = field(form, 'reason');
+    // 「行を追加」 without a script: the rows typed so far come back with three more blank rows, nothing saved
+    if (field(form, 'addRows') !== '') {
+      const blanks = Math.min(Math.max(integerField(form, 'blanks') || 3, 0) + 3, 60);
+      return caseDetailPage(c, caseId, {}, { options: typed, optionsReason: reason, optionBlanks: blanks });
+    }
     try {
       const options = parseWith(optionsInput, optionsFromRows(typed));
       const updated = await updateCase(c, caseId, parseWith(casePatch, { options, ...(reason.trim() === '' ? {} : { reason }) }));
       await issueAfterEvent(c, updated, 'specChange');
-      return c.redirect(`/cases/${caseId}?done=options`, 303);
+      // the form posts to #options-heading so that a refusal shows its error in view; a success shows the page top
+      return c.redirect(`/cases/${caseId}?done=options#main`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed, optionsReason: reason });

@@ -337,10 +337,10 @@ function EvaluationSetup({
       <h2>評価基準と評価委員</h2>
       <div class="table-wrap">
         <table>
-          <caption>評価項目（項目名を空にした行は削除されます）</caption>
+          <caption>評価項目（項目名を空にした行は削除されます。コードは空欄なら自動で付きます）</caption>
           <thead>
             <tr>
-              <th scope="col">コード</th>
+              <th scope="col">コード（任意）</th>
               <th scope="col">区分</th>
               <th scope="col">項目名</th>
               <th scope="col">配点</th>

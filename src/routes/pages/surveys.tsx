@@ -91,13 +91,13 @@ async function surveyListPage(c: Ctx, error?: string, form?: Form, fields?: Fiel
             <p id="s-stage-help" class="muted">
               二段階の調査では候補は空のままで作成できます。候補のコードは提案の順に P1、P2… と付きます。
             </p>
-            <label for="s-candidates">候補（1行に「コード,名称」）</label>
+            <label for="s-candidates">候補（1行に1つ、名称または「コード,名称」）</label>
             <textarea id="s-candidates" name="candidates" rows={4} {...invalid(fields, 'candidates', 's-candidates', 's-candidates-help')}>
               {v('candidates')}
             </textarea>
             <FieldError fields={fields} path="candidates" id="s-candidates" />
             <p id="s-candidates-help" class="muted">
-              例: docs,文書管理・電子決裁システム（継続案件の参加意向調査では空欄にすると案件そのものを候補にします）
+              例: 文書管理・電子決裁システム（コードを省くと C1、C2… と付きます。コードを付けるなら docs,文書管理・電子決裁システム。継続案件の参加意向調査では空欄にすると案件そのものを候補にします）
             </p>
             <label for="s-points">順位ごとの点数（カンマ区切り）</label>
             <input id="s-points" name="points" type="text" value={v('points', '2,1')} {...invalid(fields, 'points', 's-points')} />
@@ -493,8 +493,9 @@ export const surveyPages = new Hono<AppEnv>()
         .map((line) => line.trim())
         .filter(Boolean)
         .map((line) => {
+          // 「コード,名称」, or the name alone (its code is then generated)
           const [code, ...name] = line.split(/[,，]/);
-          return { code: (code ?? '').trim(), name: name.join(',').trim() };
+          return name.length === 0 ? { code: '', name: line } : { code: (code ?? '').trim(), name: name.join(',').trim() };
         });
       const caseId = optional(field(form, 'caseId'));
       const input = parseWith(surveyInput, {

@@ -50,10 +50,10 @@ function RfiSetup({ caseId, rfi, posted, published }: { caseId: string; rfi: Awa
       <label for="rfi-deadline">回答期限（日本時間）</label>
       <input id="rfi-deadline" name="deadline" type="datetime-local" required value={posted ? posted.deadline : toLocalInput(rfi?.deadline)} />
       <table>
-        <caption>質問（質問文を空にした行は削除されます）</caption>
+        <caption>質問（質問文を空にした行は削除されます。コードは空欄なら自動で付きます）</caption>
         <thead>
           <tr>
-            <th scope="col">コード</th>
+            <th scope="col">コード（任意）</th>
             <th scope="col">種類</th>
             <th scope="col">質問文</th>
             <th scope="col">選択肢（読点区切り）</th>
