@@ -43,6 +43,7 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { caseProposals } from '../../services/proposals.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 
@@ -488,6 +489,8 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
   const view = found ? evaluationView(found.row, found.committee) : null;
   const progress = found ? await evaluationProgress(db, row.id) : [];
   const vendorsToScore = found ? await evaluatedVendors(db, row.id) : [];
+  // proposals sealed until the deadline: a withdrawal is shown with them, after it
+  const withdrawals = hasPassed(nowOf(c), row.submissionDeadline) ? (await caseProposals(db, row)).filter((p) => p.withdrawn) : [];
   const started = progress.some((p) => p.submitted > 0);
   const results = found?.row.closedAt ? await computeResults(db, row.id, found.row) : null;
   const nameOf = (id: string) => progress.find((p) => p.userId === id)?.name ?? '';
@@ -508,6 +511,20 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
             評価する提案: {vendorsToScore.length}件 ／ 集計方法: {aggregationLabels[found.row.aggregation]}
             {found.row.anonymize ? ' ／ 評価委員には提案者名を伏せています' : ''}
           </p>
+          {withdrawals.length > 0 ? (
+            <div class="notice" id="withdrawals">
+              <p>辞退した提案者（評価の対象外）:</p>
+              <ul>
+                {withdrawals.map((w) => (
+                  <li>
+                    {w.vendorName}
+                    {w.withdrawnAt ? `（${dateTime(w.withdrawnAt)} 辞退）` : '（辞退）'}
+                    {w.withdrawalReason ? ` 理由: ${w.withdrawalReason}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <table>
             <caption>評価委員ごとの提出状況（点数は表示しません）</caption>
             <thead>
