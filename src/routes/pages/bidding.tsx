@@ -550,9 +550,14 @@ async function digestPage(c: Ctx) {
   const round = Number(c.req.query('round'));
   // a vendor arriving from its receipts: its own receipt and, once opened, the text it was computed from
   if (user?.role === 'vendor' && caseId && Number.isInteger(round) && digest === '' && input === '') {
-    const { row } = await loadCase(c, caseId, 'vendor');
-    const own = (await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!)).find((b) => b.round === round);
-    if (own) {
+    // a case this vendor may not see, or one without a tender, fills in nothing: the page is for anyone
+    const found = await loadCase(c, caseId, 'vendor').catch((err: unknown) => {
+      if (err instanceof AppError) return null;
+      throw err;
+    });
+    const row = found?.row;
+    const own = row && (await findBidding(dbOf(c), row.id)) ? (await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!)).find((b) => b.round === round) : undefined;
+    if (row && own) {
       digest = own.digest;
       input = own.digestInput ?? '';
       note = own.digestInput ? `「${row.title}」第${round}回の受付票と、開札後の計算元の文字列を入れました。` : `「${row.title}」第${round}回はまだ開札されていません。計算元の文字列は開札後に表示されます。`;
