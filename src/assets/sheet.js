@@ -25,6 +25,8 @@
     Array.prototype.forEach.call(form.querySelectorAll('input, select, textarea, button'), function (el) {
       if (el.type !== 'hidden') el.disabled = true;
     });
+    // the buttons go: nothing on this page can be saved any more
+    Array.prototype.forEach.call(form.querySelectorAll('.actions, #submit-help'), function (el) { el.style.display = 'none'; });
     saveStatus.textContent = '';
     if (banner) {
       banner.hidden = false;

@@ -150,9 +150,12 @@ describe.runIf(hasChromium)('scoring sheets and the bidding pages in the browser
     await first.getByLabel('提案者との利害関係はありません').check();
     await first.getByRole('button', { name: '申告する' }).click();
     await first.getByRole('link', { name: '採点する' }).first().click();
+    await first.waitForURL(/\/evaluate\/[^/?]+$/);
+    expect(await first.getByLabel('機能要件の充足度').isEnabled()).toBe(true);
     const second = await context.newPage();
     await second.goto(first.url());
     // the first tab saves; the second, still on the old version, may not carry on
+    await first.bringToFront();
     await first.getByLabel('機能要件の充足度').fill('31');
     await first.getByRole('button', { name: '一時保存' }).click();
     await first.waitForURL(/done=save/);
@@ -161,7 +164,9 @@ describe.runIf(hasChromium)('scoring sheets and the bidding pages in the browser
     await expect.poll(() => second.locator('#sheet-conflict').isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await second.getByRole('alert').filter({ hasText: 'この画面では編集できません。' }).count()).toBe(1);
     expect(await second.getByLabel('機能要件の充足度').isDisabled()).toBe(true);
-    expect(await second.getByRole('button', { name: '一時保存' }).isDisabled()).toBe(true);
+    // the buttons are gone: nothing here can be saved
+    expect(await second.getByRole('button', { name: '一時保存' }).count()).toBe(0);
+    expect(await second.getByRole('button', { name: '提出（確認画面へ）' }).count()).toBe(0);
     await shoot(second, 'sheet-conflict');
     await second.getByRole('link', { name: '最新の内容を読み込む' }).click();
     expect(await second.getByLabel('機能要件の充足度').inputValue()).toBe('31');

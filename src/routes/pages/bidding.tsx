@@ -588,7 +588,7 @@ async function digestPage(c: Ctx) {
       <form method="get" action="/bid-digest" class="card">
         <label for="digest">受付票のダイジェスト（SHA-256、64文字）</label>
         <input id="digest" name="digest" type="text" value={digest} autocomplete="off" spellcheck={false} maxlength={200} required />
-        <label for="digest-input">計算元の文字列（開札後に受付票の画面で表示されます）</label>
+        <label for="digest-input">計算元の文字列（開札後、入札の画面の受付票の「ダイジェストを確認」から入ります）</label>
         <textarea id="digest-input" name="input" rows={4} spellcheck={false} required aria-describedby="digest-input-help">
           {input}
         </textarea>
