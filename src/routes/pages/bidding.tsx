@@ -171,7 +171,9 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
       {mine.length > 0 ? (
         <section aria-labelledby="receipts-heading">
           <h2 id="receipts-heading">受付票</h2>
-          <table>
+          <div class="table-wrap">
+          <table class="ledger">
+            <caption class="sr-only">この案件の受付票</caption>
             <thead>
               <tr>
                 <th scope="col">回</th>
@@ -191,7 +193,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
                   <td>
                     <code class="hash">{b.digest}</code>
                   </td>
-                  <td class="num">{'amount' in b && b.amount !== null && b.amount !== undefined ? yen(b.amount) : '開札前'}</td>
+                  <td class="num">{b.kind === 'declined' ? '—' : 'amount' in b && b.amount !== null && b.amount !== undefined ? yen(b.amount) : '開札前'}</td>
                   <td>
                     <a href={`/bid-digest?case=${row.id}&round=${b.round}`} aria-label={`第${b.round}回のダイジェストを確認する`}>
                       ダイジェストを確認
@@ -201,6 +203,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
               ))}
             </tbody>
           </table>
+          </div>
           <p class="muted">開札後は「ダイジェストを確認」で、受付票のダイジェストが入札内容から計算したものと一致するかを確かめられます。</p>
         </section>
       ) : null}
