@@ -1,8 +1,9 @@
 import { caseMethodLabels } from '../domain/methods.ts';
 import { notify } from './notify.ts';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Grade, type SheetScore, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
+import { type Grade, type SheetScore, auditLog, evaluations, evaluators, files, sheets, users } from '../../schema/index.ts';
+import { compareNames } from '../domain/names.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { auditEntryFrom } from '../db/audit.ts';
 import { type Db, perDatabase } from '../db/client.ts';
@@ -434,6 +435,29 @@ export async function submitSheet(c: Ctx, row: CaseRow, ref: string, input: z.ou
   });
 }
 
+export interface SheetReturn {
+  reason: string;
+  at: Date;
+}
+
+/**
+ * Why the secretariat returned each of an evaluator's sheets (差し戻し), by vendor: the latest return
+ * recorded for it. Only a sheet still a draft is "returned"; once resubmitted the reason is history.
+ */
+export async function sheetReturns(db: Db, consortiumId: string, caseId: string, evaluatorId: string): Promise<Map<string, SheetReturn>> {
+  const rows = await db
+    .select({ objectId: auditLog.objectId, details: auditLog.details, at: auditLog.at })
+    .from(auditLog)
+    .where(and(eq(auditLog.consortiumId, consortiumId), eq(auditLog.caseId, caseId), eq(auditLog.action, 'sheet.reopen'), like(auditLog.objectId, `${evaluatorId.replace(/[\\%_]/g, '\\$&')}:%`)))
+    .orderBy(asc(auditLog.id));
+  const out = new Map<string, SheetReturn>();
+  for (const r of rows) {
+    const vendorId = (r.objectId ?? '').slice(evaluatorId.length + 1);
+    out.set(vendorId, { reason: String(r.details.reason ?? ''), at: r.at });
+  }
+  return out;
+}
+
 /** An evaluator's own sheet of the proposal `ref` names, readable also after the close or outside the scoring period. */
 export async function ownSheet(c: Ctx, row: CaseRow, ref: string) {
   const member = await clearedEvaluator(c, row);
@@ -447,7 +471,8 @@ export async function ownSheet(c: Ctx, row: CaseRow, ref: string) {
     .select()
     .from(sheets)
     .where(and(eq(sheets.caseId, row.id), eq(sheets.evaluatorId, member.userId), eq(sheets.vendorId, vendorId)));
-  return { evaluation, vendor, sheet: sheetView(evaluation, sheet) };
+  const returned = sheet?.status === 'draft' ? ((await sheetReturns(dbOf(c), row.consortiumId, row.id, member.userId)).get(vendorId) ?? null) : null;
+  return { evaluation, vendor, sheet: sheetView(evaluation, sheet), returned };
 }
 
 /** 差し戻し: the secretariat returns a submitted sheet to its evaluator as a draft, with a recorded reason. */
@@ -488,7 +513,7 @@ export async function evaluationProgress(db: Db, caseId: string) {
       submitted: submitted.filter((s) => s.evaluatorId === e.userId && scoring.has(s.vendorId)).length,
       total: e.conflict === true ? 0 : vendorsToScore.length,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+    .sort((a, b) => compareNames(a.name, b.name));
 }
 
 export async function closeEvaluation(c: Ctx, row: CaseRow) {
@@ -599,6 +624,7 @@ export async function proposalsForEvaluator(c: Ctx, caseId: string, evaluation: 
     .select({ vendorId: sheets.vendorId, status: sheets.status })
     .from(sheets)
     .where(and(eq(sheets.caseId, caseId), eq(sheets.evaluatorId, c.get('user')!.id)));
+  const returns = mine.some((s) => s.status === 'draft') ? await sheetReturns(db, c.get('user')!.consortiumId ?? '', caseId, c.get('user')!.id) : new Map<string, SheetReturn>();
   return list.map((v) => ({
     ref: proposalRef(c, caseId, v.vendorId, anonymize),
     label: shownName(v, anonymize),
@@ -606,6 +632,7 @@ export async function proposalsForEvaluator(c: Ctx, caseId: string, evaluation: 
     price: v.price,
     withdrawn: false,
     sheetStatus: mine.find((s) => s.vendorId === v.vendorId)?.status ?? null,
+    returned: mine.find((s) => s.vendorId === v.vendorId)?.status === 'draft' ? (returns.get(v.vendorId) ?? null) : null,
     files: received.filter((f) => f.vendorId === v.vendorId).map((f, i) => ({ ...fileView(f), name: shownFileName(f.name, v, i, anonymize) })),
   }));
 }

@@ -2,7 +2,7 @@ import { caseMethodLabels } from '../domain/methods.ts';
 import { followCase } from './follows.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { proposals, vendors } from '../../schema/index.ts';
+import { auditLog, proposals, vendors } from '../../schema/index.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
@@ -76,7 +76,22 @@ export async function withdrawProposal(c: Ctx, row: CaseRow, vendorId: string, r
   });
 }
 
-/** Every vendor with a price or at least one file: each is a proposal (withdrawn ones are marked). */
+/** Why each vendor withdrew (辞退), as it said when it did: the latest reason recorded, by vendor. */
+async function withdrawalReasons(db: Db, row: CaseRow): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ objectId: auditLog.objectId, details: auditLog.details })
+    .from(auditLog)
+    .where(and(eq(auditLog.consortiumId, row.consortiumId), eq(auditLog.caseId, row.id), eq(auditLog.action, 'proposal.withdraw')))
+    .orderBy(asc(auditLog.id));
+  const out = new Map<string, string>();
+  for (const r of rows) if (r.objectId && typeof r.details.reason === 'string' && r.details.reason.trim()) out.set(r.objectId, r.details.reason);
+  return out;
+}
+
+/**
+ * Every vendor with a price or at least one file: each is a proposal. A withdrawal (辞退) is listed too,
+ * with when and why, even when the vendor withdrew before sending anything.
+ */
 export async function caseProposals(db: Db, row: CaseRow) {
   const priced = await db
     .select({ proposal: proposals, vendorName: vendors.name })
@@ -92,6 +107,7 @@ export async function caseProposals(db: Db, row: CaseRow) {
     const rows = await db.select({ id: vendors.id, name: vendors.name }).from(vendors).where(eq(vendors.consortiumId, row.consortiumId));
     for (const v of rows) names.set(v.id, v.name);
   }
+  const reasons = priced.some((p) => p.proposal.withdrawnAt) ? await withdrawalReasons(db, row) : new Map<string, string>();
   return [...vendorIds]
     .map((vendorId) => {
       const p = priced.find((x) => x.proposal.vendorId === vendorId)?.proposal;
@@ -101,9 +117,11 @@ export async function caseProposals(db: Db, row: CaseRow) {
         price: p?.price ?? null,
         files: received.filter((f) => f.vendorId === vendorId).map(fileView),
         withdrawn: Boolean(p?.withdrawnAt),
+        withdrawnAt: p?.withdrawnAt?.toISOString() ?? null,
+        withdrawalReason: p?.withdrawnAt ? (reasons.get(vendorId) ?? null) : null,
       };
     })
-    .filter((p) => p.price !== null || p.files.length > 0)
+    .filter((p) => p.price !== null || p.files.length > 0 || p.withdrawn)
     .sort((a, b) => a.vendorName.localeCompare(b.vendorName, 'ja'));
 }
 

@@ -22,7 +22,7 @@ export function RoundResultView({ result, vendorLabel, word = '入札' }: { resu
         </p>
       ) : null}
       <div class="table-wrap">
-        <table>
+        <table class="ledger">
           <caption>{word}の一覧（金額の低い順）</caption>
           <thead>
             <tr>

@@ -75,6 +75,11 @@ describe.runIf(hasChromium)('an evaluation committee in the browser', () => {
     await expect.poll(() => page.locator('#save-status').textContent(), { timeout: 10_000 }).toMatch(/自動保存しました/);
     await tabTo(page, 'button[value=submit]');
     await page.keyboard.press('Enter');
+    // the submission is confirmed on a page of its own, by keyboard too
+    await page.waitForURL(/\/submit$/);
+    expect(await page.getByRole('heading', { name: '採点票の提出の確認: 提案者A' }).count()).toBe(1);
+    await tabTo(page, 'form[action$="/submit"] button[type=submit]');
+    await page.keyboard.press('Enter');
     await page.waitForURL(/done=submit/);
     expect(await page.getByText('この採点票は提出済みです。').isVisible()).toBe(true);
 

@@ -200,7 +200,12 @@ describe('an evaluator of an anonymised evaluation', () => {
     expect((await send('PUT', `/api/cases/${caseId}/evaluation/sheets/${refA}`, { scores: { func: 1 } })).status).toBe(409);
     const submitted = await post(`/cases/${caseId}/evaluate/${refB}`, [['version', '1'], ['score_func', '40'], ['comment', '概ね良い'], ['action', 'submit']]);
     expect(submitted.status).toBe(303);
+    // 提出 saves, then asks for confirmation on a page addressed by the ref too
+    expect(submitted.headers.get('location')).toBe(`/cases/${caseId}/evaluate/${refB}/submit`);
     await get(submitted.headers.get('location')!);
+    const confirmed = await post(`/cases/${caseId}/evaluate/${refB}/submit`, [['version', '2']]);
+    expect(confirmed.status).toBe(303);
+    await get(confirmed.headers.get('location')!);
   });
 
   it('reaches every route and page it may use while the evaluation runs, none showing who is who', async () => {

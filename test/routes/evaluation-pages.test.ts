@@ -83,7 +83,7 @@ describe('evaluation pages without JavaScript', () => {
     expect(page.text).toContain('<label for="score-func">機能要件の充足度</label>');
     expect(page.text).toContain('点数・配点 50点・網羅性');
     expect(page.text).toContain('一時保存</button>');
-    expect(page.text).toContain('提出</button>');
+    expect(page.text).toContain('提出（確認画面へ）</button>');
     const bad = await h.form(evaluator, sheet, [['version', '0'], ['score_func', '51'], ['score_lgwan', ''], ['comment', ''], ['action', 'save']]);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('「機能要件の充足度」は0〜50点（小数第2位まで）で入力してください');
@@ -94,14 +94,25 @@ describe('evaluation pages without JavaScript', () => {
     const saved = await h.form(evaluator, sheet, [['version', '0'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'save']]);
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`${sheet}?done=save`);
-    const incomplete = await h.form(evaluator, sheet, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
-    expect(incomplete.status).toBe(409);
+    // 提出 saves and asks for confirmation; with an item unscored the confirmation says what is missing and offers no submit
+    const toConfirm = await h.form(evaluator, sheet, [['version', '1'], ['score_func', '40'], ['score_lgwan', ''], ['comment', '良い'], ['action', 'submit']]);
+    expect(toConfirm.status).toBe(303);
+    expect(toConfirm.headers.get('location')).toBe(`${sheet}/submit`);
+    const incomplete = await h.page(evaluator, `${sheet}/submit`);
     expect(incomplete.text).toContain('「LGWAN対応」が未評価です');
-    const done = await h.form(evaluator, sheet, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']]);
+    expect(incomplete.text).not.toContain('この内容で提出する');
+    expect((await h.form(evaluator, `${sheet}/submit`, [['version', '2']])).status).toBe(409);
+    expect((await h.form(evaluator, sheet, [['version', '2'], ['score_func', '40'], ['score_lgwan', 'true'], ['comment', '良い'], ['action', 'submit']])).status).toBe(303);
+    const confirm = await h.page(evaluator, `${sheet}/submit`);
+    expect(confirm.text).toContain('この内容で提出する');
+    // the sheet is still a draft until the confirmation is posted
+    expect((await h.page(evaluator, sheet)).text).toContain('提出（確認画面へ）</button>');
+    const done = await h.form(evaluator, `${sheet}/submit`, [['version', '3']]);
     expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${sheet}?done=submit`);
     const page = await h.call('GET', `${sheet}?done=submit`, { headers: { cookie: evaluator } });
     expect(page.text).toContain('この採点票は提出済みです。');
-    expect(page.text).not.toContain('提出</button>');
+    expect(page.text).not.toContain('提出（確認画面へ）</button>');
   });
 
   it('close with the confirmation and show the results to the secretariat with a chart', async () => {

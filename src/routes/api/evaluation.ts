@@ -1,3 +1,4 @@
+import { compareNames } from '../../domain/names.ts';
 import { Hono } from 'hono';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf, nowOf } from '../../context.ts';
@@ -112,7 +113,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const { row, evaluation, results } = await closedResults(c, c.req.param('id'));
     const progress = await evaluationProgress(dbOf(c), row.id);
     const nameOf = (id: string) => progress.find((p) => p.userId === id)?.name ?? id;
-    const committee = [...results.evaluatorTotals].sort((x, y) => nameOf(x.evaluatorId).localeCompare(nameOf(y.evaluatorId), 'ja'));
+    const committee = [...results.evaluatorTotals].sort((x, y) => compareNames(nameOf(x.evaluatorId), nameOf(y.evaluatorId)));
     const header = ['順位', '提案者', '技術点', '価格点', '合計点', '合否', '同点', ...committee.map((e) => `${nameOf(e.evaluatorId)}（技術点）`)];
     const round = roundPoints;
     const lines = results.ranking.map((r) => [

@@ -7,7 +7,8 @@ import { bids as bidsTable, vendors } from '../../../schema/index.ts';
 import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
-import { lotSourceLabels, withTax } from '../../domain/bidding.ts';
+import { type RoundResult, lotSourceLabels, withTax } from '../../domain/bidding.ts';
+import { rebidRefusal } from '../../domain/rebid.ts';
 import { isOnTime } from '../../domain/deadline.ts';
 import { Fraction } from '../../domain/fraction.ts';
 import { AppError } from '../../errors.ts';
@@ -16,6 +17,7 @@ import {
   type OpenedRound,
   bidInput,
   biddingInput,
+  checkBidDigest,
   decideInvestigation,
   decisionInput,
   findBidding,
@@ -73,7 +75,9 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   const mine = await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!);
   const submitted = mine.find((b) => b.round === current.round);
   const barrier = await submissionBarrier(dbOf(c), user.consortiumId, user.vendorId!);
-  const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted && !barrier;
+  // a re-bid round is only for those over the ceiling in the round before: the others are told why, with no form
+  const refusal = rebidRefusal(current.round, rounds.find((r) => r.round === current.round - 1)?.result as RoundResult | null | undefined, user.vendorId!);
+  const open = row.state === 'open' && !current.openedAt && isOnTime(nowOf(c), current.deadlineAt) && !submitted && !barrier && !refusal;
   // the reserved prices as a bidder may see them: a closed ceiling, the floor and the threshold wait for the conclusion
   const prices = visiblePrices(row, config, rounds, false);
   const opened = rounds.filter((r) => r.openedAt).map((r) => roundForViewer(r.result as unknown as OpenedRound, prices.ceilingPrice !== null));
@@ -147,22 +151,29 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
           </form>
           <form method="post" action={`/cases/${row.id}/bid/decline`} class="card">
             <h2>辞退</h2>
+            <p>この回に入札しない場合は、辞退を届け出てください。辞退は取り消せず、この回の入札もできなくなります。</p>
             <label class="checkbox">
               <input type="checkbox" name="confirm" required />
-              この回の入札を辞退します
+              第{current.round}回の{bidWord(row)}を辞退し、取り消せないことを確認しました
             </label>
             <button class="secondary" type="submit">
               辞退する
             </button>
           </form>
         </>
+      ) : refusal && !submitted && !current.openedAt ? (
+        <p class="notice" id="rebid-refusal">
+          {refusal}
+        </p>
       ) : !submitted ? (
         <p class="muted">現在、この回の入札は受け付けていません。</p>
       ) : null}
       {mine.length > 0 ? (
         <section aria-labelledby="receipts-heading">
           <h2 id="receipts-heading">受付票</h2>
-          <table>
+          <div class="table-wrap">
+          <table class="ledger">
+            <caption class="sr-only">この案件の受付票</caption>
             <thead>
               <tr>
                 <th scope="col">回</th>
@@ -170,6 +181,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
                 <th scope="col">受付日時</th>
                 <th scope="col">ダイジェスト（SHA-256）</th>
                 <th scope="col" class="num">開札後の金額</th>
+                <th scope="col">確認</th>
               </tr>
             </thead>
             <tbody>
@@ -181,12 +193,18 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
                   <td>
                     <code class="hash">{b.digest}</code>
                   </td>
-                  <td class="num">{'amount' in b && b.amount !== null && b.amount !== undefined ? yen(b.amount) : '開札前'}</td>
+                  <td class="num">{b.kind === 'declined' ? '—' : 'amount' in b && b.amount !== null && b.amount !== undefined ? yen(b.amount) : '開札前'}</td>
+                  <td>
+                    <a href={`/bid-digest?case=${row.id}&round=${b.round}`} aria-label={`第${b.round}回のダイジェストを確認する`}>
+                      ダイジェストを確認
+                    </a>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <p class="muted">開札後は API（/api/cases/{row.id}/bids/mine）で、ダイジェストの計算元の文字列を確認できます。</p>
+          </div>
+          <p class="muted">開札後は「ダイジェストを確認」で、受付票のダイジェストが入札内容から計算したものと一致するかを確かめられます。</p>
         </section>
       ) : null}
       {opened.map((r) => (
@@ -343,11 +361,11 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
         <section aria-labelledby="received-heading">
           <h2 id="received-heading">第{current.round}回の受付状況</h2>
           <p>
-            締切 {dateTime(current.deadlineAt)} ／ 開札 {dateTime(current.openingAt)} ／ 受付件数: <strong data-bid-count={`/api/cases/${row.id}/bids`}>{received.length}</strong> 件（金額は開札まで表示されません）
+            締切 {dateTime(current.deadlineAt)} ／ 開札 {dateTime(current.openingAt)} ／ 受付件数: <strong data-bid-count={`/api/cases/${row.id}/bids`}>{received.length}</strong> 件{current.openedAt ? '（開札済み。金額は下の開札結果のとおり）' : '（金額は開札まで表示されません）'}
           </p>
           {received.length > 0 ? (
             <table>
-              <caption>受け付けた入札（金額は開札まで表示されません）</caption>
+              <caption>{current.openedAt ? '受け付けた入札（金額は下の開札結果に表示しています）' : '受け付けた入札（金額は開札まで表示されません）'}</caption>
               <thead>
                 <tr>
                   <th scope="col">事業者</th>
@@ -521,7 +539,74 @@ async function orPage(run: () => Promise<Response>, page: (message: string, err:
   }
 }
 
+const digestExplained =
+  '受付票のダイジェスト（SHA-256）は、入札の内容（案件・回・事業者・金額・くじ番号・受付日時）と秘密の値（ソルト）をつないだ「計算元の文字列」から計算されています。開札後に示される計算元の文字列の SHA-256 が受付票のダイジェストと一致すれば、受け付けた入札の内容が後から変えられていないことを確かめられます。';
+
+/** ダイジェストの確認: anyone holding a receipt and the opened bid's text checks the one against the other. */
+async function digestPage(c: Ctx) {
+  const user = c.get('user');
+  let digest = (c.req.query('digest') ?? '').slice(0, 200);
+  let input = (c.req.query('input') ?? '').slice(0, 10_000);
+  let note: string | undefined;
+  const caseId = c.req.query('case');
+  const round = Number(c.req.query('round'));
+  // a vendor arriving from its receipts: its own receipt and, once opened, the text it was computed from
+  if (user?.role === 'vendor' && caseId && Number.isInteger(round) && digest === '' && input === '') {
+    // a case this vendor may not see, or one without a tender, fills in nothing: the page is for anyone
+    const found = await loadCase(c, caseId, 'vendor').catch((err: unknown) => {
+      if (err instanceof AppError) return null;
+      throw err;
+    });
+    const row = found?.row;
+    const own = row && (await findBidding(dbOf(c), row.id)) ? (await ownBids(dbOf(c), c.get('deps').keys, row, user.vendorId!)).find((b) => b.round === round) : undefined;
+    if (row && own) {
+      digest = own.digest;
+      input = own.digestInput ?? '';
+      note = own.digestInput ? `「${row.title}」第${round}回の受付票と、開札後の計算元の文字列を入れました。` : `「${row.title}」第${round}回はまだ開札されていません。計算元の文字列は開札後に表示されます。`;
+    }
+  }
+  const checked = digest.trim() !== '' && input.trim() !== '' ? checkBidDigest(input, digest) : null;
+  return renderPage(
+    c,
+    <Layout title="入札ダイジェストの確認" user={user}>
+      <h1>入札ダイジェストの確認</h1>
+      <p>{digestExplained}</p>
+      {note ? <p class="notice">{note}</p> : null}
+      {checked ? (
+        checked.matches ? (
+          <p class="success" role="status" id="digest-verdict">
+            一致しました。受付票のダイジェストは、この計算元の文字列から計算されたものです。
+          </p>
+        ) : (
+          <div class="error" role="alert" id="digest-verdict">
+            <p>一致しません。受付票のダイジェストと、計算元の文字列から計算した値が異なります。</p>
+            <p>
+              計算した値: <code class="hash">{checked.computed}</code>
+            </p>
+            <p>写し間違い（前後の空白や改行を含む）がないか確かめ、解決しない場合は事務局にお問い合わせください。</p>
+          </div>
+        )
+      ) : null}
+      <form method="get" action="/bid-digest" class="card">
+        <label for="digest">受付票のダイジェスト（SHA-256、64文字）</label>
+        <input id="digest" name="digest" type="text" value={digest} autocomplete="off" spellcheck={false} maxlength={200} required />
+        <label for="digest-input">計算元の文字列（開札後、入札の画面の受付票の「ダイジェストを確認」から入ります）</label>
+        <textarea id="digest-input" name="input" rows={4} spellcheck={false} required aria-describedby="digest-input-help">
+          {input}
+        </textarea>
+        <p id="digest-input-help" class="muted">
+          {'{"amount":…}'} で始まり、コロンとソルトで終わる文字列です。そのまま貼り付けてください。
+        </p>
+        <button class="primary" type="submit">
+          確認する
+        </button>
+      </form>
+    </Layout>,
+  );
+}
+
 export const biddingPages = new Hono<AppEnv>()
+  .get('/bid-digest', (c) => digestPage(c))
   .get('/cases/:id/bid', (c) => vendorBidPage(c, c.req.param('id')))
   .post('/cases/:id/bid', async (c) => {
     const id = c.req.param('id');

@@ -192,6 +192,12 @@ function ProposalList({ proposals }: { proposals: NonNullable<Awaited<ReturnType
             {p.vendorName}
             {p.withdrawn ? '（辞退）' : ''}
           </h3>
+          {p.withdrawn ? (
+            <p class="notice">
+              <strong>辞退</strong>
+              {p.withdrawnAt ? `（${dateTime(p.withdrawnAt)}）` : ''}: この提案は評価の対象外です。{p.withdrawalReason ? `理由: ${p.withdrawalReason}` : ''}
+            </p>
+          ) : null}
           <p>提案価格: {p.price === null ? '未登録' : `${yen(p.price)}（税抜）`}</p>
           <FileTable files={p.files} caption={`${p.vendorName} の提出ファイル`} />
         </div>

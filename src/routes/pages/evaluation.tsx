@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { announcesChanges } from '../../domain/addenda.ts';
 import { ReasonField } from '../../views/addenda.tsx';
 import { Hono } from 'hono';
@@ -9,7 +9,8 @@ import type { AppEnv, Ctx } from '../../context.ts';
 import { dbOf, nowOf } from '../../context.ts';
 import type { CaseRow } from '../../db/cases.ts';
 import { hasPassed } from '../../domain/deadline.ts';
-import { aggregationLabels, gradeLetters } from '../../domain/scoring.ts';
+import { aggregationLabels, gradeLetters, sheetProblems } from '../../domain/scoring.ts';
+import { byName } from '../../domain/names.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
 import { loadCase } from '../../services/case-access.ts';
@@ -26,6 +27,7 @@ import {
   proposalsForEvaluator,
   reopenInput,
   reopenSheet,
+  rulesOf,
   saveSheet,
   setEvaluation,
   sheetInput,
@@ -41,6 +43,7 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm, typedNumber } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { caseProposals } from '../../services/proposals.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 
@@ -163,8 +166,13 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
                     ))}
                   </td>
                   <td>
-                    <span class={status === 'submitted' ? 'status-submitted' : 'status-draft'}>{status === 'submitted' ? '提出済み' : status === 'draft' ? '一時保存中' : '未着手'}</span>{' '}
+                    <span class={status === 'submitted' ? 'status-submitted' : 'status-draft'}>{status === 'submitted' ? '提出済み' : p.returned ? '差し戻し（再提出が必要）' : status === 'draft' ? '一時保存中' : '未着手'}</span>{' '}
                     <a href={`/cases/${row.id}/evaluate/${p.ref}`}>{status === 'submitted' ? '内容を見る' : '採点する'}</a>
+                    {p.returned ? (
+                      <p class="returned-reason">
+                        差し戻しの理由（{dateTime(p.returned.at)}）: {p.returned.reason}
+                      </p>
+                    ) : null}
                   </td>
                 </tr>
               );
@@ -189,11 +197,49 @@ function scoresFromForm(form: Form, criteria: Criterion[]) {
 }
 
 /** The sheet of the proposal `ref` names: every address on it carries the ref, never the vendor id. */
-async function sheetPage(c: Ctx, caseId: string, ref: string, problem?: { message: string; fields: Record<string, string>; status: ContentfulStatusCode }, posted?: Form) {
+/** Refusals that mean the sheet changed elsewhere (another tab, a submission, the close): editing stops here. */
+const conflictCodes = new Set(['stale_sheet', 'sheet_locked', 'evaluation_closed']);
+
+type Problem = { message: string; fields: Record<string, string>; status: ContentfulStatusCode; code?: string };
+
+/** The banner that stops editing when the sheet changed elsewhere; hidden until sheet.js needs it when there is no message yet. */
+function ConflictBanner({ message, href }: { message?: string | undefined; href: string }) {
+  return (
+    <div class="error" role="alert" id="sheet-conflict" tabindex={-1} hidden={!message}>
+      <p>
+        <strong>この画面では編集できません。</strong> <span id="sheet-conflict-message">{message ?? ''}</span>
+      </p>
+      <p>この画面で入力した内容は保存されていません。必要なら控えてから、最新の内容を読み込んでください。</p>
+      <p>
+        <a href={href} class="button">
+          最新の内容を読み込む
+        </a>
+      </p>
+    </div>
+  );
+}
+
+/** The notice on a sheet the secretariat returned (差し戻し): when, and why. */
+function ReturnedNotice({ returned }: { returned: { reason: string; at: Date } | null }) {
+  if (!returned) return null;
+  return (
+    <div class="notice" id="sheet-returned">
+      <p>
+        <strong>この採点票は事務局から差し戻されました</strong>（{dateTime(returned.at)}）。
+      </p>
+      <p>理由: {returned.reason}</p>
+      <p>内容を見直して、もう一度提出してください。</p>
+    </div>
+  );
+}
+
+async function sheetPage(c: Ctx, caseId: string, ref: string, problem?: Problem, posted?: Form) {
   const { user, row } = await loadCase(c, caseId, 'evaluator');
-  const { evaluation, vendor, sheet } = await ownSheet(c, row, ref);
+  const { evaluation, vendor, sheet, returned } = await ownSheet(c, row, ref);
   const name = evaluation.anonymize ? vendor.label : vendor.vendorName;
-  const locked = sheet.status === 'submitted' || evaluation.closedAt !== null || row.state !== 'evaluation';
+  const conflict = problem?.code !== undefined && conflictCodes.has(problem.code);
+  const locked = conflict || sheet.status === 'submitted' || evaluation.closedAt !== null || row.state !== 'evaluation';
+  const sheetUrl = `/cases/${row.id}/evaluate/${ref}`;
   const value = (code: string) => (posted ? field(posted, `score_${code}`) : sheet.scores[code] === undefined ? '' : String(sheet.scores[code]));
   const groups = [...new Set(evaluation.criteria.map((cr) => cr.group ?? ''))];
   const done = c.req.query('done');
@@ -205,8 +251,9 @@ async function sheetPage(c: Ctx, caseId: string, ref: string, problem?: { messag
       </p>
       <h1>採点票: {name}</h1>
       <SuccessBox message={done === 'save' ? '一時保存しました。' : done === 'submit' ? '提出しました。提出後は変更できません（事務局による差し戻しを除く）。' : undefined} />
-      <ErrorBox message={problem?.message} />
-      {sheet.status === 'submitted' ? <p class="notice">この採点票は提出済みです。</p> : null}
+      {conflict ? null : <ErrorBox message={problem?.message} />}
+      <ConflictBanner message={conflict ? problem?.message : undefined} href={sheetUrl} />
+      {sheet.status === 'submitted' ? <p class="notice">この採点票は提出済みです。</p> : <ReturnedNotice returned={returned} />}
       <form method="post" action={`/cases/${row.id}/evaluate/${ref}`} data-sheet-api={`/api/cases/${row.id}/evaluation/sheets/${ref}`} novalidate>
         <input type="hidden" name="version" value={String(sheet.version)} />
         <div class="total-box" aria-live="polite">
@@ -283,14 +330,19 @@ async function sheetPage(c: Ctx, caseId: string, ref: string, problem?: { messag
           {posted ? field(posted, 'comment') : sheet.comment}
         </textarea>
         {locked ? null : (
+          <>
+          <p id="submit-help" class="muted">
+            「提出」は確認画面で内容を確かめてから確定します。提出後は変更できません（事務局による差し戻しを除く）。
+          </p>
           <div class="actions">
             <button class="secondary" type="submit" name="action" value="save">
               一時保存
             </button>
-            <button class="primary" type="submit" name="action" value="submit">
-              提出
+            <button class="primary" type="submit" name="action" value="submit" aria-describedby="submit-help">
+              提出（確認画面へ）
             </button>
           </div>
+          </>
         )}
       </form>
       <script src="/assets/sheet.js" defer />
@@ -427,14 +479,18 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findEvaluation(db, row.id);
-  const candidates = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(users.consortiumId, row.consortiumId), eq(users.role, 'evaluator')))
-    .orderBy(asc(users.name));
+  const candidates = byName(
+    await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.consortiumId, row.consortiumId), eq(users.role, 'evaluator'))),
+    (p) => p.name,
+  );
   const view = found ? evaluationView(found.row, found.committee) : null;
   const progress = found ? await evaluationProgress(db, row.id) : [];
   const vendorsToScore = found ? await evaluatedVendors(db, row.id) : [];
+  // proposals sealed until the deadline: a withdrawal is shown with them, after it
+  const withdrawals = hasPassed(nowOf(c), row.submissionDeadline) ? (await caseProposals(db, row)).filter((p) => p.withdrawn) : [];
   const started = progress.some((p) => p.submitted > 0);
   const results = found?.row.closedAt ? await computeResults(db, row.id, found.row) : null;
   const nameOf = (id: string) => progress.find((p) => p.userId === id)?.name ?? '';
@@ -455,6 +511,20 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
             評価する提案: {vendorsToScore.length}件 ／ 集計方法: {aggregationLabels[found.row.aggregation]}
             {found.row.anonymize ? ' ／ 評価委員には提案者名を伏せています' : ''}
           </p>
+          {withdrawals.length > 0 ? (
+            <div class="notice" id="withdrawals">
+              <p>辞退した提案者（評価の対象外）:</p>
+              <ul>
+                {withdrawals.map((w) => (
+                  <li>
+                    {w.vendorName}
+                    {w.withdrawnAt ? `（${dateTime(w.withdrawnAt)} 辞退）` : '（辞退）'}
+                    {w.withdrawalReason ? ` 理由: ${w.withdrawalReason}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <table>
             <caption>評価委員ごとの提出状況（点数は表示しません）</caption>
             <thead>
@@ -587,7 +657,7 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
             caption="評価委員ごとの技術点"
             rowHeading="評価委員"
             vendors={results.ranking}
-            rows={results.evaluatorTotals.map((e) => ({ label: nameOf(e.evaluatorId), cell: (vendorId: string) => points(e.byVendor[vendorId] ?? 0) }))}
+            rows={byName(results.evaluatorTotals, (e) => nameOf(e.evaluatorId)).map((e) => ({ label: nameOf(e.evaluatorId), cell: (vendorId: string) => points(e.byVendor[vendorId] ?? 0) }))}
           />
           <p>
             <a href={`/api/cases/${row.id}/evaluation/results.csv`} download>
@@ -646,7 +716,96 @@ function problemOf(err: AppError) {
   const details = Array.isArray(err.details) ? (err.details as { path?: string; message?: string }[]) : [];
   const fields: Record<string, string> = {};
   for (const d of details) if (d.path?.startsWith('scores.')) fields[d.path.slice(7)] = d.message ?? '';
-  return { message: formError(err), fields, status: err.status };
+  return { message: formError(err), fields, status: err.status, code: err.code };
+}
+
+/** What a sheet's answer reads as on the confirmation page. */
+function shownScore(cr: Criterion, value: unknown, grades: Record<string, number | string>): string {
+  if (cr.mode === 'price') return '評価の締切後に自動計算';
+  if (value === undefined || value === '') return '（未評価）';
+  if (cr.mode === 'pass_fail') return value === true ? '適' : '不適';
+  if (cr.mode === 'grade') return `${String(value)}（${points(cr.maxPoints * Number(grades[String(value)] ?? 0))}点）`;
+  return `${points(Number(value))}点`;
+}
+
+/** 提出の確認: the saved sheet read back, and one more click to submit it (or what is still missing). */
+async function confirmPage(c: Ctx, caseId: string, ref: string, error?: string, status: ContentfulStatusCode = 200) {
+  const { user, row } = await loadCase(c, caseId, 'evaluator');
+  const { evaluation, vendor, sheet } = await ownSheet(c, row, ref);
+  const sheetUrl = `/cases/${row.id}/evaluate/${ref}`;
+  if (sheet.status === 'submitted' || evaluation.closedAt !== null || row.state !== 'evaluation') return c.redirect(sheetUrl, 303);
+  const name = evaluation.anonymize ? vendor.label : vendor.vendorName;
+  const missing = sheetProblems(rulesOf(evaluation), sheet.scores, true);
+  return renderPage(
+    c,
+    <Layout title={`採点票の提出の確認 ${name} | ${row.title}`} user={user}>
+      <p>
+        <a href={sheetUrl}>採点票に戻る</a>
+      </p>
+      <h1>採点票の提出の確認: {name}</h1>
+      <ErrorBox message={error} />
+      {missing.length > 0 ? (
+        <div class="error" role="alert">
+          <p>未評価の項目があるため、まだ提出できません。採点票に戻って入力してください。</p>
+          <ul>
+            {missing.map((m) => (
+              <li>{m.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div class="table-wrap">
+        <table>
+          <caption>保存されている採点の内容</caption>
+          <thead>
+            <tr>
+              <th scope="col">評価項目</th>
+              <th scope="col">評価</th>
+            </tr>
+          </thead>
+          <tbody>
+            {evaluation.criteria.map((cr) => (
+              <tr>
+                <th scope="row">
+                  {cr.group ? `${cr.group}: ` : ''}
+                  {cr.name}
+                </th>
+                <td>{shownScore(cr, sheet.scores[cr.code], evaluation.grades)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        技術点の合計: <strong>{points(sheet.total)}</strong> 点
+      </p>
+      {sheet.comment ? (
+        <>
+          <h2>講評</h2>
+          <p class="prewrap">{sheet.comment}</p>
+        </>
+      ) : null}
+      {missing.length === 0 ? (
+        <form method="post" action={`${sheetUrl}/submit`} class="card">
+          <p class="notice">提出すると、この採点票は変更できなくなります（事務局が差し戻した場合を除く）。この内容で提出しますか。</p>
+          <input type="hidden" name="version" value={String(sheet.version)} />
+          <div class="actions">
+            <button class="primary" type="submit">
+              この内容で提出する
+            </button>
+            <a href={sheetUrl}>採点票に戻って修正する</a>
+          </div>
+        </form>
+      ) : (
+        <p>
+          <a href={sheetUrl} class="button">
+            採点票に戻って入力する
+          </a>
+        </p>
+      )}
+    </Layout>,
+    error ? status : 200,
+  );
 }
 
 export const evaluationPages = new Hono<AppEnv>()
@@ -672,17 +831,35 @@ export const evaluationPages = new Hono<AppEnv>()
     try {
       const { evaluation } = await ownSheet(c, row, ref);
       const version = Number(field(form, 'version'));
-      const saved = await saveSheet(
+      await saveSheet(
         c,
         row.id,
         ref,
         parseWith(sheetInput, { scores: scoresFromForm(form, evaluation.criteria), comment: field(form, 'comment'), version: Number.isInteger(version) ? version : undefined }),
       );
-      if (field(form, 'action') === 'submit') await submitSheet(c, row, ref, { version: saved.version });
-      return c.redirect(`/cases/${row.id}/evaluate/${ref}?done=${field(form, 'action') === 'submit' ? 'submit' : 'save'}`, 303);
+      // 提出 saves what is on the form, then asks for confirmation on a page of its own
+      if (field(form, 'action') === 'submit') return c.redirect(`/cases/${row.id}/evaluate/${ref}/submit`, 303);
+      return c.redirect(`/cases/${row.id}/evaluate/${ref}?done=save`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return sheetPage(c, row.id, ref, problemOf(err), form);
+    }
+  })
+  .get('/cases/:id/evaluate/:ref/submit', (c) => confirmPage(c, c.req.param('id'), c.req.param('ref')))
+  .post('/cases/:id/evaluate/:ref/submit', async (c) => {
+    const { row } = await loadCase(c, c.req.param('id'), 'evaluator');
+    const ref = c.req.param('ref');
+    const form = await readForm(c);
+    try {
+      const version = Number(field(form, 'version'));
+      await submitSheet(c, row, ref, { version: Number.isInteger(version) && version >= 0 && field(form, 'version') !== '' ? version : undefined });
+      return c.redirect(`/cases/${row.id}/evaluate/${ref}?done=submit`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      // changed in another tab since this page was drawn: show the latest content to confirm again
+      if (err.code === 'stale_sheet') return confirmPage(c, row.id, ref, '別の画面（タブ）で採点票が更新されました。下に表示した最新の内容を確かめてから、もう一度提出してください。', 409);
+      if (err.code === 'incomplete_sheet') return confirmPage(c, row.id, ref, formError(err), err.status);
+      return sheetPage(c, row.id, ref, problemOf(err));
     }
   })
   .get('/cases/:id/evaluation', (c) => adminPage(c, c.req.param('id')))
