@@ -19,7 +19,7 @@ export function AccountStatus({ account }: { account: Pick<Account, 'disabledAt'
 export function AccountTable({ accounts, meId }: { accounts: Account[]; meId: string }) {
   return (
     <div class="table-wrap">
-      <table>
+      <table class="stacked">
         <caption>協議会の利用者（{accounts.length}件）</caption>
         <thead>
           <tr>
@@ -34,17 +34,17 @@ export function AccountTable({ accounts, meId }: { accounts: Account[]; meId: st
         <tbody>
           {accounts.map((a) => (
             <tr>
-              <td>
+              <td data-label="名前">
                 <a href={`/users/${a.id}`}>{a.name}</a>
                 {a.id === meId ? <span class="muted">（あなた）</span> : null}
               </td>
-              <td class="wrap-anywhere">{a.email}</td>
-              <td>{roleLabels[a.role]}</td>
-              <td>{a.affiliation ?? '—'}</td>
-              <td>
+              <td data-label="メールアドレス" class="wrap-anywhere">{a.email}</td>
+              <td data-label="権限">{roleLabels[a.role]}</td>
+              <td data-label="所属">{a.affiliation ?? '—'}</td>
+              <td data-label="状態">
                 <AccountStatus account={a} />
               </td>
-              <td>{a.lastLoginAt ? dateTime(a.lastLoginAt) : '記録なし'}</td>
+              <td data-label="最終ログイン">{a.lastLoginAt ? dateTime(a.lastLoginAt) : '記録なし'}</td>
             </tr>
           ))}
         </tbody>

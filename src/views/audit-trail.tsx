@@ -138,7 +138,7 @@ function Target({ entry }: { entry: TrailEntry }) {
 export function AuditTable({ entries, total, offset }: { entries: TrailEntry[]; total: number; offset: number }) {
   return (
     <div class="table-wrap">
-      <table class="audit-trail">
+      <table class="audit-trail stacked">
         <caption>
           {total === 0 ? '条件に合う記録はありません' : `監査ログ（${count(total)}件中 ${count(offset + 1)}〜${count(offset + entries.length)}件目、新しい順）`}
         </caption>
@@ -157,17 +157,17 @@ export function AuditTable({ entries, total, offset }: { entries: TrailEntry[]; 
         <tbody>
           {entries.map((e) => (
             <tr>
-              <td class="num">{e.seq ?? '—'}</td>
-              <td class="nowrap">{dateTime(e.at)}</td>
-              <td>
+              <td data-label="番号" class="num">{e.seq ?? '—'}</td>
+              <td data-label="日時" class="nowrap">{dateTime(e.at)}</td>
+              <td data-label="操作者">
                 {e.actorName ?? 'システム'}
                 {e.actorRole && e.actorRole in roleLabels ? <span class="muted">（{roleLabels[e.actorRole as keyof typeof roleLabels]}）</span> : null}
               </td>
-              <td>{auditActionLabel(e.action)}</td>
-              <td>
+              <td data-label="操作">{auditActionLabel(e.action)}</td>
+              <td data-label="対象">
                 <Target entry={e} />
               </td>
-              <td class="audit-details">{auditDetailsLine(e.details)}</td>
+              <td data-label="内容" class="audit-details">{auditDetailsLine(e.details)}</td>
             </tr>
           ))}
         </tbody>
