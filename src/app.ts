@@ -21,6 +21,9 @@ import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
 import { settingsPages } from './routes/pages/settings.tsx';
+import { userPages } from './routes/pages/users.tsx';
+import { consortiumPages } from './routes/pages/consortia.tsx';
+import { auditPages } from './routes/pages/audit.tsx';
 import { notificationPages, unreadNotificationCount } from './routes/pages/notifications.tsx';
 import { contractPages } from './routes/pages/contracts.tsx';
 import { consortiumRoutes } from './routes/api/consortia.ts';
@@ -215,6 +218,9 @@ export function createApp(deps: Deps) {
   app.route('/', vendorPages);
   app.route('/', contractPages);
   app.route('/', settingsPages);
+  app.route('/', userPages);
+  app.route('/', consortiumPages);
+  app.route('/', auditPages);
   app.route('/', notificationPages);
 
   app.notFound((c) => {

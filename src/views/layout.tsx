@@ -44,7 +44,22 @@ export function Layout({ title, user, children }: LayoutProps) {
                 </>
               ) : null}
               {user?.role === 'secretariat' ? <a href="/vendors">事業者</a> : null}
-              {user?.role === 'secretariat' ? <a href="/settings">発行者の設定</a> : null}
+              {user?.role === 'secretariat' ? (
+                <details class="nav-group">
+                  <summary>管理</summary>
+                  <div class="nav-menu">
+                    <a href="/users">利用者</a>
+                    <a href="/settings">発行者の設定</a>
+                    <a href="/audit">監査ログ</a>
+                  </div>
+                </details>
+              ) : null}
+              {user?.role === 'operator' ? (
+                <>
+                  <a href="/consortia">協議会</a>
+                  <a href="/audit">監査ログ</a>
+                </>
+              ) : null}
               {user ? (
                 <a href="/notifications">
                   通知

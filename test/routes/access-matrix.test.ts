@@ -617,6 +617,18 @@ const table: Record<string, Entry> = {
   'POST /cases/:id/documents/issue': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/documents/issue`, form: { kind: 'spec', confirm: 'on' } }) },
   'GET /settings': { allow: ['secretariat'], req: path(() => '/settings') },
   'POST /settings': { allow: ['secretariat'], req: () => ({ path: '/settings', form: { issuerName: '' } }) },
+  'GET /users': { allow: ['secretariat'], req: path(() => '/users') },
+  // the address is taken: refused with the form again, nothing created
+  'POST /users': { allow: ['secretariat'], req: () => ({ path: '/users', form: { name: '重複', email: emails.evaluator, role: 'evaluator', password: PASSWORD } }) },
+  'GET /users/:id': { allow: ['secretariat'], req: path((w) => `/users/${w.evaluatorId}`) },
+  // unconfirmed: refused with the page again, the account stays as it is
+  'POST /users/:id/disable': { allow: ['secretariat'], req: (w) => ({ path: `/users/${w.evaluatorId}/disable`, form: {} }) },
+  'POST /users/:id/enable': { allow: ['secretariat'], req: (w) => ({ path: `/users/${w.evaluatorId}/enable`, form: {} }) },
+  'POST /users/:id/password': { allow: ['secretariat'], req: (w) => ({ path: `/users/${w.evaluatorId}/password`, form: { password: 'short' } }) },
+  'GET /consortia': { allow: 'operator', req: path(() => '/consortia') },
+  'POST /consortia': { allow: 'operator', req: () => ({ path: '/consortia', form: { name: '重複協議会', secretariatName: '重複', secretariatEmail: emails.secretariat, secretariatPassword: PASSWORD } }) },
+  'GET /audit': { allow: ['secretariat'], except: { operator: 'ok' }, req: path(() => '/audit?verify=1'), hidden: sealedUntilDeadline },
+  'GET /audit/csv': { allow: ['secretariat'], except: { operator: 'ok' }, req: path(() => '/audit/csv'), hidden: sealedUntilDeadline },
   'POST /cases/:id/years/:fiscalYear/close': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/close`, form: { confirm: 'on' } }) },
   'POST /cases/:id/years/:fiscalYear/amendments': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/years/2026/amendments`, form: { reason: '変更契約' } }) },
   'POST /cases/:id/contract-party': { allow: ['secretariat'], req: (w) => ({ path: `${page(w)}/contract-party`, form: { memberId: '' } }) },
