@@ -123,6 +123,53 @@ describe.runIf(hasChromium)('every page, for every role', () => {
       .flatMap((v) => v.nodes.slice(0, 5).map((node) => `${where}: [${v.impact}] ${v.id} (${v.help}) at ${node}`));
   }
 
+  it('the main tasks at 390 px with the keyboard alone: Tab reaches every control of the page, each with a visible focus ring', async () => {
+    const tasks: [Role, string][] = [
+      ['anonymous', '/register'],
+      ['anonymous', '/public'],
+      ['secretariat', '/cases'],
+      ['member', `/cases/${w.cases.evaluation}/participation`],
+      ['evaluator', `/cases/${w.cases.evaluation}/evaluate/${w.refs[1]}`],
+      ['vendor', `/cases/${w.cases.open}/submit`],
+      ['vendor', `/cases/${w.cases.rebid}/bid`],
+    ];
+    const failures: string[] = [];
+    for (const [role, path] of tasks) {
+      const where = `${role} ${path}`;
+      const page = await contexts[role].newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${world.base}${path}`);
+      // every control a pointer could use in the page's body, numbered
+      const controls = await page.evaluate(() => {
+        const all = [...document.querySelectorAll<HTMLElement>('main a[href], main button, main input:not([type=hidden]), main select, main textarea, main summary')];
+        const usable = all.filter((e) => !(e as HTMLButtonElement).disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && !e.closest('details:not([open]) > :not(summary)'));
+        usable.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+        return usable.map((e) => `${e.tagName.toLowerCase()} ${(e.textContent || e.getAttribute('name') || e.id).trim().slice(0, 30)}`);
+      });
+      expect(controls.length, where).toBeGreaterThan(0);
+      const reachedControls = new Set<number>();
+      let first: string | null = null;
+      for (let i = 0; i < controls.length + 30 && reachedControls.size < controls.length; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const e = document.activeElement as HTMLElement | null;
+          if (!e || e === document.body) return null;
+          const style = getComputedStyle(e);
+          return { kb: e.getAttribute('data-kb'), text: (e.textContent ?? '').trim(), ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none' };
+        });
+        if (!focused) continue;
+        first ??= focused.text;
+        if (!focused.ring) failures.push(`${where}: no visible focus ring on ${focused.text.slice(0, 30) || 'a control'}`);
+        if (focused.kb !== null) reachedControls.add(Number(focused.kb));
+      }
+      if (first !== '本文へ移動') failures.push(`${where}: the first Tab lands on ${first}, not the skip link`);
+      const missed = controls.filter((_, i) => !reachedControls.has(i));
+      if (missed.length > 0) failures.push(`${where}: Tab never reaches ${missed.join(', ')}`);
+      await page.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
   it.each(roles)('as %s: no serious or critical axe violation, and nothing scrolls sideways at 390 px', async (role) => {
     const mine = visits.filter((v) => v.role === role);
     if (role !== 'operator') expect(mine.length).toBeGreaterThan(0);
