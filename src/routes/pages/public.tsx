@@ -39,7 +39,7 @@ export const publicPages = new Hono<AppEnv>()
           <p class="muted">公開中の案件はありません。</p>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack-narrow">
               <caption>案件の一覧（新しい順）</caption>
               <thead>
                 <tr>
@@ -57,11 +57,11 @@ export const publicPages = new Hono<AppEnv>()
                     <th scope="row">
                       <a href={`/public/cases/${row.id}`}>{row.title}</a>
                     </th>
-                    <td>{consortiumName}</td>
-                    <td>{row.fiscalYear}</td>
-                    <td>{caseMethodLabels[row.method]}</td>
-                    <td>{caseStateLabels[row.state]}</td>
-                    <td>{dateTime(row.publishedAt)}</td>
+                    <td data-label="協議会">{consortiumName}</td>
+                    <td data-label="年度">{row.fiscalYear}</td>
+                    <td data-label="調達方式">{caseMethodLabels[row.method]}</td>
+                    <td data-label="状態">{caseStateLabels[row.state]}</td>
+                    <td data-label="公告日">{dateTime(row.publishedAt)}</td>
                   </tr>
                 ))}
               </tbody>
