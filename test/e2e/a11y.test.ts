@@ -32,6 +32,8 @@ function pathsOf(route: string, w: PagesWorld): string[] | string {
     let values: string[];
     if (name === 'id' && /^\/(public\/)?cases\//.test(route)) values = caseIds;
     else if (name === 'id' && route.startsWith('/surveys/')) values = [w.surveyId];
+    else if (name === 'id' && route.startsWith('/users/')) values = [w.userId];
+    else if (name === 'version') values = ['1'];
     else if (name === 'ref') values = w.refs;
     else if (name === 'fiscalYear') values = ['2026'];
     else if (name === 'name' && route.startsWith('/assets/')) values = ['app.css'];

@@ -14,6 +14,8 @@ export interface PagesWorld {
   /** the proposals of the case in evaluation, as its evaluator knows them */
   refs: string[];
   surveyId: string;
+  /** an account of the consortium other than the secretariat's own */
+  userId: string;
   emails: { secretariat: string; member: string; evaluator: string; vendor: string };
 }
 
@@ -131,9 +133,13 @@ export async function buildPagesWorld(h: Harness, label = 'pw'): Promise<PagesWo
   await call(t.evaluator, 'POST', `${p}/evaluation/sheets/${refs[0]}/submit`);
   await call(t.evaluator, 'PUT', `${p}/evaluation/sheets/${refs[1]}`, { scores: { func: 40 } });
 
+  const accounts = (await call(t.secretariat, 'GET', '/api/users')).users as { id: string; email: string }[];
+  const userId = accounts.find((u) => u.email === `eval-${label}@test.example`)!.id;
+
   return {
     t,
     label,
+    userId,
     cases: { draft, rfi: rfiCase, specReview, open, evaluation, tender, rebid, awarded },
     refs,
     surveyId,
