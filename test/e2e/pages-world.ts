@@ -1,5 +1,5 @@
 import type { Harness, Tenant } from '../helpers/harness.ts';
-import { PASSWORD, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, createTenant, putSpec } from '../helpers/harness.ts';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 
 /**
@@ -38,7 +38,11 @@ export async function buildPagesWorld(h: Harness, label = 'pw'): Promise<PagesWo
     if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${res.text.slice(0, 300)}`);
   };
   const newCase = async (body: Record<string, unknown>) => (await call(t.secretariat, 'POST', '/api/cases', { contractMode: 'individual', fiscalYear: 2026, ...body }, 201)).case.id as string;
-  const move = (id: string, to: string) => call(t.secretariat, 'POST', `/api/cases/${id}/transition`, { to });
+  // a notice is published with its spec
+  const move = async (id: string, to: string) => {
+    if (to === 'open') await putSpec(h, t.secretariat, id);
+    return call(t.secretariat, 'POST', `/api/cases/${id}/transition`, { to });
+  };
   const evaluatorId = (await call(t.evaluator, 'GET', '/api/me')).user.id as string;
   const criteria = [
     { code: 'func', group: '技術提案', name: '機能要件の充足度', maxPoints: 70, mode: 'points' },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 /**
@@ -24,11 +24,13 @@ describe.runIf(hasChromium)("a new vendor's first proposal and first bid", () =>
       body: { title: '電子申請システムの共同調達', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-06-30T17:00:00.000+09:00' },
     });
     proposalCase = proposal.body.case.id;
+    await putSpec(h, t.secretariat, proposalCase);
     expect((await h.call('POST', `/api/cases/${proposalCase}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
     const tender = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title: '庁内ネットワーク機器の購入', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 } });
     tenderCase = tender.body.case.id;
     const bidding = { ceilingPrice: 8_000_000, ceilingPublic: true, deadlineAt: '2026-06-20T17:00:00.000+09:00', openingAt: '2026-06-22T10:00:00.000+09:00' };
     expect((await h.call('PUT', `/api/cases/${tenderCase}/bidding`, { token: t.secretariat, body: bidding })).status).toBe(200);
+    await putSpec(h, t.secretariat, tenderCase);
     expect((await h.call('POST', `/api/cases/${tenderCase}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
   }, 60_000);
   afterAll(() => world?.close());
