@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, type Tenant, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, type Tenant, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 describe.runIf(hasChromium)('forms in the browser', () => {
@@ -16,7 +16,8 @@ describe.runIf(hasChromium)('forms in the browser', () => {
       body: { title: '入力フォームの確認', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: '2026-04-30T17:00:00.000+09:00' },
     });
     caseId = created.body.case.id;
-    await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } });
+    await putSpec(h, t.secretariat, caseId);
+    expect((await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } })).status).toBe(200);
   }, 60_000);
   afterAll(() => world?.close());
 
