@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, type Tenant, createHarness, createTenant } from '../helpers/harness.ts';
+import { type Harness, type Tenant, createHarness, createTenant, putSpec } from '../helpers/harness.ts';
 
 let h: Harness;
 let a: Tenant;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   h.clock.set('2026-06-01T09:00:00.000+09:00');
   const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '庁内ネットワーク更新', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 } });
   caseId = created.body.case.id;
+  await putSpec(h, a.secretariat, caseId);
   await h.call('POST', `/api/cases/${caseId}/transition`, { token: a.secretariat, body: { to: 'open' } });
   const set = await h.call('PUT', `/api/cases/${caseId}/bidding`, {
     token: a.secretariat,
@@ -95,6 +96,7 @@ describe('a proposal withdrawn', () => {
     h.clock.set('2026-06-01T09:00:00.000+09:00');
     const created = await h.call('POST', '/api/cases', { token: a.secretariat, body: { title: '窓口予約システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-06-20T17:00:00.000+09:00' } });
     const id = created.body.case.id;
+    await putSpec(h, a.secretariat, id);
     await h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to: 'open' } });
     await h.call('PUT', `/api/cases/${id}/proposal`, { token: a.vendor, body: { price: 3_000_000 } });
     const out = await h.form(vendor2, `/cases/${id}/submit/withdraw`, [['confirm', 'on'], ['reason', '体制を確保できないため']]);
