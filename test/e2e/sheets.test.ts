@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, type Tenant, createTenant } from '../helpers/harness.ts';
+import { PASSWORD, type Tenant, createTenant, putSpec } from '../helpers/harness.ts';
 import { type BrowserWorld, hasChromium, loginAs, startBrowserWorld } from './browser.ts';
 
 const shots = process.env.E2E_SCREENSHOTS;
@@ -34,6 +34,7 @@ describe.runIf(hasChromium)('scoring sheets and the bidding pages in the browser
       body: { title: '図書館システム', method: 'proposal', contractMode: 'individual', fiscalYear: 2026, submissionDeadline: '2026-04-10T17:00:00.000+09:00' },
     });
     caseId = created.body.case.id;
+    await putSpec(h, t.secretariat, caseId);
     await h.call('POST', `/api/cases/${caseId}/transition`, { token: t.secretariat, body: { to: 'open' } });
     for (const [token, price] of [[t.vendor, 9_000_000], [t.otherVendor, 8_500_000], [await h.login('vendor3-e2sh@test.example'), 9_500_000]] as const) {
       const p = await h.call('PUT', `/api/cases/${caseId}/proposal`, { token, body: { price } });
@@ -54,6 +55,7 @@ describe.runIf(hasChromium)('scoring sheets and the bidding pages in the browser
     // a tender: the second vendor will decline, the first bid over the ceiling
     const tender = await h.call('POST', '/api/cases', { token: t.secretariat, body: { title: '複合機の賃貸借', method: 'competitive_bid', contractMode: 'individual', fiscalYear: 2026 } });
     bidCase = tender.body.case.id;
+    await putSpec(h, t.secretariat, bidCase);
     await h.call('POST', `/api/cases/${bidCase}/transition`, { token: t.secretariat, body: { to: 'open' } });
     const set = await h.call('PUT', `/api/cases/${bidCase}/bidding`, {
       token: t.secretariat,
