@@ -101,7 +101,7 @@ describe('numbers typed as people type them', () => {
   it('refuses what is not a number, saying which field', async () => {
     const res = await h.form(sec, `/cases/${caseId}/options`, [['code', 'extra'], ['name', '追加'], ['price', '一万']]);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('1行目の価格は数字で入力してください');
+    expect(res.text).toContain('「追加」の単価は円単位の整数で入力してください');
   });
 });
 
