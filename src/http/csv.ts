@@ -1,29 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
+import { dateTime } from '../domain/format.ts';
 import { attachmentDisposition } from './disposition.ts';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
-const japanTime = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** A time as Japan time in the form Excel reads as a date and time: 2026/12/01 09:00. */
-export function excelDateTime(at: Date): string {
-  const part = Object.fromEntries(japanTime.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${part.year}/${part.month}/${part.day} ${part.hour}:${part.minute}`;
-}
-
 /** A cell that Excel would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe; a time is Japan time. */
 export function neutraliseCell(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
-  if (cell instanceof Date) return excelDateTime(cell);
+  // Japan time as Excel reads a date and time: 2026/12/01 09:00
+  if (cell instanceof Date) return dateTime(cell);
   if (typeof cell === 'number') return String(cell);
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;

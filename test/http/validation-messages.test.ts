@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../src/errors.ts';
-import { excelDateTime, toExcelCsv } from '../../src/http/csv.ts';
+import { neutraliseCell, toExcelCsv } from '../../src/http/csv.ts';
 import { parseWith } from '../../src/http/json.ts';
 import { fieldLabel, useJapaneseMessages } from '../../src/http/validation-messages.ts';
 import { fieldErrors, formError, typedNumber } from '../../src/routes/pages/form.ts';
@@ -80,8 +80,8 @@ describe('typedNumber, the parser of every number field', () => {
 
 describe('CSV dates', () => {
   it('prints a time as Japan time in the form Excel reads', () => {
-    expect(excelDateTime(new Date('2026-12-01T00:00:00Z'))).toBe('2026/12/01 09:00');
-    expect(excelDateTime(new Date('2026-11-30T15:00:00Z'))).toBe('2026/12/01 00:00');
+    expect(neutraliseCell(new Date('2026-12-01T00:00:00Z'))).toBe('2026/12/01 09:00');
+    expect(neutraliseCell(new Date('2026-11-30T15:00:00Z'))).toBe('2026/12/01 00:00');
     expect(toExcelCsv([['公告日'], [new Date('2026-12-31T14:59:00Z')]])).toBe('\uFEFF公告日\r\n2026/12/31 23:59\r\n');
   });
 });

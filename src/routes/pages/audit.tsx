@@ -7,6 +7,7 @@ import { parseWith } from '../../http/json.ts';
 import { type AuditFilter, auditChoices, auditFilterInput, auditTrail, chainOfUser, verifyTrail } from '../../services/audit-trail.ts';
 import { auditActionLabel, auditObjectLabel } from '../../views/audit-labels.ts';
 import { AuditFilterForm, AuditTable, Pager, VerdictBox } from '../../views/audit-trail.tsx';
+import { isoDate } from '../../views/format.ts';
 import { Layout, roleLabels } from '../../views/layout.tsx';
 import { formError } from './form.ts';
 import { ErrorBox } from '../../views/messages.tsx';
@@ -14,8 +15,6 @@ import { renderPage } from '../../views/render.ts';
 
 const PAGE_SIZE = 50;
 const CSV_LIMIT = 50_000;
-
-const jstSeconds = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** The filter of the query string; a refused one is the Japanese message, and the page lists nothing. */
 function readFilter(c: Ctx): { filter: AuditFilter; error?: undefined } | { filter?: undefined; error: string } {
@@ -80,7 +79,7 @@ export const auditPages = new Hono<AppEnv>()
       ['番号', '日時（日本時間）', '操作者', '操作者の権限', '操作', '操作コード', '対象の種類', '対象ID', '案件', '内容'],
       ...entries.map((e) => [
         e.seq,
-        jstSeconds.format(e.at),
+        e.at,
         e.actorName ?? 'システム',
         e.actorRole ? (roleLabels[e.actorRole as keyof typeof roleLabels] ?? e.actorRole) : '',
         auditActionLabel(e.action),
@@ -91,7 +90,6 @@ export const auditPages = new Hono<AppEnv>()
         JSON.stringify(e.details),
       ]),
     ];
-    const today = jstSeconds.format(c.get('deps').clock.now()).slice(0, 10);
-    return csvResponse(c, `監査ログ_${today}.csv`, rows);
+    return csvResponse(c, `監査ログ_${isoDate(c.get('deps').clock.now())}.csv`, rows);
   });
 
