@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { members, users, vendors } from '../../schema/index.ts';
+import { auditLog, members, users, vendors } from '../../schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { sessionCacheOf } from '../auth/session-cache.ts';
 import { type Ctx, type SessionUser, dbOf, nowOf } from '../context.ts';
@@ -53,7 +53,15 @@ export interface Account {
   lastLoginAt: Date | null;
 }
 
-const lastLogin = sql<Date | null>`(select max(l.at) from audit_log l where l.chain_key = ${users.consortiumId} and l.action = 'auth.login' and l.object_id = ${users.id})`;
+/** When each account (or the one given) last signed in, read from the consortium's audit trail in one pass. */
+async function lastLogins(db: Db, consortiumId: string, userId?: string): Promise<Map<string, Date>> {
+  const rows = await db
+    .select({ userId: auditLog.objectId, at: max(auditLog.at) })
+    .from(auditLog)
+    .where(and(eq(auditLog.chainKey, consortiumId), eq(auditLog.action, 'auth.login'), userId ? eq(auditLog.objectId, userId) : undefined))
+    .groupBy(auditLog.objectId);
+  return new Map(rows.flatMap((r) => (r.userId && r.at ? [[r.userId, new Date(r.at)] as const] : [])));
+}
 
 function accountsQuery(db: Db) {
   return db
@@ -68,7 +76,6 @@ function accountsQuery(db: Db) {
       vendorName: vendors.name,
       disabledAt: users.disabledAt,
       createdAt: users.createdAt,
-      lastLoginAt: lastLogin,
     })
     .from(users)
     .leftJoin(members, eq(members.id, users.memberId))
@@ -77,8 +84,8 @@ function accountsQuery(db: Db) {
 
 type AccountRow = Awaited<ReturnType<ReturnType<typeof accountsQuery>['where']>>[number];
 
-function toAccount({ memberName, vendorName, lastLoginAt, ...row }: AccountRow): Account {
-  return { ...row, affiliation: memberName ?? vendorName ?? null, lastLoginAt: lastLoginAt ? new Date(lastLoginAt) : null };
+function toAccount({ memberName, vendorName, ...row }: AccountRow, logins: Map<string, Date>): Account {
+  return { ...row, affiliation: memberName ?? vendorName ?? null, lastLoginAt: logins.get(row.id) ?? null };
 }
 
 const roleOrder = sql`case ${users.role} when 'secretariat' then 1 when 'member' then 2 when 'evaluator' then 3 else 4 end`;
@@ -86,14 +93,15 @@ const roleOrder = sql`case ${users.role} when 'secretariat' then 1 when 'member'
 /** The consortium's accounts: 事務局, 参加団体, 評価委員, 事業者, each by e-mail address. */
 export async function listAccounts(db: Db, consortiumId: string): Promise<Account[]> {
   const rows = await accountsQuery(db).where(eq(users.consortiumId, consortiumId)).orderBy(roleOrder, asc(users.email));
-  return rows.map(toAccount);
+  const logins = await lastLogins(db, consortiumId);
+  return rows.map((row) => toAccount(row, logins));
 }
 
 /** One account of the consortium; another consortium's (or none) is 404. */
 export async function findAccount(db: Db, consortiumId: string, id: string): Promise<Account> {
   const [row] = await accountsQuery(db).where(and(eq(users.id, id), eq(users.consortiumId, consortiumId)));
   if (!row) throw notFound('指定された利用者が見つかりません。');
-  return toAccount(row);
+  return toAccount(row, await lastLogins(db, consortiumId, id));
 }
 
 /** Creates an account of the caller's consortium; its body or company must be the consortium's own. */
