@@ -1,6 +1,7 @@
 import type { Account } from '../services/users.ts';
 import { dateTime } from './format.ts';
 import { roleLabels } from './layout.tsx';
+import { type FieldErrors, FieldError, invalid } from './messages.tsx';
 
 export const accountRoleChoices = [
   { value: 'secretariat', label: '事務局', help: '案件・参加団体・事業者・利用者を管理します' },
@@ -62,23 +63,45 @@ export interface AccountFormValues {
   password: string;
 }
 
+/** The body or company an account belongs to, chosen from the consortium's own. */
+function AffiliationSelect({ id, name, label, choices, selected, fields }: { id: string; name: string; label: string; choices: { id: string; name: string }[]; selected: string; fields: FieldErrors | undefined }) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <select id={id} name={name} {...invalid(fields, name, id)}>
+        <option value="">（選択してください）</option>
+        {choices.map((choice) => (
+          <option value={choice.id} selected={selected === choice.id}>
+            {choice.name}
+          </option>
+        ))}
+      </select>
+      <FieldError fields={fields} path={name} id={id} />
+    </>
+  );
+}
+
 /** The form that registers an account; the temporary password is suggested, to be handed to its owner. */
 export function AccountCreateForm({
   values,
   members,
   vendors,
+  fields,
 }: {
   values: AccountFormValues;
   members: { id: string; name: string }[];
   vendors: { id: string; name: string }[];
+  fields?: FieldErrors | undefined;
 }) {
   return (
     <form method="post" action="/users" class="card" id="new-account">
       <h2>利用者の登録</h2>
       <label for="account-name">名前（必須）</label>
-      <input id="account-name" name="name" type="text" value={values.name} required maxlength={200} autocomplete="off" />
+      <input id="account-name" name="name" type="text" value={values.name} required maxlength={200} autocomplete="off" {...invalid(fields, 'name', 'account-name')} />
+      <FieldError fields={fields} path="name" id="account-name" />
       <label for="account-email">メールアドレス（必須）</label>
-      <input id="account-email" name="email" type="email" value={values.email} required maxlength={254} autocomplete="off" aria-describedby="account-email-help" />
+      <input id="account-email" name="email" type="email" value={values.email} required maxlength={254} autocomplete="off" {...invalid(fields, 'email', 'account-email', 'account-email-help')} />
+      <FieldError fields={fields} path="email" id="account-email" />
       <p id="account-email-help" class="muted">
         ログインに使います。ほかの利用者と同じアドレスは登録できません。
       </p>
@@ -91,26 +114,11 @@ export function AccountCreateForm({
           </label>
         ))}
       </fieldset>
-      <label for="account-member">所属する参加団体（権限が「参加団体」のとき必須）</label>
-      <select id="account-member" name="memberId">
-        <option value="">（選択してください）</option>
-        {members.map((m) => (
-          <option value={m.id} selected={values.memberId === m.id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
-      <label for="account-vendor">所属する事業者（権限が「事業者」のとき必須）</label>
-      <select id="account-vendor" name="vendorId">
-        <option value="">（選択してください）</option>
-        {vendors.map((v) => (
-          <option value={v.id} selected={values.vendorId === v.id}>
-            {v.name}
-          </option>
-        ))}
-      </select>
+      <AffiliationSelect id="account-member" name="memberId" label="所属する参加団体（権限が「参加団体」のとき必須）" choices={members} selected={values.memberId} fields={fields} />
+      <AffiliationSelect id="account-vendor" name="vendorId" label="所属する事業者（権限が「事業者」のとき必須）" choices={vendors} selected={values.vendorId} fields={fields} />
       <label for="account-password">仮パスワード（必須、10文字以上）</label>
-      <input id="account-password" name="password" type="text" value={values.password} required minlength={10} maxlength={200} autocomplete="off" spellcheck={false} aria-describedby="account-password-help" />
+      <input id="account-password" name="password" type="text" value={values.password} required minlength={10} maxlength={200} autocomplete="off" spellcheck={false} {...invalid(fields, 'password', 'account-password', 'account-password-help')} />
+      <FieldError fields={fields} path="password" id="account-password" />
       <p id="account-password-help" class="muted">
         自動で作った候補を表示しています。登録する前に控え、メールアドレスとあわせて本人に伝えてください。登録後は画面に表示されません。
       </p>

@@ -45,6 +45,9 @@ describe('account pages', () => {
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('参加団体の利用者には所属する参加団体を選んでください');
     expect(missing.text).toContain('value="熊本 花子"');
+    // the refused choice is marked where it is, its message beside it
+    expect(missing.text).toMatch(/<select id="account-member" name="memberId" aria-invalid="true" aria-describedby="account-member-error"/);
+    expect(missing.text).toContain('<span class="field-error" id="account-member-error">参加団体の利用者には所属する参加団体を選んでください</span>');
     expect(await canLogIn('hanako@adm.example')).toBe(false);
 
     const taken = await createAccount({ name: '重複', email: 'EVAL-adm@test.example', role: 'evaluator' });
@@ -53,6 +56,7 @@ describe('account pages', () => {
 
     const short = await createAccount({ name: '短い', email: 'short@adm.example', role: 'evaluator', password: 'abc' });
     expect(short.text).toContain('パスワードは10文字以上にしてください');
+    expect(short.text).toContain('<span class="field-error" id="account-password-error">');
 
     // the vendor select still holds a choice: only the body the role needs is sent
     const created = await createAccount({ name: '熊本 花子', email: 'hanako@adm.example', role: 'member', memberId: a.memberIds[1]!, vendorId: a.vendorId });
@@ -209,7 +213,7 @@ describe('audit trail page', () => {
     const lines = csv.text.slice(1).trim().split('\r\n');
     expect(lines[0]).toBe('番号,日時（日本時間）,操作者,操作者の権限,操作,操作コード,対象の種類,対象ID,案件,内容');
     expect(lines).toHaveLength(56);
-    expect(lines[1]).toContain('2026-04-03 10:00:00');
+    expect(lines[1]).toContain('2026/04/03 10:00');
     expect(lines[1]).toContain('参加団体の登録');
   });
 

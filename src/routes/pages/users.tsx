@@ -7,7 +7,7 @@ import { parseWith } from '../../http/json.ts';
 import { createUser, findAccount, listAccounts, resetPassword, temporaryPassword, updateUser, userInput } from '../../services/users.ts';
 import { AccountCreateForm, type AccountFormValues, AccountDetail, AccountTable } from '../../views/accounts.tsx';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { type FieldErrors, ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formPost } from './form.ts';
 
@@ -30,7 +30,7 @@ function valuesOf(form: Form | undefined): AccountFormValues {
 }
 
 /** 利用者: the consortium's accounts and the form that registers one. */
-async function usersPage(c: Ctx, error?: string, typed?: Form) {
+async function usersPage(c: Ctx, error?: string, typed?: Form, fields?: FieldErrors) {
   const me = requireConsortiumRole(c, 'secretariat');
   const db = dbOf(c);
   const [accounts, members, vendors] = await Promise.all([listAccounts(db, me.consortiumId), listMembers(db, me.consortiumId), listVendors(db, me.consortiumId)]);
@@ -41,7 +41,7 @@ async function usersPage(c: Ctx, error?: string, typed?: Form) {
       <p>協議会の利用者アカウントです。名前を選ぶと、アカウントの無効化・有効化とパスワードの再設定ができます。</p>
       <ErrorBox message={error} />
       <AccountTable accounts={accounts} meId={me.id} />
-      <AccountCreateForm values={valuesOf(typed)} members={members} vendors={vendors} />
+      <AccountCreateForm values={valuesOf(typed)} members={members} vendors={vendors} fields={fields} />
     </Layout>,
     error ? 400 : 200,
   );
@@ -89,7 +89,7 @@ export const userPages = new Hono<AppEnv>()
         const user = await createUser(c, me.consortiumId, input);
         return `/users/${user.id}?done=created`;
       },
-      (error, form) => usersPage(c, error, form),
+      (error, form, fields) => usersPage(c, error, form, fields),
     );
   })
   .get('/users/:id', (c) => accountPage(c, c.req.param('id'), { done: doneMessages[c.req.query('done') ?? ''] }))
