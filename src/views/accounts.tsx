@@ -20,7 +20,7 @@ export function AccountStatus({ account }: { account: Pick<Account, 'disabledAt'
 export function AccountTable({ accounts, meId }: { accounts: Account[]; meId: string }) {
   return (
     <div class="table-wrap">
-      <table class="stacked">
+      <table class="stack-narrow">
         <caption>協議会の利用者（{accounts.length}件）</caption>
         <thead>
           <tr>

@@ -138,7 +138,7 @@ function Target({ entry }: { entry: TrailEntry }) {
 export function AuditTable({ entries, total, offset }: { entries: TrailEntry[]; total: number; offset: number }) {
   return (
     <div class="table-wrap">
-      <table class="audit-trail stacked">
+      <table class="audit-trail stack-narrow">
         <caption>
           {total === 0 ? '条件に合う記録はありません' : `監査ログ（${count(total)}件中 ${count(offset + 1)}〜${count(offset + entries.length)}件目、新しい順）`}
         </caption>

@@ -46,13 +46,14 @@ export const auditPages = new Hono<AppEnv>()
           の記録です。記録は追記のみで、一件ごとに前の記録とハッシュでつながっています。「検証する」で、書き換えや削除がないかを確かめられます。
         </p>
         <form method="get" action="/audit" class="card verify-form">
+          <h2>改ざんの検証</h2>
+          <p>すべての記録を最初から順にたどり、内容とつながりが正しいかを確かめます。</p>
+          {verdict ? <VerdictBox verdict={verdict} /> : null}
+          {/* the filters shown below are kept when the check answers */}
           {Object.entries(filter ? { ...filter, page: String(filter.page) } : {}).map(([k, v]) =>
             v && !(k === 'page' && v === '1') ? <input type="hidden" name={k} value={String(v)} /> : null,
           )}
           <input type="hidden" name="verify" value="1" />
-          <h2>改ざんの検証</h2>
-          <p>すべての記録を最初から順にたどり、内容とつながりが正しいかを確かめます。</p>
-          {verdict ? <VerdictBox verdict={verdict} /> : null}
           <button type="submit" class="primary">
             検証する
           </button>
