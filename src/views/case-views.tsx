@@ -557,3 +557,12 @@ export function PublishConfirm() {
     </label>
   );
 }
+
+/** The link back to the case's own page, at the top of each of its sub-pages. */
+export function BackToCase({ row }: { row: { id: string; title: string } }) {
+  return (
+    <p>
+      <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
+    </p>
+  );
+}

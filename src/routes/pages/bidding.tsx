@@ -43,6 +43,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, formError, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
+import { BackToCase } from '../../views/case-views.tsx';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 // 見積合わせ takes quotes (見積) through the same pages as a tender takes bids (入札)
@@ -58,12 +59,6 @@ const OpenedRoundView = ({ result, word }: { result: OpenedRound; word: '入札'
     ) : null}
     <RoundResultView result={result} word={word} />
   </>
-);
-
-const back = (row: CaseRow) => (
-  <p>
-    <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-  </p>
 );
 
 async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: ContentfulStatusCode = 400, confirm?: { amount: number; lotNumber: number }) {
@@ -87,7 +82,7 @@ async function vendorBidPage(c: Ctx, caseId: string, error?: string, status: Con
   return renderPage(
     c,
     <Layout title={`${bidWord(row)} | ${row.title}`} user={user}>
-      {back(row)}
+      <BackToCase row={row} />
       <h1>{bidWord(row)}（第{current.round}回）</h1>
       <SuccessBox message={done === 'bid' ? '入札を受け付けました。下の受付票を保存してください。' : done === 'decline' ? '辞退を受け付けました。' : undefined} />
       <ErrorBox message={error} />
@@ -272,7 +267,7 @@ async function adminBidPage(c: Ctx, caseId: string, error?: string, posted?: Pos
   return renderPage(
     c,
     <Layout title={`${bidWord(row)}の管理 | ${row.title}`} user={user}>
-      {back(row)}
+      <BackToCase row={row} />
       <h1>{bidWord(row)}の管理（事務局）</h1>
       <SuccessBox message={{ setup: '入札の設定を保存しました。', paper: '紙の入札を記録しました。', open: '開札しました。', rebid: '再度入札の回を設けました。', decision: '調査の結果を記録しました。' }[done ?? '']} />
       <ErrorBox message={error} />

@@ -43,6 +43,7 @@ import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm, typedNumber } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { BackToCase } from '../../views/case-views.tsx';
 import { caseProposals } from '../../services/proposals.ts';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
@@ -78,14 +79,6 @@ function VendorTable(props: { caption: string; rowHeading: string; vendors: { ve
   );
 }
 
-function BackLink({ row }: { row: CaseRow }) {
-  return (
-    <p>
-      <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-    </p>
-  );
-}
-
 /** The evaluator's start page: the declaration first, then the proposals and each sheet's status. */
 async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
   const { user, row } = await loadCase(c, caseId, 'evaluator');
@@ -96,7 +89,7 @@ async function evaluatorHome(c: Ctx, caseId: string, error?: string) {
     renderPage(
       c,
       <Layout title={`評価 | ${row.title}`} user={user}>
-        <BackLink row={row} />
+        <BackToCase row={row} />
         <h1>提案の評価</h1>
         <ErrorBox message={error} />
         {body}
@@ -498,7 +491,7 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
   return renderPage(
     c,
     <Layout title={`評価の管理 | ${row.title}`} user={user}>
-      <BackLink row={row} />
+      <BackToCase row={row} />
       <h1>提案の評価（事務局）</h1>
       <SuccessBox message={done === 'setup' ? '評価基準を保存しました。' : done === 'reopen' ? '採点票を差し戻しました。' : done === 'close' ? '評価を締め切りました。結果は下のとおりです。' : undefined} />
       <ErrorBox message={error} />

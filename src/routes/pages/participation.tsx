@@ -17,7 +17,7 @@ import { AppError } from '../../errors.ts';
 import { type GridRow, OptionControl, ParticipationGrid, WithdrawalConfirm, optionPriceText } from '../../views/participation-views.tsx';
 import { SuccessBox } from '../../views/messages.tsx';
 import { participationMember } from '../../services/participation-member.ts';
-import { CaseSummary } from '../../views/case-views.tsx';
+import { CaseSummary, BackToCase } from '../../views/case-views.tsx';
 import { yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox } from '../../views/messages.tsx';
@@ -86,9 +86,7 @@ async function participationPage(c: Ctx, caseId: string, memberId: string | unde
   return renderPage(
     c,
     <Layout title={`参加の申込み | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>参加・オプションの申込み</h1>
       <section class="card" aria-label="案件の概要">
         <h2>{row.title}</h2>
@@ -214,9 +212,7 @@ async function bulkPage(c: Ctx, caseId: string, error?: string, posted?: Form) {
   return renderPage(
     c,
     <Layout title={`参加団体の一括入力 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>参加団体の一括入力</h1>
       <p>
         {row.title}（現在の参加 {joined} 団体／全 {list.length} 団体）。1団体ずつの入力（標準価格など）は<a href={`/cases/${row.id}/participation`}>代理登録の画面</a>で行えます。

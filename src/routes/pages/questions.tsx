@@ -24,6 +24,7 @@ import { ErrorBox, FieldError, type FieldErrors, SuccessBox, invalid } from '../
 import { QualificationNotice } from '../../views/qualification.tsx';
 import { PublishedQuestions } from '../../views/questions.tsx';
 import { renderPage } from '../../views/render.ts';
+import { BackToCase } from '../../views/case-views.tsx';
 import { type Form, field, formPost } from './form.ts';
 
 const done: Record<string, string> = {
@@ -140,9 +141,7 @@ async function questionsPage(c: Ctx, caseId: string, problem?: Problem) {
   return renderPage(
     c,
     <Layout title={`質問と回答 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>質問と回答</h1>
       <SuccessBox message={message} />
       {problem && problem.at === 'page' ? <ErrorBox message={problem.error} /> : null}

@@ -31,6 +31,7 @@ import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { announcesChanges } from '../../domain/addenda.ts';
+import { BackToCase } from '../../views/case-views.tsx';
 import { ReasonField } from '../../views/addenda.tsx';
 
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
@@ -45,9 +46,7 @@ async function publishedSpecPage(c: Ctx, user: SessionUser, row: CaseRow) {
   return renderPage(
     c,
     <Layout title={`仕様書 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>仕様書{spec ? `（第${spec.version}版）` : ''}</h1>
       {spec ? (
         <>
@@ -85,9 +84,7 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
   return renderPage(
     c,
     <Layout title={`仕様書 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>仕様書{spec ? `（第${spec.version}版）` : ''}</h1>
       <SuccessBox message={{ saved: '仕様書を新しい版として保存しました。', comment: '意見を提出しました。', answer: '回答を保存しました。' }[done ?? '']} />
       <ErrorBox message={error} />

@@ -23,6 +23,7 @@ import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldList, decimalField, formError, integerField, isFormError, readForm } from './form.ts';
+import { BackToCase } from '../../views/case-views.tsx';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
 const kindLabels: Record<RfiQuestion['kind'], string> = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額（円・税抜）' };
@@ -154,9 +155,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string, posted: Posted = 
     return renderPage(
       c,
       <Layout title={`情報提供依頼 | ${row.title}`} user={user}>
-        <p>
-          <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-        </p>
+        <BackToCase row={row} />
         <h1>情報提供依頼（RFI）</h1>
         <SuccessBox message={done ? '情報提供依頼を保存しました。' : undefined} />
         <ErrorBox message={error} />
@@ -177,9 +176,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string, posted: Posted = 
   return renderPage(
     c,
     <Layout title={`情報提供依頼 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>情報提供依頼（RFI）への回答</h1>
       <SuccessBox message={done === 'submit' ? '回答を提出しました。期限までは修正できます。' : done === 'draft' ? '一時保存しました（まだ提出していません）。' : done === 'file' ? '添付ファイルを受け付けました。' : undefined} />
       <ErrorBox message={error} />
@@ -305,9 +302,7 @@ async function submitPage(c: Ctx, caseId: string, error?: string, status: Conten
   return renderPage(
     c,
     <Layout title={`提案書の提出 | ${row.title}`} user={user}>
-      <p>
-        <a href={`/cases/${row.id}`}>案件「{row.title}」へ戻る</a>
-      </p>
+      <BackToCase row={row} />
       <h1>提案書の提出</h1>
       <SuccessBox
         message={done === 'file' ? 'ファイルを受け付けました。下の一覧の受付日時と SHA-256 が受付の記録です。' : done === 'price' ? '提案価格を保存しました。' : done === 'withdrawn' ? '辞退を受け付けました。' : undefined}
