@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { followCase } from './follows.ts';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -458,12 +458,6 @@ async function anonymisedScoringOpen(db: Db, caseId: string): Promise<boolean> {
 // an opened round's winner and lot without naming a bidder: amounts and the lot's arithmetic only
 const withoutWinner = (winner: OpenedRound['winner']) => winner && { amount: winner.amount, amountWithTax: winner.amountWithTax };
 const withoutDrawers = (lot: OpenedRound['lot']) => lot && { sum: lot.sum, remainder: lot.remainder, entries: lot.entries.map(({ vendorId: _vendorId, ...entry }) => entry) };
-
-/** Whether `digest` (from a receipt) is the SHA-256 of `input` (the opened bid's text), and what that hash is. */
-export function checkBidDigest(input: string, digest: string) {
-  const computed = createHash('sha256').update(input.trim()).digest('hex');
-  return { computed, matches: computed === digest.trim().toLowerCase() };
-}
 
 /** A vendor's own receipts; once a round is opened, with what it takes to check the digest. */
 export async function ownBids(db: Db, keys: Keys, row: CaseRow, vendorId: string) {

@@ -46,5 +46,13 @@ export const bidSalt = (keys: Keys, bidId: string) => createHmac('sha256', keys.
 /** What a receipt's digest is computed over: the bid's canonical JSON, then a colon and the salt. */
 export const digestInput = (content: BidContent, salt: string) => `${canonicalJson(content)}:${salt}`;
 
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /** SHA-256 of the digest input: anyone holding the opened bid and its salt can recompute it. */
-export const bidDigest = (content: BidContent, salt: string) => createHash('sha256').update(digestInput(content, salt)).digest('hex');
+export const bidDigest = (content: BidContent, salt: string) => sha256Hex(digestInput(content, salt));
+
+/** Whether `digest` (from a receipt) is the SHA-256 of `input` (the opened bid's text, as copied), and what that hash is. */
+export function checkBidDigest(input: string, digest: string) {
+  const computed = sha256Hex(input.trim());
+  return { computed, matches: computed === digest.trim().toLowerCase() };
+}

@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveKeys, randomKeys } from '../../src/keys.ts';
-import { bidDigest, bidSalt, sealAmount, unsealAmount } from '../../src/services/seal.ts';
+import { bidDigest, bidSalt, checkBidDigest, digestInput, sealAmount, unsealAmount } from '../../src/services/seal.ts';
 
 describe('sealed bid amounts', () => {
   const keys = randomKeys();
@@ -34,6 +34,18 @@ describe('sealed bid amounts', () => {
     expect(d).toMatch(/^[0-9a-f]{64}$/);
     expect(bidDigest({ ...content, amount: 1001 }, 'salt')).not.toBe(d);
     expect(bidDigest(content, 'salt2')).not.toBe(d);
+  });
+
+  it('check a receipt against the text it was computed from, as a person copies both', () => {
+    const content = { caseId: 'c', round: 1, vendorId: 'v', amount: 1000, lotNumber: 7, receivedAt: '2026-06-01T00:00:00.000Z' };
+    const receipt = bidDigest(content, 'salt');
+    const text = digestInput(content, 'salt');
+    expect(checkBidDigest(text, receipt)).toEqual({ computed: receipt, matches: true });
+    // pasted with a line break, the receipt typed in capitals
+    expect(checkBidDigest(`${text}\n`, ` ${receipt.toUpperCase()} `).matches).toBe(true);
+    const altered = checkBidDigest(digestInput({ ...content, amount: 999 }, 'salt'), receipt);
+    expect(altered.matches).toBe(false);
+    expect(altered.computed).not.toBe(receipt);
   });
 
   it('derive each bid salt from the digest key and the bid id: another key or another bid gives another salt', () => {

@@ -13,11 +13,11 @@ import { isOnTime } from '../../domain/deadline.ts';
 import { Fraction } from '../../domain/fraction.ts';
 import { AppError } from '../../errors.ts';
 import { parseWith } from '../../http/json.ts';
+import { checkBidDigest } from '../../services/seal.ts';
 import {
   type OpenedRound,
   bidInput,
   biddingInput,
-  checkBidDigest,
   decideInvestigation,
   decisionInput,
   findBidding,
