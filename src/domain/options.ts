@@ -64,3 +64,13 @@ export function choiceProblems(options: readonly KindedOption[], chosen: Readonl
 export function takesAnyOption(options: readonly KindedOption[], chosen: Readonly<Record<string, OptionChoice>>): boolean {
   return options.some((o) => unitsTaken(o, chosen[o.code]) > 0);
 }
+
+/**
+ * A body's choice as one cell of a spreadsheet: ○ for a yes/no option taken (or a plain yes), the
+ * count for a quantity taken, and an empty cell for anything not taken (never a 0 that reads like an order).
+ */
+export function optionCell(option: { kind?: OptionKind | undefined }, choice: OptionChoice | undefined): string | number {
+  const units = unitsTaken(option, choice);
+  if (units === 0) return '';
+  return choice === true || kindOf(option) === 'yesno' ? '○' : units;
+}

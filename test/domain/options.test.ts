@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceProblems, optionsCost, takesAnyOption, unitsTaken } from '../../src/domain/options.ts';
+import { choiceProblems, optionCell, optionsCost, takesAnyOption, unitsTaken } from '../../src/domain/options.ts';
 
 const backup = { code: 'backup', name: '遠隔バックアップ', kind: 'yesno' as const, price: 120_000 };
 const ids = { code: 'ids', name: '追加利用者ID', kind: 'quantity' as const, price: 1_000 };
@@ -52,5 +52,21 @@ describe('a body’s choice against the case’s options', () => {
   it('takes 0 and 1 for a yes/no option as no and yes', () => {
     expect(choiceProblems([backup], { backup: 1 })).toEqual([]);
     expect(choiceProblems([backup], { backup: 0 })).toEqual([]);
+  });
+});
+
+describe('a body’s choice in a spreadsheet cell', () => {
+  it('shows ○ for a yes/no option taken (or a plain yes) and the count for a quantity', () => {
+    expect(optionCell(backup, true)).toBe('○');
+    expect(optionCell(backup, 1)).toBe('○');
+    expect(optionCell(ids, 3)).toBe(3);
+    expect(optionCell(ids, true)).toBe('○');
+  });
+
+  it('leaves the cell empty for an option not taken, never a 0', () => {
+    expect(optionCell(ids, 0)).toBe('');
+    expect(optionCell(ids, undefined)).toBe('');
+    expect(optionCell(backup, false)).toBe('');
+    expect(optionCell(backup, 0)).toBe('');
   });
 });

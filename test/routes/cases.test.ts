@@ -262,4 +262,15 @@ describe('apportionment', () => {
     expect(res.text).toContain('case-a市,市,参加,2026-04-01,,○,5000,12000,17000\r\n');
     expect(res.text).toContain('case-a村,村,不参加');
   });
+
+  it('leaves an option a body did not take empty in the CSV, and shows a quantity as its count', async () => {
+    const created = await newCase({ options: [{ code: 'ids', name: '追加ID', kind: 'quantity', price: 1_000 }] });
+    await h.call('PUT', `/api/cases/${created.id}/participants/${a.memberIds[0]}`, { token: a.secretariat, body: { participating: true, options: { ids: 3 } } });
+    await h.call('PUT', `/api/cases/${created.id}/participants/${a.memberIds[1]}`, { token: a.secretariat, body: { participating: true, options: { ids: 0 } } });
+    await h.call('PUT', `/api/cases/${created.id}/apportionment`, { token: a.secretariat, body: { method: 'equal', total: 5000 } });
+    const res = await h.call('GET', `/api/cases/${created.id}/apportionment.csv`, { token: a.secretariat });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('case-a市,市,参加,2026-04-01,,3,2500,3000,5500\r\n');
+    expect(res.text).toContain('case-a村,村,参加,2026-04-01,,,2500,0,2500\r\n');
+  });
 });

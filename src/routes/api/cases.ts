@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { requireConsortiumRole } from '../../auth/session.ts';
 import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
 import { listCases } from '../../db/cases.ts';
-import { memberKindLabels, optionQuantity } from '../../domain/apportionment.ts';
+import { memberKindLabels } from '../../domain/apportionment.ts';
+import { optionCell } from '../../domain/options.ts';
 import { csvResponse } from '../../http/csv.ts';
 import { parseWith, readJson } from '../../http/json.ts';
 import { apportionmentBody, apportionmentInput, computeApportionment, setApportionment } from '../../services/apportionment.ts';
@@ -108,11 +109,7 @@ export const caseRoutes = new Hono<AppEnv>()
         joined ? '参加' : '不参加',
         joined && participant.joinedAt ? isoDate(participant.joinedAt) : '',
         joined && participant.lateJoin ? '後乗り' : '',
-        ...row.options.map((o) => {
-          if (!joined) return '';
-          const value = participant.options[o.code];
-          return typeof value === 'number' ? value : optionQuantity(value) > 0 ? '○' : '';
-        }),
+        ...row.options.map((o) => (joined ? optionCell(o, participant.options[o.code]) : '')),
         share?.base ?? '',
         share?.optionCharges ?? '',
         share?.amount ?? '',
@@ -156,7 +153,7 @@ export const caseRoutes = new Hono<AppEnv>()
     const header = ['年度', '契約の区分', '契約者', '契約の相手方', '負担団体', '金額（税抜）', '金額（税込）', ...row.options.map((o) => o.name)];
     const lines = list.contracts.flatMap((k) => {
       const kind = k.kind === 'bulk' ? '一括契約' : '個別契約';
-      const options = (chosen: Record<string, boolean | number> | undefined) => row.options.map((o) => (chosen ? optionCell(chosen[o.code]) : ''));
+      const options = (chosen: Record<string, boolean | number> | undefined) => row.options.map((o) => (chosen ? optionCell(o, chosen[o.code]) : ''));
       const head = [k.fiscalYear, kind, k.partyName, list.vendorName, '', k.amount, k.amountWithTax, ...options(k.options)];
       return [head, ...(k.charges ?? []).map((ch) => [k.fiscalYear, '負担金', k.partyName, list.vendorName, ch.memberName, ch.amount, ch.amountWithTax, ...options(undefined)])];
     });
@@ -168,6 +165,3 @@ export const caseRoutes = new Hono<AppEnv>()
     return c.json(await savingsFor(dbOf(c), user, row, fiscalYear));
   });
 
-function optionCell(value: boolean | number | undefined): string | number {
-  return typeof value === 'number' ? value : optionQuantity(value) > 0 ? '○' : '';
-}
