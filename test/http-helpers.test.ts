@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { neutraliseCell, toExcelCsv } from '../src/http/csv.ts';
 import { attachmentDisposition } from '../src/http/disposition.ts';
 import { declaresBody } from '../src/http/raw-body.ts';
+import { distinctBy } from '../src/http/inputs.ts';
+import { z } from 'zod';
 
 describe('CSV for Excel', () => {
   it('starts with a BOM, ends lines with CRLF and quotes what needs quoting', () => {
@@ -44,5 +46,20 @@ describe('a request that declares a body', () => {
     expect(declaresBody(req({ 'transfer-encoding': 'chunked' }))).toBe(true);
     expect(declaresBody(req({ 'content-length': '0' }))).toBe(false);
     expect(declaresBody(req({}))).toBe(false);
+  });
+});
+
+describe('a list whose codes must not repeat', () => {
+  const rows = z.array(z.object({ code: z.string() })).superRefine(distinctBy('code', 'コード'));
+  it('refuses each repeat at its own row, naming the row it repeats', () => {
+    const result = rows.safeParse([{ code: 'a' }, { code: 'b' }, { code: 'a' }, { code: 'a' }]);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: [2, 'code'], message: 'コード「a」が1行目と重複しています' },
+      { path: [3, 'code'], message: 'コード「a」が1行目と重複しています' },
+    ]);
+  });
+  it('accepts a list without repeats', () => {
+    expect(rows.safeParse([{ code: 'a' }, { code: 'b' }]).success).toBe(true);
   });
 });

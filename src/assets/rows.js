@@ -12,6 +12,10 @@
       event.preventDefault();
       var row = last.cloneNode(true);
       var number = body.rows.length + 1;
+      // a blank row carries no refusal of the row it was copied from
+      Array.prototype.forEach.call(row.querySelectorAll('.field-error'), function (el) {
+        el.parentNode.removeChild(el);
+      });
       Array.prototype.forEach.call(row.querySelectorAll('input, select, textarea'), function (el) {
         if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
         else if (el.tagName === 'SELECT') el.selectedIndex = 0;
@@ -20,6 +24,8 @@
         // 「3行目の単価」 → 「4行目の単価」
         if (label) el.setAttribute('aria-label', label.replace(/^\d+(行目|問目)/, number + '$1'));
         el.removeAttribute('id');
+        el.removeAttribute('aria-invalid');
+        el.removeAttribute('aria-describedby');
       });
       body.appendChild(row);
       var first = row.querySelector('input:not([type=hidden]), select, textarea');

@@ -29,3 +29,19 @@ const fiscalYearMessage = { message: '年度は2000〜2100の西暦で指定し�
 export const fiscalYearInput = z.number().int(fiscalYearMessage).min(2000, fiscalYearMessage).max(2100, fiscalYearMessage);
 /** A fiscal year in a path or a query string. */
 export const fiscalYearParam = z.coerce.number().int(fiscalYearMessage).min(2000, fiscalYearMessage).max(2100, fiscalYearMessage);
+
+/**
+ * A list's rule that `field` is not repeated: each repeat is refused at its own row
+ * (path [row, field]), naming the value and the row it repeats, e.g. 「要件番号「F-1」が1行目と重複しています」.
+ */
+export function distinctBy<T>(field: keyof T & string, label: string, place: (row: number) => string = (row) => `${row}行目`) {
+  return (list: readonly T[], ctx: z.RefinementCtx): void => {
+    const firstRow = new Map<unknown, number>();
+    list.forEach((item, i) => {
+      const value = item[field];
+      const first = firstRow.get(value);
+      if (first === undefined) firstRow.set(value, i);
+      else ctx.addIssue({ code: 'custom', path: [i, field], message: `${label}「${String(value)}」が${place(first + 1)}と重複しています` });
+    });
+  };
+}

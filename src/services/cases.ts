@@ -13,7 +13,7 @@ import { optionKinds } from '../domain/options.ts';
 import { notify } from './notify.ts';
 import { type CaseState, caseStateLabels, caseStates, transition } from '../domain/lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
-import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fiscalYearInput, isUsableKey, unusableKeyMessage, distinctBy } from '../http/inputs.ts';
 import { type Audit, mutate } from '../http/mutate.ts';
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
@@ -51,7 +51,7 @@ export const optionsInput = z
   )
   .max(100)
   .transform((list) => fillCodes(list, 'opt-'))
-  .refine((list) => new Set(list.map((o) => o.code)).size === list.length, { message: 'オプションのコードが重複しています' });
+  .superRefine(distinctBy('code', 'オプションのコード'));
 
 const isoTime = z.iso.datetime({ offset: true, message: '日時は ISO 8601 形式（時差つき）で指定してください' }).transform((v) => new Date(v));
 

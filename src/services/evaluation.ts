@@ -16,7 +16,7 @@ import { fileView } from '../db/files.ts';
 import { Fraction, decimalText, hasAtMostDecimals } from '../domain/fraction.ts';
 import { type Ranking, type ScoringRules, rankProposals, sheetProblems, sheetTotal } from '../domain/scoring.ts';
 import { AppError, notFound } from '../errors.ts';
-import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { isUsableKey, unusableKeyMessage, distinctBy } from '../http/inputs.ts';
 import { fillCodes } from '../domain/codes.ts';
 import { mutate } from '../http/mutate.ts';
 
@@ -48,7 +48,7 @@ export const evaluationInput = z
       .max(200)
       // a blank code is generated from the item's place (crit-1, crit-2, …); a typed one is kept
       .transform((cs) => fillCodes(cs, 'crit-'))
-      .refine((cs) => new Set(cs.map((c) => c.code)).size === cs.length, { message: '評価項目のコードが重複しています' })
+      .superRefine(distinctBy('code', '評価項目のコード'))
       .refine((cs) => cs.filter((c) => c.mode === 'price').length <= 1, { message: '価格の評価項目は1つまでです' })
       .refine((cs) => cs.every((c) => c.mode === 'pass_fail' || c.maxPoints > 0), { message: '配点は0より大きくしてください（適否の項目を除く）' }),
     aggregation: z.enum(['average', 'sum', 'trimmed_mean']),

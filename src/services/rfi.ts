@@ -10,7 +10,7 @@ import { isOnTime } from '../domain/deadline.ts';
 import { priceStats, rfiAnswerProblems } from '../domain/rfi.ts';
 import { pastDeadlineProblem } from '../domain/publication.ts';
 import { AppError, notFound } from '../errors.ts';
-import { isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { isUsableKey, unusableKeyMessage, distinctBy } from '../http/inputs.ts';
 import { fillCodes } from '../domain/codes.ts';
 import { mutate } from '../http/mutate.ts';
 import { rfiChanges } from '../domain/addenda.ts';
@@ -33,13 +33,13 @@ export const rfiInput = z.strictObject({
           kind: z.enum(['text', 'number', 'yesno', 'choice', 'price']),
           choices: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
         })
-        .refine((q) => q.kind !== 'choice' || (q.choices?.length ?? 0) >= 2, { message: '選択式の質問には選択肢を2つ以上指定してください' }),
+        .refine((q) => q.kind !== 'choice' || (q.choices?.length ?? 0) >= 2, { message: '選択式の質問には選択肢を2つ以上指定してください', path: ['choices'] }),
     )
     .min(1, { message: '質問を1つ以上指定してください' })
     .max(200)
     // a blank code is generated from the question's place (q-1, q-2, …); a typed one is kept
     .transform((qs) => fillCodes(qs, 'q-'))
-    .refine((qs) => new Set(qs.map((q) => q.code)).size === qs.length, { message: '質問のコードが重複しています' }),
+    .superRefine(distinctBy('code', '質問のコード', (n) => `${n}問目`)),
   /** 変更理由: required once the case is published and the RFI changes */
   reason: addendumReason.optional(),
 });

@@ -5,6 +5,7 @@ import { type Ctx, type SessionUser, nowOf } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { distinctBy } from '../http/inputs.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
 import { specChanges } from '../domain/addenda.ts';
@@ -16,7 +17,7 @@ export const specInput = z.strictObject({
     .array(z.strictObject({ heading: z.string().trim().min(1, { message: '見出しを入力してください' }).max(200), body: z.string().max(50_000) }))
     .min(1, { message: '章を1つ以上指定してください' })
     .max(200)
-    .refine((s) => new Set(s.map((x) => x.heading)).size === s.length, { message: '見出しが重複しています' }),
+    .superRefine(distinctBy('heading', '見出し', (n) => `第${n}章`)),
   requirements: z
     .array(
       z.strictObject({
@@ -26,7 +27,7 @@ export const specInput = z.strictObject({
       }),
     )
     .max(1000)
-    .refine((r) => new Set(r.map((x) => x.code)).size === r.length, { message: '要件番号が重複しています' })
+    .superRefine(distinctBy('code', '要件番号'))
     .default([]),
   /** 変更理由: required once the case is published and the spec changes */
   reason: addendumReason.optional(),

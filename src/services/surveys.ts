@@ -22,7 +22,7 @@ import {
   surveyResults,
 } from '../domain/survey.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { fiscalYearInput, isUsableKey, unusableKeyMessage } from '../http/inputs.ts';
+import { fiscalYearInput, isUsableKey, unusableKeyMessage, distinctBy } from '../http/inputs.ts';
 import { fillCodes } from '../domain/codes.ts';
 import { parseWith } from '../http/json.ts';
 import { mutate } from '../http/mutate.ts';
@@ -57,7 +57,7 @@ export const surveyInput = z
       .max(MAX_CANDIDATES)
       // a blank code is generated from the candidate's place (C1, C2, …); a typed one is kept
       .transform((list) => fillCodes(list, 'C'))
-      .refine((list) => new Set(list.map((c) => c.code)).size === list.length, { message: '候補のコードが重複しています' })
+      .superRefine(distinctBy('code', '候補のコード'))
       .default([]),
     points: z.array(z.number().int().min(0).max(1000)).min(1).max(100).default([2, 1]),
     threshold: z.number().min(0).max(1).default(0.25),

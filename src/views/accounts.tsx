@@ -130,7 +130,20 @@ export function AccountCreateForm({
 }
 
 /** An account's page: who it is, and the forms that disable / enable it and set a new password. */
-export function AccountDetail({ account, isMe, suggestion }: { account: Account; isMe: boolean; suggestion: string }) {
+export function AccountDetail({
+  account,
+  isMe,
+  suggestion,
+  refused,
+}: {
+  account: Account;
+  isMe: boolean;
+  suggestion: string;
+  /** the form whose post was refused, with its fields' messages */
+  refused?: { form: 'disable' | 'password'; fields: FieldErrors } | undefined;
+}) {
+  const disableFields = refused?.form === 'disable' ? refused.fields : undefined;
+  const passwordFields = refused?.form === 'password' ? refused.fields : undefined;
   return (
     <>
       <dl class="summary card">
@@ -168,8 +181,9 @@ export function AccountDetail({ account, isMe, suggestion }: { account: Account;
             <form method="post" action={`/users/${account.id}/disable`} class="card">
               <p>無効にすると、このアカウントではログインできなくなり、ログイン中の画面もすぐに使えなくなります。記録は残り、あとで有効に戻せます。</p>
               <label class="checkbox">
-                <input type="checkbox" name="confirm" value="on" required /> 「{account.name}」を無効にし、ログイン中のセッションを終了することを確認しました
+                <input type="checkbox" name="confirm" value="on" required id="disable-confirm" {...invalid(disableFields, 'confirm', 'disable-confirm')} /> 「{account.name}」を無効にし、ログイン中のセッションを終了することを確認しました
               </label>
+              <FieldError fields={disableFields} path="confirm" id="disable-confirm" />
               <button type="submit" class="secondary">
                 無効にする
               </button>
@@ -179,13 +193,15 @@ export function AccountDetail({ account, isMe, suggestion }: { account: Account;
           <form method="post" action={`/users/${account.id}/password`} class="card">
             <p>本人がパスワードを忘れたときに、新しい仮パスワードを設定します。今のパスワードは使えなくなり、ログイン中のセッションも終了します。</p>
             <label for="reset-password">新しい仮パスワード（10文字以上）</label>
-            <input id="reset-password" name="password" type="text" value={suggestion} required minlength={10} maxlength={200} autocomplete="off" spellcheck={false} aria-describedby="reset-password-help" />
+            <input id="reset-password" name="password" type="text" value={suggestion} required minlength={10} maxlength={200} autocomplete="off" spellcheck={false} {...invalid(passwordFields, 'password', 'reset-password', 'reset-password-help')} />
+            <FieldError fields={passwordFields} path="password" id="reset-password" />
             <p id="reset-password-help" class="muted">
               自動で作った候補を表示しています。再設定する前に控えてください。再設定後は画面に表示されません。
             </p>
             <label class="checkbox">
-              <input type="checkbox" name="confirm" value="on" required /> この仮パスワードを控え、本人に伝えることを確認しました
+              <input type="checkbox" name="confirm" value="on" required id="reset-confirm" {...invalid(passwordFields, 'confirm', 'reset-confirm')} /> この仮パスワードを控え、本人に伝えることを確認しました
             </label>
+            <FieldError fields={passwordFields} path="confirm" id="reset-confirm" />
             <button type="submit" class="primary">
               パスワードを再設定する
             </button>

@@ -1,5 +1,6 @@
 import type { AddendumView } from '../services/addenda.ts';
 import { dateTime } from './format.ts';
+import { type FieldErrors, FieldError, invalid } from './messages.tsx';
 
 const shown = (value: string | null) => value ?? '（なし）';
 
@@ -54,13 +55,14 @@ export function Addenda({ addenda, published }: { addenda: readonly AddendumView
  * 変更理由 in a form that changes a case: required once the case is published, where the change is
  * announced as an addendum with this reason.
  */
-export function ReasonField({ id, value, published }: { id: string; value?: string | undefined; published: boolean }) {
+export function ReasonField({ id, value, published, fields }: { id: string; value?: string | undefined; published: boolean; fields?: FieldErrors | undefined }) {
   return (
     <>
       <label for={id}>変更理由{published ? '（必須）' : ''}</label>
-      <textarea id={id} name="reason" rows={2} required={published} maxlength={2000} aria-describedby={`${id}-help`}>
+      <textarea id={id} name="reason" rows={2} required={published} maxlength={2000} {...invalid(fields, 'reason', id, `${id}-help`)}>
         {value ?? ''}
       </textarea>
+      <FieldError fields={fields} path="reason" id={id} />
       <p id={`${id}-help`} class="muted">
         {published
           ? '公表済みの案件です。変更すると「変更・追加」として、この理由と変更前・変更後が全事業者と公開ページに示されます。'

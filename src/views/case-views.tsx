@@ -106,17 +106,18 @@ export function NegotiatedGroundSummary({ ground, reason }: { ground: string | n
  * The ground (a <select> of the nine items of 地方自治法施行令 第167条の2 第1項) and the reason of a
  * 随意契約, labelled; `idPrefix` keeps the ids apart where two forms share a page.
  */
-export function NegotiatedFields({ idPrefix, ground, reason, note }: { idPrefix: string; ground: string; reason: string; note?: string | undefined }) {
+export function NegotiatedFields({ idPrefix, ground, reason, note, fields }: { idPrefix: string; ground: string; reason: string; note?: string | undefined; fields?: FieldErrors | undefined }) {
+  const help = note ? `${idPrefix}-negotiated-help` : undefined;
   return (
     <fieldset>
       <legend>随意契約の根拠と理由</legend>
       {note ? (
-        <p id={`${idPrefix}-negotiated-help`} class="muted">
+        <p id={help} class="muted">
           {note}
         </p>
       ) : null}
       <label for={`${idPrefix}-negotiated-ground`}>根拠（地方自治法施行令第167条の2第1項）</label>
-      <select id={`${idPrefix}-negotiated-ground`} name="negotiatedGround" aria-describedby={note ? `${idPrefix}-negotiated-help` : undefined}>
+      <select id={`${idPrefix}-negotiated-ground`} name="negotiatedGround" {...invalid(fields, 'negotiatedGround', `${idPrefix}-negotiated-ground`, help)}>
         <option value="" selected={ground === ''}>
           （選択してください）
         </option>
@@ -126,10 +127,12 @@ export function NegotiatedFields({ idPrefix, ground, reason, note }: { idPrefix:
           </option>
         ))}
       </select>
+      <FieldError fields={fields} path="negotiatedGround" id={`${idPrefix}-negotiated-ground`} />
       <label for={`${idPrefix}-negotiated-reason`}>随意契約とする理由</label>
-      <textarea id={`${idPrefix}-negotiated-reason`} name="negotiatedReason" rows={3}>
+      <textarea id={`${idPrefix}-negotiated-reason`} name="negotiatedReason" rows={3} {...invalid(fields, 'negotiatedReason', `${idPrefix}-negotiated-reason`)}>
         {reason}
       </textarea>
+      <FieldError fields={fields} path="negotiatedReason" id={`${idPrefix}-negotiated-reason`} />
     </fieldset>
   );
 }
@@ -393,7 +396,7 @@ export interface PostedOption {
  * or more after 「行を追加」: a script adds a row in place; without it the button posts the rows typed
  * so far and the page comes back with three more blank rows, nothing saved).
  */
-export function OptionsForm({ row, posted, reason, blanks = 3 }: { row: CaseRow; posted?: PostedOption[] | undefined; reason?: string | undefined; blanks?: number }) {
+export function OptionsForm({ row, posted, reason, blanks = 3, fields }: { row: CaseRow; posted?: PostedOption[] | undefined; reason?: string | undefined; blanks?: number; fields?: FieldErrors | undefined }) {
   const rows: PostedOption[] = posted ?? row.options.map((o) => ({ code: o.code, name: o.name, kind: kindOf(o), price: o.price === null || o.price === undefined ? '' : String(o.price) }));
   const all = [...rows, ...Array.from({ length: blanks }, () => ({ code: '', name: '', kind: 'yesno', price: '' }))];
   return (
@@ -416,7 +419,8 @@ export function OptionsForm({ row, posted, reason, blanks = 3 }: { row: CaseRow;
             {all.map((o, i) => (
               <tr>
                 <td>
-                  <input type="text" name="name" value={o.name} aria-label={`${i + 1}行目のオプション名`} />
+                  <input type="text" name="name" id={`opt-name-${i}`} value={o.name} aria-label={`${i + 1}行目のオプション名`} {...invalid(fields, `options.${i}.name`, `opt-name-${i}`)} />
+                  <FieldError fields={fields} path={`options.${i}.name`} id={`opt-name-${i}`} />
                 </td>
                 <td>
                   <select name="kind" aria-label={`${i + 1}行目の種類`}>
@@ -428,10 +432,12 @@ export function OptionsForm({ row, posted, reason, blanks = 3 }: { row: CaseRow;
                   </select>
                 </td>
                 <td>
-                  <input type="text" name="price" inputmode="numeric" value={o.price} aria-label={`${i + 1}行目の単価`} />
+                  <input type="text" name="price" id={`opt-price-${i}`} inputmode="numeric" value={o.price} aria-label={`${i + 1}行目の単価`} {...invalid(fields, `options.${i}.price`, `opt-price-${i}`)} />
+                  <FieldError fields={fields} path={`options.${i}.price`} id={`opt-price-${i}`} />
                 </td>
                 <td>
-                  <input type="text" name="code" value={o.code} aria-label={`${i + 1}行目のコード`} />
+                  <input type="text" name="code" id={`opt-code-${i}`} value={o.code} aria-label={`${i + 1}行目のコード`} {...invalid(fields, `options.${i}.code`, `opt-code-${i}`)} />
+                  <FieldError fields={fields} path={`options.${i}.code`} id={`opt-code-${i}`} />
                 </td>
               </tr>
             ))}
@@ -444,7 +450,7 @@ export function OptionsForm({ row, posted, reason, blanks = 3 }: { row: CaseRow;
           行を追加
         </button>
       </p>
-      <ReasonField id="options-reason" value={reason} published={announcesChanges(row)} />
+      <ReasonField id="options-reason" value={reason} published={announcesChanges(row)} fields={fields} />
       <button class="primary" type="submit">
         オプションを保存
       </button>
@@ -466,7 +472,7 @@ export interface PostedCaseEdit {
 }
 
 /** The case edit form: the stored case, or what was typed into a refused post. */
-export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCaseEdit | undefined }) {
+export function CaseEditForm({ row, posted, fields }: { row: CaseRow; posted?: PostedCaseEdit | undefined; fields?: FieldErrors | undefined }) {
   const shown: PostedCaseEdit = posted ?? {
     title: row.title,
     description: row.description,
@@ -480,26 +486,31 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
     <form method="post" action={`/cases/${row.id}/edit`} class="card">
       <h3>案件情報の編集</h3>
       <label for="edit-title">件名</label>
-      <input id="edit-title" name="title" type="text" required value={shown.title} />
+      <input id="edit-title" name="title" type="text" required value={shown.title} {...invalid(fields, 'title', 'edit-title')} />
+      <FieldError fields={fields} path="title" id="edit-title" />
       <label for="edit-description">概要</label>
-      <textarea id="edit-description" name="description" rows={3}>
+      <textarea id="edit-description" name="description" rows={3} {...invalid(fields, 'description', 'edit-description')}>
         {shown.description}
       </textarea>
-      {row.method === 'negotiated' ? <NegotiatedFields idPrefix="edit" ground={shown.negotiatedGround ?? ''} reason={shown.negotiatedReason ?? ''} /> : null}
+      <FieldError fields={fields} path="description" id="edit-description" />
+      {row.method === 'negotiated' ? <NegotiatedFields idPrefix="edit" ground={shown.negotiatedGround ?? ''} reason={shown.negotiatedReason ?? ''} fields={fields} /> : null}
       <div class="grid4">
         <div>
           <label for="edit-rfi">RFI回答期限</label>
-          <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={shown.rfiDeadline} />
+          <input id="edit-rfi" name="rfiDeadline" type="datetime-local" value={shown.rfiDeadline} {...invalid(fields, 'rfiDeadline', 'edit-rfi', 'edit-dates-help')} />
+          <FieldError fields={fields} path="rfiDeadline" id="edit-rfi" />
         </div>
         {isPriceCompetition(row.method) ? null : (
           <div>
             <label for="edit-submission">提出期限</label>
-            <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} />
+            <input id="edit-submission" name="submissionDeadline" type="datetime-local" value={shown.submissionDeadline} {...invalid(fields, 'submissionDeadline', 'edit-submission', 'edit-dates-help')} />
+            <FieldError fields={fields} path="submissionDeadline" id="edit-submission" />
           </div>
         )}
         <div>
           <label for="edit-question">質問受付期限</label>
-          <input id="edit-question" name="questionDeadline" type="datetime-local" value={shown.questionDeadline ?? ''} />
+          <input id="edit-question" name="questionDeadline" type="datetime-local" value={shown.questionDeadline ?? ''} {...invalid(fields, 'questionDeadline', 'edit-question', 'edit-dates-help')} />
+          <FieldError fields={fields} path="questionDeadline" id="edit-question" />
         </div>
       </div>
       <p class="muted" id="edit-dates-help">
@@ -512,7 +523,7 @@ export function CaseEditForm({ row, posted }: { row: CaseRow; posted?: PostedCas
           </>
         ) : null}
       </p>
-      <ReasonField id="edit-reason" value={shown.reason} published={announcesChanges(row)} />
+      <ReasonField id="edit-reason" value={shown.reason} published={announcesChanges(row)} fields={fields} />
       <button class="primary" type="submit">
         保存する
       </button>

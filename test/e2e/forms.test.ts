@@ -122,4 +122,34 @@ describe.runIf(hasChromium)('forms in the browser', () => {
     expect(await page.getByText('ファイルを受け付けました').isVisible()).toBe(true);
     await page.close();
   }, 60_000);
+  it('adds criteria and requirement rows in place after a refused save, the refused row still marked and the new row not', async () => {
+    const { h } = world;
+    const page = await world.browser.newPage();
+    await loginAs(page, world.base, 'sec-e2ef@test.example', PASSWORD);
+    await page.goto(`${world.base}/cases/${caseId}/evaluation`);
+    for (const n of [1, 2, 3]) await page.getByLabel(`${n}行目の項目名`).fill(`項目${n}`);
+    await page.getByLabel('3行目の配点').fill('多め');
+    await page.getByLabel('変更理由（必須）').fill('評価基準を定めます。');
+    await page.getByRole('button', { name: '評価基準を保存' }).click();
+    await page.getByRole('alert').first().waitFor();
+    expect(await page.getByLabel('3行目の配点').getAttribute('aria-invalid')).toBe('true');
+    const url = page.url();
+    await page.getByRole('button', { name: '行を追加' }).click();
+    const added = page.getByLabel('7行目の配点');
+    await expect.poll(() => added.count()).toBe(1);
+    expect(page.url()).toBe(url);
+    expect(await added.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#criteria-rows tr:last-child .field-error').count()).toBe(0);
+    expect(await page.getByLabel('3行目の配点').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('3行目の配点').inputValue()).toBe('多め');
+    expect(await page.getByLabel('7行目のコード').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await h.call('GET', `/api/cases/${caseId}/evaluation`, { token: t.secretariat })).status).toBe(404);
+
+    await page.goto(`${world.base}/cases/${caseId}/spec`);
+    await page.getByLabel('1行目の要件').fill('帳票を出力できること');
+    await page.getByRole('button', { name: '行を追加' }).click();
+    await expect.poll(() => page.getByLabel('4行目の要件').count()).toBe(1);
+    expect(await page.getByLabel('1行目の要件').inputValue()).toBe('帳票を出力できること');
+    await page.close();
+  }, 60_000);
 });

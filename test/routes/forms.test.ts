@@ -70,11 +70,110 @@ describe('a refused form', () => {
     expect(settings.text).toMatch(/aria-invalid="true" aria-describedby="settings-issuerName-help settings-issuerName-error"/);
   });
 
+  it('marks the refused field of the case forms: a blank title, a past deadline, a mistyped option price', async () => {
+    const created = await h.form(sec, '/cases', { title: '  ', method: 'proposal', contractMode: 'bulk', fiscalYear: '2026', description: '' });
+    expect(created.status).toBe(400);
+    expect(tagOf(created.text, 'title')).toContain('aria-invalid="true"');
+    expect(created.text).toContain('id="title-error">件名を入力してください</span>');
+    expect(tagOf(created.text, 'fiscalYear')).not.toContain('aria-invalid');
+
+    const edited = await h.form(sec, `/cases/${caseId}/edit`, { title: '入力確認の案件', description: '', rfiDeadline: '', submissionDeadline: '2020-01-06T17:00', questionDeadline: '', reason: '' });
+    expect(edited.status).toBe(400);
+    expect(tagOf(edited.text, 'edit-submission')).toContain('aria-describedby="edit-dates-help edit-submission-error"');
+    expect(edited.text).toContain('id="edit-submission-error">提出期限に過去の日時は指定できません');
+    expect(tagOf(edited.text, 'edit-question')).not.toContain('aria-invalid');
+
+    const options = await h.form(sec, `/cases/${caseId}/options`, [
+      ['name', '遠隔バックアップ'], ['kind', 'yesno'], ['price', '120000'], ['code', ''],
+      ['name', '追加ID'], ['kind', 'quantity'], ['price', '千円'], ['code', ''],
+    ]);
+    expect(options.status).toBe(400);
+    expect(tagOf(options.text, 'opt-price-1')).toContain('aria-invalid="true"');
+    expect(tagOf(options.text, 'opt-price-0')).not.toContain('aria-invalid');
+    expect(options.text).toContain('id="opt-price-1-error">「追加ID」の単価は円単位の整数で入力してください');
+  });
+
+  it('marks the refused row of the criteria, RFI and spec tables', async () => {
+    const criteria = await h.form(sec, `/cases/${caseId}/evaluation`, [
+      ['c_code', ''], ['c_group', ''], ['c_name', '機能'], ['c_max', '60'], ['c_mode', 'points'], ['c_guidance', ''],
+      ['c_code', ''], ['c_group', ''], ['c_name', '価格'], ['c_max', 'たくさん'], ['c_mode', 'points'], ['c_guidance', ''],
+      ['aggregation', 'average'], ['passRatio', '0.6'], ['grade_A', '1'], ['grade_B', '0.75'], ['grade_C', '0.5'], ['grade_D', '0.25'], ['grade_E', '0'],
+    ]);
+    expect(criteria.status).toBe(400);
+    expect(tagOf(criteria.text, 'c-max-1')).toContain('aria-invalid="true"');
+    expect(tagOf(criteria.text, 'c-max-0')).not.toContain('aria-invalid');
+    expect(criteria.text).toContain('id="c-max-1-error">');
+
+    const rfi = await h.form(sec, `/cases/${caseId}/rfi`, [
+      ['deadline', '2026-12-20T17:00'],
+      ['code', ''], ['kind', 'choice'], ['text', '対応するOSは'], ['choices', ''],
+    ]);
+    expect(rfi.status).toBe(400);
+    expect(tagOf(rfi.text, 'q-choices-0')).toContain('aria-invalid="true"');
+    expect(rfi.text).toContain('id="q-choices-0-error">');
+
+    const spec = await h.form(sec, `/cases/${caseId}/spec`, [
+      ['heading', '業務の概要'], ['body', '本書のとおり'],
+      ['req_code', 'F-1'], ['req_text', '帳票を出力できること'], ['req_level', 'must'],
+      ['req_code', 'F-1'], ['req_text', '検索できること'], ['req_level', 'must'],
+      ['reason', ''],
+    ]);
+    expect(spec.status).toBe(400);
+    expect(spec.text).toMatch(/id="req-code-1" aria-invalid="true"|aria-invalid="true"[^>]*id="req-code-1"/);
+    expect(spec.text).toContain('id="req-code-1-error">');
+  });
+
+  it('marks the tick box left empty on an account’s disable form', async () => {
+    const accounts = await h.call('GET', '/api/users', { token: a.secretariat });
+    const evaluator = (accounts.body.users as { id: string; role: string }[]).find((u) => u.role === 'evaluator')!;
+    const res = await h.form(sec, `/users/${evaluator.id}/disable`, {});
+    expect(res.status).toBe(400);
+    expect(tagOf(res.text, 'disable-confirm')).toContain('aria-invalid="true"');
+    expect(res.text).toContain('id="disable-confirm-error">無効にすることを確認し、チェックを入れてください。</span>');
+    expect(tagOf(res.text, 'reset-confirm')).not.toContain('aria-invalid');
+  });
+
   it('marks both sign-in fields when the sign-in is refused', async () => {
     const res = await h.form(undefined, '/login', { email: 'sec-fm@test.example', password: 'wrong-password', next: '/cases' });
     expect(res.status).toBe(401);
     expect(tagOf(res.text, 'password')).toContain('aria-describedby="login-error"');
     expect(res.text).toContain('id="login-error"');
+  });
+});
+
+describe('「行を追加」 without a script', () => {
+  it('brings back the criteria, RFI questions and requirements typed so far with three more blank rows, saving nothing', async () => {
+    const criteria = await h.form(sec, `/cases/${caseId}/evaluation`, [
+      ['c_code', ''], ['c_group', ''], ['c_name', '機能'], ['c_max', '60'], ['c_mode', 'points'], ['c_guidance', ''],
+      ['blanks', '3'], ['addRows', '1'],
+    ]);
+    expect(criteria.status).toBe(200);
+    expect(criteria.text).toContain('value="機能"');
+    expect(criteria.text).toContain('aria-label="7行目の項目名"');
+    expect(criteria.text).not.toContain('aria-label="8行目の項目名"');
+    expect((await h.call('GET', `/api/cases/${caseId}/evaluation`, { token: a.secretariat })).status).toBe(404);
+
+    const rfi = await h.form(sec, `/cases/${caseId}/rfi`, [
+      ['deadline', '2026-12-20T17:00'], ['code', ''], ['kind', 'text'], ['text', '導入実績は'], ['choices', ''],
+      ['blanks', '3'], ['addRows', '1'],
+    ]);
+    expect(rfi.status).toBe(200);
+    expect(rfi.text).toContain('value="導入実績は"');
+    expect(rfi.text).toContain('aria-label="7問目の質問文"');
+    expect((await h.call('GET', `/api/cases/${caseId}/rfi`, { token: a.secretariat })).status).toBe(404);
+
+    const spec = await h.form(sec, `/cases/${caseId}/spec`, [
+      ['heading', '業務の概要'], ['body', '本書のとおり'],
+      ['req_code', 'F-1'], ['req_text', '帳票を出力できること'], ['req_level', 'must'],
+      ['blankSections', '2'], ['blanks', '3'], ['addRows', '1'],
+    ]);
+    expect(spec.status).toBe(200);
+    expect(spec.text).toContain('value="帳票を出力できること"');
+    expect(spec.text).toContain('aria-label="7行目の要件"');
+    const chapters = await h.form(sec, `/cases/${caseId}/spec`, [['heading', '業務の概要'], ['body', ''], ['blankSections', '2'], ['blanks', '3'], ['addSections', '1']]);
+    expect(chapters.text).toContain('<legend>第4章</legend>');
+    expect(chapters.text).not.toContain('<legend>第5章</legend>');
+    expect((await h.call('GET', `/api/cases/${caseId}/spec`, { token: a.secretariat })).status).toBe(404);
   });
 });
 

@@ -29,7 +29,8 @@ describe('spec pages', () => {
     expect(api.body.spec).toMatchObject({ version: 1, sections: [{ heading: '業務の目的' }, { heading: '非機能要件' }], requirements: [{ code: 'F-1', level: 'must' }] });
     const dup = await h.form(sec, `/cases/${caseId}/spec`, [['heading', 'A'], ['body', '長い本文を書いたところ'], ['heading', 'A'], ['body', ''], ['req_code', 'F-9'], ['req_text', '新しい要件'], ['req_level', 'want']]);
     expect(dup.status).toBe(400);
-    expect(dup.text).toContain('見出しが重複しています');
+    // the repeated heading is marked where it is, naming the chapter it repeats
+    expect(dup.text).toContain('id="heading-1-error">見出し「A」が第1章と重複しています</span>');
     // what was typed comes back in the form, not the saved version
     expect(dup.text).toContain('長い本文を書いたところ</textarea>');
     expect(dup.text).toContain('value="新しい要件"');

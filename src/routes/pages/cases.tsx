@@ -57,9 +57,9 @@ import {
 } from '../../views/case-views.tsx';
 import { dateTime, keptOrTyped, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, type FieldErrors, FieldError, invalid, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldErrors, fieldList, formError, formPost, decimalField, integerField, isFormError, readForm, typedNumber } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, formPost, decimalField, integerField, isFormError, moreBlankRows, readForm, typedNumber } from './form.ts';
 import { requirePageUser } from './guard.ts';
 import { isFollowing, setFollowing } from '../../services/follows.ts';
 import { submissionBarrier } from '../../services/qualification.ts';
@@ -83,7 +83,7 @@ function Flash({ c }: { c: Ctx }) {
   return <SuccessBox message={messages[c.req.query('done') ?? '']} />;
 }
 
-function CreateCaseForm({ error, form, fiscalYear }: { error?: string | undefined; form?: Form | undefined; fiscalYear: number }) {
+function CreateCaseForm({ error, form, fields, fiscalYear }: { error?: string | undefined; form?: Form | undefined; fields?: FieldErrors | undefined; fiscalYear: number }) {
   const v = (name: string, fallback = '') => (form ? field(form, name) : fallback);
   return (
     <section class="card" aria-labelledby="new-case">
@@ -91,30 +91,35 @@ function CreateCaseForm({ error, form, fiscalYear }: { error?: string | undefine
       <ErrorBox message={error} />
       <form method="post" action="/cases">
         <label for="title">件名</label>
-        <input id="title" name="title" type="text" required value={v('title')} />
+        <input id="title" name="title" type="text" required value={v('title')} {...invalid(fields, 'title', 'title')} />
+        <FieldError fields={fields} path="title" id="title" />
         <label for="method">調達方式</label>
-        <select id="method" name="method">
+        <select id="method" name="method" {...invalid(fields, 'method', 'method')}>
           {caseMethods.map((m) => (
             <option value={m} selected={v('method') === m}>
               {caseMethodLabels[m]}
             </option>
           ))}
         </select>
+        <FieldError fields={fields} path="method" id="method" />
         <label for="contractMode">契約形態</label>
-        <select id="contractMode" name="contractMode">
+        <select id="contractMode" name="contractMode" {...invalid(fields, 'contractMode', 'contractMode')}>
           {contractModes.map((m) => (
             <option value={m} selected={v('contractMode') === m}>
               {contractModeLabels[m]}
             </option>
           ))}
         </select>
+        <FieldError fields={fields} path="contractMode" id="contractMode" />
         <label for="fiscalYear">年度（西暦）</label>
-        <input id="fiscalYear" name="fiscalYear" type="number" min="2000" max="2100" required value={v('fiscalYear', String(fiscalYear))} />
+        <input id="fiscalYear" name="fiscalYear" type="text" inputmode="numeric" required value={v('fiscalYear', String(fiscalYear))} {...invalid(fields, 'fiscalYear', 'fiscalYear')} />
+        <FieldError fields={fields} path="fiscalYear" id="fiscalYear" />
         <label for="description">概要</label>
-        <textarea id="description" name="description" rows={3}>
+        <textarea id="description" name="description" rows={3} {...invalid(fields, 'description', 'description')}>
           {v('description')}
         </textarea>
-        <NegotiatedFields idPrefix="new" ground={v('negotiatedGround')} reason={v('negotiatedReason')} note="調達方式が随意契約のときは、根拠と理由の両方が必要です。それ以外の方式では空欄のままにします。" />
+        <FieldError fields={fields} path="description" id="description" />
+        <NegotiatedFields idPrefix="new" ground={v('negotiatedGround')} reason={v('negotiatedReason')} fields={fields} note="調達方式が随意契約のときは、根拠と理由の両方が必要です。それ以外の方式では空欄のままにします。" />
         <button class="primary" type="submit">
           作成する
         </button>
@@ -123,13 +128,13 @@ function CreateCaseForm({ error, form, fiscalYear }: { error?: string | undefine
   );
 }
 
-async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Form) {
+async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Form, fields?: FieldErrors) {
   if (user.role === 'operator') {
     return renderPage(
       c,
       <Layout title="調達案件" user={user}>
         <h1>調達案件</h1>
-        <p class="notice">運営者アカウントでは調達案件の内容は表示されません。協議会の作成は API から行います。</p>
+        <p class="notice">運営者アカウントでは調達案件の内容は表示されません。<a href="/consortia">協議会の作成と一覧</a>は「管理」から行います。</p>
       </Layout>,
     );
   }
@@ -145,7 +150,7 @@ async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Fo
         <p class="muted">まだ調達案件はありません。</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack-narrow">
             <caption>調達案件の一覧（{rows.length}件）</caption>
             <thead>
               <tr>
@@ -163,20 +168,20 @@ async function caseListPage(c: Ctx, user: SessionUser, error?: string, form?: Fo
                   <th scope="row">
                     <a href={`/cases/${r.id}`}>{r.title}</a>
                   </th>
-                  <td>{r.fiscalYear}</td>
-                  <td>{caseMethodLabels[r.method]}</td>
-                  <td>{r.contractMode === 'bulk' ? '一括契約' : '個別契約'}</td>
-                  <td>
+                  <td data-label="年度">{r.fiscalYear}</td>
+                  <td data-label="調達方式">{caseMethodLabels[r.method]}</td>
+                  <td data-label="契約形態">{r.contractMode === 'bulk' ? '一括契約' : '個別契約'}</td>
+                  <td data-label="状態">
                     <StateBadge state={r.state} />
                   </td>
-                  <td>{dateTime(r.submissionDeadline)}</td>
+                  <td data-label="提出期限">{dateTime(r.submissionDeadline)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {user.role === 'secretariat' ? <CreateCaseForm error={error} form={form} fiscalYear={fiscalYearOf(nowOf(c))} /> : null}
+      {user.role === 'secretariat' ? <CreateCaseForm error={error} form={form} fields={fields} fiscalYear={fiscalYearOf(nowOf(c))} /> : null}
     </Layout>,
     error ? 400 : 200,
   );
@@ -256,7 +261,7 @@ interface Posted {
   apportionment?: PostedApportionment;
 }
 
-async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string; status?: ContentfulStatusCode } = {}, posted: Posted = {}) {
+async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: string; error?: string; status?: ContentfulStatusCode; fields?: FieldErrors } = {}, posted: Posted = {}) {
   const { user, row } = await loadCase(c, caseId, 'secretariat', 'member', 'evaluator', 'vendor');
   const canSeeMembers = user.role === 'secretariat' || user.role === 'member';
   const matrix = canSeeMembers ? await listParticipation(dbOf(c), user.consortiumId, row.id) : [];
@@ -338,7 +343,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
           {row.state !== 'cancelled' && row.state !== 'awarded' ? (
             <>
               {problems.section === 'edit' ? <ErrorBox message={problems.error} /> : null}
-              <CaseEditForm row={row} posted={posted.edit} />
+              <CaseEditForm row={row} posted={posted.edit} fields={problems.section === 'edit' ? problems.fields : undefined} />
             </>
           ) : null}
         </section>
@@ -605,7 +610,7 @@ async function caseDetailPage(c: Ctx, caseId: string, problems: { section?: stri
         <section aria-labelledby="options-heading">
           <h2 id="options-heading">オプション</h2>
           {problems.section === 'options' ? <ErrorBox message={problems.error} /> : null}
-          <OptionsForm row={row} posted={posted.options} reason={posted.optionsReason} {...(posted.optionBlanks ? { blanks: posted.optionBlanks } : {})} />
+          <OptionsForm row={row} posted={posted.options} reason={posted.optionsReason} fields={problems.section === 'options' ? problems.fields : undefined} {...(posted.optionBlanks ? { blanks: posted.optionBlanks } : {})} />
         </section>
       ) : null}
     </Layout>,
@@ -732,7 +737,7 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}?done=created`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseListPage(c, user, formError(err), form);
+      return caseListPage(c, user, formError(err), form, fieldErrors(err));
     }
   })
   .get('/cases/:id', (c) => caseDetailPage(c, c.req.param('id')))
@@ -830,7 +835,7 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${caseId}?done=edit`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err), status: err.status }, { edit: typed });
+      return caseDetailPage(c, caseId, { section: 'edit', error: formError(err), status: err.status, fields: fieldErrors(err) }, { edit: typed });
     }
   })
   .post('/cases/:id/options', async (c) => {
@@ -841,8 +846,7 @@ export const casePages = new Hono<AppEnv>()
     const reason = field(form, 'reason');
     // 「行を追加」 without a script: the rows typed so far come back with three more blank rows, nothing saved
     if (field(form, 'addRows') !== '') {
-      const blanks = Math.min(Math.max(integerField(form, 'blanks') || 3, 0) + 3, 60);
-      return caseDetailPage(c, caseId, {}, { options: typed, optionsReason: reason, optionBlanks: blanks });
+      return caseDetailPage(c, caseId, {}, { options: typed, optionsReason: reason, optionBlanks: moreBlankRows(form) });
     }
     try {
       const options = parseWith(optionsInput, optionsFromRows(typed));
@@ -852,7 +856,9 @@ export const casePages = new Hono<AppEnv>()
       return c.redirect(`/cases/${caseId}?done=options#main`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return caseDetailPage(c, caseId, { section: 'options', error: formError(err) }, { options: typed, optionsReason: reason });
+      // the options list alone reports its rows as '0.price'; inside the case they are 'options.0.price'
+      const fields = Object.fromEntries(Object.entries(fieldErrors(err)).map(([path, message]) => [/^\d/.test(path) ? `options.${path}` : path, message]));
+      return caseDetailPage(c, caseId, { section: 'options', error: formError(err), fields }, { options: typed, optionsReason: reason });
     }
   })
   .post('/cases/:id/apportionment', async (c) => {

@@ -39,9 +39,9 @@ import { sizeLabel } from '../../views/files.tsx';
 import { dateTime, points, yen } from '../../views/format.ts';
 import { pointsRule } from '../../domain/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, type FieldErrors, FieldError, invalid, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, isFormError, readForm, typedNumber } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, isFormError, moreBlankRows, readForm, typedNumber } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { BackToCase } from '../../views/case-views.tsx';
 import { caseProposals } from '../../services/proposals.ts';
@@ -353,6 +353,8 @@ interface PostedSetup {
   evaluatorIds: string[];
   anonymize: boolean;
   reason?: string;
+  /** blank criterion rows to show (more after 「行を追加」) */
+  blanks?: number;
 }
 
 /** The setup form: the saved evaluation, or what was typed into a refused post. */
@@ -361,11 +363,13 @@ function EvaluationSetup({
   evaluation,
   candidates,
   posted,
+  fields,
 }: {
   row: CaseRow;
   evaluation: ReturnType<typeof evaluationView> | null;
   candidates: { id: string; name: string }[];
   posted?: PostedSetup | undefined;
+  fields?: FieldErrors | undefined;
 }) {
   const grades = evaluation?.grades ?? { A: 1, B: 0.75, C: 0.5, D: 0.25, E: 0 };
   const shown: PostedSetup = posted ?? {
@@ -376,7 +380,10 @@ function EvaluationSetup({
     evaluatorIds: evaluation?.evaluatorIds ?? [],
     anonymize: evaluation?.anonymize ?? false,
   };
-  const rows: (PostedSetup['criteria'][number] | null)[] = [...shown.criteria, null, null, null];
+  const blanks = posted?.blanks ?? 3;
+  const rows: (PostedSetup['criteria'][number] | null)[] = [...shown.criteria, ...Array.from({ length: blanks }, () => null)];
+  const cell = (i: number, key: string, id: string) => ({ id, ...invalid(fields, `criteria.${i}.${key}`, id) });
+  const cellError = (i: number, key: string, id: string) => <FieldError fields={fields} path={`criteria.${i}.${key}`} id={id} />;
   return (
     <form method="post" action={`/cases/${row.id}/evaluation`} class="card">
       <h2>評価基準と評価委員</h2>
@@ -393,20 +400,23 @@ function EvaluationSetup({
               <th scope="col">評価の視点</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody id="criteria-rows">
             {rows.map((cr, i) => (
               <tr>
                 <td>
-                  <input type="text" name="c_code" value={cr?.code ?? ''} aria-label={`${i + 1}行目のコード`} />
+                  <input type="text" name="c_code" value={cr?.code ?? ''} aria-label={`${i + 1}行目のコード`} {...cell(i, 'code', `c-code-${i}`)} />
+                  {cellError(i, 'code', `c-code-${i}`)}
                 </td>
                 <td>
                   <input type="text" name="c_group" value={cr?.group ?? ''} aria-label={`${i + 1}行目の区分`} />
                 </td>
                 <td>
-                  <input type="text" name="c_name" value={cr?.name ?? ''} aria-label={`${i + 1}行目の項目名`} />
+                  <input type="text" name="c_name" value={cr?.name ?? ''} aria-label={`${i + 1}行目の項目名`} {...cell(i, 'name', `c-name-${i}`)} />
+                  {cellError(i, 'name', `c-name-${i}`)}
                 </td>
                 <td>
-                  <input type="text" name="c_max" inputmode="decimal" value={cr?.maxPoints ?? ''} aria-label={`${i + 1}行目の配点`} />
+                  <input type="text" name="c_max" inputmode="decimal" value={cr?.maxPoints ?? ''} aria-label={`${i + 1}行目の配点`} {...cell(i, 'maxPoints', `c-max-${i}`)} />
+                  {cellError(i, 'maxPoints', `c-max-${i}`)}
                 </td>
                 <td>
                   <select name="c_mode" aria-label={`${i + 1}行目の方式`}>
@@ -425,6 +435,13 @@ function EvaluationSetup({
           </tbody>
         </table>
       </div>
+      <FieldError fields={fields} path="criteria" id="criteria-rows" />
+      <input type="hidden" name="blanks" value={String(blanks)} />
+      <p>
+        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="criteria-rows">
+          行を追加
+        </button>
+      </p>
       <div class="grid4">
         <div>
           <label for="aggregation">集計方法</label>
@@ -438,12 +455,14 @@ function EvaluationSetup({
         </div>
         <div>
           <label for="passRatio">最低基準点（満点に対する割合）</label>
-          <input id="passRatio" name="passRatio" type="text" inputmode="decimal" value={shown.passRatio} />
+          <input id="passRatio" name="passRatio" type="text" inputmode="decimal" value={shown.passRatio} {...invalid(fields, 'passRatio', 'passRatio')} />
+          <FieldError fields={fields} path="passRatio" id="passRatio" />
         </div>
         {gradeLetters.map((g) => (
           <div>
             <label for={`grade-${g}`}>段階 {g} の係数</label>
-            <input id={`grade-${g}`} name={`grade_${g}`} type="text" inputmode="decimal" value={shown.grades[g] ?? ''} />
+            <input id={`grade-${g}`} name={`grade_${g}`} type="text" inputmode="decimal" value={shown.grades[g] ?? ''} {...invalid(fields, `grades.${g}`, `grade-${g}`)} />
+            <FieldError fields={fields} path={`grades.${g}`} id={`grade-${g}`} />
           </div>
         ))}
       </div>
@@ -460,15 +479,16 @@ function EvaluationSetup({
         <input type="checkbox" name="anonymize" checked={shown.anonymize} />
         評価委員には提案者名を伏せ、「提案者A・B・C…」と表示する
       </label>
-      <ReasonField id="evaluation-reason" value={posted?.reason} published={announcesChanges(row)} />
+      <ReasonField id="evaluation-reason" value={posted?.reason} published={announcesChanges(row)} fields={fields} />
       <button class="primary" type="submit">
         評価基準を保存
       </button>
+      <script src="/assets/rows.js" defer />
     </form>
   );
 }
 
-async function adminPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup) {
+async function adminPage(c: Ctx, caseId: string, error?: string, posted?: PostedSetup, fields?: FieldErrors) {
   const { user, row } = await loadCase(c, caseId, 'secretariat');
   const db = dbOf(c);
   const found = await findEvaluation(db, row.id);
@@ -495,8 +515,8 @@ async function adminPage(c: Ctx, caseId: string, error?: string, posted?: Posted
       <h1>提案の評価（事務局）</h1>
       <SuccessBox message={done === 'setup' ? '評価基準を保存しました。' : done === 'reopen' ? '採点票を差し戻しました。' : done === 'close' ? '評価を締め切りました。結果は下のとおりです。' : undefined} />
       <ErrorBox message={error} />
-      {found && !started && !found.row.closedAt ? <EvaluationSetup row={row} evaluation={view} candidates={candidates} posted={posted} /> : null}
-      {!found ? <EvaluationSetup row={row} evaluation={null} candidates={candidates} posted={posted} /> : null}
+      {found && !started && !found.row.closedAt ? <EvaluationSetup row={row} evaluation={view} candidates={candidates} posted={posted} fields={fields} /> : null}
+      {!found ? <EvaluationSetup row={row} evaluation={null} candidates={candidates} posted={posted} fields={fields} /> : null}
       {found ? (
         <section aria-labelledby="progress-heading">
           <h2 id="progress-heading">進み具合</h2>
@@ -860,13 +880,15 @@ export const evaluationPages = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
     const typed = setupFromForm(form);
+    // 「行を追加」 without a script: the rows typed so far come back with three more blank rows, nothing saved
+    if (field(form, 'addRows') !== '') return adminPage(c, row.id, undefined, { ...typed, blanks: moreBlankRows(form) });
     try {
       await setEvaluation(c, row, parseWith(evaluationInput, evaluationFromSetup(typed)));
       await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/evaluation?done=setup`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return adminPage(c, row.id, formError(err), typed);
+      return adminPage(c, row.id, formError(err), typed, fieldErrors(err));
     }
   })
   .post('/cases/:id/evaluation/close', async (c) => {

@@ -117,3 +117,8 @@ export function withCounts(path: string, flag: string, counts: Readonly<Record<s
   const query = new URLSearchParams({ [flag]: '1', ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])) });
   return `${path}?${query}`;
 }
+
+/** The blank rows a 「行を追加」 post asks for: the ones shown (hidden field `blanks`) and three more, at most 60. */
+export function moreBlankRows(form: Form): number {
+  return Math.min(Math.max(integerField(form, 'blanks') || 3, 0) + 3, 60);
+}

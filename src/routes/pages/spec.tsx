@@ -26,9 +26,9 @@ import { requirementPlace, specDiff } from '../../domain/spec-diff.ts';
 import { RequirementTable, SpecDiffView, SpecSections, SpecVersionHistory } from '../../views/spec-views.tsx';
 import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, type FieldErrors, FieldError, invalid, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, formError, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, integerField, isFormError, moreBlankRows, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { announcesChanges } from '../../domain/addenda.ts';
 import { BackToCase } from '../../views/case-views.tsx';
@@ -38,6 +38,10 @@ import { ReasonField } from '../../views/addenda.tsx';
 interface Posted {
   spec?: ReturnType<typeof specFromForm>;
   comment?: { section: string; text: string };
+  /** blank chapters and requirement rows to show (more after 「章を追加」「行を追加」) */
+  blanks?: { sections: number; requirements: number };
+  /** each refused field's message, by its schema path ('sections.0.heading', 'requirements.2.text') */
+  fields?: FieldErrors;
 }
 
 /** The spec as a vendor or an evaluator reads it: the current version once the case is published as a notice. */
@@ -77,8 +81,11 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
   const versions = await specVersionsOf(db, row.id);
   const comments = (await commentsOf(db, row.id)).map(commentView);
   const editing = posted.spec ?? spec;
-  const sections: (SpecSection | null)[] = [...(editing?.sections ?? []), null, null];
-  const requirements: (SpecRequirement | null)[] = [...(editing?.requirements ?? []), null, null, null];
+  const blanks = posted.blanks ?? { sections: 2, requirements: 3 };
+  const sections: (SpecSection | null)[] = [...(editing?.sections ?? []), ...Array.from({ length: blanks.sections }, () => null)];
+  const requirements: (SpecRequirement | null)[] = [...(editing?.requirements ?? []), ...Array.from({ length: blanks.requirements }, () => null)];
+  const fields = posted.fields;
+  const marked = (path: string, id: string) => ({ id, ...invalid(fields, path, id) });
   const done = c.req.query('done');
   const inquiryOpen = row.state === 'spec_review';
   return renderPage(
@@ -109,14 +116,25 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
             <fieldset>
               <legend>第{i + 1}章</legend>
               <label for={`heading-${i}`}>見出し</label>
-              <input id={`heading-${i}`} name="heading" type="text" value={s?.heading ?? ''} />
+              <input name="heading" type="text" value={s?.heading ?? ''} {...marked(`sections.${i}.heading`, `heading-${i}`)} />
+              <FieldError fields={fields} path={`sections.${i}.heading`} id={`heading-${i}`} />
               <label for={`body-${i}`}>本文</label>
-              <textarea id={`body-${i}`} name="body" rows={5}>
+              <textarea name="body" rows={5} {...marked(`sections.${i}.body`, `body-${i}`)}>
                 {s?.body ?? ''}
               </textarea>
+              <FieldError fields={fields} path={`sections.${i}.body`} id={`body-${i}`} />
             </fieldset>
           ))}
-          <table>
+          <FieldError fields={fields} path="sections" id="spec-sections" />
+          <input type="hidden" name="blankSections" value={String(blanks.sections)} />
+          <input type="hidden" name="blanks" value={String(blanks.requirements)} />
+          <p>
+            <button class="secondary" type="submit" name="addSections" value="1" formnovalidate>
+              章を追加
+            </button>
+          </p>
+          <div class="table-wrap">
+          <table class="rows">
             <caption>機能要件（要件を空にした行は削除されます）</caption>
             <thead>
               <tr>
@@ -125,14 +143,16 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
                 <th scope="col">区分</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody id="requirement-rows">
               {requirements.map((r, i) => (
                 <tr>
                   <td>
-                    <input type="text" name="req_code" value={r?.code ?? ''} aria-label={`${i + 1}行目の番号`} />
+                    <input type="text" name="req_code" value={r?.code ?? ''} aria-label={`${i + 1}行目の番号`} {...marked(`requirements.${i}.code`, `req-code-${i}`)} />
+                    <FieldError fields={fields} path={`requirements.${i}.code`} id={`req-code-${i}`} />
                   </td>
                   <td>
-                    <input type="text" name="req_text" value={r?.text ?? ''} aria-label={`${i + 1}行目の要件`} />
+                    <input type="text" name="req_text" value={r?.text ?? ''} aria-label={`${i + 1}行目の要件`} {...marked(`requirements.${i}.text`, `req-text-${i}`)} />
+                    <FieldError fields={fields} path={`requirements.${i}.text`} id={`req-text-${i}`} />
                   </td>
                   <td>
                     <select name="req_level" aria-label={`${i + 1}行目の区分`}>
@@ -148,10 +168,18 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
               ))}
             </tbody>
           </table>
-          <ReasonField id="spec-reason" value={posted.spec?.reason} published={announcesChanges(row)} />
+          </div>
+          <FieldError fields={fields} path="requirements" id="requirement-rows" />
+          <p>
+            <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="requirement-rows">
+              行を追加
+            </button>
+          </p>
+          <ReasonField id="spec-reason" value={posted.spec?.reason} published={announcesChanges(row)} fields={fields} />
           <button class="primary" type="submit">
             新しい版として保存
           </button>
+          <script src="/assets/rows.js" defer />
         </form>
       ) : spec ? (
         <section class="card" aria-label="現在の仕様書案">
@@ -325,6 +353,12 @@ export const specPages = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
     const typed = specFromForm(form);
+    // 「章を追加」「行を追加」 without a script: what was typed comes back with more blank chapters or rows, nothing saved
+    if (field(form, 'addSections') !== '' || field(form, 'addRows') !== '') {
+      const shown = { sections: Math.min(Math.max(integerField(form, 'blankSections') || 2, 0), 30), requirements: Math.min(Math.max(integerField(form, 'blanks') || 3, 0), 60) };
+      const blanks = field(form, 'addSections') !== '' ? { ...shown, sections: Math.min(shown.sections + 1, 30) } : { ...shown, requirements: moreBlankRows(form) };
+      return specPage(c, row.id, undefined, { spec: typed, blanks });
+    }
     try {
       const { reason, ...spec } = typed;
       await saveSpec(c, row, parseWith(specInput, { ...spec, ...(reason.trim() === '' ? {} : { reason }) }));
@@ -332,7 +366,7 @@ export const specPages = new Hono<AppEnv>()
       return c.redirect(`/cases/${row.id}/spec?done=saved`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return specPage(c, row.id, formError(err), { spec: typed });
+      return specPage(c, row.id, formError(err), { spec: typed, fields: fieldErrors(err) });
     }
   })
   .post('/cases/:id/spec/comments', async (c) => {

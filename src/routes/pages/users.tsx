@@ -47,7 +47,7 @@ async function usersPage(c: Ctx, error?: string, typed?: Form, fields?: FieldErr
   );
 }
 
-async function accountPage(c: Ctx, id: string, message: { error?: string | undefined; done?: string | undefined; password?: string } = {}) {
+async function accountPage(c: Ctx, id: string, message: { error?: string | undefined; done?: string | undefined; password?: string; refused?: { form: 'disable' | 'password'; fields: FieldErrors } } = {}) {
   const me = requireConsortiumRole(c, 'secretariat');
   const account = await findAccount(dbOf(c), me.consortiumId, id);
   return renderPage(
@@ -59,7 +59,7 @@ async function accountPage(c: Ctx, id: string, message: { error?: string | undef
       <h1>利用者: {account.name}</h1>
       <SuccessBox message={message.done} />
       <ErrorBox message={message.error} />
-      <AccountDetail account={account} isMe={account.id === me.id} suggestion={message.password ?? (message.done === doneMessages.reset ? '' : temporaryPassword())} />
+      <AccountDetail account={account} isMe={account.id === me.id} suggestion={message.password ?? (message.done === doneMessages.reset ? '' : temporaryPassword())} refused={message.refused} />
     </Layout>,
     message.error ? 400 : 200,
   );
@@ -103,7 +103,7 @@ export const userPages = new Hono<AppEnv>()
         await updateUser(c, me, id, { disabled: true });
         return `/users/${id}?done=disabled`;
       },
-      (error) => accountPage(c, id, { error }),
+      (error, _form, fields) => accountPage(c, id, { error, refused: { form: 'disable', fields } }),
     );
   })
   .post('/users/:id/enable', (c) => {
@@ -128,6 +128,6 @@ export const userPages = new Hono<AppEnv>()
         await resetPassword(c, me, id, field(form, 'password'));
         return `/users/${id}?done=reset`;
       },
-      (error, form) => accountPage(c, id, { error, password: field(form, 'password') }),
+      (error, form, fields) => accountPage(c, id, { error, password: field(form, 'password'), refused: { form: 'password', fields } }),
     );
   });

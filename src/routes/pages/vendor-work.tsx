@@ -20,9 +20,9 @@ import { ScheduleChanges } from '../../views/schedule-views.tsx';
 import { FileTable } from '../../views/files.tsx';
 import { dateTime, fromLocalInput, toLocalInput, yen } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
-import { ErrorBox, SuccessBox } from '../../views/messages.tsx';
+import { ErrorBox, type FieldErrors, FieldError, invalid, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldList, decimalField, formError, integerField, isFormError, readForm } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, decimalField, formError, integerField, isFormError, moreBlankRows, readForm } from './form.ts';
 import { BackToCase } from '../../views/case-views.tsx';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 
@@ -38,19 +38,25 @@ function answerText(q: RfiQuestion, value: unknown): string {
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
 interface Posted {
   /** The deadline as typed (a datetime-local value) and the questions as read from the form. */
-  rfi?: { deadline: string; questions: ReturnType<typeof questionsFromForm>; reason?: string };
+  rfi?: { deadline: string; questions: ReturnType<typeof questionsFromForm>; reason?: string; blanks?: number };
+  /** Each refused field's message, by the path the schema gives it ('deadline', 'questions.0.text') */
+  fields?: FieldErrors;
   /** Each answer's text as typed, by question code: a mistyped number comes back as it was typed. */
   answers?: Record<string, string>;
 }
 
-function RfiSetup({ caseId, rfi, posted, published }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>>; posted?: Posted['rfi'] | undefined; published: boolean }) {
-  const rows: (Pick<RfiQuestion, 'code' | 'text' | 'choices'> & { kind: string } | null)[] = [...(posted?.questions ?? rfi?.questions ?? []), null, null, null];
+function RfiSetup({ caseId, rfi, posted, published, fields }: { caseId: string; rfi: Awaited<ReturnType<typeof findRfi>>; posted?: Posted['rfi'] | undefined; published: boolean; fields?: FieldErrors | undefined }) {
+  const blanks = posted?.blanks ?? 3;
+  const rows: (Pick<RfiQuestion, 'code' | 'text' | 'choices'> & { kind: string } | null)[] = [...(posted?.questions ?? rfi?.questions ?? []), ...Array.from({ length: blanks }, () => null)];
+  const cell = (i: number, key: string, id: string) => ({ id, ...invalid(fields, `questions.${i}.${key}`, id) });
   return (
     <form method="post" action={`/cases/${caseId}/rfi`} class="card">
       <h2>質問の設定</h2>
       <label for="rfi-deadline">回答期限（日本時間）</label>
-      <input id="rfi-deadline" name="deadline" type="datetime-local" required value={posted ? posted.deadline : toLocalInput(rfi?.deadline)} />
-      <table>
+      <input id="rfi-deadline" name="deadline" type="datetime-local" required value={posted ? posted.deadline : toLocalInput(rfi?.deadline)} {...invalid(fields, 'deadline', 'rfi-deadline')} />
+      <FieldError fields={fields} path="deadline" id="rfi-deadline" />
+      <div class="table-wrap">
+      <table class="rows">
         <caption>質問（質問文を空にした行は削除されます。コードは空欄なら自動で付きます）</caption>
         <thead>
           <tr>
@@ -60,11 +66,12 @@ function RfiSetup({ caseId, rfi, posted, published }: { caseId: string; rfi: Awa
             <th scope="col">選択肢（読点区切り）</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody id="rfi-rows">
           {rows.map((q, i) => (
             <tr>
               <td>
-                <input type="text" name="code" value={q?.code ?? ''} aria-label={`${i + 1}問目のコード`} />
+                <input type="text" name="code" value={q?.code ?? ''} aria-label={`${i + 1}問目のコード`} {...cell(i, 'code', `q-code-${i}`)} />
+                <FieldError fields={fields} path={`questions.${i}.code`} id={`q-code-${i}`} />
               </td>
               <td>
                 <select name="kind" aria-label={`${i + 1}問目の種類`}>
@@ -76,19 +83,30 @@ function RfiSetup({ caseId, rfi, posted, published }: { caseId: string; rfi: Awa
                 </select>
               </td>
               <td>
-                <input type="text" name="text" value={q?.text ?? ''} aria-label={`${i + 1}問目の質問文`} />
+                <input type="text" name="text" value={q?.text ?? ''} aria-label={`${i + 1}問目の質問文`} {...cell(i, 'text', `q-text-${i}`)} />
+                <FieldError fields={fields} path={`questions.${i}.text`} id={`q-text-${i}`} />
               </td>
               <td>
-                <input type="text" name="choices" value={(q?.choices ?? []).join('、')} aria-label={`${i + 1}問目の選択肢`} />
+                <input type="text" name="choices" value={(q?.choices ?? []).join('、')} aria-label={`${i + 1}問目の選択肢`} {...cell(i, 'choices', `q-choices-${i}`)} />
+                <FieldError fields={fields} path={`questions.${i}.choices`} id={`q-choices-${i}`} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <ReasonField id="rfi-reason" value={posted?.reason} published={published} />
+      </div>
+      <FieldError fields={fields} path="questions" id="rfi-rows" />
+      <input type="hidden" name="blanks" value={String(blanks)} />
+      <p>
+        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="rfi-rows">
+          行を追加
+        </button>
+      </p>
+      <ReasonField id="rfi-reason" value={posted?.reason} published={published} fields={fields} />
       <button class="primary" type="submit">
         情報提供依頼を保存
       </button>
+      <script src="/assets/rows.js" defer />
     </form>
   );
 }
@@ -164,7 +182,7 @@ async function rfiPage(c: Ctx, caseId: string, error?: string, posted: Posted = 
             <a href={`/cases/${row.id}/rfi/responses`}>回答の比較（事業者別）を見る</a>
           </p>
         ) : null}
-        <RfiSetup caseId={row.id} rfi={rfi} posted={posted.rfi} published={announcesChanges(row)} />
+        <RfiSetup caseId={row.id} rfi={rfi} posted={posted.rfi} published={announcesChanges(row)} fields={posted.fields} />
       </Layout>,
       error ? 400 : 200,
     );
@@ -398,13 +416,15 @@ export const vendorWorkPages = new Hono<AppEnv>()
     const { row } = await loadCase(c, c.req.param('id'), 'secretariat');
     const form = await readForm(c);
     const typed = { deadline: field(form, 'deadline'), questions: questionsFromForm(form), reason: field(form, 'reason') };
+    // 「行を追加」 without a script: the questions typed so far come back with three more blank rows, nothing saved
+    if (field(form, 'addRows') !== '') return rfiPage(c, row.id, undefined, { rfi: { ...typed, blanks: moreBlankRows(form) } });
     try {
       await setRfi(c, row, parseWith(rfiInput, { deadline: fromLocalInput(typed.deadline), questions: typed.questions, ...(typed.reason.trim() === '' ? {} : { reason: typed.reason }) }));
       await issueAfterEvent(c, row, 'specChange');
       return c.redirect(`/cases/${row.id}/rfi?done=1`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return rfiPage(c, row.id, formError(err), { rfi: typed });
+      return rfiPage(c, row.id, formError(err), { rfi: typed, fields: fieldErrors(err) });
     }
   })
   .post('/cases/:id/rfi/answer', async (c) => {
