@@ -14,18 +14,6 @@ describe.runIf(hasChromium)('the secretariat publishes a case in the browser', (
     world = await startBrowserWorld();
     const { h } = world;
     t = await createTenant(h, 'e2ep');
-    const created = await h.call('POST', '/api/cases', {
-      token: t.secretariat,
-      body: {
-        title: 'AI議事録作成システム',
-        method: 'proposal',
-        contractMode: 'bulk',
-        fiscalYear: 2026,
-        submissionDeadline: '2026-06-30T17:00:00.000+09:00',
-        options: [{ code: 'extra-id', name: '追加利用者ID', price: 24_000 }],
-      },
-    });
-    caseId = created.body.case.id;
     // a case whose RFI deadline was typed in both places: one date stands
     rfiCaseId = (await h.call('POST', '/api/cases', { token: t.secretariat, body: { title: '文書管理システム', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, rfiDeadline: '2026-04-12T17:00:00.000+09:00' } })).body.case.id;
     await h.call('PUT', `/api/cases/${rfiCaseId}/rfi`, { token: t.secretariat, body: { deadline: '2026-04-10T17:00:00.000+09:00', questions: [{ code: 'summary', text: '製品の概要', kind: 'text' }] } });
@@ -33,10 +21,27 @@ describe.runIf(hasChromium)('the secretariat publishes a case in the browser', (
   }, 60_000);
   afterAll(() => world?.close());
 
-  it('shows the checklist, requires the confirmation, refuses without a spec naming it, and publishes with one', async () => {
+  it('creates a case with its deadline and options, shows the checklist, requires the confirmation, refuses without a spec naming it, and publishes with one', async () => {
     const page = await world.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await loginAs(page, world.base, 'sec-e2ep@test.example', PASSWORD);
-    await page.goto(`${world.base}/cases/${caseId}`);
+    // the case, its deadline and its options, each through its form
+    await page.goto(`${world.base}/cases`);
+    await page.getByLabel('件名').fill('AI議事録作成システム');
+    await page.getByLabel('調達方式').selectOption({ label: '公募型プロポーザル' });
+    await page.getByRole('button', { name: '作成する' }).click();
+    await page.waitForURL(/done=created/);
+    caseId = new URL(page.url()).pathname.split('/')[2]!;
+    await page.getByLabel('提出期限').fill('2026-06-30T17:00');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.waitForURL(/done=edit/);
+    await page.getByLabel('1行目のオプション名').fill('追加利用者ID');
+    await page.getByLabel('1行目の種類').selectOption({ label: '数量' });
+    await page.getByLabel('1行目の単価').fill('24,000');
+    await page.getByRole('button', { name: 'オプションを保存' }).click();
+    await page.waitForURL(/done=options/);
+    const stored = (await world.h.call('GET', `/api/cases/${caseId}`, { token: t.secretariat })).body.case;
+    expect(stored).toMatchObject({ title: 'AI議事録作成システム', method: 'proposal', state: 'draft', submissionDeadline: '2026-06-30T08:00:00.000Z' });
+    expect(stored.options).toEqual([{ code: 'opt-1', name: '追加利用者ID', kind: 'quantity', price: 24_000 }]);
     // a draft may be published as an RFI or as the notice: this is the notice's form
     const notice = page.locator('form.publish-form', { has: page.locator('#checklist-open') });
     const checklist = notice;
@@ -45,8 +50,9 @@ describe.runIf(hasChromium)('the secretariat publishes a case in the browser', (
     if (shots) await page.screenshot({ path: `${shots}/publish-checklist-1280.png`, fullPage: true });
 
     // the button does nothing until the tick is given
+    const before = page.url();
     await page.getByRole('button', { name: '公告する（受付を開始する）' }).click();
-    expect(page.url()).toBe(`${world.base}/cases/${caseId}`);
+    expect(page.url()).toBe(before);
     expect(await notice.getByLabel('公表します（取り消せません）').evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
 
     // ticked, without a spec: refused, naming what is missing
