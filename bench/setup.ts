@@ -12,6 +12,7 @@ import { seedDemo, seedOperator } from '../src/demo/seed.ts';
 import { parseConfig } from '../src/env.ts';
 import { randomKeys } from '../src/keys.ts';
 import { localStorage } from '../src/storage/local.ts';
+import { connect, databaseUrl } from '../test/helpers/postgres.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
 
@@ -22,15 +23,12 @@ export async function benchApp(driver: 'pglite' | 'postgres', overrides: Record<
   let dropDatabase = async () => {};
   if (driver === 'postgres') {
     const url = process.env.DATABASE_URL!;
-    const { default: postgres } = await import('postgres');
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    const admin = await connect(url);
     const name = `wb_bench_${Date.now()}`;
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    database = await openPostgres(u.toString(), 20);
+    await admin.run(`CREATE DATABASE ${name}`);
+    database = await openPostgres(databaseUrl(url, name), 20);
     dropDatabase = async () => {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     };
   } else {

@@ -2,11 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 import { type Client, client } from '../helpers/http-client.ts';
-import { databaseUrl } from '../helpers/postgres.ts';
+import { type Connection, connect, databaseUrl } from '../helpers/postgres.ts';
 import { type Started, freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
 // Two app processes on one PostgreSQL with shared file storage, as behind a load balancer.
@@ -16,15 +15,15 @@ const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
 if (!hasPostgres) console.warn('Two-instance test skipped: it needs TEST_DATABASE_URL (CI sets it).');
 
 describe.runIf(hasPostgres)('two instances on one database', () => {
-  let admin: postgres.Sql;
+  let admin: Connection;
   let name: string;
   let dataDir: string;
   const instances: { started: Started; base: string }[] = [];
 
   beforeAll(async () => {
-    admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    admin = await connect(process.env.TEST_DATABASE_URL!);
     name = `wb_two_${Date.now()}`;
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.run(`CREATE DATABASE ${name}`);
     dataDir = await mkdtemp(join(tmpdir(), 'wb-two-'));
     const env = {
       DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, name),
@@ -47,7 +46,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
       started.child.kill('SIGTERM');
       await started.exited;
     }
-    await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin?.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin?.end();
     await rm(dataDir, { recursive: true, force: true });
   });

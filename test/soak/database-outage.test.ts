@@ -146,13 +146,15 @@ describe('a database outage during a burst of saves and bids', () => {
     }
 
     // nothing half-written: each bid and each saved sheet has its audit entry, and the chain verifies
-    const bidsWithoutEntry = await db.sql`
-      select b.id from bids b where b.case_id = ${tender.id}
-      and not exists (select 1 from audit_log a where a.action = 'bid.receive' and a.object_id = b.id)`;
+    const bidsWithoutEntry = await db.db.rows(
+      `select b.id from bids b where b.case_id = $1
+      and not exists (select 1 from audit_log a where a.action = 'bid.receive' and a.object_id = b.id)`,
+      [tender.id],
+    );
     expect(bidsWithoutEntry).toEqual([]);
-    const receivedEntries = await db.sql`select count(*)::int as n from audit_log where action = 'bid.receive' and case_id = ${tender.id}`;
+    const receivedEntries = await db.db.rows<{ n: number }>(`select count(*)::int as n from audit_log where action = 'bid.receive' and case_id = $1`, [tender.id]);
     expect(receivedEntries[0]!.n).toBe(bidders.length);
-    const saveEntries = await db.sql`select count(*)::int as n from audit_log where action = 'sheet.save' and case_id = ${sheetCase}`;
+    const saveEntries = await db.db.rows<{ n: number }>(`select count(*)::int as n from audit_log where action = 'sheet.save' and case_id = $1`, [sheetCase]);
     expect(saveEntries[0]!.n).toBeGreaterThanOrEqual(acknowledgedSaves);
     const verify = await api.call('GET', '/api/audit/verify', { token: world.sec });
     expect(verify.body).toMatchObject({ ok: true });

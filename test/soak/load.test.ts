@@ -116,9 +116,9 @@ describe('200 concurrent clients for a minute', () => {
     }
 
     // every write has its audit entry, and the chain verifies
-    const saves = await db.sql`select count(*)::int as n from audit_log where action = 'sheet.save' and case_id = ${scored}`;
+    const saves = await db.db.rows<{ n: number }>(`select count(*)::int as n from audit_log where action = 'sheet.save' and case_id = $1`, [scored]);
     expect(saves[0]!.n).toBe(savesAnswered);
-    const received = await db.sql`select count(*)::int as n from audit_log where action = 'file.receive' and case_id = ${submissions}`;
+    const received = await db.db.rows<{ n: number }>(`select count(*)::int as n from audit_log where action = 'file.receive' and case_id = $1`, [submissions]);
     expect(received[0]!.n).toBe(uploaded.length);
     const verify = await api.call('GET', '/api/audit/verify', { token: world.sec });
     expect(verify.body).toMatchObject({ ok: true });

@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { type Server, Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { databaseUrl } from '../helpers/postgres.ts';
+import { connect, databaseUrl } from '../helpers/postgres.ts';
 import { type Client, client } from '../helpers/http-client.ts';
 import { type Started, freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
@@ -17,9 +16,9 @@ export const ADMIN = { email: 'admin@soak.example', password: 'admin-password-12
 export async function scratchDatabase(label: string) {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('npm run test:soak needs TEST_DATABASE_URL (a PostgreSQL server where it may create databases).');
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = await connect(adminUrl);
   const name = `wb_${label}_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.run(`CREATE DATABASE ${name}`);
   const dataDir = await mkdtemp(join(tmpdir(), `wb-${label}-`));
   const url = databaseUrl(adminUrl, name);
   return {
@@ -27,10 +26,10 @@ export async function scratchDatabase(label: string) {
     name,
     dataDir,
     /** A direct connection, for reading back what the database holds. */
-    sql: postgres(url, { max: 2, onnotice: () => {} }),
+    db: await connect(url),
     async drop() {
-      await this.sql.end({ timeout: 5 });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await this.db.end();
+      await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
       await rm(dataDir, { recursive: true, force: true });
     },
