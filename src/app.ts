@@ -55,6 +55,11 @@ import { publicPages } from './routes/pages/public.tsx';
 import { vendorPages } from './routes/pages/vendors.tsx';
 import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
+import { requestId } from 'hono/request-id';
+import { observe, routeOf } from './http/observe.ts';
+import { silentLogger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 useJapaneseMessages();
 
@@ -136,9 +141,14 @@ function csrfForCookies(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function createApp(deps: Deps) {
+export function createApp(given: Deps) {
   const app = new Hono<AppEnv>();
+  const logger = given.logger ?? silentLogger;
+  const deps: Deps = { ...given, logger, metrics: given.metrics ?? createMetrics(given.database) };
 
+  // the id first, so that every answer and log line carries it, refusals included
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use('*', observe(logger, deps.metrics!));
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', deps);
     c.set('user', null);
@@ -184,6 +194,7 @@ export function createApp(deps: Deps) {
   app.get('/favicon.ico', (c) => c.body(assets.get('favicon.svg')!.body, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
 
   app.route('/', healthRoutes);
+  app.route('/', metricsRoutes);
   app.route('/api', authRoutes);
   app.route('/api', consortiumRoutes);
   app.route('/api', userRoutes);
@@ -225,7 +236,7 @@ export function createApp(deps: Deps) {
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') || c.req.path === '/api') {
-      return c.json(new AppError('not_found', 'そのURLは存在しません。').toBody(), 404);
+      return c.json(new AppError('not_found', 'そのURLは存在しません。').toBody(c.get('requestId')), 404);
     }
     return renderPage(
       c,
@@ -236,15 +247,17 @@ export function createApp(deps: Deps) {
 
   app.onError((err, c) => {
     const error = toAppError(err);
-    if (error.status >= 500) console.error(`[${c.req.method} ${c.req.path}]`, err);
-    const isApi = c.req.path.startsWith('/api/');
+    if (error.status >= 500) logger.error({ reqId: c.get('requestId'), method: c.req.method, route: routeOf(c), err }, 'request failed');
+    // /metrics is read by a scraper, not a person: a refusal is JSON, never the sign-in page
+    const isApi = c.req.path.startsWith('/api/') || c.req.path === '/metrics';
     if (!isApi && error.code === 'unauthenticated') {
       const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
       return c.redirect(`/login${next}`, 303);
     }
     for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
-    if (isApi || c.req.path === '/healthz' || c.req.path === '/readyz') return c.json(error.toBody(), error.status);
-    return renderPage(c, ErrorPage({ title: pageTitle(error), message: error.message, user: c.get('user') }), error.status);
+    if (isApi || c.req.path === '/healthz' || c.req.path === '/readyz') return c.json(error.toBody(c.get('requestId')), error.status);
+    const requestIdShown = error.status >= 500 ? c.get('requestId') : undefined;
+    return renderPage(c, ErrorPage({ title: pageTitle(error), message: error.message, user: c.get('user'), requestId: requestIdShown }), error.status);
   });
 
   return app;

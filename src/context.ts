@@ -3,6 +3,8 @@ import type { Role } from '../schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Config } from './env.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { Keys } from './keys.ts';
 import type { FileStorage } from './storage/storage.ts';
 
@@ -14,6 +16,10 @@ export interface Deps {
   storage: FileStorage;
   /** derived from SEAL_KEY or the key file: never from the database */
   keys: Keys;
+  /** the JSON log (none when not given: tests, benchmarks) */
+  logger?: Logger;
+  /** what /metrics reports (one is made with the app when not given) */
+  metrics?: Metrics;
 }
 
 export interface SessionUser {
@@ -33,6 +39,8 @@ export type AppEnv = {
     deps: Deps;
     user: SessionUser | null;
     tokenHash: string | null;
+    /** this request's id (X-Request-Id, echoed on the answer and written on its log lines) */
+    requestId: string;
     secureHeadersNonce?: string;
   };
 };

@@ -68,6 +68,9 @@ const optionalSetting = () =>
 /** An optional setting that, when given, must pass `valid`; `message` says what is expected. */
 const checkedSetting = (valid: (v: string) => boolean, message: string) => optionalSetting().refine((v) => v === undefined || valid(v), { message });
 
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 const envSchema = z
   .object({
     PORT: integer('PORT', 1, 65535, 3000),
@@ -97,6 +100,12 @@ const envSchema = z
     SESSION_MAX_HOURS: integer('SESSION_MAX_HOURS', 1, 24 * 30, 12),
     DB_POOL_SIZE: integer('DB_POOL_SIZE', 1, 200, 10),
     TRUST_PROXY: flag,
+    LOG_LEVEL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : 'info'))
+      .refine((v) => logLevels.includes(v as LogLevel), { message: `${logLevels.join('・')} のいずれかを指定してください` }),
+    METRICS_TOKEN: checkedSetting((v) => v.length >= 16, '16文字以上の文字列を指定してください（例: openssl rand -hex 16）'),
     OCDS_PREFIX: z
       .string()
       .optional()
@@ -136,6 +145,10 @@ export interface Config {
   sessionMaxMs: number;
   dbPoolSize: number;
   trustProxy: boolean;
+  /** the lowest level of the JSON log lines written to standard output (LOG_LEVEL) */
+  logLevel: LogLevel;
+  /** when set, GET /metrics answers only a request bearing it (Authorization: Bearer …) */
+  metricsToken: string | undefined;
   /** where the public reaches the service (PUBLIC_URL), the base of every absolute URL it writes; never taken from a request */
   publicUrl: string;
   /** an upload that sends no byte for this long is ended (408) and its staging file removed */
@@ -172,6 +185,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     dbPoolSize: e.DB_POOL_SIZE,
     trustProxy: e.TRUST_PROXY ?? false,
+    logLevel: e.LOG_LEVEL as LogLevel,
+    metricsToken: e.METRICS_TOKEN,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     uploadIdleMs: 60_000,
     ocdsPrefix: e.OCDS_PREFIX,

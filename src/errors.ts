@@ -94,12 +94,14 @@ export class AppError extends Error {
   get status(): ContentfulStatusCode {
     return errorStatus[this.code];
   }
-  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+  /** The JSON error body; a server error carries the request's id, to quote when reporting it. */
+  toBody(requestId?: string): { error: { code: ErrorCode; message: string; details?: unknown; requestId?: string } } {
     return {
       error: {
         code: this.code,
         message: this.message,
         ...(this.details === undefined ? {} : { details: this.details }),
+        ...(requestId !== undefined && this.status >= 500 ? { requestId } : {}),
       },
     };
   }

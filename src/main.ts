@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { systemClock } from './clock.ts';
 import { sealAll } from './db/audit.ts';
 import { openDatabase } from './db/client.ts';
@@ -72,15 +74,16 @@ async function main() {
   const swept = await storage.sweepStaging();
   if (swept > 0) console.log(`中断されたアップロードの一時ファイルを ${swept} 件削除しました。`);
 
-  const app = createApp({ database, clock: systemClock, config, storage, keys });
+  const logger = createLogger(config.logLevel);
+  const app = createApp({ database, clock: systemClock, config, storage, keys, logger, metrics: createMetrics(database, { processMetrics: true }) });
   // entries are written with the changes they record and sealed into their chains here, every second
   const sealer = setInterval(() => {
-    sealAll(database.db, keys.audit).catch((err) => console.error('監査記録の封印に失敗しました:', err instanceof Error ? err.message : err));
+    sealAll(database.db, keys.audit).catch((err) => logger.error({ err }, '監査記録の封印に失敗しました'));
   }, 1000);
   sealer.unref();
   // reminders before deadlines (3 days and 1 day before), each person once per deadline, however often this runs
   const reminders = setInterval(() => {
-    sendReminders({ database, clock: systemClock, config, keys }).catch((err) => console.error('期限の事前通知に失敗しました:', err instanceof Error ? err.message : err));
+    sendReminders({ database, clock: systemClock, config, keys }).catch((err) => logger.error({ err }, '期限の事前通知に失敗しました'));
   }, 60_000);
   reminders.unref();
   // the outbox is delivered every 5 s; without SMTP_URL the messages stay readable in the app only

@@ -20,6 +20,8 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** Its connections now: open, idle, and requests waiting for one (the embedded database has one, never waiting in a pool). */
+  stats(): { total: number; idle: number; waiting: number };
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     async ping() {
       await client.query('select 1');
     },
+    stats: () => ({ total: 1, idle: 0, waiting: 0 }),
     async migrate() {
       await migratePglite(db, { migrationsFolder });
     },
@@ -68,6 +71,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     async ping() {
       await pool.query('select 1');
     },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async migrate() {
       // one dedicated connection, so the session-level lock and the migration share it
       const single = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });

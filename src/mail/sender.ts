@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import { type OutboxRow, outbox } from '../../schema/index.ts';
 import type { Clock } from '../clock.ts';
 import { type Db, transaction } from '../db/client.ts';
@@ -164,4 +164,10 @@ export function createMailSender(options: MailSenderOptions): MailSender {
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** How many messages wait in the outbox to be sent (for /metrics). */
+export async function outboxBacklog(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
+  return row?.n ?? 0;
 }

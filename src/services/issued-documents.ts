@@ -181,9 +181,15 @@ export async function drawDocument(kind: DocumentKind, built: BuiltDocument, ctx
 // one issuance at a time per consortium in this process (numbers are consecutive per consortium);
 // other instances are kept apart by the unique numbering and version indexes
 const queues = new Map<string, Promise<unknown>>();
+let issuing = 0;
+/** Documents being issued in this process, or waiting their turn (for /metrics). */
+export const documentsBeingIssued = (): number => issuing;
 function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const before = queues.get(key) ?? Promise.resolve();
-  const run = before.then(fn, fn);
+  issuing += 1;
+  const run = before.then(fn, fn).finally(() => {
+    issuing -= 1;
+  });
   const tail = run.catch(() => undefined);
   queues.set(key, tail);
   void tail.then(() => {

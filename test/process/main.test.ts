@@ -1,10 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../src/demo/accounts.ts';
-import { databaseUrl } from '../helpers/postgres.ts';
+import { connect, databaseUrl } from '../helpers/postgres.ts';
 import { streamedPdfUpload } from '../helpers/multipart.ts';
 import { freePort, startServer, waitForOutput } from '../helpers/process.ts';
 
@@ -46,6 +45,12 @@ describe('the server process', () => {
       body: JSON.stringify({ name: '再起動確認村', kind: 'village' }),
     });
     expect(created.status).toBe(201);
+    // each request is one JSON line on standard output, under the id the answer carries
+    const requestId = created.headers.get('x-request-id')!;
+    await expect.poll(() => first.output().split('\n').some((line) => line.includes(requestId))).toBe(true);
+    const logged = JSON.parse(first.output().split('\n').find((line) => line.includes(requestId))!) as Record<string, unknown>;
+    expect(logged).toMatchObject({ level: 'info', msg: 'request', reqId: requestId, method: 'POST', route: '/api/members', status: 201 });
+    expect((await (await fetch(`${base}/metrics`)).text())).toContain('http_requests_total{method="POST",route="/api/members",status="201"} 1');
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -126,9 +131,9 @@ describe('the server process', () => {
   }, 120_000);
 
   it.runIf(process.env.TEST_DATABASE_URL)('switches to PostgreSQL with DATABASE_URL', async () => {
-    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    const admin = await connect(process.env.TEST_DATABASE_URL!);
     const name = `wb_main_${Date.now()}`;
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.run(`CREATE DATABASE ${name}`);
     try {
       const port = freePort();
       const started = startServer({
@@ -148,14 +153,14 @@ describe('the server process', () => {
       expect(res.status).toBe(200);
       // DEMO defaults to off on PostgreSQL
       expect((await login(`http://localhost:${port}`, 'jimukyoku@demo.example')).status).toBe(401);
-      const db = postgres(databaseUrl(process.env.TEST_DATABASE_URL!, name), { max: 1, onnotice: () => {} });
-      const [row] = await db`select count(*)::int as n from consortia`;
+      const db = await connect(databaseUrl(process.env.TEST_DATABASE_URL!, name));
+      const [row] = await db.rows<{ n: number }>('select count(*)::int as n from consortia');
       expect(row!.n).toBe(0);
       await db.end();
       started.child.kill('SIGTERM');
       expect(await started.exited).toBe(0);
     } finally {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
   }, 60_000);

@@ -251,6 +251,8 @@ const table: Record<string, Entry> = {
   'GET /favicon.ico': { allow: 'anyone', req: path(() => '/favicon.ico') },
   'GET /healthz': { allow: 'anyone', req: path(() => '/healthz') },
   'GET /readyz': { allow: 'anyone', req: path(() => '/readyz') },
+  // open unless METRICS_TOKEN is set (observability.test.ts): it names routes and counts, never an object
+  'GET /metrics': { allow: 'anyone', req: path(() => '/metrics') },
 
   // sign-in
   'POST /api/auth/login': { allow: 'anyone', fresh: true, req: () => ({ path: '/api/auth/login', body: { email: emails.evaluator, password: PASSWORD } }) },
@@ -760,7 +762,7 @@ const table: Record<string, Entry> = {
 // ---------------------------------------------------------------------------------------------
 // Deciding and checking
 
-const isApi = (p: string) => p.startsWith('/api/') || p === '/healthz' || p === '/readyz';
+const isApi = (p: string) => p.startsWith('/api/') || p === '/healthz' || p === '/readyz' || p === '/metrics';
 
 /** What `allow` implies for a caller, before the entry's exceptions. */
 function implied(entry: Entry, caller: Caller, api: boolean, namesObject: boolean): Outcome {
