@@ -86,7 +86,7 @@ async function main() {
     swept = await storage.sweepStaging();
   } catch (err) {
     // the first call to the bucket: wrong credentials, bucket or endpoint show here, not at the first upload
-    console.error(`ファイルの保存先（${storedIn}）を利用できません:`, err instanceof Error ? `${err.name}: ${err.message}` : err);
+    console.error(`ファイルの保存先 ${storedIn} を利用できません:`, err instanceof Error ? `${err.name}: ${err.message}` : err);
     await database.close();
     process.exit(1);
   }
