@@ -58,6 +58,16 @@ function isMailFrom(value: string): boolean {
   return z.email().safeParse(address.trim()).success;
 }
 
+/** An S3 (or compatible) endpoint: http(s), a host, no credentials (those come from the SDK's chain), query or fragment. */
+function isEndpointUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
 /** An optional setting: trimmed, and a blank one as not given. */
 const optionalSetting = () =>
   z
@@ -117,6 +127,22 @@ const envSchema = z
     SIGNING_P12_PASSPHRASE: z.string().optional(),
     SMTP_URL: checkedSetting(isSmtpUrl, 'smtp:// または smtps:// で始まる URL を指定してください（例: smtp://mail.example.lg.jp:587、認証あり: smtps://user:pass@mail.example.lg.jp）'),
     MAIL_FROM: checkedSetting(isMailFrom, '送信元はメールアドレス、または「名前 <メールアドレス>」の形で指定してください（例: 共同調達事務局 <noreply@example.lg.jp>）'),
+    STORAGE: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined || raw.trim() === '') return 'local' as const;
+        const value = raw.trim();
+        if (value === 'local' || value === 's3') return value;
+        ctx.addIssue({ code: 'custom', message: `local または s3 を指定してください (値: "${raw}")` });
+        return z.NEVER;
+      }),
+    S3_BUCKET: checkedSetting((v) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v), 'バケット名は3〜63文字の英小文字・数字・ハイフン・ピリオドで指定してください（例: chotatsu-files）'),
+    S3_ENDPOINT: checkedSetting(isEndpointUrl, 'http:// または https:// で始まる URL を指定してください（例: https://s3.ap-northeast-1.amazonaws.com）。認証情報は URL に含めず AWS_ACCESS_KEY_ID などで渡します'),
+    S3_REGION: optionalSetting()
+      .transform((v) => v ?? 'ap-northeast-1')
+      .refine((v) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v), { message: 'リージョン名を英小文字・数字・ハイフンで指定してください（例: ap-northeast-1）' }),
+    S3_FORCE_PATH_STYLE: flag,
   })
   .superRefine((env, ctx) => {
     if (env.SIGNING_P12 === undefined && env.SIGNING_P12_PASSPHRASE !== undefined && env.SIGNING_P12_PASSPHRASE !== '') {
@@ -124,6 +150,13 @@ const envSchema = z
     }
     if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined) {
       ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'SMTP_URL を指定するときは、送信元（MAIL_FROM、例: 共同調達事務局 <noreply@example.lg.jp>）も指定してください' });
+    }
+    if (env.STORAGE === 's3' && env.S3_BUCKET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'STORAGE=s3 のときは、ファイルを保存するバケット名（S3_BUCKET）を指定してください' });
+    }
+    // files meant for a shared bucket must not land on one instance's disk unnoticed
+    if (env.STORAGE === 'local' && (env.S3_BUCKET !== undefined || env.S3_ENDPOINT !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['STORAGE'], message: 'S3_BUCKET や S3_ENDPOINT を使うときは STORAGE=s3 も指定してください（指定がないとファイルは各サーバーのディスクに保存されます）' });
     }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({
@@ -161,6 +194,8 @@ export interface Config {
   signing: { p12Path: string; passphrase: string } | undefined;
   /** the SMTP server notices are sent through (SMTP_URL) and their From (MAIL_FROM); without it they stay in the app */
   mail: { smtpUrl: string; from: string } | undefined;
+  /** where received files are kept (STORAGE): on local disk under DATA_DIR/files, or in an S3 bucket shared by every instance */
+  storage: { kind: 'local' } | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; forcePathStyle: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -193,5 +228,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sealKey: e.SEAL_KEY ? Buffer.from(e.SEAL_KEY, 'base64') : undefined,
     signing: e.SIGNING_P12 ? { p12Path: e.SIGNING_P12, passphrase: e.SIGNING_P12_PASSPHRASE ?? '' } : undefined,
     mail: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    storage:
+      e.STORAGE === 's3' && e.S3_BUCKET
+        ? { kind: 's3', bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false }
+        : { kind: 'local' },
   };
 }

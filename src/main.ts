@@ -16,6 +16,7 @@ import { createMailSender } from './mail/sender.ts';
 import { smtpTransport } from './mail/transport.ts';
 import { sendReminders } from './services/reminders.ts';
 import { localStorage } from './storage/local.ts';
+import type { FileStorage } from './storage/storage.ts';
 
 async function main() {
   let config;
@@ -69,9 +70,28 @@ async function main() {
     }
   }
 
-  const storage = localStorage(join(resolve(config.dataDir), 'files'));
-  // a process stopped mid-upload leaves its staging file behind; nothing refers to it
-  const swept = await storage.sweepStaging();
+  const filesRoot = join(resolve(config.dataDir), 'files');
+  let storage: FileStorage;
+  let storedIn: string;
+  if (config.storage.kind === 's3') {
+    // the AWS SDK loads only when the bucket is used
+    const { s3Client, s3Storage } = await import('./storage/s3.ts');
+    storage = s3Storage({ client: s3Client(config.storage), bucket: config.storage.bucket, stagingDir: join(filesRoot, 'staging'), clock: systemClock });
+    storedIn = `S3 バケット ${config.storage.bucket}${config.storage.endpoint ? `（${config.storage.endpoint}）` : `（${config.storage.region}）`}`;
+  } else {
+    storage = localStorage(filesRoot);
+    storedIn = filesRoot;
+  }
+  // a process stopped mid-upload leaves its staging file (and, on S3, an open multipart upload) behind; nothing refers to it
+  let swept: number;
+  try {
+    swept = await storage.sweepStaging();
+  } catch (err) {
+    // the first call to the bucket: wrong credentials, bucket or endpoint show here, not at the first upload
+    console.error(`ファイルの保存先 ${storedIn} を利用できません:`, err instanceof Error ? `${err.name}: ${err.message}` : err);
+    await database.close();
+    process.exit(1);
+  }
   if (swept > 0) console.log(`中断されたアップロードの一時ファイルを ${swept} 件削除しました。`);
 
   const logger = createLogger(config.logLevel);
@@ -94,6 +114,7 @@ async function main() {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;
     // one write, so that whoever reads the address also has the logins
     const lines = [`共同調達 選定ワークベンチ: http://localhost:${info.port}  [${where}]`];
+    lines.push(`受け付けたファイルの保存先: ${storedIn}`);
     if (signer) lines.push(signer);
     lines.push(config.mail ? `通知をメールで送信します（送信元 ${config.mail.from}）。` : '通知はメールで送信しません（SMTP_URL が未設定）。通知は画面の「通知」で読めます。');
     if (config.demo) {

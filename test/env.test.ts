@@ -29,6 +29,21 @@ describe('parseConfig', () => {
     expect(parseConfig({ SIGNING_P12_PASSPHRASE: '' }).signing).toBeUndefined();
   });
 
+  it('keeps files on local disk by default, or in the S3 bucket that STORAGE=s3 names', () => {
+    expect(parseConfig({}).storage).toEqual({ kind: 'local' });
+    expect(parseConfig({ STORAGE: 'local' }).storage).toEqual({ kind: 'local' });
+    expect(parseConfig({ STORAGE: 's3', S3_BUCKET: 'chotatsu-files' }).storage).toEqual({
+      kind: 's3',
+      bucket: 'chotatsu-files',
+      endpoint: undefined,
+      region: 'ap-northeast-1',
+      forcePathStyle: false,
+    });
+    expect(
+      parseConfig({ STORAGE: 's3', S3_BUCKET: 'chotatsu-files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_REGION: 'jp-east-1', S3_FORCE_PATH_STYLE: 'true' }).storage,
+    ).toEqual({ kind: 's3', bucket: 'chotatsu-files', endpoint: 'http://127.0.0.1:9000', region: 'jp-east-1', forcePathStyle: true });
+  });
+
   it('sends mail only with SMTP_URL and MAIL_FROM, the sender given as an address or 名前 <address>', () => {
     expect(parseConfig({}).mail).toBeUndefined();
     expect(parseConfig({ SMTP_URL: ' ' }).mail).toBeUndefined();
@@ -81,6 +96,14 @@ describe('parseConfig', () => {
     [{ PUBLIC_URL: 'https://user:pw@chotatsu.example.lg.jp' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'https://chotatsu.example.lg.jp/?x=1' }, 'PUBLIC_URL'],
     [{ SIGNING_P12_PASSPHRASE: 'passphrase-without-a-file' }, 'SIGNING_P12'],
+    [{ STORAGE: 'nfs' }, 'STORAGE'],
+    [{ STORAGE: 's3' }, 'S3_BUCKET'],
+    [{ STORAGE: 's3', S3_BUCKET: 'Chotatsu_Files' }, 'S3_BUCKET'],
+    [{ STORAGE: 's3', S3_BUCKET: 'files', S3_ENDPOINT: 'minio.example.lg.jp:9000' }, 'S3_ENDPOINT'],
+    [{ STORAGE: 's3', S3_BUCKET: 'files', S3_ENDPOINT: 'https://key:secret@s3.example.lg.jp' }, 'S3_ENDPOINT'],
+    [{ STORAGE: 's3', S3_BUCKET: 'files', S3_REGION: 'Tokyo' }, 'S3_REGION'],
+    [{ STORAGE: 's3', S3_BUCKET: 'files', S3_FORCE_PATH_STYLE: 'yes' }, 'S3_FORCE_PATH_STYLE'],
+    [{ S3_BUCKET: 'files' }, 'STORAGE'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,10 @@ import { multipartBody, pdfBytes } from '../helpers/multipart.ts';
 import { type Client, client } from '../helpers/http-client.ts';
 import { type Connection, connect, databaseUrl } from '../helpers/postgres.ts';
 import { type Started, freePort, startServer, waitForOutput } from '../helpers/process.ts';
+import { type TestS3, startS3 } from '../helpers/s3.ts';
 
-// Two app processes on one PostgreSQL with shared file storage, as behind a load balancer.
+// Two app processes on one PostgreSQL, as behind a load balancer: files in one S3 bucket (s3rver), each
+// process with a DATA_DIR of its own for staging, so a file read through the other came through the bucket.
 
 const PASSWORD = 'two-instances-1';
 const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -18,6 +21,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
   let admin: Connection;
   let name: string;
   let dataDir: string;
+  let s3: TestS3;
   const instances: { started: Started; base: string }[] = [];
 
   beforeAll(async () => {
@@ -25,9 +29,10 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     name = `wb_two_${Date.now()}`;
     await admin.run(`CREATE DATABASE ${name}`);
     dataDir = await mkdtemp(join(tmpdir(), 'wb-two-'));
+    s3 = await startS3();
     const env = {
       DATABASE_URL: databaseUrl(process.env.TEST_DATABASE_URL!, name),
-      DATA_DIR: dataDir,
+      ...s3.env,
       SEAL_KEY: randomBytes(32).toString('base64'),
       ADMIN_EMAIL: 'admin@two.example',
       ADMIN_PASSWORD: 'admin-password-123',
@@ -35,8 +40,9 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     };
     for (let i = 0; i < 2; i++) {
       const port = freePort();
-      const started = startServer({ ...env, PORT: String(port) });
+      const started = startServer({ ...env, DATA_DIR: join(dataDir, `instance${i}`), PORT: String(port) });
       await waitForOutput(started, `http://localhost:${port}`);
+      expect(started.output()).toContain(`受け付けたファイルの保存先: S3 バケット ${s3.bucket}`);
       instances.push({ started, base: `http://127.0.0.1:${port}` });
     }
   }, 90_000);
@@ -49,6 +55,7 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
     await admin?.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin?.end();
     await rm(dataDir, { recursive: true, force: true });
+    await s3?.close();
   });
 
   const call = (i: number, method: string, path: string, options?: Parameters<Client['call']>[2]) => client(instances[i % 2]!.base).call(method, path, options);
@@ -74,14 +81,14 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
       evaluators.push({ id: u.body.user.id });
     }
 
-    // proposals: uploads through both instances onto the shared storage
+    // proposals: uploads through both instances into the bucket, the first large enough to go in two parts
     const deadline = Date.now() + 4000;
     const proposal = (await call(1, 'POST', '/api/cases', { token: sec, body: { title: '二台で審査', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(deadline).toISOString() } })).body.case;
     await call(1, 'PUT', `/api/cases/${proposal.id}/spec`, { token: sec, body: { sections: [{ heading: '業務の概要', body: '業務の内容は本書のとおりとする。' }] } });
     await call(0, 'POST', `/api/cases/${proposal.id}/transition`, { token: sec, body: { to: 'open' } });
     const uploads = await Promise.all(
       vendors.map((v, i) => {
-        const content = pdfBytes(200_000 + i);
+        const content = pdfBytes(i === 0 ? 9 * 1024 * 1024 : 200_000 + i);
         return call(i, 'POST', `/api/cases/${proposal.id}/proposal/files`, { token: v.token, raw: multipartBody(`提案${i}.pdf`, content) }).then((r) => ({ r, content }));
       }),
     );
@@ -156,6 +163,9 @@ describe.runIf(hasPostgres)('two instances on one database', () => {
       const res = await fetch(`${instances[(i + 1) % 2]!.base}/api/files/${file.id}`, { headers: { authorization: `Bearer ${sec}` } });
       expect(createHash('sha256').update(new Uint8Array(await res.arrayBuffer())).digest('hex')).toBe(createHash('sha256').update(content).digest('hex'));
     }
+    // nothing was kept on either instance's disk, and no upload was left open in the bucket
+    for (const i of [0, 1]) expect(existsSync(join(dataDir, `instance${i}`, 'files', 'objects'))).toBe(false);
+    expect(s3.parts.map((p) => p.partNumber).sort()).toEqual([1, 2]);
 
     // one opening, one chain: the audit trail verifies on both instances
     const log = (await call(0, 'GET', `/api/audit?caseId=${tender.id}&limit=1000`, { token: sec })).body.entries;
