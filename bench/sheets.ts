@@ -61,6 +61,8 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     const vendorToken = await b.login('v@bench.example');
     const created = await b.call('POST', '/api/cases', { title: '採点ベンチ', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 2000).toISOString() }, sec);
     const caseId = created.case.id;
+    // a notice is published with its spec
+    await b.call('PUT', `/api/cases/${caseId}/spec`, { sections: [{ heading: '業務の概要', body: '本書のとおり。' }] }, sec);
     await b.call('POST', `/api/cases/${caseId}/transition`, { to: 'open' }, sec);
     await b.call('PUT', `/api/cases/${caseId}/proposal`, { price: 9_000_000 }, vendorToken);
     const evaluatorIds: string[] = [];
@@ -70,7 +72,7 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
       evaluatorIds.push(u.user.id);
     }
     const criteria = Array.from({ length: 20 }, (_, i) => ({ code: `c${i}`, name: `項目${i}`, maxPoints: 10, mode: i % 3 === 0 ? 'grade' : 'points' }));
-    await b.call('PUT', `/api/cases/${caseId}/evaluation`, { criteria, aggregation: 'average', evaluatorIds }, sec);
+    await b.call('PUT', `/api/cases/${caseId}/evaluation`, { criteria, aggregation: 'average', evaluatorIds, reason: '評価基準を定めます。' }, sec);
     await new Promise((r) => setTimeout(r, 2100));
     await b.call('POST', `/api/cases/${caseId}/transition`, { to: 'evaluation' }, sec);
     for (let i = 0; i < connections; i++) {

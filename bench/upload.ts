@@ -74,6 +74,8 @@ export async function benchUpload(driver: 'pglite' | 'postgres', sizeMb = 200, r
     const created = await b.call('POST', '/api/cases', {
       title: 'ベンチ案件', method: 'proposal', contractMode: 'bulk', fiscalYear: 2026, submissionDeadline: new Date(Date.now() + 86_400_000).toISOString(),
     }, sec);
+    // a notice is published with its spec
+    await b.call('PUT', `/api/cases/${created.case.id}/spec`, { sections: [{ heading: '業務の概要', body: '本書のとおり。' }] }, sec);
     await b.call('POST', `/api/cases/${created.case.id}/transition`, { to: 'open' }, sec);
     const path = `/api/cases/${created.case.id}/proposal/files`;
 
