@@ -12,6 +12,7 @@ import { ReasonField } from './addenda.tsx';
 import { type FieldErrors, FieldError, invalid } from './messages.tsx';
 import type { ChecklistItem } from '../domain/publication.ts';
 import { isPriceCompetition } from '../domain/methods.ts';
+import { AddRowsButton } from './add-rows.tsx';
 
 export function StateBadge({ state }: { state: CaseState }) {
   return <span class={`badge state-${state}`}>{caseStateLabels[state]}</span>;
@@ -444,12 +445,7 @@ export function OptionsForm({ row, posted, reason, blanks = 3, fields }: { row: 
           </tbody>
         </table>
       </div>
-      <input type="hidden" name="blanks" value={String(blanks)} />
-      <p>
-        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="option-rows">
-          行を追加
-        </button>
-      </p>
+      <AddRowsButton rowsId="option-rows" blanks={blanks} />
       <ReasonField id="options-reason" value={reason} published={announcesChanges(row)} fields={fields} />
       <button class="primary" type="submit">
         オプションを保存

@@ -45,6 +45,7 @@ import { type Form, field, fieldErrors, fieldList, formError, isFormError, moreB
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { BackToCase } from '../../views/case-views.tsx';
 import { caseProposals } from '../../services/proposals.ts';
+import { AddRowsButton } from '../../views/add-rows.tsx';
 
 const modeLabels: Record<Criterion['mode'], string> = { points: '点数', grade: '段階（A〜E）', pass_fail: '適否', price: '価格点（自動計算）' };
 
@@ -436,12 +437,7 @@ function EvaluationSetup({
         </table>
       </div>
       <FieldError fields={fields} path="criteria" id="criteria-rows" />
-      <input type="hidden" name="blanks" value={String(blanks)} />
-      <p>
-        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="criteria-rows">
-          行を追加
-        </button>
-      </p>
+      <AddRowsButton rowsId="criteria-rows" blanks={blanks} />
       <div class="grid4">
         <div>
           <label for="aggregation">集計方法</label>

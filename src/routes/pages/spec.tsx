@@ -33,6 +33,7 @@ import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { announcesChanges } from '../../domain/addenda.ts';
 import { BackToCase } from '../../views/case-views.tsx';
 import { ReasonField } from '../../views/addenda.tsx';
+import { AddRowsButton } from '../../views/add-rows.tsx';
 
 /** What the person had typed, shown again when a post is refused so that nothing typed is lost. */
 interface Posted {
@@ -127,7 +128,6 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
           ))}
           <FieldError fields={fields} path="sections" id="spec-sections" />
           <input type="hidden" name="blankSections" value={String(blanks.sections)} />
-          <input type="hidden" name="blanks" value={String(blanks.requirements)} />
           <p>
             <button class="secondary" type="submit" name="addSections" value="1" formnovalidate>
               章を追加
@@ -170,11 +170,7 @@ async function specPage(c: Ctx, caseId: string, error?: string, posted: Posted =
           </table>
           </div>
           <FieldError fields={fields} path="requirements" id="requirement-rows" />
-          <p>
-            <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="requirement-rows">
-              行を追加
-            </button>
-          </p>
+          <AddRowsButton rowsId="requirement-rows" blanks={blanks.requirements} />
           <ReasonField id="spec-reason" value={posted.spec?.reason} published={announcesChanges(row)} fields={fields} />
           <button class="primary" type="submit">
             新しい版として保存

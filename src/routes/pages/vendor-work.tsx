@@ -25,6 +25,7 @@ import { renderPage } from '../../views/render.ts';
 import { type Form, field, fieldErrors, fieldList, decimalField, formError, integerField, isFormError, moreBlankRows, readForm } from './form.ts';
 import { BackToCase } from '../../views/case-views.tsx';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
+import { AddRowsButton } from '../../views/add-rows.tsx';
 
 const kindLabels: Record<RfiQuestion['kind'], string> = { text: '文章', number: '数値', yesno: 'はい／いいえ', choice: '選択', price: '金額（円・税抜）' };
 
@@ -96,12 +97,7 @@ function RfiSetup({ caseId, rfi, posted, published, fields }: { caseId: string; 
       </table>
       </div>
       <FieldError fields={fields} path="questions" id="rfi-rows" />
-      <input type="hidden" name="blanks" value={String(blanks)} />
-      <p>
-        <button class="secondary" type="submit" name="addRows" value="1" formnovalidate data-add-row="rfi-rows">
-          行を追加
-        </button>
-      </p>
+      <AddRowsButton rowsId="rfi-rows" blanks={blanks} />
       <ReasonField id="rfi-reason" value={posted?.reason} published={published} fields={fields} />
       <button class="primary" type="submit">
         情報提供依頼を保存
