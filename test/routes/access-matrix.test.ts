@@ -252,6 +252,10 @@ const table: Record<string, Entry> = {
   'GET /healthz': { allow: 'anyone', req: path(() => '/healthz') },
   'GET /readyz': { allow: 'anyone', req: path(() => '/readyz') },
 
+  // the API description and its reference page
+  'GET /api/openapi.json': { allow: 'anyone', req: path(() => '/api/openapi.json') },
+  'GET /api/docs': { allow: 'anyone', req: path(() => '/api/docs') },
+
   // sign-in
   'POST /api/auth/login': { allow: 'anyone', fresh: true, req: () => ({ path: '/api/auth/login', body: { email: emails.evaluator, password: PASSWORD } }) },
   'POST /api/auth/logout': { allow: 'user', fresh: true, req: path(() => '/api/auth/logout') },
