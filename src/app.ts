@@ -17,6 +17,7 @@ import { refuseNulInUrl } from './http/text.ts';
 import { useJapaneseMessages } from './http/validation-messages.ts';
 import { auditRoutes } from './routes/api/audit.ts';
 import { notificationRoutes } from './routes/api/notifications.ts';
+import { apiDocsAssets, openApiRoutes } from './routes/api/openapi.ts';
 import { authRoutes } from './routes/api/auth.ts';
 import { biddingRoutes } from './routes/api/bidding.ts';
 import { caseRoutes } from './routes/api/cases.ts';
@@ -84,6 +85,7 @@ const assets = new Map<string, { body: string; type: string }>([
   asset('bids-count.js', 'text/javascript; charset=utf-8'),
   asset('favicon.svg', 'image/svg+xml'),
   asset('rows.js', 'text/javascript; charset=utf-8'),
+  ...apiDocsAssets,
 ]);
 
 /** Page routes that take a file upload; they stream it like the API does and skip the small form limit. */
@@ -213,6 +215,7 @@ export function createApp(given: Deps) {
   app.route('/api', fileRoutes);
   app.route('/api', auditRoutes);
   app.route('/api', notificationRoutes);
+  app.route('/api', openApiRoutes);
   app.route('/', authPages);
   app.route('/', casePages);
   app.route('/', participationPages);

@@ -254,6 +254,10 @@ const table: Record<string, Entry> = {
   // open unless METRICS_TOKEN is set (observability.test.ts): it names routes and counts, never an object
   'GET /metrics': { allow: 'anyone', req: path(() => '/metrics') },
 
+  // the API description and its reference page
+  'GET /api/openapi.json': { allow: 'anyone', req: path(() => '/api/openapi.json') },
+  'GET /api/docs': { allow: 'anyone', req: path(() => '/api/docs') },
+
   // sign-in
   'POST /api/auth/login': { allow: 'anyone', fresh: true, req: () => ({ path: '/api/auth/login', body: { email: emails.evaluator, password: PASSWORD } }) },
   'POST /api/auth/logout': { allow: 'user', fresh: true, req: path(() => '/api/auth/logout') },

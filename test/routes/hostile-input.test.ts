@@ -1506,6 +1506,8 @@ const plans: Record<string, Plan> = {
   'GET /api/calendar/:file': { as: 'anyone', params: { file: id('calendarFile') }, body: 'none' },
   'GET /api/audit': { as: 'secretariat', params: {}, body: 'none' },
   'GET /api/audit/verify': { as: 'secretariat', params: {}, body: 'none' },
+  'GET /api/openapi.json': { as: 'anyone', params: {}, body: 'none' },
+  'GET /api/docs': { as: 'anyone', params: {}, body: 'none' },
 };
 
 /** `GET /api/x/:id{regex}` → `GET /api/x/:id`, the key of the plan. */

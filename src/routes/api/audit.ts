@@ -5,7 +5,7 @@ import { type AppEnv, type Ctx, dbOf } from '../../context.ts';
 import { PLATFORM_CHAIN, listAudit, sealAll, verifyAudit } from '../../db/audit.ts';
 import { parseWith } from '../../http/json.ts';
 
-const auditQuery = z.object({
+export const auditQuery = z.object({
   caseId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   before: z.coerce.number().int().min(1).optional(),

@@ -6,7 +6,7 @@ import { userView } from '../../db/tenancy.ts';
 import { readJson } from '../../http/json.ts';
 import { authenticate, finishSession, startSession } from '../../services/auth.ts';
 
-const loginInput = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
+export const loginInput = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
 
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/login', async (c) => {

@@ -24,7 +24,7 @@ const idList = z
   .max(2000)
   .optional()
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
-const whatIfQuery = z.object({ with: idList, without: idList, fiscalYear: fiscalYearParam.optional() });
+export const whatIfQuery = z.object({ with: idList, without: idList, fiscalYear: fiscalYearParam.optional() });
 
 async function apportionmentFor(c: Ctx, caseId: string) {
   const { row } = await loadCase(c, caseId, 'secretariat', 'member');

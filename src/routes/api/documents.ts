@@ -33,7 +33,7 @@ import { casePackage } from '../../services/ocds.ts';
 import { addComment, answerComment, answerInput, commentInput, commentView, commentsOf, currentSpec, saveSpec, specInput, specVersionsOf, specView } from '../../services/spec.ts';
 
 /** ?anonymize=0|1 (the publishable copy with or without names, as a draft) and ?draft=1 (the current data as a draft). */
-const documentQuery = z.object({ anonymize: z.enum(['0', '1']).optional(), draft: z.enum(['0', '1']).optional() });
+export const documentQuery = z.object({ anonymize: z.enum(['0', '1']).optional(), draft: z.enum(['0', '1']).optional() });
 
 /** A PDF download. */
 export function pdfBody(c: Ctx, bytes: Uint8Array, filename: string, extra: Record<string, string> = {}) {

@@ -9,7 +9,7 @@ import { loadCase } from '../../services/case-access.ts';
 import { assertAcceptingProposals, caseProposals, ownProposalView, proposalPriceInput, setProposalPrice, withdrawProposal } from '../../services/proposals.ts';
 import { receiveVendorFile } from '../../services/vendor-files.ts';
 
-const withdrawInput = z.strictObject({ reason: z.string().max(2000).optional() });
+export const withdrawInput = z.strictObject({ reason: z.string().max(2000).optional() });
 
 export const proposalRoutes = new Hono<AppEnv>()
   .post('/cases/:id/proposal/files', async (c) => {

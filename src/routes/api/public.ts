@@ -19,7 +19,7 @@ import { issuedPdf } from './documents.ts';
 const origin = (c: Ctx) => c.get('deps').config.publicUrl;
 
 
-const headQuery = z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
+export const headQuery = z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict();
 
 export const publicRoutes = new Hono<AppEnv>()
   // the head of a consortium's audit chain: a copy kept by anyone later proves the record was not rewritten;

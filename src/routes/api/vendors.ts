@@ -22,9 +22,9 @@ import {
   vendorDetailsInput,
 } from '../../services/qualification.ts';
 
-const vendorInput = z.strictObject({ name: nameInput, corporateNumber: corporateNumberInput.optional(), ...vendorAddressFields });
+export const vendorInput = z.strictObject({ name: nameInput, corporateNumber: corporateNumberInput.optional(), ...vendorAddressFields });
 
-const listQuery = z.strictObject({ qualification: z.enum(qualificationStatuses).optional() });
+export const listQuery = z.strictObject({ qualification: z.enum(qualificationStatuses).optional() });
 
 export const vendorRoutes = new Hono<AppEnv>()
   .post('/vendors', async (c) => {
