@@ -266,7 +266,7 @@ export async function transitionCase(c: Ctx, caseId: string, to: CaseState): Pro
       const blockers = publicationBlockers(await publicationChecklistOf(tx, current, to, now));
       if (blockers.length > 0) {
         throw new AppError(
-          'publish_blocked',
+          'not_ready',
           `公表できません。${blockers.map((b) => b.problem).join('。')}。`,
           blockers.map((b) => ({ path: b.key, message: b.problem })),
         );

@@ -20,11 +20,11 @@ const spec = (id: string, body: Record<string, unknown>) => h.call('PUT', `/api/
 const publish = (id: string, to: string) => h.call('POST', `/api/cases/${id}/transition`, { token: a.secretariat, body: { to } });
 
 describe('publication', () => {
-  it('refuses a notice without a spec with 409 publish_blocked naming it, and changes nothing', async () => {
+  it('refuses a notice without a spec with 409 not_ready naming it, and changes nothing', async () => {
     const id = await newCase({ submissionDeadline: '2026-06-30T17:00:00.000+09:00' });
     const refused = await publish(id, 'open');
     expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe('publish_blocked');
+    expect(refused.body.error.code).toBe('not_ready');
     expect(refused.body.error.message).toContain('仕様書がありません');
     expect(refused.body.error.details).toEqual([{ path: 'spec', message: '仕様書がありません' }]);
     expect((await h.call('GET', `/api/cases/${id}`, { token: a.secretariat })).body.case).toMatchObject({ state: 'draft', publishedAt: null });
