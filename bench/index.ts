@@ -2,6 +2,7 @@ import { benchColdStart } from './cold-start.ts';
 import { benchDocumentRenderer, benchDocuments } from './documents.ts';
 import { benchNotices } from './notices.ts';
 import { benchResults } from './results.ts';
+import { benchMix } from './mix.ts';
 import { benchSheetSaves } from './sheets.ts';
 import { benchUploadIsolated } from './upload.ts';
 
@@ -19,9 +20,20 @@ for (const driver of drivers) {
   const s = await benchSheetSaves(driver);
   rows.push([
     `Sheet saves, 100 clients (${label[driver]})`,
-    `${s.real.requestsPerSec.toFixed(0)} req/s vs bare insert ${s.baseline.requestsPerSec.toFixed(0)} = ${s.ratio.toFixed(2)}; p50 ${s.real.p50} ms, p99 ${s.real.p99} ms; errors ${s.real.errors + s.real.non2xx}; audit ${s.auditIntact ? 'intact' : 'BROKEN'}`,
-    driver === 'postgres' ? 'ratio ≥ 0.5, p99 < 100 ms' : 'ratio ≥ 0.5',
-    ok(s.ratio >= 0.5 && (driver === 'pglite' || s.real.p99 < 100) && s.auditIntact),
+    `${s.real.requestsPerSec.toFixed(0)} req/s vs bare insert ${s.baseline.requestsPerSec.toFixed(0)} = ${s.ratio.toFixed(2)}; p50 ${s.real.p50} ms, p99 ${s.real.p99} ms = ${(s.real.p99 / s.real.p50).toFixed(1)} × p50 (bare: p50 ${s.baseline.p50} ms, p99 ${s.baseline.p99} ms); errors ${s.real.errors + s.real.non2xx}; audit ${s.auditIntact ? 'intact' : 'BROKEN'}`,
+    'ratio ≥ 0.5, p99 ≤ 4 × p50',
+    ok(s.ratio >= 0.5 && s.real.p99 <= 4 * s.real.p50 && s.auditIntact),
+  ]);
+}
+
+for (const driver of drivers) {
+  progress(`committee day mix, ${label[driver]}`);
+  const m = await benchMix(driver);
+  rows.push([
+    `Committee day (${label[driver]}): ${m.evaluators} evaluators autosaving every 2 s, ${m.vendors} vendors uploading 5 MB, the secretariat drawing the spec PDF`,
+    `saves p50 ${m.saves.p50} ms, p99 ${m.saves.p99} ms (evaluators alone: p50 ${m.savesAlone.p50} ms, p99 ${m.savesAlone.p99} ms); ${m.uploads.count} uploads (${m.uploads.mbPerSec.toFixed(0)} MB/s); ${m.pdfs.count} PDFs (p50 ${m.pdfs.p50} ms); errors ${m.errors}`,
+    'saves p99 < 100 ms',
+    ok(m.saves.p99 < 100 && m.errors === 0),
   ]);
 }
 

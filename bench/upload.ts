@@ -25,7 +25,7 @@ async function peakRssIncrease<T>(work: () => Promise<T>): Promise<{ result: T; 
   }
 }
 
-function post(port: number, path: string, upload: ReturnType<typeof streamedPdfUpload>, token?: string) {
+export function post(port: number, path: string, upload: ReturnType<typeof streamedPdfUpload>, token?: string) {
   return new Promise<number>((resolve, reject) => {
     const req = request(
       {
