@@ -143,10 +143,12 @@ function csrfForCookies(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function createApp(given: Deps) {
+export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const logger = given.logger ?? silentLogger;
-  const deps: Deps = { ...given, logger, metrics: given.metrics ?? createMetrics(given.database) };
+  // the same deps object every request sees (a test may swap its database or storage in place)
+  deps.logger ??= silentLogger;
+  deps.metrics ??= createMetrics(deps.database);
+  const logger = deps.logger;
 
   // the id first, so that every answer and log line carries it, refusals included
   app.use('*', requestId({ limitLength: 64 }));

@@ -13,7 +13,9 @@ function observedApp(h: Harness, overrides: Partial<Harness['deps']> = {}) {
       callback();
     },
   });
-  const app = createApp({ ...h.deps, logger: createLogger('info', sink), ...overrides });
+  // its own metrics: the harness's app counts the requests made through it
+  const { metrics: _shared, ...deps } = h.deps;
+  const app = createApp({ ...deps, logger: createLogger('info', sink), ...overrides });
   return { app, lines };
 }
 
