@@ -53,6 +53,12 @@ function send(upload: ReturnType<typeof streamedPdfUpload>, options: { cutAfter?
   });
 }
 
+/** Uploads the server has finished handling (answered or given up), as its metrics count them. */
+async function uploadsHandled(): Promise<number> {
+  const metric = await h.deps.metrics!.registry.getSingleMetric('http_requests_total')!.get();
+  return metric.values.filter((v) => v.labels.route === '/api/cases/:id/proposal/files').reduce((sum, v) => sum + v.value, 0);
+}
+
 async function settle(check: () => Promise<boolean>) {
   for (let i = 0; i < 400 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
 }
@@ -68,10 +74,14 @@ describe('uploads over HTTP', () => {
 
   it('leaves no staging file and no row when the connection is cut mid-upload', async () => {
     const rowsBefore = (await h.database.db.select().from(files)).length;
+    const handledBefore = await uploadsHandled();
     const res = await send(streamedPdfUpload('切断.pdf', 20 * 1024 * 1024), { cutAfter: 5 * 1024 * 1024 });
     expect(res.status).toBe(0);
     const staging = join(h.filesRoot, 'staging');
-    await settle(async () => (await readdir(staging)).length === 0);
+    // what was sent before the cut may still sit in socket buffers, the upload not yet begun: wait until
+    // the server has handled it (given it up), then the staging folder must be empty
+    await settle(async () => (await uploadsHandled()) > handledBefore);
+    expect(await uploadsHandled()).toBe(handledBefore + 1);
     expect(await readdir(staging)).toEqual([]);
     expect((await h.database.db.select().from(files)).length).toBe(rowsBefore);
   }, 60_000);
