@@ -3,6 +3,8 @@ export interface Reply {
   status: number;
   body: any;
   ms: number;
+  /** the answer's X-Request-Id */
+  requestId: string | null;
 }
 
 export interface Client {
@@ -27,7 +29,7 @@ export function client(base: string): Client {
     const res = await fetch(`${base}${path}`, { method, headers, body });
     const type = res.headers.get('content-type') ?? '';
     const payload = type.includes('json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, body: payload, ms: performance.now() - started };
+    return { status: res.status, body: payload, ms: performance.now() - started, requestId: res.headers.get('x-request-id') };
   };
   return {
     base,

@@ -103,7 +103,9 @@ describe('a database outage during a burst of saves and bids', () => {
     expect(ready.body.error.code).toBe('database_unavailable');
     const duringOutage = await api.call('GET', `/api/cases/${tender.id}/bids/mine`, { token: bidders[0]!.token });
     expect(duringOutage.status).toBe(503);
-    expect(duringOutage.body).toEqual({ error: { code: 'database_unavailable', message: expect.any(String) } });
+    // a server error carries the request's id, to quote when reporting it
+    expect(duringOutage.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(duringOutage.body).toEqual({ error: { code: 'database_unavailable', message: expect.any(String), requestId: duringOutage.requestId } });
     await sleepUntil(start + OUTAGE_AFTER_MS + OUTAGE_MS);
     relay.restore();
     const restoredAt = Date.now();
