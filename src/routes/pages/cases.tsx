@@ -658,9 +658,10 @@ function optionRowsFromForm(form: Form): PostedOption[] {
 function optionsFromRows(rows: PostedOption[]) {
   const problems: { path: string; message: string }[] = [];
   const options = rows.map(({ code, name, kind, price }, i) => {
-    const rawPrice = price.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[,，円\s]/g, '');
-    if (rawPrice !== '' && !/^\d+$/.test(rawPrice)) problems.push({ path: `options.${i}.price`, message: `「${name}」の単価は円単位の整数で入力してください（例: 120,000）` });
-    return { ...(code === '' ? {} : { code }), name, kind, price: rawPrice === '' || !/^\d+$/.test(rawPrice) ? null : Number(rawPrice) };
+    // the pages' one number reader; a negative price reaches the schema, which refuses it by name
+    const amount = typedNumber(price);
+    if (Number.isNaN(amount)) problems.push({ path: `options.${i}.price`, message: `「${name}」の単価は円単位の整数で入力してください（例: 120,000）` });
+    return { ...(code === '' ? {} : { code }), name, kind, price: amount === undefined || Number.isNaN(amount) ? null : amount };
   });
   if (problems.length > 0) throw new AppError('validation_error', problems.map((p) => p.message).join('／'), problems);
   return options;
