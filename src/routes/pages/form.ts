@@ -118,7 +118,10 @@ export function withCounts(path: string, flag: string, counts: Readonly<Record<s
   return `${path}?${query}`;
 }
 
-/** The blank rows a 「行を追加」 post asks for: the ones shown (hidden field `blanks`) and three more, at most 60. */
-export function moreBlankRows(form: Form): number {
-  return Math.min(Math.max(integerField(form, 'blanks') || 3, 0) + 3, 60);
+/**
+ * The blank rows a 「行を追加」 post asks for: the ones shown (hidden field `name`, else `shown`) and
+ * `more` besides, at most 60.
+ */
+export function moreBlankRows(form: Form, { name = 'blanks', shown = 3, more = 3 }: { name?: string; shown?: number; more?: number } = {}): number {
+  return Math.min(Math.max(integerField(form, name) || shown, 0) + more, 60);
 }

@@ -28,7 +28,7 @@ import { dateTime } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import { ErrorBox, type FieldErrors, FieldError, invalid, SuccessBox } from '../../views/messages.tsx';
 import { renderPage } from '../../views/render.ts';
-import { type Form, field, fieldErrors, fieldList, formError, integerField, isFormError, moreBlankRows, readForm } from './form.ts';
+import { type Form, field, fieldErrors, fieldList, formError, isFormError, moreBlankRows, readForm } from './form.ts';
 import { issueAfterEvent } from '../../services/issued-documents.ts';
 import { announcesChanges } from '../../domain/addenda.ts';
 import { BackToCase } from '../../views/case-views.tsx';
@@ -351,8 +351,11 @@ export const specPages = new Hono<AppEnv>()
     const typed = specFromForm(form);
     // 「章を追加」「行を追加」 without a script: what was typed comes back with more blank chapters or rows, nothing saved
     if (field(form, 'addSections') !== '' || field(form, 'addRows') !== '') {
-      const shown = { sections: Math.min(Math.max(integerField(form, 'blankSections') || 2, 0), 30), requirements: Math.min(Math.max(integerField(form, 'blanks') || 3, 0), 60) };
-      const blanks = field(form, 'addSections') !== '' ? { ...shown, sections: Math.min(shown.sections + 1, 30) } : { ...shown, requirements: moreBlankRows(form) };
+      const addingChapter = field(form, 'addSections') !== '';
+      const blanks = {
+        sections: moreBlankRows(form, { name: 'blankSections', shown: 2, more: addingChapter ? 1 : 0 }),
+        requirements: moreBlankRows(form, { more: addingChapter ? 0 : 3 }),
+      };
       return specPage(c, row.id, undefined, { spec: typed, blanks });
     }
     try {
