@@ -252,7 +252,7 @@ export function createApp(deps: Deps) {
 
   app.onError((err, c) => {
     const error = toAppError(err);
-    if (error.status >= 500) logger.error({ reqId: c.get('requestId'), method: c.req.method, route: routeOf(c), err }, 'request failed');
+    if (error.status >= 500) logger.error({ reqId: c.get('requestId'), method: c.req.method, route: routeOf(c), err, cause: (err as Error).cause }, 'request failed');
     // /metrics is read by a scraper, not a person: a refusal is JSON, never the sign-in page
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/metrics';
     if (!isApi && error.code === 'unauthenticated') {

@@ -3,7 +3,7 @@ import type { Role } from '../schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Config } from './env.ts';
-import type { Logger } from './observability/logger.ts';
+import { type Logger, silentLogger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Keys } from './keys.ts';
 import type { FileStorage } from './storage/storage.ts';
@@ -49,3 +49,5 @@ export type Ctx = Context<AppEnv>;
 
 export const dbOf = (c: Ctx): Db => c.get('deps').database.db;
 export const nowOf = (c: Ctx): Date => c.get('deps').clock.now();
+/** The JSON log, for a line about this request (its id goes with it). */
+export const logOf = (c: Ctx): Logger => (c.get('deps').logger ?? silentLogger).child({ reqId: c.get('requestId') });

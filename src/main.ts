@@ -108,7 +108,7 @@ async function main() {
   reminders.unref();
   // the outbox is delivered every 5 s; without SMTP_URL the messages stay readable in the app only
   const mailTransport = config.mail ? smtpTransport(config.mail.smtpUrl) : undefined;
-  const mailer = mailTransport ? createMailSender({ db: database.db, clock: systemClock, config, transport: mailTransport }) : undefined;
+  const mailer = mailTransport ? createMailSender({ db: database.db, clock: systemClock, config, transport: mailTransport, logger }) : undefined;
   mailer?.start(5000);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `組み込みデータベース ${config.dataDir}`;

@@ -3,6 +3,7 @@ import { type OutboxRow, outbox } from '../../schema/index.ts';
 import type { Clock } from '../clock.ts';
 import { type Db, transaction } from '../db/client.ts';
 import type { Config } from '../env.ts';
+import { type Logger, silentLogger } from '../observability/logger.ts';
 import { type MailTransport, isPermanentFailure } from './transport.ts';
 
 // Delivery is bookkeeping of the outbox, not a change anyone made: it writes no audit entry.
@@ -12,6 +13,8 @@ export interface MailSenderOptions {
   clock: Clock;
   config: Pick<Config, 'publicUrl' | 'mail'>;
   transport: MailTransport;
+  /** where a failed round is logged (none: nothing is written) */
+  logger?: Logger;
   /** messages claimed at once */
   batchSize?: number;
   /** how long a claimed message is this sender's; after that (a crash) another sender takes it over */
@@ -153,7 +156,7 @@ export function createMailSender(options: MailSenderOptions): MailSender {
       if (timer) return;
       timer = setInterval(() => {
         if (running || stopping) return;
-        runOnce().catch((err) => console.error('メールの送信処理に失敗しました:', errorText(err)));
+        runOnce().catch((err) => (options.logger ?? silentLogger).error({ err: errorText(err) }, 'メールの送信処理に失敗しました'));
       }, intervalMs);
       timer.unref();
     },

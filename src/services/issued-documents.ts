@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, max } from 'drizzle-orm';
 import { issuedDocuments } from '../../schema/index.ts';
-import { type Ctx, dbOf, nowOf } from '../context.ts';
+import { type Ctx, dbOf, logOf, nowOf } from '../context.ts';
 import { type CaseRow, findCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -170,10 +170,8 @@ export async function drawDocument(kind: DocumentKind, built: BuiltDocument, ctx
       ...(options.number ? { number: options.number } : {}),
     });
   } catch (err) {
-    if (err instanceof DocumentTemplateError) {
-      console.error(err.message);
-      throw new AppError('internal');
-    }
+    // a broken template is the service's fault: a 500, whose log line carries the template's message as its cause
+    if (err instanceof DocumentTemplateError) throw Object.assign(new AppError('internal'), { cause: err });
     throw err;
   }
 }
@@ -237,7 +235,7 @@ export async function issueDocument(c: Ctx, row: CaseRow, kind: DocumentKind): P
         signedAt: issuedAt,
       }).catch((err: unknown) => {
         if (!(err instanceof SigningError)) throw err;
-        console.error(`文書（${documentTitles[kind]}）に署名できません: ${err.message}`);
+        logOf(c).error({ kind, err }, `文書（${documentTitles[kind]}）に署名できません`);
         throw new AppError('signing_unavailable');
       });
       const version = (latest?.version ?? 0) + 1;
@@ -326,7 +324,7 @@ export async function issueAfterEvent(c: Ctx, before: Pick<CaseRow, 'id' | 'cons
       await issueDocument(c, row, kind);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_yet') continue;
-      console.error(`文書（${documentTitles[kind]}）を発行できませんでした: ${(err as Error).message}`);
+      logOf(c).error({ kind, caseId: row.id, err }, `文書（${documentTitles[kind]}）を発行できませんでした`);
     }
   }
 }
