@@ -7,7 +7,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { SESSION_COOKIE, sessionLoader } from './auth/session.ts';
-import type { AppEnv, Deps } from './context.ts';
+import type { AppEnv, Ctx, Deps } from './context.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 import { isJsonContentType } from './http/json.ts';
@@ -58,6 +58,7 @@ import { ErrorPage } from './views/error-page.tsx';
 import { renderPage } from './views/render.ts';
 import { requestId } from 'hono/request-id';
 import { observe, routeOf } from './http/observe.ts';
+import { takeTurns } from './http/turns.ts';
 import { silentLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -103,12 +104,26 @@ function jsonOnly(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * hono's bodyLimit, with a declared Content-Length settled from the header alone: hono's own middleware
+ * first asks for the body as a stream, which makes a full web Request of every request that has one.
+ * Node's parser never lets a body run past its Content-Length, so the header is the size; a chunked body
+ * is counted by hono's middleware as it is read.
+ */
+function limitBody(maxSize: number, onError: (c: Ctx) => never): MiddlewareHandler<AppEnv> {
+  const counted = bodyLimit({ maxSize, onError });
+  return async function limitByLength(c, next) {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
+      return Number(length) > maxSize ? onError(c) : next();
+    }
+    return counted(c, next);
+  };
+}
+
 function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => {
-      throw new AppError('too_large', `リクエストが大きすぎます（上限 ${JSON_BODY_LIMIT / 1024} KB）。`);
-    },
+  const limit = limitBody(JSON_BODY_LIMIT, () => {
+    throw new AppError('too_large', `リクエストが大きすぎます（上限 ${JSON_BODY_LIMIT / 1024} KB）。`);
   });
   return async function limitJsonBody(c, next) {
     if (isRawBodyRoute(c.req.path)) return next();
@@ -118,11 +133,8 @@ function jsonBodyLimit(): MiddlewareHandler<AppEnv> {
 
 /** Page forms (including a member CSV) are small; uploads go through the API. */
 function pageFormLimit(): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize: 6 * 1024 * 1024,
-    onError: () => {
-      throw new AppError('too_large', '送信内容が大きすぎます（上限 6 MB）。');
-    },
+  const limit = limitBody(6 * 1024 * 1024, () => {
+    throw new AppError('too_large', '送信内容が大きすぎます（上限 6 MB）。');
   });
   return async function limitPageForm(c, next) {
     if (c.req.path.startsWith('/api/') || pageUploadRoutes.test(c.req.path)) return next();
@@ -153,6 +165,8 @@ export function createApp(deps: Deps) {
   // the id first, so that every answer and log line carries it, refusals included
   app.use('*', requestId({ limitLength: 64 }));
   app.use('*', observe(logger, deps.metrics!));
+  // one request starts per turn of the event loop, in arrival order (the wait is in the logged time)
+  app.use('*', takeTurns());
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', deps);
     c.set('user', null);
@@ -184,7 +198,7 @@ export function createApp(deps: Deps) {
   app.use('*', csrfForCookies());
   app.use('/api/*', jsonOnly());
   app.use('/api/*', jsonBodyLimit());
-  app.use('/login', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('too_large'); } }));
+  app.use('/login', limitBody(16 * 1024, () => { throw new AppError('too_large'); }));
   app.use('*', pageFormLimit());
   app.use('*', sessionLoader());
   app.use('*', unreadNotificationCount());
