@@ -6,7 +6,7 @@ import { type Grade, type SheetScore, auditLog, evaluations, evaluators, files, 
 import { compareNames } from '../domain/names.ts';
 import { type Ctx, dbOf, nowOf } from '../context.ts';
 import { auditEntryFrom } from '../db/audit.ts';
-import { type Db, perDatabase } from '../db/client.ts';
+import { type Db, executePrepared, perDatabase } from '../db/client.ts';
 import { type CaseRow, holdCase } from '../db/cases.ts';
 import { criteriaChanges } from '../domain/addenda.ts';
 import { addendumReason, addendumReasonFor, criteriaTermsOf, recordAddendum } from './addenda.ts';
@@ -377,7 +377,8 @@ export async function saveSheet(c: Ctx, caseId: string, ref: string, input: z.ou
   // version is the one the client saw, and write its audit entry (that a sheet changed, never its
   // scores). The row lock of the conflict update makes two saves of one sheet queue; the second then
   // finds the version moved on.
-  const result = await db.execute(sql`
+  // the statement a committee runs most: prepared once per connection, then only executed
+  const rows = await executePrepared<SheetRow>(db, sql`
     with allowed as (
       select 1 from cases k
       join evaluations e on e.case_id = k.id and e.closed_at is null
@@ -401,7 +402,6 @@ export async function saveSheet(c: Ctx, caseId: string, ref: string, input: z.ou
       sql`saved`,
     )}
     select * from saved`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as SheetRow[];
   const saved = rows[0];
   if (!saved) {
     // say exactly why: a fresh look at the case first (closed, not being scored, no longer cleared …)

@@ -17,8 +17,7 @@ export default async function setup(project: TestProject) {
   const file = join(dir, 'template.tar');
   const database = await openPglite();
   await database.migrate();
-  const client = (database.db as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;
-  const dump = await client.dumpDataDir('none');
+  const dump = await database.dump!();
   await writeFile(file, Buffer.from(await dump.arrayBuffer()));
   await database.close();
   project.provide('pgliteTemplate', file);
