@@ -83,7 +83,6 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     const scores = Object.fromEntries(criteria.map((c, i) => [c.code, c.mode === 'grade' ? 'B' : (i % 10) + 0.5]));
     const body = JSON.stringify({ scores, comment: '機能要件を概ね満たしている。' });
 
-    let next = 0;
     const realRun = (duration: number) =>
       run({
         url: `http://127.0.0.1:${b.port}/api/cases/${caseId}/evaluation/sheets/${vendor.vendor.id}`,
@@ -92,8 +91,12 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
         duration,
         headers: { 'content-type': 'application/json' },
         body,
-        setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }),
-      });
+        // the clients run on their own thread, as a committee's browsers run on their own machines
+        workers: 1,
+        setupClient: new URL('./sheet-client.cjs', import.meta.url).pathname as unknown as autocannon.Options['setupClient'],
+      } as autocannon.Options);
+    // each connection takes the next evaluator's token (read by sheet-client.cjs in the clients' thread)
+    process.env.BENCH_TOKENS = JSON.stringify(tokens);
     await realRun(2);
     const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
     const realRuns: LoadFigures[] = [];
@@ -111,7 +114,7 @@ export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections
     const server = serve({ fetch: bare.fetch, port: 0 }) as Server;
     await new Promise((r) => server.once('listening', r));
     const bareRun = (duration: number) =>
-      run({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare`, method: 'PUT', connections, duration, headers: { 'content-type': 'application/json' }, body });
+      run({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bare`, method: 'PUT', connections, duration, headers: { 'content-type': 'application/json' }, body, workers: 1 } as autocannon.Options);
     await bareRun(2);
     const bareRuns: LoadFigures[] = [];
     for (let i = 0; i < runs; i++) bareRuns.push(await bareRun(seconds));

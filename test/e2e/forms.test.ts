@@ -29,11 +29,12 @@ describe.runIf(hasChromium)('forms in the browser', () => {
       await page.getByLabel('按分方法', { exact: true }).selectOption('equal');
       await page.getByLabel('按分する総額（円・税抜）').fill('十二万');
       await page.getByRole('button', { name: '按分方法を保存' }).click();
-      await page.waitForLoadState('load');
-      // the summary has the focus and is on screen, though the form is far down the page
-      const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, role: document.activeElement?.getAttribute('role') }));
-      expect(focused).toEqual({ text: '総額は数字で入力してください', role: 'alert' });
       const error = page.locator('p.error[role=alert]');
+      await error.waitFor();
+      // the summary has the focus and is on screen, though the form is far down the page
+      await expect
+        .poll(() => page.evaluate(() => ({ text: document.activeElement?.textContent, role: document.activeElement?.getAttribute('role') })))
+        .toEqual({ text: '総額は数字で入力してください', role: 'alert' });
       await expect.poll(() => error.evaluate((el) => el.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
       expect(await error.evaluate((el) => el.getBoundingClientRect().bottom)).toBeLessThanOrEqual(800);
       expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
@@ -59,9 +60,8 @@ describe.runIf(hasChromium)('forms in the browser', () => {
     await page.goto(`${world.base}/members`);
     await page.getByLabel('CSVファイル').setInputFiles({ name: '団体.csv', mimeType: 'text/csv', buffer: Buffer.from('団体名,区分,人口\r\n新しい町,町,8000\r\n') });
     await page.getByRole('button', { name: '取り込む' }).click();
-    await page.waitForLoadState('load');
-    expect(await page.locator('.error').allTextContents()).toEqual([]);
     await page.waitForURL(/imported=1/);
+    expect(await page.locator('.error').allTextContents()).toEqual([]);
     expect(await page.getByText('取り込みました（新規 1 団体、更新 0 団体）').isVisible()).toBe(true);
     expect(await count()).toBe(before + 1);
     await page.reload();
