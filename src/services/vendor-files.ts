@@ -10,7 +10,7 @@ import { hasPassed, submissionRefusal } from '../domain/deadline.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mutate } from '../http/mutate.ts';
 import { newId } from '../ids.ts';
-import { receiveUpload } from '../uploads/receive.ts';
+import { flushStaged, receiveUpload } from '../uploads/receive.ts';
 import { evaluatedVendors, isClearedEvaluator } from './evaluation.ts';
 
 export type FilePurpose = FileRow['purpose'];
@@ -44,6 +44,7 @@ export async function receiveVendorFile(
   let stored = false;
   try {
     const receivedAt = clock.now();
+    await flushStaged(staged.stagedPath);
     // a long upload may finish after the deadline: what counts is when the last byte arrived
     assertSubmissionOpen(receivedAt, deadline, '受信完了が提出期限を過ぎたため受け付けられません。');
     return await mutate(c, async (tx, audit) => {
