@@ -1,6 +1,6 @@
-import { streamedPdfUpload } from '../test/helpers/multipart.ts';
+import { Worker } from 'node:worker_threads';
+import type { MixClientsInput, MixClientsOutput } from './mix-clients.ts';
 import { BENCH_PASSWORD, benchApp } from './setup.ts';
-import { post } from './upload.ts';
 
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,7 +25,8 @@ export interface MixFigures {
 /**
  * A committee day as it is: `evaluators` autosaving their sheets every 2 s, `vendors` uploading 5 MB
  * proposals one after another on another case, and the secretariat drawing the spec PDF again and again;
- * the saves' latency is measured with the others at work, and once more with the evaluators alone.
+ * the saves' latency is measured with the others at work, and once more with the evaluators alone. The
+ * clients run on a thread of their own (mix-clients.ts), the app on this one.
  */
 export async function benchMix(driver: 'pglite' | 'postgres', evaluators = 40, vendors = 10, seconds = 20): Promise<MixFigures> {
   const b = await benchApp(driver, { sessionIdleMs: 86_400_000, sessionMaxMs: 86_400_000, maxUploadBytes: 64 * MB });
@@ -66,59 +67,23 @@ export async function benchMix(driver: 'pglite' | 'postgres', evaluators = 40, v
 
     const scores = Object.fromEntries(criteria.map((c, i) => [c.code, c.mode === 'grade' ? 'B' : (i % 10) + 0.5]));
     const body = JSON.stringify({ scores, comment: '機能要件を概ね満たしている。' });
-    let errors = 0;
-    const base = `http://127.0.0.1:${b.port}`;
-    const saveLoop = async (token: string, until: number, latencies: number[]) => {
-      await sleep(Math.random() * 2000);
-      while (performance.now() < until) {
-        const started = performance.now();
-        const res = await fetch(`${base}/api/cases/${scored}/evaluation/sheets/${vendorIds[0]}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-        latencies.push(performance.now() - started);
-        await sleep(Math.max(0, 2000 - (performance.now() - started)));
-      }
-    };
     const summary = (xs: number[]) => ({ count: xs.length, p50: Math.round(percentile(xs, 50)), p99: Math.round(percentile(xs, 99)) });
-
-    // the evaluators alone
-    const alone: number[] = [];
-    const aloneUntil = performance.now() + seconds * 1000;
-    await Promise.all(evaluatorTokens.map((t) => saveLoop(t, aloneUntil, alone)));
-
-    // the whole mix
-    const saves: number[] = [];
-    const pdfTimes: number[] = [];
-    let uploaded = 0;
-    const until = performance.now() + seconds * 1000;
-    const started = performance.now();
-    const uploadLoop = async (token: string, i: number) => {
-      while (performance.now() < until) {
-        const status = await post(b.port, `/api/cases/${open}/proposal/files`, streamedPdfUpload(`提案書${i}.pdf`, 5 * MB), token);
-        if (status === 201) uploaded++;
-        else errors++;
-      }
-    };
-    const pdfLoop = async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        const res = await fetch(`${base}/api/cases/${scored}/documents/spec.pdf`, { headers: { authorization: `Bearer ${sec}` } });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-        pdfTimes.push(performance.now() - t0);
-      }
-    };
-    await Promise.all([...evaluatorTokens.map((t) => saveLoop(t, until, saves)), ...vendorTokens.map((t, i) => uploadLoop(t, i)), pdfLoop()]);
-    const elapsed = (performance.now() - started) / 1000;
+    const input: MixClientsInput = { port: b.port, scored, vendorId: vendorIds[0]!, open, evaluatorTokens, vendorTokens, secretariatToken: sec, body, seconds };
+    const clients = new Worker(new URL('./mix-clients.mjs', import.meta.url), { workerData: input });
+    const out = await new Promise<MixClientsOutput>((resolve, reject) => {
+      clients.once('message', resolve);
+      clients.once('error', reject);
+    });
+    await clients.terminate();
     return {
       evaluators,
       vendors,
       seconds,
-      saves: summary(saves),
-      savesAlone: summary(alone),
-      uploads: { count: uploaded, mbPerSec: (uploaded * 5) / elapsed },
-      pdfs: { count: pdfTimes.length, p50: Math.round(percentile(pdfTimes, 50)) },
-      errors,
+      saves: summary(out.saves),
+      savesAlone: summary(out.alone),
+      uploads: { count: out.uploaded, mbPerSec: (out.uploaded * 5) / out.elapsed },
+      pdfs: { count: out.pdfTimes.length, p50: Math.round(percentile(out.pdfTimes, 50)) },
+      errors: out.errors,
     };
   } finally {
     await b.close();
