@@ -19,10 +19,16 @@ for (const driver of drivers) {
   progress(`sheet saves, ${label[driver]}`);
   const s = await benchSheetSaves(driver);
   rows.push([
-    `Sheet saves, 100 clients (${label[driver]})`,
-    `${s.real.requestsPerSec.toFixed(0)} req/s vs bare insert ${s.baseline.requestsPerSec.toFixed(0)} = ${s.ratio.toFixed(2)}; p50 ${s.real.p50} ms, p99 ${s.real.p99} ms = ${(s.real.p99 / s.real.p50).toFixed(1)} × p50 (bare: p50 ${s.baseline.p50} ms, p99 ${s.baseline.p99} ms); errors ${s.real.errors + s.real.non2xx}; audit ${s.auditIntact ? 'intact' : 'BROKEN'}`,
-    'ratio ≥ 0.5, p99 ≤ 4 × p50',
-    ok(s.ratio >= 0.5 && s.real.p99 <= 4 * s.real.p50 && s.auditIntact),
+    `Sheet saves, 100 clients (${label[driver]}): throughput`,
+    `${s.real.requestsPerSec.toFixed(0)} req/s vs bare insert ${s.baseline.requestsPerSec.toFixed(0)} = ${s.ratio.toFixed(2)}; errors ${s.real.errors + s.real.non2xx}; audit ${s.auditIntact ? 'intact' : 'BROKEN'}`,
+    'ratio ≥ 0.5',
+    ok(s.ratio >= 0.5 && s.real.errors + s.real.non2xx === 0 && s.auditIntact),
+  ]);
+  rows.push([
+    `Sheet saves, 100 clients (${label[driver]}): tail`,
+    `p50 ${s.real.p50} ms, p99 ${s.real.p99} ms = ${(s.real.p99 / s.real.p50).toFixed(1)} × p50 (bare: p50 ${s.baseline.p50} ms, p99 ${s.baseline.p99} ms)`,
+    'p99 ≤ 4 × p50',
+    ok(s.real.p99 <= 4 * s.real.p50),
   ]);
 }
 

@@ -46,9 +46,9 @@ function run(options: autocannon.Options): Promise<LoadFigures> {
 }
 
 /**
- * 100 evaluators saving their sheets at once through the real endpoint (auth, validation, a locked
- * transaction, the audit append), against a bare Hono route in the same process doing one insert into
- * the same database.
+ * 100 evaluators saving their sheets at once through the real endpoint (auth, validation, one guarded
+ * statement that upserts the sheet and appends its audit entry), against a bare Hono route in the same
+ * process doing one insert into the same database. autocannon runs on a thread of its own for both.
  */
 export async function benchSheetSaves(driver: 'pglite' | 'postgres', connections = 100, seconds = 5, runs = 3) {
   const b = await benchApp(driver, { sessionIdleMs: 86_400_000, sessionMaxMs: 86_400_000 });
