@@ -20,7 +20,7 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
-  /** Its connections now: open, idle, and requests waiting for one (the embedded database has one, never waiting in a pool). */
+  /** Its connections now: open, idle, and requests waiting for one (the embedded database has one, which requests wait for in turn). */
   stats(): { total: number; idle: number; waiting: number };
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +32,27 @@ export const migrationsFolder = fileURLToPath(new URL('../../schema/migrations',
 
 // Serialises migrations when several instances start against one PostgreSQL.
 const MIGRATION_LOCK_KEY = 727_001;
+
+/**
+ * The embedded database's pool of its one connection. node-postgres's pool ends a client whose query
+ * failed and opens another; PGlite's connection is one object whose queued replies would then reach
+ * the new client (a later query read another's rows). A refused statement (a duplicate key, a check)
+ * leaves a PostgreSQL connection usable, so here it is kept: the query's error goes to its caller and
+ * the connection back to the pool.
+ */
+class EmbeddedPool extends pg.Pool {
+  // only the promise form: drizzle and this module are its callers
+  override query(config: unknown, values?: unknown): never {
+    return (async () => {
+      const client = await this.connect();
+      try {
+        return await client.query(config as pg.QueryConfig, values as unknown[]);
+      } finally {
+        client.release();
+      }
+    })() as never;
+  }
+}
 
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<Database> {
   let client: PGlite;
@@ -50,7 +71,9 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   // which leaves the query unanswered. Parameters' types are always inferred here, so it is left out.
   const parse = config.connection.parse.bind(config.connection);
   config.connection.parse = (query: { types?: unknown }) => parse(Array.isArray(query.types) ? query : { ...query, types: undefined });
-  const pool = new pg.Pool({ ...config, max: 1 } as pg.PoolConfig);
+  // the one connection is never closed while the database is open (no idle timeout)
+  const pool = new EmbeddedPool({ ...config, max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
+  pool.on('error', (err) => console.error('組み込みデータベースの接続でエラーが発生しました:', err.message));
   const db = drizzlePostgres({ client: pool, schema });
   return {
     db: db as unknown as Db,

@@ -30,7 +30,7 @@ export function createMetrics(database: Database, options: { processMetrics?: bo
   const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being answered now, by route', labelNames: ['route'], registers: [registry] });
   new Gauge({
     name: 'db_pool_connections',
-    help: 'Database connections by state (PostgreSQL pool: total, idle, waiting clients; the embedded database has one connection)',
+    help: 'Database connections by state (total, idle, and requests waiting for one; the embedded database has one connection)',
     labelNames: ['state'],
     registers: [registry],
     collect() {
