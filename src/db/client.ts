@@ -34,13 +34,27 @@ export const migrationsFolder = fileURLToPath(new URL('../../schema/migrations',
 const MIGRATION_LOCK_KEY = 727_001;
 
 /**
- * The embedded database's pool of its one connection. node-postgres's pool ends a client whose query
- * failed and opens another; PGlite's connection is one object whose queued replies would then reach
- * the new client (a later query read another's rows). A refused statement (a duplicate key, a check)
- * leaves a PostgreSQL connection usable, so here it is kept: the query's error goes to its caller and
- * the connection back to the pool.
+ * The embedded database's one connection as a node-postgres pool, so that it runs the same driver code
+ * as PostgreSQL (named prepared statements included). Two things of PGlite's connection object are
+ * mended here:
+ * - node-postgres hands a query's `types` (drizzle's result parsers, an object) to parse() beside the
+ *   statement; PGlite's serializer takes `types` for the parameters' type ids and throws on an object,
+ *   which leaves the query unanswered. Parameters' types are always inferred here, so it is left out.
+ * - node-postgres's pool ends a client whose query failed and opens another; PGlite's connection is one
+ *   object whose queued replies would then reach the new client (a later query read another's rows). A
+ *   refused statement (a duplicate key, a check) leaves a PostgreSQL connection usable, so here it is
+ *   kept: the query's error goes to its caller and the connection back to the pool.
  */
 class EmbeddedPool extends pg.Pool {
+  constructor(client: PGlite) {
+    const config = createPgConfig(client);
+    const parse = config.connection.parse.bind(config.connection);
+    config.connection.parse = (query: { types?: unknown }) => parse(Array.isArray(query.types) ? query : { ...query, types: undefined });
+    // one connection, never closed while the database is open (no idle timeout)
+    super({ ...config, max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
+    this.on('error', (err) => console.error('組み込みデータベースの接続でエラーが発生しました:', err.message));
+  }
+
   // only the promise form: drizzle and this module are its callers
   override query(config: unknown, values?: unknown): never {
     return (async () => {
@@ -63,17 +77,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     client = options.loadDataDir ? new PGlite({ loadDataDir: options.loadDataDir }) : new PGlite();
   }
   await client.waitReady;
-  // the same driver as on PostgreSQL (node-postgres, through PGlite's own connection for it), so both
-  // databases run the same code, named prepared statements included; one connection, as PGlite has one
-  const config = createPgConfig(client);
-  // node-postgres hands a query's `types` (drizzle's result parsers, an object) to parse() beside the
-  // statement; PGlite's serializer takes `types` for the parameters' type ids and throws on an object,
-  // which leaves the query unanswered. Parameters' types are always inferred here, so it is left out.
-  const parse = config.connection.parse.bind(config.connection);
-  config.connection.parse = (query: { types?: unknown }) => parse(Array.isArray(query.types) ? query : { ...query, types: undefined });
-  // the one connection is never closed while the database is open (no idle timeout)
-  const pool = new EmbeddedPool({ ...config, max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
-  pool.on('error', (err) => console.error('組み込みデータベースの接続でエラーが発生しました:', err.message));
+  const pool = new EmbeddedPool(client);
   const db = drizzlePostgres({ client: pool, schema });
   return {
     db: db as unknown as Db,

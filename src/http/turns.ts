@@ -28,11 +28,6 @@ export class Turns {
     });
   }
 
-  /** How many are waiting for a turn now. */
-  get waiting(): number {
-    return this.#waiting.length;
-  }
-
   readonly #serve = () => {
     this.#waiting.shift()?.();
     if (this.#waiting.length > 0) this.nextTurn(this.#serve);
@@ -40,7 +35,8 @@ export class Turns {
   };
 }
 
-export function takeTurns(turns: Turns = new Turns()): MiddlewareHandler<AppEnv> {
+export function takeTurns(): MiddlewareHandler<AppEnv> {
+  const turns = new Turns();
   return async function takeTurn(_c, next) {
     await turns.wait();
     await next();

@@ -39,21 +39,6 @@ function bodyStream(c: Ctx): Readable {
  * its type judged from the first bytes and its name, the size limit enforced as the bytes arrive. Memory
  * stays flat whatever the size. Any failure (too large, wrong type, aborted) removes the staging file.
  */
-/**
- * Puts a staged file's bytes on the disk before the write that records it: storing the file inside that
- * write (local storage syncs it again, then renames it) then finds nothing left to flush, so the
- * transaction holds its database connection (the embedded database's only one) for a rename, not for
- * megabytes of disk writes.
- */
-export async function flushStaged(stagedPath: string): Promise<void> {
-  const handle = await open(stagedPath, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): Promise<StagedUpload> {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
@@ -186,4 +171,19 @@ export function receiveUpload(c: Ctx, storage: FileStorage, maxBytes: number): P
     source.once('end', () => clearTimeout(idle));
     source.pipe(parser);
   });
+}
+
+/**
+ * Puts a staged file's bytes on the disk before the write that records it: storing the file inside that
+ * write (local storage syncs it again, then renames it) then finds nothing left to flush, so the
+ * transaction holds its database connection (the embedded database's only one) for a rename, not for
+ * megabytes of disk writes.
+ */
+export async function flushStaged(stagedPath: string): Promise<void> {
+  const handle = await open(stagedPath, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
